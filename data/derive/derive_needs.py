@@ -1,0 +1,234 @@
+"""Derive the bundled scenarios' needs, benefits, floors and capacities from editable data files.
+
+Run from anywhere:  python data/derive/derive_needs.py
+
+Inputs (all in this folder unless noted; every number used below lives in one of them):
+  ../provinces.csv              area, 2020 census population, 2024 GDP (CNY bn), macro-region
+  ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
+  assumptions.csv               modelled intensities, gap-index clips, benefit and capacity parameters
+  scenarios.csv                 one row per bundled scenario: budget, rates, tranches, objective, default floor
+  region_assumptions.csv        per province: profile in each scenario, energy_base multiplier, floor override
+  profiles.csv                  profile weights and share bounds, with the policy rationale
+  corridors.csv                 corridors: members, sector, shared_fraction of the members' summed need
+
+Outputs, per scenario in ../<scenario>/: scenario.yaml, regions.csv, needs.csv; and in this folder
+derivation_<scenario>.csv with every intermediate factor. Outputs are deterministic (sorted, rounded).
+
+Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
+  power     = H * GDP * power_gdp_intensity * energy_base
+  transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
+  housing   = H * population * housing_per_capita * housing_gap   (housing_gap from rural floor space)
+  water     = H * population * water_per_capita * water_gap       (water_gap from water resources per capita)
+  benefit   = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity
+  income_factor = (national GDP per resident / provincial GDP per resident) ** benefit_income_elasticity
+  max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
+  corridor shared_need[s] = shared_fraction * sum of members' need in s
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent
+SECTORS = ["power", "transport", "housing", "water"]
+
+
+def read_assumptions() -> dict[str, float]:
+    a = pd.read_csv(HERE / "assumptions.csv")
+    return dict(zip(a["parameter"], a["value"].astype(float), strict=True))
+
+
+def indicator(ind: pd.DataFrame, name: str) -> tuple[pd.Series, float]:
+    rows = ind[ind["indicator"] == name].set_index("region")["value"]
+    return rows.drop("china"), float(rows["china"])
+
+
+def gap_index(national: float, provincial: pd.Series, elasticity: float, lo: float, hi: float) -> pd.Series:
+    """(national / provincial) ** elasticity, clipped to [lo, hi]: > 1 means a larger gap than the nation."""
+    return ((national / provincial) ** elasticity).clip(lo, hi)
+
+
+def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
+    """One row per (province, sector) with every factor of the method, for all 31 provinces."""
+    ind = pd.read_csv(DATA / "indicators" / "indicators.csv")
+    floor_pc, floor_nat = indicator(ind, "rural_floor_space_per_capita")
+    water_pc, water_nat = indicator(ind, "water_resources_per_capita")
+    reg = pd.read_csv(HERE / "region_assumptions.csv").set_index("id")
+    p = prov.set_index("id")
+    h = a["horizon_years"]
+    pop = p["population"].astype(float)
+    gdp = p["gdp"].astype(float)
+    housing_gap = gap_index(floor_nat, floor_pc, a["housing_gap_elasticity"], a["housing_gap_min"], a["housing_gap_max"])
+    water_gap = gap_index(water_nat, water_pc, a["water_gap_elasticity"], a["water_gap_min"], a["water_gap_max"])
+    gdp_pc_nat = gdp.sum() / pop.sum()
+    income = ((gdp_pc_nat / (gdp / pop)) ** a["benefit_income_elasticity"]).rename("income_factor")
+    need = {
+        "power": h * gdp * a["power_gdp_intensity"] * reg["energy_base"],
+        "transport": h * (gdp * a["transport_gdp_intensity"] + p["area_km2"] / 1e4 * a["transport_area_cost"]),
+        "housing": h * pop * a["housing_per_capita"] * housing_gap / 1e9,
+        "water": h * pop * a["water_per_capita"] * water_gap / 1e9,
+    }
+    gap = {"power": 1.0 + 0 * gdp, "transport": 1.0 + 0 * gdp, "housing": housing_gap, "water": water_gap}
+    rows = []
+    for s in SECTORS:
+        benefit = a[f"benefit_base_{s}"] * income * gap[s] ** a["benefit_gap_elasticity"]
+        for rid in p.index:
+            rows.append(
+                {
+                    "region": rid,
+                    "sector": s,
+                    "gdp_cny_bn": gdp[rid],
+                    "population": int(pop[rid]),
+                    "area_km2": p.at[rid, "area_km2"],
+                    "energy_base": reg.at[rid, "energy_base"] if s == "power" else 1.0,
+                    "gap_index": round(float(gap[s][rid]), 4),
+                    "income_factor": round(float(income[rid]), 4),
+                    "need": round(float(need[s][rid]), 1),
+                    "benefit": round(float(benefit[rid]), 3),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def fmt_map(d: dict[str, float]) -> str:
+    return "{" + ", ".join(f"{k}: {v:g}" for k, v in d.items()) + "}"
+
+
+def profiles_yaml(prof: pd.DataFrame) -> list[str]:
+    lines = ["profiles:"]
+    for name, g in prof.groupby("profile", sort=False):
+        lines.append(f"  {name}:")
+        for col, key in (("weight", "weight"), ("share_min", "share_min"), ("share_max", "share_max")):
+            vals = {r.sector: float(getattr(r, col)) for r in g.itertuples() if pd.notna(getattr(r, col))}
+            if vals:
+                lines.append(f"    {key}: {fmt_map(vals)}")
+    return lines
+
+
+def corridors_yaml(cor: pd.DataFrame, needs: pd.DataFrame) -> tuple[list[str], dict]:
+    lines = ["corridors:"]
+    shared: dict[tuple[str, str], float] = {}
+    for name, g in cor.groupby("corridor", sort=False):
+        members = g["members"].iloc[0].split()
+        lines.append(f"  {name}:")
+        lines.append(f"    regions: [{', '.join(members)}]")
+        vals = {}
+        for r in g.itertuples():
+            total = needs[(needs.region.isin(members)) & (needs.sector == r.sector)]["need"].sum()
+            vals[r.sector] = round(r.shared_fraction * total)
+            shared[(name, r.sector)] = vals[r.sector]
+        lines.append(f"    shared_need: {fmt_map(vals)}")
+    return lines, shared
+
+
+def check(scn: pd.Series, regions: pd.DataFrame, needs: pd.DataFrame, prof: pd.DataFrame) -> list[str]:
+    """Arithmetic feasibility checks; returns problems (empty when all pass)."""
+    problems = []
+    h = len(range(2026, 2031))
+    tot = needs.groupby("region")["need"].sum()
+    floors = regions.set_index("id")["min_share_of_need"] * tot
+    if floors.sum() > scn["budget"]:
+        problems.append(f"floors {floors.sum():.0f} exceed budget {scn['budget']}")
+    cap = regions.set_index("id")["max_per_period"]
+    for rid in regions["id"]:
+        if floors[rid] > h * cap[rid] + 1e-9:
+            problems.append(f"{rid}: floor {floors[rid]:.1f} > {h} x capacity {cap[rid]}")
+    for name, g in prof.groupby("profile"):
+        if g["share_min"].fillna(0).sum() > 1:
+            problems.append(f"profile {name}: share_min sums above 1")
+    # Largest total a region can receive under its share bounds (x_s <= need_s): T feasible iff
+    # smin_s * T <= min(need_s, smax_s * T) for all s and sum_s min(need_s, smax_s * T) >= T.
+    for r in regions.itertuples():
+        g = prof[prof.profile == r.profile].set_index("sector")
+        n = needs[needs.region == r.id].set_index("sector")["need"].reindex(SECTORS).fillna(0)
+        smin = g["share_min"].reindex(SECTORS).fillna(0) if len(g) else pd.Series(0.0, index=SECTORS)
+        smax = g["share_max"].reindex(SECTORS).fillna(1) if len(g) else pd.Series(1.0, index=SECTORS)
+        t = floors[r.id]
+        ok = all(smin[s] * t <= min(n[s], smax[s] * t) + 1e-9 for s in SECTORS)
+        ok = ok and sum(min(n[s], smax[s] * t) for s in SECTORS) >= t - 1e-9
+        if not ok:
+            problems.append(f"{r.id}: floor {t:.1f} unreachable under profile {r.profile} share bounds")
+    return problems
+
+
+def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, float]) -> None:
+    sid = scn["scenario"]
+    out = DATA / sid
+    out.mkdir(exist_ok=True)
+    reg = pd.read_csv(HERE / "region_assumptions.csv")
+    keep = prov[prov["macro_region"].isin(scn["macro_regions"].split())]
+    ids = list(keep["id"])
+    needs = table[table.region.isin(ids)][["region", "sector", "need", "benefit"]].copy()
+    needs["region"] = pd.Categorical(needs["region"], ids)
+    needs = needs.sort_values(["region", "sector"]).astype({"region": str}).reset_index(drop=True)
+    tot = needs.groupby("region")["need"].sum()
+    r = keep[["id", "name", "name_zh", "macro_region"]].merge(reg, on="id")
+    r["profile"] = r[scn["profile_column"]].fillna(r["macro_region"])
+    r["min_share_of_need"] = r["min_share_of_need"].fillna(scn["min_share_of_need_default"])
+    gdp = keep.set_index("id")["gdp"]
+    cap = pd.concat([a["capacity_share_of_need"] * tot, a["capacity_gdp_share"] * gdp], axis=1).min(axis=1)
+    r["max_per_period"] = r["id"].map(cap).round(1)
+    regions = r[["id", "name", "profile", "min_share_of_need", "max_per_period", "name_zh", "macro_region"]]
+    prof = pd.read_csv(HERE / "profiles.csv")
+    prof = prof[prof.scenario == sid]
+    prof = prof[prof.profile.isin(set(regions.profile))]
+    cor = pd.read_csv(HERE / "corridors.csv")
+    cor = cor[cor.scenario == sid]
+
+    problems = check(scn, regions, needs, prof)
+    if problems:
+        raise SystemExit(f"{sid}: infeasible by arithmetic:\n  " + "\n  ".join(problems))
+
+    regions.to_csv(out / "regions.csv", index=False)
+    needs.to_csv(out / "needs.csv", index=False)
+    table[table.region.isin(ids)].to_csv(HERE / f"derivation_{sid}.csv", index=False)
+
+    tranches = [float(x) for x in str(scn["tranches"]).split()]
+    cor_lines, shared = corridors_yaml(cor, needs)
+    lines = [
+        "# GENERATED by data/derive/derive_needs.py from the CSV files in data/derive/ -- do not edit by hand:",
+        "# change an assumption there and rerun the script. Method and sources: data/README.md.",
+        f"# Total need {needs.need.sum():.0f} CNY bn; budget {scn['budget']} = "
+        f"{scn['budget'] / needs.need.sum():.0%} of need.",
+        "version: 1",
+        f"name: {scn['name']}",
+        "unit: CNY bn",
+        "periods: [2026, 2027, 2028, 2029, 2030]",
+        f"budget: {scn['budget']}",
+        f"carry_over: {str(scn['carry_over']).lower()}",
+        f"discount_rate: {scn['discount_rate']}",
+        f"sectors: [{', '.join(SECTORS)}]",
+        f"tranches: [{', '.join(f'{t:g}' for t in tranches)}]",
+        f"redundancy_tolerance: {scn['redundancy_tolerance']}",
+        "objective:",
+        f"  mode: {scn['objective_mode']}",
+        f"  equity_weight: {scn['equity_weight']}",
+        "regions: regions.csv",
+        "needs: needs.csv",
+        *profiles_yaml(prof),
+        *cor_lines,
+    ]
+    (out / "scenario.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    by_sector = needs.pivot(index="region", columns="sector", values="need")[SECTORS]
+    by_sector["total"] = by_sector.sum(axis=1)
+    print(f"== {sid}: total need {needs.need.sum():.0f}, budget {scn['budget']}, "
+          f"ratio {scn['budget'] / needs.need.sum():.2f}, floors {(regions.set_index('id').min_share_of_need * tot).sum():.0f}")
+    print(by_sector.round(0).to_string())
+    for k, v in shared.items():
+        print("  corridor", k, v)
+
+
+def main() -> None:
+    a = read_assumptions()
+    prov = pd.read_csv(DATA / "provinces.csv")
+    table = derive_table(prov, a)
+    for _, scn in pd.read_csv(HERE / "scenarios.csv").iterrows():
+        build(scn, table, prov, a)
+
+
+if __name__ == "__main__":
+    main()
