@@ -1,0 +1,140 @@
+"""Checks on the bundled dataset (data/): headline shares, references, feasibility by arithmetic, tiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SCENARIOS = ["western_china", "china_national"]
+SECTORS = {"power", "transport", "housing", "water"}
+WEST = {
+    "inner_mongolia", "guangxi", "chongqing", "sichuan", "guizhou", "yunnan",
+    "xizang", "shaanxi", "gansu", "qinghai", "ningxia", "xinjiang",
+}
+
+
+@pytest.fixture(scope="module")
+def provinces() -> pd.DataFrame:
+    return pd.read_csv(DATA / "provinces.csv")
+
+
+def load(name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    folder = DATA / name
+    scn = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    return scn, pd.read_csv(folder / scn["regions"]), pd.read_csv(folder / scn["needs"])
+
+
+def test_provinces_complete(provinces: pd.DataFrame) -> None:
+    assert len(provinces) == 31
+    assert provinces["id"].is_unique
+    assert provinces["id"].str.fullmatch(r"[a-z_]+").all()
+    assert provinces.groupby("macro_region").size().to_dict() == {
+        "east": 10, "central": 6, "west": 12, "northeast": 3,
+    }
+    assert set(provinces.loc[provinces.macro_region == "west", "id"]) == WEST
+    assert provinces["population_year"].nunique() == 1
+    assert provinces["gdp_year"].nunique() == 1
+    assert (provinces[["area_km2", "population", "gdp"]] > 0).all().all()
+    assert provinces["gdp_status"].notna().all()
+
+
+def test_west_share_of_land_and_population(provinces: pd.DataFrame) -> None:
+    west = provinces[provinces.macro_region == "west"]
+    land = west.area_km2.sum() / provinces.area_km2.sum()
+    people = west.population.sum() / provinces.population.sum()
+    assert 0.71 <= land <= 0.72, land
+    assert 0.265 <= people <= 0.275, people
+
+
+def test_tile_grid(provinces: pd.DataFrame) -> None:
+    tiles = pd.read_csv(DATA / "tile_grid.csv")
+    assert set(tiles["id"]) == set(provinces["id"])
+    assert len(tiles) == 31
+    assert not tiles.duplicated(["row", "col"]).any()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_references_exist(name: str, provinces: pd.DataFrame) -> None:
+    scn, regions, needs = load(name)
+    assert set(scn["sectors"]) == SECTORS
+    assert regions["id"].is_unique
+    assert set(regions["id"]) <= set(provinces["id"])
+    assert set(needs["region"]) <= set(regions["id"])
+    assert set(needs["sector"]) <= set(scn["sectors"])
+    assert not needs.duplicated(["region", "sector"]).any()
+    profiles = scn["profiles"]
+    assert set(regions["profile"].dropna()) <= set(profiles)
+    for p in profiles.values():
+        for key in ("weight", "share_min", "share_max"):
+            assert set(p.get(key, {})) <= set(scn["sectors"])
+    for c in scn["corridors"].values():
+        assert set(c["regions"]) <= set(regions["id"])
+        assert set(c["shared_need"]) <= set(scn["sectors"])
+
+
+def test_scenario_region_sets(provinces: pd.DataFrame) -> None:
+    _, west, _ = load("western_china")
+    _, national, _ = load("china_national")
+    assert set(west["id"]) == WEST
+    assert set(national["id"]) == set(provinces["id"])
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_feasible_by_arithmetic(name: str) -> None:
+    scn, regions, needs = load(name)
+    horizon = len(scn["periods"])
+    total_need = needs.groupby("region")["need"].sum()
+    r = regions.set_index("id")
+    floors = r["min_share_of_need"].fillna(0) * total_need.reindex(r.index).fillna(0)
+    budget = scn["budget"] if not isinstance(scn["budget"], list) else sum(scn["budget"])
+    # The budget binds (real choices), and the floors fit inside it.
+    assert 0.55 <= budget / total_need.sum() <= 0.75
+    assert floors.sum() <= budget
+    assert ((r["min_share_of_need"] >= 0.1) & (r["min_share_of_need"] <= 0.3)).all()
+    # Absorptive capacity over the horizon allows each floor.
+    assert (floors <= horizon * r["max_per_period"] + 1e-9).all(), floors - horizon * r["max_per_period"]
+    # Profile share bounds: share_min sums <= 1, and each region's floor is reachable.
+    for pname, p in scn["profiles"].items():
+        assert sum(p.get("share_min", {}).values()) <= 1, pname
+    for rid, row in r.iterrows():
+        p = scn["profiles"].get(row["profile"], {})
+        smin, smax = p.get("share_min", {}), p.get("share_max", {})
+        n = needs[needs.region == rid].set_index("sector")["need"]
+        t = floors[rid]
+        for s in scn["sectors"]:
+            cap_s = min(n.get(s, 0.0), smax.get(s, 1.0) * t)
+            assert smin.get(s, 0.0) * t <= cap_s + 1e-9, (rid, s)
+        assert sum(min(n.get(s, 0.0), smax.get(s, 1.0) * t) for s in scn["sectors"]) >= t - 1e-9, rid
+    # Corridors: the shared need is below the members' summed need, so the cap can bind,
+    # and it leaves room for the members' share_min on that sector at their floors.
+    for cname, c in scn["corridors"].items():
+        for s, shared in c["shared_need"].items():
+            member_need = needs[needs.region.isin(c["regions"]) & (needs.sector == s)]["need"].sum()
+            assert 0 < shared < member_need, (cname, s)
+            required = sum(
+                scn["profiles"].get(r.at[m, "profile"], {}).get("share_min", {}).get(s, 0.0) * floors[m]
+                for m in c["regions"]
+            )
+            assert required <= shared, (cname, s)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_needs_plausible(name: str) -> None:
+    _, regions, needs = load(name)
+    assert (needs["need"] >= 0).all()
+    assert needs["benefit"].between(0.3, 3).all()
+    assert (needs.groupby("region")["need"].sum() > 0).all()
+    assert len(needs) == 4 * len(regions)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_bundled_scenario_solves(name: str) -> None:
+    import planner
+
+    scn = planner.load_scenario(name)
+    plan = planner.solve(scn)
+    assert plan.status == "optimal"
