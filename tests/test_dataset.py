@@ -1,4 +1,4 @@
-"""Checks on the bundled dataset (data/): headline shares, references, feasibility by arithmetic, tiles."""
+"""Checks on the bundled dataset (data/): shares, references, feasibility by arithmetic, tiles."""
 
 from __future__ import annotations
 
@@ -12,8 +12,18 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SCENARIOS = ["western_china", "china_national"]
 SECTORS = {"power", "transport", "housing", "water"}
 WEST = {
-    "inner_mongolia", "guangxi", "chongqing", "sichuan", "guizhou", "yunnan",
-    "xizang", "shaanxi", "gansu", "qinghai", "ningxia", "xinjiang",
+    "inner_mongolia",
+    "guangxi",
+    "chongqing",
+    "sichuan",
+    "guizhou",
+    "yunnan",
+    "xizang",
+    "shaanxi",
+    "gansu",
+    "qinghai",
+    "ningxia",
+    "xinjiang",
 }
 
 
@@ -33,7 +43,10 @@ def test_provinces_complete(provinces: pd.DataFrame) -> None:
     assert provinces["id"].is_unique
     assert provinces["id"].str.fullmatch(r"[a-z_]+").all()
     assert provinces.groupby("macro_region").size().to_dict() == {
-        "east": 10, "central": 6, "west": 12, "northeast": 3,
+        "east": 10,
+        "central": 6,
+        "west": 12,
+        "northeast": 3,
     }
     assert set(provinces.loc[provinces.macro_region == "west", "id"]) == WEST
     assert provinces["population_year"].nunique() == 1
@@ -96,7 +109,9 @@ def test_feasible_by_arithmetic(name: str) -> None:
     assert floors.sum() <= budget
     assert ((r["min_share_of_need"] >= 0.1) & (r["min_share_of_need"] <= 0.3)).all()
     # Absorptive capacity over the horizon allows each floor.
-    assert (floors <= horizon * r["max_per_period"] + 1e-9).all(), floors - horizon * r["max_per_period"]
+    assert (floors <= horizon * r["max_per_period"] + 1e-9).all(), (
+        floors - horizon * r["max_per_period"]
+    )
     # Profile share bounds: share_min sums <= 1, and each region's floor is reachable.
     for pname, p in scn["profiles"].items():
         assert sum(p.get("share_min", {}).values()) <= 1, pname
@@ -108,7 +123,9 @@ def test_feasible_by_arithmetic(name: str) -> None:
         for s in scn["sectors"]:
             cap_s = min(n.get(s, 0.0), smax.get(s, 1.0) * t)
             assert smin.get(s, 0.0) * t <= cap_s + 1e-9, (rid, s)
-        assert sum(min(n.get(s, 0.0), smax.get(s, 1.0) * t) for s in scn["sectors"]) >= t - 1e-9, rid
+        assert sum(min(n.get(s, 0.0), smax.get(s, 1.0) * t) for s in scn["sectors"]) >= t - 1e-9, (
+            rid
+        )
     # Corridors: the shared need is below the members' summed need, so the cap can bind,
     # and it leaves room for the members' share_min on that sector at their floors.
     for cname, c in scn["corridors"].items():
@@ -116,7 +133,8 @@ def test_feasible_by_arithmetic(name: str) -> None:
             member_need = needs[needs.region.isin(c["regions"]) & (needs.sector == s)]["need"].sum()
             assert 0 < shared < member_need, (cname, s)
             required = sum(
-                scn["profiles"].get(r.at[m, "profile"], {}).get("share_min", {}).get(s, 0.0) * floors[m]
+                scn["profiles"].get(r.at[m, "profile"], {}).get("share_min", {}).get(s, 0.0)
+                * floors[m]
                 for m in c["regions"]
             )
             assert required <= shared, (cname, s)

@@ -5,22 +5,22 @@ Run from anywhere:  python data/derive/derive_needs.py
 Inputs (all in this folder unless noted; every number used below lives in one of them):
   ../provinces.csv              area, 2020 census population, 2024 GDP (CNY bn), macro-region
   ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
-  assumptions.csv               modelled intensities, gap-index clips, benefit and capacity parameters
-  scenarios.csv                 one row per bundled scenario: budget, rates, tranches, objective, default floor
-  region_assumptions.csv        per province: profile in each scenario, energy_base multiplier, floor override
+  assumptions.csv               modelled intensities, gap clips, benefit and capacity parameters
+  scenarios.csv                 per scenario: budget, rates, tranches, objective, default floor
+  region_assumptions.csv        per province: profile per scenario, energy_base, floor override
   profiles.csv                  profile weights and share bounds, with the policy rationale
-  corridors.csv                 corridors: members, sector, shared_fraction of the members' summed need
+  corridors.csv                 members, sector, shared_fraction of the members' summed need
 
 Outputs, per scenario in ../<scenario>/: scenario.yaml, regions.csv, needs.csv; and in this folder
-derivation_<scenario>.csv with every intermediate factor. Outputs are deterministic (sorted, rounded).
+derivation_<scenario>.csv with every intermediate factor. Deterministic (sorted, rounded).
 
 Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   power     = H * GDP * power_gdp_intensity * energy_base
   transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
-  housing   = H * population * housing_per_capita * housing_gap   (housing_gap from rural floor space)
-  water     = H * population * water_per_capita * water_gap       (water_gap from water resources per capita)
+  housing   = H * population * housing_per_capita * housing_gap  (gap: rural floor space)
+  water     = H * population * water_per_capita * water_gap      (gap: water resources p.c.)
   benefit   = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity
-  income_factor = (national GDP per resident / provincial GDP per resident) ** benefit_income_elasticity
+  income_factor = (national / provincial GDP per resident) ** benefit_income_elasticity
   max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
   corridor shared_need[s] = shared_fraction * sum of members' need in s
 """
@@ -46,8 +46,10 @@ def indicator(ind: pd.DataFrame, name: str) -> tuple[pd.Series, float]:
     return rows.drop("china"), float(rows["china"])
 
 
-def gap_index(national: float, provincial: pd.Series, elasticity: float, lo: float, hi: float) -> pd.Series:
-    """(national / provincial) ** elasticity, clipped to [lo, hi]: > 1 means a larger gap than the nation."""
+def gap_index(
+    national: float, provincial: pd.Series, elasticity: float, lo: float, hi: float
+) -> pd.Series:
+    """(national / provincial) ** elasticity, clipped to [lo, hi]; > 1 is a larger gap."""
     return ((national / provincial) ** elasticity).clip(lo, hi)
 
 
@@ -61,17 +63,27 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
     h = a["horizon_years"]
     pop = p["population"].astype(float)
     gdp = p["gdp"].astype(float)
-    housing_gap = gap_index(floor_nat, floor_pc, a["housing_gap_elasticity"], a["housing_gap_min"], a["housing_gap_max"])
-    water_gap = gap_index(water_nat, water_pc, a["water_gap_elasticity"], a["water_gap_min"], a["water_gap_max"])
+    housing_gap = gap_index(
+        floor_nat, floor_pc, a["housing_gap_elasticity"], a["housing_gap_min"], a["housing_gap_max"]
+    )
+    water_gap = gap_index(
+        water_nat, water_pc, a["water_gap_elasticity"], a["water_gap_min"], a["water_gap_max"]
+    )
     gdp_pc_nat = gdp.sum() / pop.sum()
     income = ((gdp_pc_nat / (gdp / pop)) ** a["benefit_income_elasticity"]).rename("income_factor")
     need = {
         "power": h * gdp * a["power_gdp_intensity"] * reg["energy_base"],
-        "transport": h * (gdp * a["transport_gdp_intensity"] + p["area_km2"] / 1e4 * a["transport_area_cost"]),
+        "transport": h
+        * (gdp * a["transport_gdp_intensity"] + p["area_km2"] / 1e4 * a["transport_area_cost"]),
         "housing": h * pop * a["housing_per_capita"] * housing_gap / 1e9,
         "water": h * pop * a["water_per_capita"] * water_gap / 1e9,
     }
-    gap = {"power": 1.0 + 0 * gdp, "transport": 1.0 + 0 * gdp, "housing": housing_gap, "water": water_gap}
+    gap = {
+        "power": 1.0 + 0 * gdp,
+        "transport": 1.0 + 0 * gdp,
+        "housing": housing_gap,
+        "water": water_gap,
+    }
     rows = []
     for s in SECTORS:
         benefit = a[f"benefit_base_{s}"] * income * gap[s] ** a["benefit_gap_elasticity"]
@@ -101,8 +113,16 @@ def profiles_yaml(prof: pd.DataFrame) -> list[str]:
     lines = ["profiles:"]
     for name, g in prof.groupby("profile", sort=False):
         lines.append(f"  {name}:")
-        for col, key in (("weight", "weight"), ("share_min", "share_min"), ("share_max", "share_max")):
-            vals = {r.sector: float(getattr(r, col)) for r in g.itertuples() if pd.notna(getattr(r, col))}
+        for col, key in (
+            ("weight", "weight"),
+            ("share_min", "share_min"),
+            ("share_max", "share_max"),
+        ):
+            vals = {
+                r.sector: float(getattr(r, col))
+                for r in g.itertuples()
+                if pd.notna(getattr(r, col))
+            }
             if vals:
                 lines.append(f"    {key}: {fmt_map(vals)}")
     return lines
@@ -124,7 +144,9 @@ def corridors_yaml(cor: pd.DataFrame, needs: pd.DataFrame) -> tuple[list[str], d
     return lines, shared
 
 
-def check(scn: pd.Series, regions: pd.DataFrame, needs: pd.DataFrame, prof: pd.DataFrame) -> list[str]:
+def check(
+    scn: pd.Series, regions: pd.DataFrame, needs: pd.DataFrame, prof: pd.DataFrame
+) -> list[str]:
     """Arithmetic feasibility checks; returns problems (empty when all pass)."""
     problems = []
     h = len(range(2026, 2031))
@@ -144,13 +166,19 @@ def check(scn: pd.Series, regions: pd.DataFrame, needs: pd.DataFrame, prof: pd.D
     for r in regions.itertuples():
         g = prof[prof.profile == r.profile].set_index("sector")
         n = needs[needs.region == r.id].set_index("sector")["need"].reindex(SECTORS).fillna(0)
-        smin = g["share_min"].reindex(SECTORS).fillna(0) if len(g) else pd.Series(0.0, index=SECTORS)
-        smax = g["share_max"].reindex(SECTORS).fillna(1) if len(g) else pd.Series(1.0, index=SECTORS)
+        smin = (
+            g["share_min"].reindex(SECTORS).fillna(0) if len(g) else pd.Series(0.0, index=SECTORS)
+        )
+        smax = (
+            g["share_max"].reindex(SECTORS).fillna(1) if len(g) else pd.Series(1.0, index=SECTORS)
+        )
         t = floors[r.id]
         ok = all(smin[s] * t <= min(n[s], smax[s] * t) + 1e-9 for s in SECTORS)
         ok = ok and sum(min(n[s], smax[s] * t) for s in SECTORS) >= t - 1e-9
         if not ok:
-            problems.append(f"{r.id}: floor {t:.1f} unreachable under profile {r.profile} share bounds")
+            problems.append(
+                f"{r.id}: floor {t:.1f} unreachable under profile {r.profile} share bounds"
+            )
     return problems
 
 
@@ -169,9 +197,13 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     r["profile"] = r[scn["profile_column"]].fillna(r["macro_region"])
     r["min_share_of_need"] = r["min_share_of_need"].fillna(scn["min_share_of_need_default"])
     gdp = keep.set_index("id")["gdp"]
-    cap = pd.concat([a["capacity_share_of_need"] * tot, a["capacity_gdp_share"] * gdp], axis=1).min(axis=1)
+    cap = pd.concat([a["capacity_share_of_need"] * tot, a["capacity_gdp_share"] * gdp], axis=1).min(
+        axis=1
+    )
     r["max_per_period"] = r["id"].map(cap).round(1)
-    regions = r[["id", "name", "profile", "min_share_of_need", "max_per_period", "name_zh", "macro_region"]]
+    regions = r[
+        ["id", "name", "profile", "min_share_of_need", "max_per_period", "name_zh", "macro_region"]
+    ]
     prof = pd.read_csv(HERE / "profiles.csv")
     prof = prof[prof.scenario == sid]
     prof = prof[prof.profile.isin(set(regions.profile))]
@@ -189,7 +221,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     tranches = [float(x) for x in str(scn["tranches"]).split()]
     cor_lines, shared = corridors_yaml(cor, needs)
     lines = [
-        "# GENERATED by data/derive/derive_needs.py from the CSV files in data/derive/ -- do not edit by hand:",
+        "# GENERATED by data/derive/derive_needs.py from data/derive/*.csv -- do not edit by hand:",
         "# change an assumption there and rerun the script. Method and sources: data/README.md.",
         f"# Total need {needs.need.sum():.0f} CNY bn; budget {scn['budget']} = "
         f"{scn['budget'] / needs.need.sum():.0%} of need.",
@@ -215,8 +247,11 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
 
     by_sector = needs.pivot(index="region", columns="sector", values="need")[SECTORS]
     by_sector["total"] = by_sector.sum(axis=1)
-    print(f"== {sid}: total need {needs.need.sum():.0f}, budget {scn['budget']}, "
-          f"ratio {scn['budget'] / needs.need.sum():.2f}, floors {(regions.set_index('id').min_share_of_need * tot).sum():.0f}")
+    print(
+        f"== {sid}: total need {needs.need.sum():.0f}, budget {scn['budget']}, "
+        f"ratio {scn['budget'] / needs.need.sum():.2f}, "
+        f"floors {(regions.set_index('id').min_share_of_need * tot).sum():.0f}"
+    )
     print(by_sector.round(0).to_string())
     for k, v in shared.items():
         print("  corridor", k, v)
