@@ -1,0 +1,46 @@
+"""The allocation model of ``../shared/spec/model.md`` in Pyomo: one module per constraint family.
+
+Each family module has the same small contract: ``define_components(m)`` declares its constraints on a
+model whose sets, parameters and variables :mod:`models.base` has declared, and its docstring carries the
+spec's formula. :func:`build_model` assembles them in the spec's order.
+"""
+
+from __future__ import annotations
+
+from pyomo.environ import ConcreteModel
+
+from models import base, budget, capacity, corridor, floor, objectives, specialization, tranche
+from planner.scenario import Scenario
+
+FAMILIES = (tranche, budget, corridor, specialization, floor, capacity, objectives)
+
+REPORTED_CONSTRAINTS = {
+    "budget": "budget",
+    "corridor": "corridor",
+    "floor": "floor",
+    "capacity": "capacity",
+    "share_min": "share_min",
+    "share_max": "share_max",
+}
+"""Constraint component → kind, for the rows every plan reports with dual and binding status."""
+
+
+def build_model(scenario: Scenario) -> ConcreteModel:
+    """A Pyomo model of the scenario, ready to solve (see :mod:`models.objectives` for the modes)."""
+    m = ConcreteModel(name=scenario.name)
+    base.define_sets(m, scenario)
+    base.define_parameters(m, scenario)
+    base.define_variables(m, scenario)
+    for family in FAMILIES:
+        family.define_components(m)
+    return m
+
+
+def parametric_components(m: ConcreteModel) -> list[object]:
+    """Constraint components whose coefficients move with the mutable parameters."""
+    names = ("share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS)
+    return [getattr(m, name) for name in names]
+
+
+structure_key = base.structure_key
+set_parameter_values = base.set_parameter_values

@@ -1,0 +1,177 @@
+"""Sets, parameters and variables shared by every constraint family (spec: "Symbols", "Variables").
+
+Parameters that a planner or a sweep changes between solves (budgets, needs, benefits, floors,
+capacities, tolerance, discount rate, profile weights and share bounds) are mutable Pyomo Params, so a
+built model is re-solved after :func:`set_parameter_values` without being rebuilt. What decides the
+model's *shape* (which pairs have a need, which bounds are written) is :func:`structure_key`; a change
+that alters it needs a new model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, Var
+
+from planner.scenario import Scenario
+
+
+def funded_pairs(scenario: Scenario) -> list[tuple[str, str]]:
+    """(region, sector) pairs with a positive need, in region then sector order: the only ones with
+    variables (a pair with need 0 gets nothing by constraint 1, so it needs no columns)."""
+    needs = scenario.need_table()
+    return [
+        (r.id, s)
+        for r in scenario.regions
+        for s in scenario.sectors
+        if (r.id, s) in needs and needs[(r.id, s)].need > 0
+    ]
+
+
+def share_bounds(scenario: Scenario, which: str) -> dict[tuple[str, str], float]:
+    """smin or smax per (region, sector), written only where the bound is not the default
+    (spec constraint 4): smin > 0, smax < 1."""
+    default = 0.0 if which == "share_min" else 1.0
+    bounds = {}
+    for region in scenario.regions:
+        table = getattr(scenario.profile_of(region), which)
+        for sector, value in table.items():
+            if value != default:
+                bounds[(region.id, sector)] = value
+    return bounds
+
+
+def total_need(scenario: Scenario) -> dict[str, float]:
+    """Σ_s need[r,s] per region."""
+    totals: dict[str, float] = defaultdict(float)
+    for n in scenario.needs:
+        totals[n.region] += n.need
+    return {r.id: totals[r.id] for r in scenario.regions}
+
+
+def structure_key(scenario: Scenario) -> tuple[Any, ...]:
+    """Everything that decides which sets, variables and rows the model has."""
+    floors = tuple(r.id for r in scenario.regions if r.min_share_of_need > 0)
+    caps = tuple(r.id for r in scenario.regions if r.max_per_period is not None)
+    corridors = tuple(
+        (name, tuple(c.regions), tuple(c.shared_need)) for name, c in scenario.corridors.items()
+    )
+    return (
+        tuple(r.id for r in scenario.regions),
+        tuple(scenario.sectors),
+        tuple(scenario.periods),
+        len(scenario.tranches),
+        tuple(funded_pairs(scenario)),
+        tuple(share_bounds(scenario, "share_min")),
+        tuple(share_bounds(scenario, "share_max")),
+        floors,
+        caps,
+        corridors,
+    )
+
+
+def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
+    """R regions, S sectors, T periods (ordered labels), K tranches, RS pairs with a positive need,
+    SMIN/SMAX (region, sector) pairs with a non-default share bound, GS (corridor, sector) pairs."""
+    m.R = Set(initialize=[r.id for r in scenario.regions], ordered=True)
+    m.S = Set(initialize=scenario.sectors, ordered=True)
+    m.T = Set(initialize=scenario.periods, ordered=True)
+    m.K = RangeSet(len(scenario.tranches))
+    m.RS = Set(dimen=2, initialize=funded_pairs(scenario), ordered=True)
+    m.SMIN = Set(dimen=2, initialize=list(share_bounds(scenario, "share_min")), ordered=True)
+    m.SMAX = Set(dimen=2, initialize=list(share_bounds(scenario, "share_max")), ordered=True)
+    corridor_sectors = [(g, s) for g, c in scenario.corridors.items() for s in c.shared_need]
+    m.GS = Set(dimen=2, initialize=corridor_sectors, ordered=True)
+    # plain lookups (not Pyomo components) for the families that write rows only where data says so
+    m.corridor_members = {g: tuple(c.regions) for g, c in scenario.corridors.items()}
+    m.floor_regions = frozenset(r.id for r in scenario.regions if r.min_share_of_need > 0)
+    m.capped_regions = frozenset(r.id for r in scenario.regions if r.max_per_period is not None)
+
+
+def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
+    """Mutable parameters, declared empty here and filled by :func:`set_parameter_values`."""
+    mutable = {"mutable": True, "initialize": 0.0}
+    m.need = Param(m.RS, **mutable)  # need[r,s] (unit)
+    m.benefit = Param(m.RS, **mutable)  # benefit[r,s] per unit of money
+    m.w = Param(m.RS, **mutable)  # profile weight w[p(r),s]
+    m.tranche_value = Param(m.K, **mutable)  # tranches[k]
+    m.B = Param(m.T, **mutable)  # B[t] (unit)
+    m.rho = Param(**mutable)  # discount rate ρ
+    m.tau = Param(**mutable)  # redundancy tolerance τ
+    m.total_need = Param(m.R, **mutable)  # Σ_s need[r,s]
+    m.min_share_of_need = Param(m.R, **mutable)  # min_share_of_need[r]
+    m.max_per_period = Param(m.R, **mutable)  # used only where given (unit)
+    m.smin = Param(m.SMIN, **mutable)  # smin[p(r),s] where not the default 0
+    m.smax = Param(m.SMAX, **mutable)  # smax[p(r),s] where not the default 1
+    m.shared_need = Param(m.GS, **mutable)  # shared_need[g,s] (unit)
+    set_parameter_values(m, scenario)
+
+
+def set_parameter_values(m: ConcreteModel, scenario: Scenario) -> None:
+    """Copy a scenario's numbers into the model's mutable parameters (same structure_key required)."""
+    needs = scenario.need_table()
+    for r, s in m.RS:
+        region = scenario.region(r)
+        m.need[r, s] = needs[(r, s)].need
+        m.benefit[r, s] = needs[(r, s)].benefit
+        m.w[r, s] = scenario.profile_of(region).weight.get(s, 1.0)
+    for k in m.K:
+        m.tranche_value[k] = scenario.tranches[k - 1]
+    for t, amount in zip(m.T, scenario.budget_per_period(), strict=True):
+        m.B[t] = amount
+    m.rho = scenario.discount_rate
+    m.tau = scenario.redundancy_tolerance
+    totals = total_need(scenario)
+    for region in scenario.regions:
+        m.total_need[region.id] = totals[region.id]
+        m.min_share_of_need[region.id] = region.min_share_of_need
+        m.max_per_period[region.id] = region.max_per_period or 0.0
+    for key, value in share_bounds(scenario, "share_min").items():
+        m.smin[key] = value
+    for key, value in share_bounds(scenario, "share_max").items():
+        m.smax[key] = value
+    for g, corridor in scenario.corridors.items():
+        for s, amount in corridor.shared_need.items():
+            m.shared_need[g, s] = amount
+    if hasattr(m, "carry"):
+        set_carry_over(m, scenario.carry_over)
+
+
+def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
+    """y[r,s,t,k] ≥ 0 money per tranche; carry[t] ≥ 0 budget carried into the next period."""
+    m.y = Var(m.RS, m.T, m.K, domain=NonNegativeReals)
+    m.carry = Var(m.T, domain=NonNegativeReals)
+    set_carry_over(m, scenario.carry_over)
+    index_terms(m)
+
+
+def set_carry_over(m: ConcreteModel, allowed: bool) -> None:
+    """c ≡ 0 unless carry_over (spec: "Variables")."""
+    for t in m.T:
+        m.carry[t].setub(None if allowed else 0.0)
+
+
+def index_terms(m: ConcreteModel) -> None:
+    """Group the y columns once, so each constraint family sums a ready list instead of scanning.
+
+    ``x_terms[r, s, t]`` are the tranches of x[r,s,t] = Σ_k y[r,s,t,k]; ``pair_terms[r, s]`` all of
+    Σ_t x[r,s,t]; ``region_terms[r]`` all of Σ_{s,t} x[r,s,t]; ``region_period_terms[r, t]`` all of
+    Σ_s x[r,s,t]; ``period_terms[t]`` all of Σ_{r,s} x[r,s,t].
+    """
+    x_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    pair_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    region_terms: dict[Any, list[Any]] = defaultdict(list)
+    region_period_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    period_terms: dict[Any, list[Any]] = defaultdict(list)
+    for (r, s, t, _k), var in m.y.items():
+        x_terms[r, s, t].append(var)
+        pair_terms[r, s].append(var)
+        region_terms[r].append(var)
+        region_period_terms[r, t].append(var)
+        period_terms[t].append(var)
+    m.x_terms = dict(x_terms)
+    m.pair_terms = dict(pair_terms)
+    m.region_terms = dict(region_terms)
+    m.region_period_terms = dict(region_period_terms)
+    m.period_terms = dict(period_terms)

@@ -1,0 +1,23 @@
+"""Constraint 2, budget with carry-over.
+
+    Σ_{r,s} x[r,s,t] + c[t] ≤ B[t] + c[t−1]    for every t, with c before the first period = 0
+
+Written with c[t−1] moved to the left, so the right-hand side is B[t] alone and the row's dual is the
+benefit of one more unit of budget in period t. c ≡ 0 when carry-over is off (a column bound, see
+``base.set_carry_over``).
+"""
+
+from __future__ import annotations
+
+from pyomo.environ import ConcreteModel, Constraint, quicksum
+
+KIND = "budget"
+
+
+def define_components(m: ConcreteModel) -> None:
+    def budget_rule(m: ConcreteModel, t):  # type: ignore[no-untyped-def]
+        spent = quicksum(m.period_terms.get(t, ()))
+        carried_in = m.carry[m.T.prev(t)] if t != m.T.first() else 0
+        return spent + m.carry[t] - carried_in <= m.B[t]
+
+    m.budget = Constraint(m.T, rule=budget_rule)

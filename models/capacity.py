@@ -1,0 +1,20 @@
+"""Constraint 6, absorptive capacity: a region cannot use more than it can build in one period.
+
+Σ_s x[r,s,t] ≤ max_per_period[r]    for every t (where given)
+"""
+
+from __future__ import annotations
+
+from pyomo.environ import ConcreteModel, Constraint, quicksum
+
+KIND = "capacity"
+
+
+def define_components(m: ConcreteModel) -> None:
+    def capacity_rule(m: ConcreteModel, r: str, t):  # type: ignore[no-untyped-def]
+        terms = m.region_period_terms.get((r, t))
+        if not terms or r not in m.capped_regions:
+            return Constraint.Skip
+        return quicksum(terms) <= m.max_per_period[r]
+
+    m.capacity = Constraint(m.R, m.T, rule=capacity_rule)

@@ -1,0 +1,136 @@
+"""The objectives (spec: "Objectives") and the solve sequence each mode needs.
+
+    E      = Σ_{r,s,t,k} d[t] · w[p(r),s] · benefit[r,s] · tranches[k] · y[r,s,t,k],   d[t] = (1 + ρ) ** −i(t)
+    cov[r] = Σ_{s,t} x[r,s,t] / Σ_s need[r,s]                 (regions with a positive need)
+
+- efficiency: maximize E; reported objective E*.
+- equity: maximize z subject to z ≤ cov[r]; reported objective z*. A second solve with z ≥ z* − 1e-7
+  maximizes E among the plans that reach z*.
+- balanced (weight λ): maximize (1 − λ) · E / E* + λ · z / z*, a term dropped when its optimum is 0;
+  reported objective is that weighted value.
+
+The model declares E and z as two named objectives; :func:`optimize` sets their weights and runs the
+solves through any :class:`WeightedSolver` (the HiGHS bridge in practice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pyomo.environ import ConcreteModel, Constraint, Objective, Var, maximize, quicksum
+
+BENEFIT = "objective_E"
+EQUITY = "objective_z"
+EQUITY_TIE_TOLERANCE = 1e-7  # spec: the second equity solve keeps z ≥ z* − 1e-7
+
+
+def define_components(m: ConcreteModel) -> None:
+    m.z = Var(bounds=(0, 1))  # the least coverage over regions with a positive need
+
+    def coverage_rule(m: ConcreteModel, r: str):  # type: ignore[no-untyped-def]
+        terms = m.region_terms.get(r)
+        if not terms:
+            return Constraint.Skip
+        # z ≤ cov[r], multiplied through by the region's (positive) total need
+        return quicksum(terms) - m.total_need[r] * m.z >= 0
+
+    m.coverage = Constraint(m.R, rule=coverage_rule)
+    period_index = {t: i for i, t in enumerate(m.T)}
+
+    def benefit_term(r: str, s: str, t: Any, k: int) -> Any:
+        d = (1 + m.rho) ** -period_index[t]
+        return d * m.w[r, s] * m.benefit[r, s] * m.tranche_value[k] * m.y[r, s, t, k]
+
+    m.objective_E = Objective(expr=quicksum(benefit_term(*i) for i in m.y), sense=maximize)
+    m.objective_z = Objective(expr=m.z, sense=maximize)
+
+
+PARAMETRIC_COMPONENTS = ("coverage",)
+"""Rows whose coefficients (not only bounds) depend on mutable parameters."""
+
+
+class WeightedSolver(Protocol):
+    def set_weights(self, weights: dict[str, float]) -> None: ...
+    def set_column_bounds(self, var: Any, lower: float | None, upper: float | None) -> None: ...
+    def solve(self, time_limit_s: float | None = None) -> str: ...
+    def objective(self, name: str) -> float: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the solve sequence of a mode found: status, reported objective, and the single optima."""
+
+    status: str
+    objective: float | None
+    E_star: float | None = None
+    z_star: float | None = None
+
+
+def optimize(
+    m: ConcreteModel,
+    solver: WeightedSolver,
+    mode: str,
+    equity_weight: float,
+    time_limit_s: float | None,
+) -> Outcome:
+    """Run the solves of ``mode``; the solver is left holding the reported plan."""
+    solver.set_column_bounds(m.z, 0.0, 1.0)
+    if mode == "efficiency":
+        return _efficiency(solver, time_limit_s)
+    if mode == "equity":
+        return _equity(m, solver, time_limit_s)
+    return _balanced(m, solver, equity_weight, time_limit_s)
+
+
+def _efficiency(solver: WeightedSolver, time_limit_s: float | None) -> Outcome:
+    solver.set_weights({BENEFIT: 1.0})
+    status = solver.solve(time_limit_s)
+    if status != "optimal":
+        return Outcome(status, None)
+    e_star = solver.objective(BENEFIT)
+    return Outcome(status, e_star, E_star=e_star)
+
+
+def _max_equity(solver: WeightedSolver, time_limit_s: float | None) -> tuple[str, float | None]:
+    solver.set_weights({EQUITY: 1.0})
+    status = solver.solve(time_limit_s)
+    return status, solver.objective(EQUITY) if status == "optimal" else None
+
+
+def _equity(m: ConcreteModel, solver: WeightedSolver, time_limit_s: float | None) -> Outcome:
+    status, z_star = _max_equity(solver, time_limit_s)
+    if z_star is None:
+        return Outcome(status, None)
+    solver.set_column_bounds(m.z, max(0.0, z_star - EQUITY_TIE_TOLERANCE), 1.0)
+    solver.set_weights({BENEFIT: 1.0})
+    status = solver.solve(time_limit_s)
+    return Outcome(status, z_star if status == "optimal" else None, z_star=z_star)
+
+
+def _balanced(
+    m: ConcreteModel, solver: WeightedSolver, equity_weight: float, time_limit_s: float | None
+) -> Outcome:
+    first = _efficiency(solver, time_limit_s)
+    if first.E_star is None:
+        return first
+    status, z_star = _max_equity(solver, time_limit_s)
+    if z_star is None:
+        return Outcome(status, None)
+    weights = balanced_weights(first.E_star, z_star, equity_weight)
+    solver.set_weights(weights)
+    status = solver.solve(time_limit_s)
+    if status != "optimal":
+        return Outcome(status, None, first.E_star, z_star)
+    value = sum(w * solver.objective(name) for name, w in weights.items())
+    return Outcome(status, value, first.E_star, z_star)
+
+
+def balanced_weights(e_star: float, z_star: float, equity_weight: float) -> dict[str, float]:
+    """(1 − λ)/E* on E and λ/z* on z; a term whose optimum is 0 is dropped."""
+    weights = {}
+    if e_star > 0:
+        weights[BENEFIT] = (1 - equity_weight) / e_star
+    if z_star > 0:
+        weights[EQUITY] = equity_weight / z_star
+    return weights

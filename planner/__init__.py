@@ -1,0 +1,36 @@
+"""planner: split an infrastructure budget across regions × sectors × periods, without redundancy.
+
+The public API::
+
+    import planner
+    scenario = planner.load_scenario("western_china")      # a file, a folder or a bundled name
+    plan = planner.solve(scenario, budget=1800)            # keyword changes explore without editing files
+    plan.allocation                                        # tidy DataFrame: region, sector, period, amount
+"""
+
+from planner.datasets import bundled_scenarios, default_scenario_path
+from planner.errors import ExitCode, Problem, ScenarioError
+from planner.plan import Plan
+from planner.scenario import CHANGEABLE, Scenario, validate_scenario
+from planner.scenario_io import load_scenario, save_scenario, scenario_yaml_text
+from planner.solve import PlanModel, solve
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CHANGEABLE",
+    "ExitCode",
+    "Plan",
+    "PlanModel",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "bundled_scenarios",
+    "default_scenario_path",
+    "load_scenario",
+    "save_scenario",
+    "scenario_yaml_text",
+    "solve",
+    "validate_scenario",
+    "__version__",
+]

@@ -1,0 +1,64 @@
+"""The ``planner`` command: a thin shell over the Python API.
+
+Each verb lives in its own module with ``register(subparsers)``; the module sets ``func`` on its parser,
+a function ``(args) -> int`` returning an exit code. Errors that are the user's (a bad scenario, a bad
+``--set``, an unwritable path) are printed one per line and become exit code 2; nothing a user does
+should print a traceback (set ``PLANNER_DEBUG=1`` to see one for a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from planner.cli import schema, solve, validate
+from planner.errors import ExitCode, OutputError, ScenarioError
+
+VERBS = (solve, validate, schema)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from planner import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Split an infrastructure budget across regions, sectors and periods (Pyomo + HiGHS).",
+        epilog="Exit codes: 0 optimal, 2 invalid input, 3 infeasible, 4 solver failure or time limit.",
+    )
+    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    for verb in VERBS:
+        verb.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ScenarioError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug in planner, not the user's mistake
+        if os.environ.get("PLANNER_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"internal error: {type(err).__name__}: {err} (please report it; PLANNER_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL
+
+
+def run() -> None:
+    sys.exit(main())

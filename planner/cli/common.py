@@ -1,0 +1,81 @@
+"""Arguments and helpers shared by several verbs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import yaml
+
+from planner.errors import ExitCode, Problem, ScenarioError
+from planner.scenario import CHANGEABLE, Scenario
+
+
+def add_scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
+    parser.add_argument(
+        "scenario",
+        nargs="?" if optional else None,
+        help="scenario YAML file, folder holding scenario.yaml, or bundled name"
+        + (" (default: the bundled western_china)" if optional else ""),
+    )
+
+
+def add_change_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"change the scenario before solving (repeatable); keys: {', '.join(sorted(CHANGEABLE))}",
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=None, metavar="SECONDS", help="HiGHS time limit"
+    )
+
+
+def parse_changes(pairs: list[str]) -> dict[str, Any]:
+    """``key=value`` strings to keyword changes; values are read as YAML scalars or lists."""
+    changes: dict[str, Any] = {}
+    problems = []
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(f"expected KEY=VALUE, got '{pair}'", file="--set"))
+            continue
+        try:
+            changes[key] = yaml.safe_load(text)
+        except yaml.YAMLError:
+            problems.append(Problem(f"cannot read the value '{text}'", file="--set", field=key))
+    if problems:
+        raise ScenarioError(problems)
+    return changes
+
+
+def load(args: argparse.Namespace) -> Scenario:
+    """The scenario the arguments name, with the ``--set`` changes applied (validated)."""
+    from planner.datasets import default_scenario_path
+    from planner.scenario_io import load_scenario
+
+    scenario = load_scenario(args.scenario or default_scenario_path())
+    changes = parse_changes(getattr(args, "changes", []) or [])
+    if changes:
+        try:
+            scenario = scenario.with_changes(**changes)
+        except ScenarioError as err:
+            raise ScenarioError([p.at(file="--set") for p in err.problems]) from None
+    return scenario
+
+
+STATUS_EXIT = {
+    "optimal": ExitCode.OK,
+    "infeasible": ExitCode.INFEASIBLE,
+    "unbounded": ExitCode.SOLVER,
+    "time limit": ExitCode.SOLVER,
+    "error": ExitCode.SOLVER,
+}
+
+
+def exit_code_for(status: str) -> int:
+    return int(STATUS_EXIT.get(status, ExitCode.SOLVER))

@@ -1,0 +1,23 @@
+"""``planner validate SCENARIO``: every problem, one per line; exit 0 when there is none."""
+
+from __future__ import annotations
+
+import argparse
+
+from planner.cli.common import add_change_arguments, add_scenario_argument, load
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("validate", help="check a scenario and list every problem")
+    add_scenario_argument(parser, optional=False)
+    add_change_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = load(args)
+    print(
+        f"{scenario.name}: valid ({len(scenario.regions)} regions, {len(scenario.sectors)} sectors, "
+        f"{len(scenario.periods)} periods, {len(scenario.needs)} needs)"
+    )
+    return 0

@@ -1,0 +1,139 @@
+"""The result of a solve: plain pandas tables and numbers, with a JSON form (spec: "Results that every
+solve reports")."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+STATUSES = ("optimal", "infeasible", "unbounded", "time limit", "error")
+
+ALLOCATION_COLUMNS = ["region", "sector", "period", "amount"]
+BUDGET_COLUMNS = ["period", "budget", "carried_in", "spent", "carried_out", "lapsed"]
+COVERAGE_COLUMNS = ["region", "need", "allocated", "coverage", "floor"]
+CONSTRAINT_COLUMNS = ["name", "kind", "lhs", "rhs", "dual", "binding"]
+
+
+@dataclass
+class Plan:
+    """One solved (or failed) plan.
+
+    Attributes
+    ----------
+    status:
+        ``optimal``, ``infeasible``, ``unbounded``, ``time limit`` or ``error``.
+    objective:
+        The reported objective of the mode: E* (efficiency), z* (equity) or the weighted value
+        (balanced); ``None`` without an optimal plan.
+    E, min_coverage:
+        Benefit E of the plan, and the least coverage (allocated ÷ need) over regions with a need.
+    allocation:
+        Tidy table ``region, sector, period, amount`` (unit) for every pair with a need.
+    budget:
+        Per period: ``budget``, ``carried_in``, ``spent``, ``carried_out`` and ``lapsed`` (unit).
+    coverage:
+        Per region: ``need``, ``allocated`` (unit), ``coverage`` (share), ``floor`` (share).
+    constraints:
+        Every budget, corridor, floor, capacity and share-bound row: ``name`` as a planner reads it
+        (``corridor[northwest,transport]``), ``kind``, ``lhs``, ``rhs``, ``dual`` (change of the
+        solve's objective per unit of ``rhs``) and ``binding``.
+    timings:
+        Seconds: ``build_s`` (Pyomo model), ``handover_s`` (to HiGHS), ``solve_s`` (HiGHS), ``total_s``.
+    """
+
+    scenario_name: str
+    scenario_digest: str
+    unit: str
+    mode: str
+    status: str
+    objective: float | None
+    E: float | None
+    min_coverage: float | None
+    allocation: pd.DataFrame
+    budget: pd.DataFrame
+    coverage: pd.DataFrame
+    constraints: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+    E_star: float | None = None
+    z_star: float | None = None
+    message: str = ""
+    diagnosis: Any = None
+
+    @property
+    def is_optimal(self) -> bool:
+        return self.status == "optimal"
+
+    @property
+    def allocated_total(self) -> float:
+        return float(math.fsum(self.allocation["amount"])) if len(self.allocation) else 0.0
+
+    @property
+    def unspent_total(self) -> float:
+        """Budget not allocated over the whole horizon (lapsed plus carried past the last period)."""
+        return float(math.fsum(self.budget["budget"])) - self.allocated_total
+
+    def binding_constraints(self) -> pd.DataFrame:
+        return self.constraints[self.constraints["binding"]].reset_index(drop=True)
+
+    def by_region_sector(self) -> pd.DataFrame:
+        """Allocation summed over periods, regions × sectors."""
+        return self.allocation.pivot_table(
+            index="region",
+            columns="sector",
+            values="amount",
+            aggfunc="sum",
+            sort=False,
+            fill_value=0.0,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the document ``planner solve --json`` prints."""
+        return {
+            "scenario": self.scenario_name,
+            "scenario_digest": self.scenario_digest,
+            "unit": self.unit,
+            "mode": self.mode,
+            "status": self.status,
+            "objective": _num(self.objective),
+            "E": _num(self.E),
+            "min_coverage": _num(self.min_coverage),
+            "E_star": _num(self.E_star),
+            "z_star": _num(self.z_star),
+            "allocated": _num(self.allocated_total),
+            "unspent": _num(self.unspent_total),
+            "message": self.message,
+            "allocation": _records(self.allocation),
+            "budget": _records(self.budget),
+            "coverage": _records(self.coverage),
+            "constraints": _records(self.constraints),
+            "timings": {k: round(v, 6) for k, v in self.timings.items()},
+            "diagnosis": self.diagnosis.to_dict()
+            if hasattr(self.diagnosis, "to_dict")
+            else self.diagnosis,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def _num(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return float(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records = frame.to_dict(orient="records")
+    return [{k: _plain(v) for k, v in row.items()} for row in records]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

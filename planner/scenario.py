@@ -1,0 +1,413 @@
+"""The scenario: validated once, at the edge, by pydantic models (spec: "Scenario file (YAML, version 1)").
+
+Everything downstream (model build, solve, reports) trusts a :class:`Scenario`. Field checks (types,
+signs, ranges) come from the field declarations; consistency checks that span several tables (unknown
+references, duplicates, share bounds that cannot hold together) are small ``check_*`` functions run by
+one model validator, which reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from planner.errors import Problem, ScenarioError
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Name = Annotated[str, Field(min_length=1)]
+PeriodLabel = int | str
+
+Mode = Literal["efficiency", "equity", "balanced"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Region(BaseModel):
+    """One row of the regions table. Extra columns (``name_zh``, ``macro_region``, …) are kept as given."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+
+    id: Name = Field(description="Identifier used by needs and corridors, e.g. 'xinjiang'.")
+    name: str = Field("", description="Display name; the id when blank.")
+    profile: str | None = Field(
+        None, description="Key of `profiles`; blank means weight 1 and no share bounds."
+    )
+    min_share_of_need: Share = Field(
+        0.0, description="Equity floor: the region gets at least this share of its total need."
+    )
+    max_per_period: NonNegative | None = Field(
+        None, description="Absorptive capacity: most money the region can use in one period (unit)."
+    )
+
+    @field_validator("min_share_of_need", mode="before")
+    @classmethod
+    def _blank_floor_is_zero(cls, value: Any) -> Any:
+        return 0.0 if value is None or value == "" else value
+
+    @field_validator("profile", "max_per_period", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Need(_Strict):
+    """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit."""
+
+    region: Name = Field(description="Region id.")
+    sector: Name = Field(description="Sector name, one of `sectors`.")
+    need: NonNegative = Field(
+        description="Money the region needs in this sector over the horizon (unit)."
+    )
+    benefit: NonNegative = Field(description="Benefit per unit of money of the first tranche.")
+
+
+class Profile(_Strict):
+    """A specialization profile: benefit multipliers and sector-share bounds of a region type."""
+
+    weight: dict[str, NonNegative] = Field(
+        default_factory=dict, description="Benefit multiplier per sector (default 1)."
+    )
+    share_min: dict[str, Share] = Field(
+        default_factory=dict,
+        description="Least share of the region's own total allocation per sector (default 0).",
+    )
+    share_max: dict[str, Share] = Field(
+        default_factory=dict,
+        description="Largest share of the region's own total allocation per sector (default 1).",
+    )
+
+
+class Corridor(_Strict):
+    """Regions that share a need (a trunk line, a hub): together they are funded for it once."""
+
+    regions: list[Name] = Field(min_length=1, description="Member region ids.")
+    shared_need: dict[str, NonNegative] = Field(
+        default_factory=dict,
+        description="Cap per sector on the members' combined allocation (unit).",
+    )
+
+
+class Objective(_Strict):
+    """What the plan maximizes (spec: "Objectives")."""
+
+    mode: Mode = Field("efficiency", description="efficiency | equity | balanced.")
+    equity_weight: Share = Field(
+        0.5, description="Weight λ of equity in `balanced` mode, in [0, 1]."
+    )
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario (spec: "Scenario file (YAML, version 1)").
+
+    Examples
+    --------
+    >>> import planner
+    >>> scn = planner.load_scenario("western_china")
+    >>> cheaper = scn.with_changes(budget=1500)
+    >>> cheaper.budget_per_period()[0] == 300.0
+    True
+    """
+
+    version: Literal[1] = Field(description="Scenario format version; only 1 exists.")
+    name: Name = Field(description="Scenario name, printed on every plan and report.")
+    unit: str = Field("CNY bn", description="Unit of money for budgets, needs and capacities.")
+    periods: list[PeriodLabel] = Field(min_length=1, description="Ordered period labels.")
+    budget: NonNegative | list[NonNegative] = Field(
+        description="Total budget (split evenly over periods) or one figure per period (unit)."
+    )
+    carry_over: bool = Field(True, description="Unspent budget of a period may be spent later.")
+    discount_rate: NonNegative = Field(
+        0.0, description="Benefit of period index i is weighted 1 / (1 + rate) ** i."
+    )
+    sectors: list[Name] = Field(min_length=1, description="Sector names.")
+    tranches: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+        default_factory=lambda: [1.0],
+        min_length=1,
+        description="Relative marginal benefit of successive equal slices of a need (non-increasing).",
+    )
+    redundancy_tolerance: NonNegative = Field(
+        0.0, description="Corridor caps may be exceeded by this fraction (0 = none)."
+    )
+    objective: Objective = Field(default_factory=Objective)
+    regions: list[Region] = Field(min_length=1, description="Regions table (inline or CSV path).")
+    needs: list[Need] = Field(description="Needs table (inline or CSV path).")
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    corridors: dict[str, Corridor] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        problems = [p for check in CHECKS for p in check(self)]
+        if problems:
+            raise ScenarioError(problems)
+        return self
+
+    # ---- derived views (read-only; the model reads these, never the raw fields) ----
+
+    def budget_per_period(self) -> list[float]:
+        """B[t]: the budget of each period (a scalar budget is split evenly)."""
+        if isinstance(self.budget, list):
+            return list(self.budget)
+        return [self.budget / len(self.periods)] * len(self.periods)
+
+    def total_budget(self) -> float:
+        return math.fsum(self.budget_per_period())
+
+    def need_table(self) -> dict[tuple[str, str], Need]:
+        return {(n.region, n.sector): n for n in self.needs}
+
+    def region(self, region_id: str) -> Region:
+        return next(r for r in self.regions if r.id == region_id)
+
+    def profile_of(self, region: Region) -> Profile:
+        return self.profiles[region.profile] if region.profile else Profile()
+
+    def digest(self) -> str:
+        """A short hash of the inputs, to label a run (same inputs, same hash)."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A new, validated scenario with the named changes (see :data:`CHANGEABLE`).
+
+        Raises :class:`ScenarioError` for an unknown key or an invalid value.
+        """
+        data = self.model_dump()
+        problems = []
+        for key, value in changes.items():
+            if key not in CHANGEABLE:
+                known = ", ".join(sorted(CHANGEABLE))
+                problems.append(Problem(f"unknown change '{key}'; known: {known}", field=key))
+                continue
+            CHANGEABLE[key](data, value)
+        try:
+            changed = validate_scenario(data)
+        except ScenarioError as err:
+            problems += err.problems
+        if problems:
+            raise ScenarioError(problems)
+        return changed
+
+
+def _set_top(key: str) -> Callable[[dict[str, Any], Any], None]:
+    def apply(data: dict[str, Any], value: Any) -> None:
+        data[key] = value
+
+    return apply
+
+
+def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
+    def apply(data: dict[str, Any], value: Any) -> None:
+        data["objective"] = {**data["objective"], key: value}
+
+    return apply
+
+
+CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "budget": _set_top("budget"),
+    "carry_over": _set_top("carry_over"),
+    "discount_rate": _set_top("discount_rate"),
+    "redundancy_tolerance": _set_top("redundancy_tolerance"),
+    "tranches": _set_top("tranches"),
+    "name": _set_top("name"),
+    "mode": _set_objective("mode"),
+    "equity_weight": _set_objective("equity_weight"),
+}
+"""Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``."""
+
+
+def validate_scenario(data: dict[str, Any]) -> Scenario:
+    """Validate a plain mapping into a Scenario, collecting every problem as :class:`Problem` values.
+
+    Raises :class:`ScenarioError`; problems carry ``loc`` so a loader can name file and row.
+    """
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem("a scenario must be a mapping (key: value)")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_without_union_noise(err.errors())) from None
+
+
+def _without_union_noise(errors: list[Any]) -> list[Problem]:
+    """A value that fits no member of a union (``budget: number | list``) fails once per member;
+    keep the failures that are not mere type mismatches when there are any."""
+    problems = [(e["type"].endswith("_type"), _problem_from_pydantic(e)) for e in errors]
+    substantive = {(p.field, p.loc[:1]) for mismatch, p in problems if not mismatch}
+    kept = [p for mismatch, p in problems if not (mismatch and (p.field, p.loc[:1]) in substantive)]
+    return list(dict.fromkeys(kept))
+
+
+def _problem_from_pydantic(error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    message = error["msg"]
+    if error["type"] not in ("missing", "extra_forbidden") and "input" in error:
+        shown = repr(error["input"])
+        message += f" (got {shown[:60]})"
+    if error["type"] == "extra_forbidden":
+        message = "unknown field"
+    return Problem(message, loc=loc, field=_field_name(loc))
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    # union members show up as type names in pydantic locs ("list[...]", "float"); drop them
+    names = [n for n in names if not _is_type_tag(n)]
+    return ".".join(names)
+
+
+def _is_type_tag(name: str) -> bool:
+    return "[" in name or name.startswith("constrained-") or name in ("float", "int", "str", "bool")
+
+
+# ---- consistency checks: one function per rule, each yields Problems ----
+
+
+def _duplicates(values: list[Any]) -> list[Any]:
+    return [v for v, n in Counter(values).items() if n > 1]
+
+
+def check_unique_labels(s: Scenario) -> Iterator[Problem]:
+    for key in ("periods", "sectors"):
+        for dup in _duplicates(getattr(s, key)):
+            yield Problem(f"'{dup}' is listed twice", loc=(key,), field=key)
+    seen: set[str] = set()
+    for i, region in enumerate(s.regions):
+        if region.id in seen:
+            yield Problem(
+                f"duplicate region id '{region.id}'", loc=("regions", i, "id"), field="id"
+            )
+        seen.add(region.id)
+
+
+def check_budget_length(s: Scenario) -> Iterator[Problem]:
+    if isinstance(s.budget, list) and len(s.budget) != len(s.periods):
+        yield Problem(
+            f"budget lists {len(s.budget)} figures but there are {len(s.periods)} periods",
+            loc=("budget",),
+            field="budget",
+        )
+
+
+def check_tranches(s: Scenario) -> Iterator[Problem]:
+    for k in range(1, len(s.tranches)):
+        if s.tranches[k] > s.tranches[k - 1]:
+            yield Problem(
+                f"tranches must be non-increasing (diminishing returns): tranche {k + 1} "
+                f"({s.tranches[k]}) exceeds tranche {k} ({s.tranches[k - 1]})",
+                loc=("tranches",),
+                field="tranches",
+            )
+            return
+
+
+def check_region_profiles(s: Scenario) -> Iterator[Problem]:
+    for i, region in enumerate(s.regions):
+        if region.profile and region.profile not in s.profiles:
+            yield Problem(
+                f"unknown profile '{region.profile}' (profiles: {', '.join(s.profiles) or 'none'})",
+                loc=("regions", i, "profile"),
+                field="profile",
+            )
+
+
+def check_needs(s: Scenario) -> Iterator[Problem]:
+    regions = {r.id for r in s.regions}
+    sectors = set(s.sectors)
+    seen: set[tuple[str, str]] = set()
+    for i, need in enumerate(s.needs):
+        if need.region not in regions:
+            yield Problem(
+                f"unknown region '{need.region}'", loc=("needs", i, "region"), field="region"
+            )
+        if need.sector not in sectors:
+            yield Problem(
+                f"unknown sector '{need.sector}'", loc=("needs", i, "sector"), field="sector"
+            )
+        pair = (need.region, need.sector)
+        if pair in seen:
+            yield Problem(
+                f"({need.region}, {need.sector}) appears twice",
+                loc=("needs", i, "sector"),
+                field="sector",
+            )
+        seen.add(pair)
+
+
+def check_profiles(s: Scenario) -> Iterator[Problem]:
+    sectors = set(s.sectors)
+    for name, profile in s.profiles.items():
+        for table in ("weight", "share_min", "share_max"):
+            for sector in getattr(profile, table):
+                if sector not in sectors:
+                    yield Problem(
+                        f"unknown sector '{sector}'",
+                        loc=("profiles", name, table, sector),
+                        field=f"profiles.{name}.{table}",
+                    )
+        total_min = math.fsum(profile.share_min.values())
+        if total_min > 1 + 1e-12:
+            yield Problem(
+                f"share_min values sum to {total_min:g}, more than 1",
+                loc=("profiles", name, "share_min"),
+                field=f"profiles.{name}.share_min",
+            )
+        for sector, low in profile.share_min.items():
+            high = profile.share_max.get(sector, 1.0)
+            if low > high:
+                yield Problem(
+                    f"share_min of {sector} ({low:g}) exceeds its share_max ({high:g})",
+                    loc=("profiles", name, "share_min", sector),
+                    field=f"profiles.{name}.share_min",
+                )
+
+
+def check_corridors(s: Scenario) -> Iterator[Problem]:
+    regions = {r.id for r in s.regions}
+    sectors = set(s.sectors)
+    for name, corridor in s.corridors.items():
+        for member in corridor.regions:
+            if member not in regions:
+                yield Problem(
+                    f"unknown region '{member}'",
+                    loc=("corridors", name, "regions"),
+                    field=f"corridors.{name}.regions",
+                )
+        for dup in _duplicates(corridor.regions):
+            yield Problem(
+                f"region '{dup}' is listed twice",
+                loc=("corridors", name, "regions"),
+                field=f"corridors.{name}.regions",
+            )
+        for sector in corridor.shared_need:
+            if sector not in sectors:
+                yield Problem(
+                    f"unknown sector '{sector}'",
+                    loc=("corridors", name, "shared_need", sector),
+                    field=f"corridors.{name}.shared_need",
+                )
+
+
+CHECKS = (
+    check_unique_labels,
+    check_budget_length,
+    check_tranches,
+    check_region_profiles,
+    check_needs,
+    check_profiles,
+    check_corridors,
+)

@@ -1,0 +1,289 @@
+"""Reading and writing scenario files (YAML v1 + CSV tables), with every problem located.
+
+Limits, refused before they cost memory: a scenario YAML of at most ``MAX_YAML_BYTES``, a CSV table of at
+most ``MAX_CSV_BYTES`` and ``MAX_TABLE_ROWS`` rows, and a YAML document that expands (through aliases) to
+at most ``MAX_YAML_NODES`` nodes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import Problem, ScenarioError
+from planner.scenario import Scenario, validate_scenario
+
+MAX_YAML_BYTES = 1 * 1024 * 1024
+MAX_CSV_BYTES = 50 * 1024 * 1024
+MAX_TABLE_ROWS = 200_000
+MAX_YAML_NODES = 1_000_000
+
+TABLES = {
+    "regions": ("id", "name", "profile", "min_share_of_need", "max_per_period"),
+    "needs": ("region", "sector", "need", "benefit"),
+}
+REQUIRED_COLUMNS = {"regions": ("id",), "needs": ("region", "sector", "need", "benefit")}
+SCENARIO_FILENAME = "scenario.yaml"
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where a table's rows came from: a CSV file (row = line number) or the YAML file (row = item)."""
+
+    file: str
+    lines: list[int]  # the line (or item number) of each row, in order
+
+    def row(self, index: int) -> int | None:
+        return self.lines[index] if 0 <= index < len(self.lines) else None
+
+
+def load_scenario(source: str | os.PathLike[str]) -> Scenario:
+    """Load a scenario from a YAML file, a folder holding ``scenario.yaml``, or a bundled name.
+
+    Raises :class:`~planner.errors.ScenarioError` listing every problem, each with file, row and field.
+
+    Examples
+    --------
+    >>> import planner
+    >>> planner.load_scenario("western_china").periods[0]
+    2026
+    """
+    from planner.datasets import bundled_scenario_path
+
+    path = Path(source)
+    if not path.exists():
+        bundled = bundled_scenario_path(str(source))
+        if bundled is None:
+            raise ScenarioError(
+                [Problem("no such file, folder or bundled scenario", file=str(source))]
+            )
+        path = bundled
+    if path.is_dir():
+        path = path / SCENARIO_FILENAME
+    document = _read_yaml(path)
+    sources: dict[str, TableSource] = {}
+    problems: list[Problem] = []
+    for table in TABLES:
+        value = document.get(table)
+        if isinstance(value, str):
+            rows, table_source, table_problems = _read_csv_table(path, table, value)
+            problems += table_problems
+            document[table] = rows
+            if table_source:
+                sources[table] = table_source
+        elif isinstance(value, list):
+            sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        return validate_scenario(document)
+    except ScenarioError as err:
+        raise ScenarioError([_locate(p, path.name, sources) for p in err.problems]) from None
+
+
+def _locate(problem: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
+    loc = problem.loc
+    if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
+        source = sources[str(loc[0])]
+        field = ".".join(str(p) for p in loc[2:] if not isinstance(p, int)) or problem.field
+        return problem.at(file=source.file, row=source.row(loc[1]), field=field)
+    return problem.at(file=yaml_name, field=problem.field or ".".join(map(str, loc)))
+
+
+# ---- YAML ----
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    name = path.name
+    text = _read_text(path, MAX_YAML_BYTES, name)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        what = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError([Problem(f"not valid YAML: {what}", file=name, row=row)]) from None
+    if node is None:
+        raise ScenarioError([Problem("the file is empty; a scenario is a YAML mapping", file=name)])
+    if _expanded_size(node, {}) > MAX_YAML_NODES:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the document expands to more than {MAX_YAML_NODES:,} nodes (alias bomb?)",
+                    file=name,
+                )
+            ]
+        )
+    if not isinstance(node, yaml.MappingNode):
+        raise ScenarioError([Problem("a scenario must be a YAML mapping (key: value)", file=name)])
+    loader = yaml.SafeLoader("")
+    try:
+        document = loader.construct_document(node)
+    except yaml.YAMLError as err:
+        raise ScenarioError([Problem(f"not valid YAML: {err}", file=name)]) from None
+    finally:
+        loader.dispose()
+    return document
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Node count of the document with every alias expanded, computed without expanding it."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive structures
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = min(size, MAX_YAML_NODES + 1)
+    return memo[key]
+
+
+def _read_text(path: Path, limit: int, name: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ScenarioError(
+                [Problem(f"file is {size:,} bytes; the limit is {limit:,}", file=name)]
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError([Problem(f"cannot read: {err.strerror}", file=name)]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    f"not UTF-8 text (byte {err.start} is 0x{data[err.start]:02x})",
+                    file=name,
+                    row=line,
+                )
+            ]
+        ) from None
+
+
+# ---- CSV tables ----
+
+
+def _read_csv_table(
+    yaml_path: Path, table: str, relative: str
+) -> tuple[list[dict[str, Any]], TableSource | None, list[Problem]]:
+    folder = yaml_path.parent.resolve()
+    target = (folder / relative).resolve()
+    if Path(relative).is_absolute() or not target.is_relative_to(folder):
+        return (
+            [],
+            None,
+            [_path_problem(yaml_path, table, f"'{relative}' leaves the scenario's folder")],
+        )
+    if not target.is_file():
+        return [], None, [_path_problem(yaml_path, table, f"no such file '{relative}'")]
+    try:
+        text = _read_text(target, MAX_CSV_BYTES, relative)
+    except ScenarioError as err:
+        return [], None, err.problems
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS[table] if c not in header]
+    if missing:
+        problems = [
+            Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing
+        ]
+        return [], None, problems
+    reader.fieldnames = header
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    try:
+        for row in reader:
+            if len(rows) >= MAX_TABLE_ROWS:
+                problems.append(Problem(f"more than {MAX_TABLE_ROWS:,} rows", file=relative))
+                break
+            if None in row:
+                problems.append(
+                    Problem("more cells than columns", file=relative, row=reader.line_num)
+                )
+            rows.append(_clean_row(row))
+            lines.append(reader.line_num)
+    except csv.Error as err:
+        problems.append(Problem(f"malformed CSV: {err}", file=relative, row=reader.line_num))
+    return rows, TableSource(relative, lines), problems
+
+
+def _clean_row(row: dict[str | None, Any]) -> dict[str, Any]:
+    """Blank cells mean 'not given' (spec: blank floor is 0, blank capacity is no cap)."""
+    clean: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None or key == "":
+            continue
+        text = value.strip() if isinstance(value, str) else value
+        if text not in ("", None):
+            clean[key] = text
+    return clean
+
+
+def _path_problem(yaml_path: Path, table: str, message: str) -> Problem:
+    return Problem(message, loc=(table,), file=yaml_path.name, field=table)
+
+
+# ---- writing ----
+
+
+def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
+    """Write ``scenario.yaml`` with ``regions.csv`` and ``needs.csv`` beside it; returns the YAML path.
+
+    Loading the folder again gives an equal scenario. Files are written atomically.
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    document = scenario.model_dump(mode="json")
+    regions = document.pop("regions")
+    needs = document.pop("needs")
+    document["regions"] = "regions.csv"
+    document["needs"] = "needs.csv"
+    _write_atomic(target / "regions.csv", _csv_text(regions, TABLES["regions"]))
+    _write_atomic(target / "needs.csv", _csv_text(needs, TABLES["needs"]))
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    _write_atomic(target / SCENARIO_FILENAME, text)
+    return target / SCENARIO_FILENAME
+
+
+def scenario_yaml_text(scenario: Scenario) -> str:
+    """The scenario as one self-contained YAML document (tables inline)."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def _csv_text(rows: list[dict[str, Any]], first: tuple[str, ...]) -> str:
+    columns = list(first) + sorted({k for row in rows for k in row} - set(first))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else _cell(row[k]) for k in columns})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

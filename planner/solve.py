@@ -1,0 +1,269 @@
+"""Solving a scenario: build the model once, re-solve it as parameters change, read back a Plan."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import models
+from models import objectives
+from models.base import total_need
+from planner.highs_bridge import HighsBridge
+from planner.plan import (
+    ALLOCATION_COLUMNS,
+    BUDGET_COLUMNS,
+    CONSTRAINT_COLUMNS,
+    COVERAGE_COLUMNS,
+    Plan,
+)
+from planner.scenario import Scenario
+
+BINDING_TOLERANCE = 1e-7  # relative slack under which a row counts as binding
+ZERO_AMOUNT = 1e-9  # amounts below this (one yuan when the unit is CNY bn) are solver noise
+
+ScenarioLike = Scenario | str | os.PathLike[str]
+
+
+def solve(scenario: ScenarioLike, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
+    """Solve a scenario (object, file, folder or bundled name), optionally with keyword changes.
+
+    Examples
+    --------
+    >>> import planner
+    >>> plan = planner.solve("western_china", budget=1800)
+    >>> plan.status
+    'optimal'
+    >>> plan.allocated_total <= 1800 + 1e-6
+    True
+    """
+    return PlanModel(as_scenario(scenario)).solve(time_limit_s=time_limit_s, **changes)
+
+
+def as_scenario(scenario: ScenarioLike) -> Scenario:
+    if isinstance(scenario, Scenario):
+        return scenario
+    from planner.scenario_io import load_scenario
+
+    return load_scenario(Path(scenario) if not isinstance(scenario, str) else scenario)
+
+
+class PlanModel:
+    """A scenario's model, built once and kept live in HiGHS for re-solves.
+
+    A change that keeps the model's shape (budget, needs, benefits, floors, capacities, tolerance,
+    discount rate, carry-over, objective mode, profile numbers) updates parameters and warm-starts
+    HiGHS; any other change rebuilds.
+
+    Examples
+    --------
+    >>> import planner
+    >>> live = planner.PlanModel(planner.load_scenario("western_china"))
+    >>> [round(live.solve(budget=b).E, 3) >= 0 for b in (1500, 2000)]
+    [True, True]
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._build(scenario)
+
+    def _build(self, scenario: Scenario) -> None:
+        started = time.perf_counter()
+        self.scenario = scenario
+        self.key = models.structure_key(scenario)
+        self.model = models.build_model(scenario)
+        self.build_s = time.perf_counter() - started
+        self.bridge = HighsBridge(self.model, models.parametric_components(self.model))
+        self._index_columns()
+
+    def _index_columns(self) -> None:
+        m = self.model
+        self.y_vars = list(m.y.values())
+        groups: dict[tuple[Any, Any, Any], int] = {}
+        self.y_group = np.array(
+            [groups.setdefault((r, s, t), len(groups)) for (r, s, t, _k) in m.y],
+            dtype=np.int64,
+        )
+        self.x_keys = list(groups)
+        self.carry_vars = [m.carry[t] for t in m.T]
+
+    def update(self, scenario: Scenario) -> None:
+        """Point the live model at another scenario: re-solve in place when the shape allows it."""
+        if models.structure_key(scenario) != self.key:
+            self.bridge.release()
+            self._build(scenario)
+            return
+        if scenario != self.scenario:
+            models.set_parameter_values(self.model, scenario)
+            self.bridge.refresh()
+            self.scenario = scenario
+
+    def solve(self, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
+        """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``)."""
+        started = time.perf_counter()
+        if changes:
+            self.update(self.scenario.with_changes(**changes))
+        scenario = self.scenario
+        solve_started = time.perf_counter()
+        outcome = objectives.optimize(
+            self.model,
+            self.bridge,
+            scenario.objective.mode,
+            scenario.objective.equity_weight,
+            time_limit_s,
+        )
+        solve_s = time.perf_counter() - solve_started
+        plan = self._plan(outcome)
+        plan.timings = {
+            "build_s": self.build_s,
+            "handover_s": self.bridge.handover_s,
+            "solve_s": solve_s,
+            "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
+        }
+        if plan.status == "infeasible":
+            plan.message = self._conflict_message()
+        self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
+        return plan
+
+    # ---- reading the solution back ----
+
+    def _plan(self, outcome: objectives.Outcome) -> Plan:
+        scenario = self.scenario
+        usable = outcome.status in ("optimal", "time limit") and self.bridge.has_solution()
+        x = self.bridge.primal() if usable else None
+        allocation = self._allocation(x)
+        budget = self._budget(x, allocation)
+        coverage = self._coverage(allocation)
+        positive = coverage[coverage["need"] > 0]
+        min_cov = float(positive["coverage"].min()) if usable and len(positive) else None
+        return Plan(
+            scenario_name=scenario.name,
+            scenario_digest=scenario.digest(),
+            unit=scenario.unit,
+            mode=scenario.objective.mode,
+            status=outcome.status,
+            objective=outcome.objective,
+            E=self.bridge.objective(objectives.BENEFIT, x) if x is not None else None,
+            min_coverage=min_cov,
+            allocation=allocation,
+            budget=budget,
+            coverage=coverage,
+            constraints=self._constraints() if usable else pd.DataFrame(columns=CONSTRAINT_COLUMNS),
+            E_star=outcome.E_star,
+            z_star=outcome.z_star,
+        )
+
+    def _allocation(self, x: np.ndarray | None) -> pd.DataFrame:
+        amounts = np.zeros(len(self.x_keys))
+        if x is not None and self.y_vars:
+            y = self.bridge.column_values(self.y_vars, x)
+            amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
+            amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
+        frame = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        frame["amount"] = amounts
+        return frame
+
+    def _budget(self, x: np.ndarray | None, allocation: pd.DataFrame) -> pd.DataFrame:
+        periods = list(self.scenario.periods)
+        budgets = self.scenario.budget_per_period()
+        carried_out = (
+            self.bridge.column_values(self.carry_vars, x)
+            if x is not None
+            else np.zeros(len(periods))
+        )
+        carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
+        spent = (
+            allocation.groupby("period", sort=False)["amount"]
+            .sum()
+            .reindex(periods, fill_value=0.0)
+        )
+        carried_in = np.concatenate([[0.0], carried_out[:-1]])
+        lapsed = np.array(budgets) + carried_in - spent.to_numpy() - carried_out
+        lapsed[np.abs(lapsed) < 1e-7] = 0.0
+        return pd.DataFrame(
+            dict(
+                zip(
+                    BUDGET_COLUMNS,
+                    [periods, budgets, carried_in, spent.to_numpy(), carried_out, lapsed],
+                    strict=False,
+                )
+            )
+        )
+
+    def _coverage(self, allocation: pd.DataFrame) -> pd.DataFrame:
+        needs = total_need(self.scenario)
+        allocated = allocation.groupby("region", sort=False)["amount"].sum()
+        rows = []
+        for region in self.scenario.regions:
+            need = needs[region.id]
+            got = float(allocated.get(region.id, 0.0))
+            rows.append(
+                (
+                    region.id,
+                    need,
+                    got,
+                    got / need if need > 0 else math.nan,
+                    region.min_share_of_need,
+                )
+            )
+        return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+    def _constraints(self) -> pd.DataFrame:
+        activity = self.bridge.row_activity()
+        duals = self.bridge.row_duals()
+        rows = []
+        for component_name, kind in models.REPORTED_CONSTRAINTS.items():
+            component = getattr(self.model, component_name)
+            for _index, i in self.bridge.rows_of(component):
+                sense = self.bridge.rows[i].sense
+                bound = self.bridge.row_upper[i] if sense >= 0 else self.bridge.row_lower[i]
+                lhs = float(activity[i])
+                slack = bound - lhs if sense >= 0 else lhs - bound
+                binding = slack <= BINDING_TOLERANCE * max(1.0, abs(bound))
+                name = self.bridge.rows[i].constraint.name
+                rows.append((name, kind, lhs, float(bound), float(duals[i]), bool(binding)))
+        return pd.DataFrame(rows, columns=CONSTRAINT_COLUMNS)
+
+    # ---- infeasibility: which families conflict ----
+
+    def _conflict_message(self) -> str:
+        """Name the constraint families whose relaxation alone makes the scenario feasible.
+
+        A first diagnosis (the full elastic one is in ``planner.diagnosis``): with y ≥ 0, only floors and
+        minimum shares can demand money, so a conflict is always a floor against some upper limit.
+        """
+        relieving = [kind for kind in models.REPORTED_CONSTRAINTS if self._feasible_without(kind)]
+        if not relieving:
+            return "infeasible: no single constraint family's removal makes the scenario feasible"
+        names = " or ".join(_FAMILY_WORDS[k] for k in relieving)
+        return (
+            f"infeasible: the constraints conflict; relaxing {names} alone would make it feasible"
+        )
+
+    def _feasible_without(self, component_name: str) -> bool:
+        rows = [i for _idx, i in self.bridge.rows_of(getattr(self.model, component_name))]
+        if not rows:
+            return False
+        idx = np.array(rows, dtype=np.int32)
+        highs = self.bridge.highs
+        lower, upper = self.bridge.row_lower[idx], self.bridge.row_upper[idx]
+        free = np.full(len(idx), np.inf)
+        highs.changeRowsBounds(len(idx), idx, -free, free)
+        try:
+            return self.bridge.solve() == "optimal"
+        finally:
+            highs.changeRowsBounds(len(idx), idx, lower, upper)
+
+
+_FAMILY_WORDS = {
+    "budget": "the budget",
+    "corridor": "the corridor caps",
+    "floor": "the equity floors",
+    "capacity": "the absorptive capacities",
+    "share_min": "the minimum sector shares",
+    "share_max": "the maximum sector shares",
+}
