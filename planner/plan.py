@@ -43,6 +43,10 @@ class Plan:
         solve's objective per unit of ``rhs``) and ``binding``.
     timings:
         Seconds: ``build_s`` (Pyomo model), ``handover_s`` (to HiGHS), ``solve_s`` (HiGHS), ``total_s``.
+    message, diagnosis:
+        Why a plan is not optimal, in words; the infeasibility diagnosis when there is one.
+    scenario:
+        The :class:`~planner.scenario.Scenario` that was solved (not part of the JSON form).
     """
 
     scenario_name: str
@@ -62,6 +66,7 @@ class Plan:
     z_star: float | None = None
     message: str = ""
     diagnosis: Any = None
+    scenario: Any = field(default=None, repr=False, compare=False)  # the Scenario solved, for reports
 
     @property
     def is_optimal(self) -> bool:

@@ -155,6 +155,7 @@ class PlanModel:
             constraints=self._constraints() if usable else pd.DataFrame(columns=CONSTRAINT_COLUMNS),
             E_star=outcome.E_star,
             z_star=outcome.z_star,
+            scenario=scenario,
         )
 
     def _allocation(self, x: np.ndarray | None) -> pd.DataFrame:
