@@ -7,6 +7,10 @@ spec's formula. :func:`build_model` assembles them in the spec's order.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from pyomo.environ import ConcreteModel
 
 from models import base, budget, capacity, corridor, floor, objectives, specialization, tranche
@@ -27,19 +31,41 @@ REPORTED_CONSTRAINTS = {
 
 def build_model(scenario: Scenario) -> ConcreteModel:
     """A Pyomo model of the scenario, ready to solve (see :mod:`models.objectives` for the modes)."""
-    m = ConcreteModel(name=scenario.name)
-    base.define_sets(m, scenario)
-    base.define_parameters(m, scenario)
-    base.define_variables(m, scenario)
-    for family in FAMILIES:
-        family.define_components(m)
+    with garbage_collection_paused():
+        m = ConcreteModel(name=scenario.name)
+        base.define_sets(m, scenario)
+        base.define_parameters(m, scenario)
+        base.define_variables(m, scenario)
+        for family in FAMILIES:
+            family.define_components(m)
     return m
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of expression objects are created.
+
+    None of them is garbage yet, so each collection the allocations trigger would only walk the
+    growing model again (a large model's build spent much of its time there).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parametric_components(m: ConcreteModel) -> list[object]:
     """Constraint components whose coefficients move with the mutable parameters."""
     names = ("share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS)
     return [getattr(m, name) for name in names]
+
+
+def parametric_columns(m: ConcreteModel) -> list[object]:
+    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z."""
+    return [*m.carry.values(), m.z]
 
 
 structure_key = base.structure_key

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, Var
 
 from planner.scenario import Scenario
@@ -140,7 +141,14 @@ def set_parameter_values(m: ConcreteModel, scenario: Scenario) -> None:
 
 def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
     """y[r,s,t,k] ≥ 0 money per tranche; carry[t] ≥ 0 budget carried into the next period."""
-    m.y = Var(m.RS, m.T, m.K, domain=NonNegativeReals)
+    # one flat index built from plain lists: iterating the product RS × T × K makes Pyomo flatten
+    # every tuple again, which was the largest single cost of a big build
+    m.RSTK = Set(
+        dimen=4,
+        initialize=[(r, s, t, k) for r, s in m.RS for t in m.T for k in m.K],
+        ordered=True,
+    )
+    m.y = Var(m.RSTK, domain=NonNegativeReals)
     m.carry = Var(m.T, domain=NonNegativeReals)
     set_carry_over(m, scenario.carry_over)
     index_terms(m)
@@ -155,23 +163,44 @@ def set_carry_over(m: ConcreteModel, allowed: bool) -> None:
 def index_terms(m: ConcreteModel) -> None:
     """Group the y columns once, so each constraint family sums a ready list instead of scanning.
 
-    ``x_terms[r, s, t]`` are the tranches of x[r,s,t] = Σ_k y[r,s,t,k]; ``pair_terms[r, s]`` all of
-    Σ_t x[r,s,t]; ``region_terms[r]`` all of Σ_{s,t} x[r,s,t]; ``region_period_terms[r, t]`` all of
-    Σ_s x[r,s,t]; ``period_terms[t]`` all of Σ_{r,s} x[r,s,t].
+    ``x_terms[r, s, t]`` are the tranches of x[r,s,t] = Σ_k y[r,s,t,k]; ``tranche_terms[r, s, k]``
+    the periods of Σ_t y[r,s,t,k]; ``pair_terms[r, s]`` all of Σ_t x[r,s,t]; ``region_terms[r]`` all of
+    Σ_{s,t} x[r,s,t]; ``region_period_terms[r, t]`` all of Σ_s x[r,s,t]; ``period_terms[t]`` all of
+    Σ_{r,s} x[r,s,t].
     """
     x_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    tranche_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     pair_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     region_terms: dict[Any, list[Any]] = defaultdict(list)
     region_period_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     period_terms: dict[Any, list[Any]] = defaultdict(list)
-    for (r, s, t, _k), var in m.y.items():
+    for (r, s, t, k), var in m.y.items():
         x_terms[r, s, t].append(var)
+        tranche_terms[r, s, k].append(var)
         pair_terms[r, s].append(var)
         region_terms[r].append(var)
         region_period_terms[r, t].append(var)
         period_terms[t].append(var)
     m.x_terms = dict(x_terms)
+    m.tranche_terms = dict(tranche_terms)
     m.pair_terms = dict(pair_terms)
     m.region_terms = dict(region_terms)
     m.region_period_terms = dict(region_period_terms)
     m.period_terms = dict(period_terms)
+
+
+def linear_sum(variables: Any, terms: Any = ()) -> LinearExpression:
+    """Σ of variables as one ``LinearExpression`` built straight from the list.
+
+    ``quicksum`` would grow the sum one term at a time; a ``LinearExpression`` whose arguments are the
+    variables themselves is one node, which both the build and Pyomo's standard-form compiler walk
+    fastest. ``terms`` adds (coefficient, variable) pairs whose coefficient is not 1.
+    """
+    return LinearExpression([*variables, *(MonomialTermExpression(term) for term in terms)])
+
+
+def linear_terms(coefficients: Any, variables: Any) -> LinearExpression:
+    """Σ_i coefficients[i] · variables[i] as one ``LinearExpression`` (coefficients may be Params)."""
+    return LinearExpression(
+        [MonomialTermExpression((c, v)) for c, v in zip(coefficients, variables, strict=True)]
+    )

@@ -9,15 +9,19 @@ benefit of one more unit of budget in period t. c ≡ 0 when carry-over is off (
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_sum
 
 KIND = "budget"
 
 
 def define_components(m: ConcreteModel) -> None:
     def budget_rule(m: ConcreteModel, t):  # type: ignore[no-untyped-def]
-        spent = quicksum(m.period_terms.get(t, ()))
-        carried_in = m.carry[m.T.prev(t)] if t != m.T.first() else 0
-        return spent + m.carry[t] - carried_in <= m.B[t]
+        spent = m.period_terms.get(t, [])
+        if t == m.T.first():
+            return linear_sum([*spent, m.carry[t]]) <= m.B[t]
+        carried_in = m.carry[m.T.prev(t)]
+        return linear_sum([*spent, m.carry[t]], [(-1, carried_in)]) <= m.B[t]
 
     m.budget = Constraint(m.T, rule=budget_rule)

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_sum
 
 KIND = "capacity"
 
@@ -15,6 +17,6 @@ def define_components(m: ConcreteModel) -> None:
         terms = m.region_period_terms.get((r, t))
         if not terms or r not in m.capped_regions:
             return Constraint.Skip
-        return quicksum(terms) <= m.max_per_period[r]
+        return linear_sum(terms) <= m.max_per_period[r]
 
     m.capacity = Constraint(m.R, m.T, rule=capacity_rule)

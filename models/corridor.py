@@ -7,7 +7,9 @@ A row whose members have no need in the sector would read 0 ≤ cap; it is not w
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_sum
 
 KIND = "corridor"
 
@@ -18,6 +20,6 @@ def define_components(m: ConcreteModel) -> None:
         terms = [v for r in members for v in m.pair_terms.get((r, s), ())]
         if not terms:
             return Constraint.Skip
-        return quicksum(terms) <= (1 + m.tau) * m.shared_need[g, s]
+        return linear_sum(terms) <= (1 + m.tau) * m.shared_need[g, s]
 
     m.corridor = Constraint(m.GS, rule=corridor_rule)

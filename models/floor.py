@@ -7,7 +7,9 @@ written for regions with a positive floor and a positive need.
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_sum
 
 KIND = "floor"
 
@@ -17,6 +19,6 @@ def define_components(m: ConcreteModel) -> None:
         terms = m.region_terms.get(r)
         if not terms or r not in m.floor_regions:
             return Constraint.Skip
-        return quicksum(terms) >= m.min_share_of_need[r] * m.total_need[r]
+        return linear_sum(terms) >= m.min_share_of_need[r] * m.total_need[r]
 
     m.floor = Constraint(m.R, rule=floor_rule)

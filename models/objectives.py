@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pyomo.environ import ConcreteModel, Constraint, Objective, Var, maximize, quicksum
+from pyomo.environ import ConcreteModel, Constraint, Objective, Var, maximize
+
+from models.base import linear_sum, linear_terms
 
 BENEFIT = "objective_E"
 EQUITY = "objective_z"
@@ -33,17 +35,32 @@ def define_components(m: ConcreteModel) -> None:
         if not terms:
             return Constraint.Skip
         # z ≤ cov[r], multiplied through by the region's (positive) total need
-        return quicksum(terms) - m.total_need[r] * m.z >= 0
+        return linear_sum(terms, [(-m.total_need[r], m.z)]) >= 0
 
     m.coverage = Constraint(m.R, rule=coverage_rule)
-    period_index = {t: i for i, t in enumerate(m.T)}
-
-    def benefit_term(r: str, s: str, t: Any, k: int) -> Any:
-        d = (1 + m.rho) ** -period_index[t]
-        return d * m.w[r, s] * m.benefit[r, s] * m.tranche_value[k] * m.y[r, s, t, k]
-
-    m.objective_E = Objective(expr=quicksum(benefit_term(*i) for i in m.y), sense=maximize)
+    m.objective_E = Objective(expr=benefit_expression(m), sense=maximize)
     m.objective_z = Objective(expr=m.z, sense=maximize)
+
+
+def benefit_expression(m: ConcreteModel) -> Any:
+    """E = Σ d[t] · w[p(r),s] · benefit[r,s] · tranches[k] · y[r,s,t,k], one ``LinearExpression``.
+
+    The coefficient of y[r,s,t,k] is the product of three shared nodes, d[t] (one per period),
+    w · benefit (one per pair) and tranches[k] (a Param), so the tree holds a few nodes per column
+    instead of a fresh copy of the whole product.
+    """
+    discount = {t: (1 + m.rho) ** -i for i, t in enumerate(m.T)}
+    pair_value = {(r, s): m.w[r, s] * m.benefit[r, s] for r, s in m.RS}
+    pair_period_value: dict[tuple[Any, Any, Any], Any] = {}
+    tranche = dict(m.tranche_value.items())
+    coefficients = []
+    for r, s, t, k in m.y:
+        key = (r, s, t)
+        value = pair_period_value.get(key)
+        if value is None:
+            value = pair_period_value[key] = discount[t] * pair_value[r, s]
+        coefficients.append(value * tranche[k])
+    return linear_terms(coefficients, list(m.y.values()))
 
 
 PARAMETRIC_COMPONENTS = ("coverage",)

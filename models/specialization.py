@@ -9,7 +9,9 @@ no allocation and no rows.
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_terms
 
 KIND_MIN = "share_min"
 KIND_MAX = "share_max"
@@ -17,24 +19,23 @@ KIND_MAX = "share_max"
 
 def define_components(m: ConcreteModel) -> None:
     def share_min_rule(m: ConcreteModel, r: str, s: str):  # type: ignore[no-untyped-def]
-        own, total = _own_and_total(m, r, s)
-        if total is None:
-            return Constraint.Skip
-        return own - m.smin[r, s] * total >= 0
+        row = _own_minus_share_of_total(m, r, s, m.smin[r, s])
+        return Constraint.Skip if row is None else row >= 0
 
     def share_max_rule(m: ConcreteModel, r: str, s: str):  # type: ignore[no-untyped-def]
-        own, total = _own_and_total(m, r, s)
-        if total is None:
-            return Constraint.Skip
-        return own - m.smax[r, s] * total <= 0
+        row = _own_minus_share_of_total(m, r, s, m.smax[r, s])
+        return Constraint.Skip if row is None else row <= 0
 
     m.share_min = Constraint(m.SMIN, rule=share_min_rule)
     m.share_max = Constraint(m.SMAX, rule=share_max_rule)
 
 
-def _own_and_total(m: ConcreteModel, r: str, s: str):  # type: ignore[no-untyped-def]
+def _own_minus_share_of_total(m: ConcreteModel, r: str, s: str, share):  # type: ignore[no-untyped-def]
+    """Σ_t x[r,s,t] − share · Σ_{s',t} x[r,s',t], one coefficient per column: 1 − share on the
+    sector's own columns, −share on the rest of the region's (None for a region with no columns)."""
     region = m.region_terms.get(r)
     if not region:
-        return None, None
-    own = quicksum(m.pair_terms.get((r, s), ()))
-    return own, quicksum(region)
+        return None
+    own = {id(v) for v in m.pair_terms.get((r, s), ())}
+    on_own, off_own = 1 - share, -share  # two shared expression nodes, not one per column
+    return linear_terms([on_own if id(v) in own else off_own for v in region], region)

@@ -9,7 +9,9 @@ funded beyond its need.
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, quicksum
+from pyomo.environ import ConcreteModel, Constraint
+
+from models.base import linear_sum
 
 KIND = "tranche"
 
@@ -19,6 +21,6 @@ def define_components(m: ConcreteModel) -> None:
 
     def tranche_rule(m: ConcreteModel, r: str, s: str, k: int):  # type: ignore[no-untyped-def]
         q = m.need[r, s] / n_tranches
-        return quicksum(m.y[r, s, t, k] for t in m.T) <= q
+        return linear_sum(m.tranche_terms[r, s, k]) <= q
 
     m.tranche = Constraint(m.RS, m.K, rule=tranche_rule)

@@ -77,7 +77,11 @@ class PlanModel:
         self.key = models.structure_key(scenario)
         self.model = models.build_model(scenario)
         self.build_s = time.perf_counter() - started
-        self.bridge = HighsBridge(self.model, models.parametric_components(self.model))
+        self.bridge = HighsBridge(
+            self.model,
+            models.parametric_components(self.model),
+            models.parametric_columns(self.model),
+        )
         self._index_columns()
 
     def _index_columns(self) -> None:
