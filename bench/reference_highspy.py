@@ -85,24 +85,28 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
     n_pairs, T, K = len(lay.pair_region), lay.n_periods, lay.n_tranches
     n_cols = lay.n_y + T
     carry = lay.n_y + np.arange(T)
-    p_idx, t_idx, k_idx = (a.ravel() for a in np.meshgrid(
-        np.arange(n_pairs), np.arange(T), np.arange(K), indexing="ij"))
+    p_idx, t_idx, k_idx = (
+        a.ravel()
+        for a in np.meshgrid(np.arange(n_pairs), np.arange(T), np.arange(K), indexing="ij")
+    )
     y_cols = np.arange(lay.n_y)
     inf = highspy.kHighsInf
     region_by_id = {r.id: r for r in scenario.regions}
-    profiles = [scenario.profiles.get(region_by_id[r].profile) if region_by_id[r].profile else None
-                for r in lay.regions]
+    profiles = [
+        scenario.profiles.get(region_by_id[r].profile) if region_by_id[r].profile else None
+        for r in lay.regions
+    ]
     rows = Rows()
     # 1. tranche: Σ_t y[p,t,k] ≤ need/K
-    rows.add(p_idx * K + k_idx, y_cols, 1.0, np.full(n_pairs * K, -inf),
-             np.repeat(lay.need / K, K))
+    rows.add(p_idx * K + k_idx, y_cols, 1.0, np.full(n_pairs * K, -inf), np.repeat(lay.need / K, K))
     # 2. budget: Σ y[·,t,·] + c[t] − c[t−1] ≤ B[t]
     budget = np.array(scenario.budget_per_period(), dtype=float)
     rows.add(
         np.concatenate([t_idx, np.arange(T), np.arange(1, T)]),
         np.concatenate([y_cols, carry, carry[:-1]]),
         np.concatenate([np.ones(lay.n_y), np.ones(T), -np.ones(T - 1)]),
-        np.full(T, -inf), budget,
+        np.full(T, -inf),
+        budget,
     )
     # 3. corridor: Σ_{r∈g} Σ_{t,k} y ≤ (1 + τ) shared
     sector_of = {s: j for j, s in enumerate(scenario.sectors)}
@@ -110,12 +114,18 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
     for corridor in scenario.corridors.values():
         members = np.array([region_of[r] for r in corridor.regions])
         for s, shared in corridor.shared_need.items():
-            pairs = np.flatnonzero(np.isin(lay.pair_region, members) &
-                                   (lay.pair_sector == sector_of[s]))
+            pairs = np.flatnonzero(
+                np.isin(lay.pair_region, members) & (lay.pair_sector == sector_of[s])
+            )
             if pairs.size:
                 cols = lay.pair_columns(pairs)
-                rows.add(np.zeros(cols.size), cols, 1.0, -inf,
-                         (1 + scenario.redundancy_tolerance) * shared)
+                rows.add(
+                    np.zeros(cols.size),
+                    cols,
+                    1.0,
+                    -inf,
+                    (1 + scenario.redundancy_tolerance) * shared,
+                )
     # 4. shares, 5. floor, 6. capacity: per region over its contiguous pairs
     starts = np.searchsorted(lay.pair_region, np.arange(len(lay.regions)))
     ends = np.searchsorted(lay.pair_region, np.arange(len(lay.regions)), side="right")
@@ -135,31 +145,42 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
         if prof is not None:
             for s, smin in prof.share_min.items():
                 if smin != 0:
-                    rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smin, 0.0, inf)
+                    rows.add(
+                        np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smin, 0.0, inf
+                    )
             for s, smax in prof.share_max.items():
                 if smax != 1:
-                    rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smax, -inf, 0.0)
+                    rows.add(
+                        np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smax, -inf, 0.0
+                    )
         region = region_by_id[rid]
         if region.min_share_of_need > 0:
-            rows.add(np.zeros(cols.size), cols, 1.0,
-                     region.min_share_of_need * need_by_region[i], inf)
+            rows.add(
+                np.zeros(cols.size), cols, 1.0, region.min_share_of_need * need_by_region[i], inf
+            )
         if region.max_per_period is not None:
             cols_t = cols.reshape(len(pairs), T, K).transpose(1, 0, 2).reshape(T, -1)
             cap_rows.append(np.repeat(np.arange(T) + len(cap_hi), cols_t.shape[1]))
             cap_cols.append(cols_t.ravel())
             cap_hi.extend([region.max_per_period] * T)
     if cap_hi:
-        rows.add(np.concatenate(cap_rows), np.concatenate(cap_cols), 1.0,
-                 np.full(len(cap_hi), -inf), np.array(cap_hi))
+        rows.add(
+            np.concatenate(cap_rows),
+            np.concatenate(cap_cols),
+            1.0,
+            np.full(len(cap_hi), -inf),
+            np.array(cap_hi),
+        )
     # objective E: d[t] · w · benefit · tranche[k]
-    weights = np.array([
-        (profiles[r].weight.get(scenario.sectors[s], 1.0) if profiles[r] else 1.0)
-        for r, s in zip(lay.pair_region, lay.pair_sector, strict=True)
-    ])
+    weights = np.array(
+        [
+            (profiles[r].weight.get(scenario.sectors[s], 1.0) if profiles[r] else 1.0)
+            for r, s in zip(lay.pair_region, lay.pair_sector, strict=True)
+        ]
+    )
     d = (1 + scenario.discount_rate) ** -np.arange(T, dtype=float)
     tranche = np.array(scenario.tranches, dtype=float)
-    cost = np.concatenate([
-        (lay.benefit * weights)[p_idx] * d[t_idx] * tranche[k_idx], np.zeros(T)])
+    cost = np.concatenate([(lay.benefit * weights)[p_idx] * d[t_idx] * tranche[k_idx], np.zeros(T)])
     a = sp.csc_matrix(
         (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
         shape=(rows.n, n_cols),

@@ -32,7 +32,8 @@ def build_model(scenario: Scenario) -> linopy.Model:
     # 2. budget
     budget = xr.DataArray(np.array(scenario.budget_per_period(), dtype=float), coords=[period])
     m.add_constraints(
-        y.sum(["pair", "tranche"]) + carry - carry.shift(period=1).fillna(0) <= budget, name="budget"
+        y.sum(["pair", "tranche"]) + carry - carry.shift(period=1).fillna(0) <= budget,
+        name="budget",
     )
     pair_total = y.sum(["period", "tranche"])
     region_total = pair_total.groupby(region_of_pair).sum()
@@ -46,8 +47,7 @@ def build_model(scenario: Scenario) -> linopy.Model:
     need_by_region = np.zeros(len(lay.regions))
     for n in scenario.needs:
         need_by_region[lay.regions.index(n.region)] += n.need
-    floors = [i for i in regions_with_pairs
-              if region_by_id[lay.regions[i]].min_share_of_need > 0]
+    floors = [i for i in regions_with_pairs if region_by_id[lay.regions[i]].min_share_of_need > 0]
     if floors:
         rhs = xr.DataArray(
             [region_by_id[lay.regions[i]].min_share_of_need * need_by_region[i] for i in floors],
@@ -55,7 +55,9 @@ def build_model(scenario: Scenario) -> linopy.Model:
         )
         m.add_constraints(region_total.sel(region=floors) >= rhs, name="floor")
     # 6. capacity
-    capped = [i for i in regions_with_pairs if region_by_id[lay.regions[i]].max_per_period is not None]
+    capped = [
+        i for i in regions_with_pairs if region_by_id[lay.regions[i]].max_per_period is not None
+    ]
     if capped:
         per_period = y.sum("tranche").groupby(region_of_pair).sum()
         cap = xr.DataArray(
@@ -65,8 +67,12 @@ def build_model(scenario: Scenario) -> linopy.Model:
         m.add_constraints(per_period.sel(region=capped) <= cap, name="capacity")
     # objective E
     profiles = [scenario.profile_of(region_by_id[r]) for r in lay.regions]
-    weight = np.array([profiles[r].weight.get(scenario.sectors[s], 1.0)
-                       for r, s in zip(lay.pair_region, lay.pair_sector, strict=True)])
+    weight = np.array(
+        [
+            profiles[r].weight.get(scenario.sectors[s], 1.0)
+            for r, s in zip(lay.pair_region, lay.pair_sector, strict=True)
+        ]
+    )
     value = (
         xr.DataArray(lay.benefit * weight, coords=[pair])
         * xr.DataArray((1 + scenario.discount_rate) ** -np.arange(T, dtype=float), coords=[period])
@@ -109,7 +115,9 @@ def _corridors(m, scenario, lay, pair_total, pair):  # type: ignore[no-untyped-d
 def _shares(m, scenario, lay, pair_total, region_total, regions_with_pairs):  # type: ignore[no-untyped-def]
     sector_of = {s: j for j, s in enumerate(scenario.sectors)}
     region_by_id = {r.id: r for r in scenario.regions}
-    own_pair = {(r, s): p for p, (r, s) in enumerate(zip(lay.pair_region, lay.pair_sector, strict=True))}
+    own_pair = {
+        (r, s): p for p, (r, s) in enumerate(zip(lay.pair_region, lay.pair_sector, strict=True))
+    }
     for which, default, sign in (("share_min", 0.0, ">="), ("share_max", 1.0, "<=")):
         regions, pairs, shares, empty_regions, empty_shares = [], [], [], [], []
         for i in regions_with_pairs:
@@ -128,11 +136,16 @@ def _shares(m, scenario, lay, pair_total, region_total, regions_with_pairs):  # 
         if regions:
             row = pd.RangeIndex(len(regions), name=f"{which}_row")
             own = pair_total.sel(pair=xr.DataArray(pairs, dims=row.name)).drop_vars("pair")
-            total = region_total.sel(region=xr.DataArray(regions, dims=row.name)).drop_vars("region")
+            total = region_total.sel(region=xr.DataArray(regions, dims=row.name)).drop_vars(
+                "region"
+            )
             lhs = own - xr.DataArray(shares, dims=row.name) * total
             m.add_constraints(lhs, sign, 0, name=which)
         if empty_regions:
             row = pd.RangeIndex(len(empty_regions), name=f"{which}_empty_row")
-            total = region_total.sel(region=xr.DataArray(empty_regions, dims=row.name)).drop_vars("region")
-            m.add_constraints(-xr.DataArray(empty_shares, dims=row.name) * total, sign, 0,
-                              name=f"{which}_empty")
+            total = region_total.sel(region=xr.DataArray(empty_regions, dims=row.name)).drop_vars(
+                "region"
+            )
+            m.add_constraints(
+                -xr.DataArray(empty_shares, dims=row.name) * total, sign, 0, name=f"{which}_empty"
+            )

@@ -206,7 +206,11 @@ def algorithms(size: str) -> dict[str, float]:
 
 
 def measure(size: str, repeats: int, solve: bool, with_algorithms: bool) -> dict[str, Any]:
-    got = {impl: spawn(impl, size, repeats, solve) for impl in IMPLEMENTATIONS if solve or impl != "resolve"}
+    got = {
+        impl: spawn(impl, size, repeats, solve)
+        for impl in IMPLEMENTATIONS
+        if solve or impl != "resolve"
+    }
     hs, lp, pl = got["highspy"], got["linopy"], got["planner"]
     if solve:
         check("linopy", lp["objective"], hs["objective"])
@@ -256,8 +260,12 @@ def measure(size: str, repeats: int, solve: bool, with_algorithms: bool) -> dict
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
-        print(f"\n== {row['size']} ({row['shape']} regions×sectors×periods, HiGHS {row['algorithm']})")
-        print(f"  planner: build {row['planner_build_s']:.3f} s, hand-over {row['planner_handover_s']:.3f} s")
+        print(
+            f"\n== {row['size']} ({row['shape']} regions×sectors×periods, HiGHS {row['algorithm']})"
+        )
+        print(
+            f"  planner: build {row['planner_build_s']:.3f} s, hand-over {row['planner_handover_s']:.3f} s"
+        )
         for impl in ("highspy", "linopy", "planner"):
             highs = row.get(f"{impl}_highs_s")
             solve = f", HiGHS {highs:.3f} s" if highs is not None else ""
@@ -274,12 +282,16 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             )
         if "highs_by_algorithm_s" in row:
             algos = ", ".join(f"{k} {v:.2f} s" for k, v in row["highs_by_algorithm_s"].items())
-            print(f"  HiGHS alone: {algos}; planner's solve / fastest {row['planner_highs_vs_fastest']:.2f}×")
+            print(
+                f"  HiGHS alone: {algos}; planner's solve / fastest {row['planner_highs_vs_fastest']:.2f}×"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="small,medium", help="comma list of small, medium, large")
+    parser.add_argument(
+        "--sizes", default="small,medium", help="comma list of small, medium, large"
+    )
     parser.add_argument("--repeats", type=int, default=None, help="runs per implementation")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--no-solve", action="store_true", help="time build and hand-over only")
@@ -292,11 +304,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size {', '.join(unknown)}; choose from {', '.join(SIZES)}")
     if args.worker:
         size = sizes[0]
-        print(json.dumps(worker(args.worker, size, args.repeats or DEFAULT_REPEATS[size], not args.no_solve)))
+        print(
+            json.dumps(
+                worker(args.worker, size, args.repeats or DEFAULT_REPEATS[size], not args.no_solve)
+            )
+        )
         return 0
     rows = []
     for size in sizes:
-        rows.append(measure(size, args.repeats or DEFAULT_REPEATS[size], not args.no_solve, args.algorithms))
+        rows.append(
+            measure(size, args.repeats or DEFAULT_REPEATS[size], not args.no_solve, args.algorithms)
+        )
         if not args.json:
             print_table(rows[-1:])
     if args.json:

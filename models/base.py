@@ -10,12 +10,13 @@ that alters it needs a new model.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, Var
 
-from planner.scenario import Scenario
+if TYPE_CHECKING:  # annotations only: importing planner here would be circular
+    from planner.scenario import Scenario
 
 
 def funded_pairs(scenario: Scenario) -> list[tuple[str, str]]:
@@ -109,32 +110,48 @@ def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
     set_parameter_values(m, scenario)
 
 
-def set_parameter_values(m: ConcreteModel, scenario: Scenario) -> None:
-    """Copy a scenario's numbers into the model's mutable parameters (same structure_key required)."""
-    needs = scenario.need_table()
-    for r, s in m.RS:
-        region = scenario.region(r)
-        m.need[r, s] = needs[(r, s)].need
-        m.benefit[r, s] = needs[(r, s)].benefit
-        m.w[r, s] = scenario.profile_of(region).weight.get(s, 1.0)
-    for k in m.K:
-        m.tranche_value[k] = scenario.tranches[k - 1]
-    for t, amount in zip(m.T, scenario.budget_per_period(), strict=True):
-        m.B[t] = amount
+def set_parameter_values(
+    m: ConcreteModel, scenario: Scenario, previous: Scenario | None = None
+) -> None:
+    """Copy a scenario's numbers into the model's mutable parameters (same structure_key required).
+
+    With ``previous`` (the scenario the model holds now), only the parameter groups whose source
+    fields differ are written: a budget change writes B[t] and nothing else.
+    """
+
+    def moved(*fields: str) -> bool:
+        return previous is None or any(getattr(scenario, f) != getattr(previous, f) for f in fields)
+
+    if moved("needs", "regions", "profiles"):
+        needs = scenario.need_table()
+        regions = {r.id: r for r in scenario.regions}
+        for r, s in m.RS:
+            m.need[r, s] = needs[(r, s)].need
+            m.benefit[r, s] = needs[(r, s)].benefit
+            m.w[r, s] = scenario.profile_of(regions[r]).weight.get(s, 1.0)
+    if moved("tranches"):
+        for k in m.K:
+            m.tranche_value[k] = scenario.tranches[k - 1]
+    if moved("budget", "periods"):
+        for t, amount in zip(m.T, scenario.budget_per_period(), strict=True):
+            m.B[t] = amount
     m.rho = scenario.discount_rate
     m.tau = scenario.redundancy_tolerance
-    totals = total_need(scenario)
-    for region in scenario.regions:
-        m.total_need[region.id] = totals[region.id]
-        m.min_share_of_need[region.id] = region.min_share_of_need
-        m.max_per_period[region.id] = region.max_per_period or 0.0
-    for key, value in share_bounds(scenario, "share_min").items():
-        m.smin[key] = value
-    for key, value in share_bounds(scenario, "share_max").items():
-        m.smax[key] = value
-    for g, corridor in scenario.corridors.items():
-        for s, amount in corridor.shared_need.items():
-            m.shared_need[g, s] = amount
+    if moved("needs", "regions"):
+        totals = total_need(scenario)
+        for region in scenario.regions:
+            m.total_need[region.id] = totals[region.id]
+            m.min_share_of_need[region.id] = region.min_share_of_need
+            m.max_per_period[region.id] = region.max_per_period or 0.0
+    if moved("regions", "profiles"):
+        for key, value in share_bounds(scenario, "share_min").items():
+            m.smin[key] = value
+        for key, value in share_bounds(scenario, "share_max").items():
+            m.smax[key] = value
+    if moved("corridors"):
+        for g, corridor in scenario.corridors.items():
+            for s, amount in corridor.shared_need.items():
+                m.shared_need[g, s] = amount
     if hasattr(m, "carry"):
         set_carry_over(m, scenario.carry_over)
 

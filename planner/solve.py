@@ -85,6 +85,8 @@ class PlanModel:
         self._index_columns()
 
     def _index_columns(self) -> None:
+        """Everything the read-back needs that does not change between re-solves, computed once:
+        which HiGHS column each y and carry is, the allocation's key columns, the reported rows."""
         m = self.model
         self.y_vars = list(m.y.values())
         groups: dict[tuple[Any, Any, Any], int] = {}
@@ -94,6 +96,40 @@ class PlanModel:
         )
         self.x_keys = list(groups)
         self.carry_vars = [m.carry[t] for t in m.T]
+        self._y_columns = self._column_positions(self.y_vars)
+        self._carry_columns = self._column_positions(self.carry_vars)
+        self._allocation_keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
+        self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
+        self._reported_rows = self._reported_row_table()
+        self._digests: dict[int, tuple[Scenario, str]] = {}
+
+    def _column_positions(self, variables: list[Any]) -> np.ndarray:
+        """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
+        index = self.bridge.column_index
+        return np.array([index.get(id(v), -1) for v in variables], dtype=np.int64)
+
+    def _reported_row_table(self) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+        """(row numbers, senses, frame of name and kind) of every reported constraint row."""
+        rows, names, kinds = [], [], []
+        for component_name, kind in models.REPORTED_CONSTRAINTS.items():
+            for _index, i in self.bridge.rows_of(getattr(self.model, component_name)):
+                rows.append(i)
+                names.append(self.bridge.rows[i].constraint.name)
+                kinds.append(kind)
+        idx = np.array(rows, dtype=np.int64)
+        senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
+        return idx, senses, pd.DataFrame({"name": names, "kind": kinds})
+
+    def _values(self, columns: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
+
+    def _digest(self, scenario: Scenario) -> str:
+        """The scenario's digest, hashed once per scenario object (re-solves reuse it)."""
+        found = self._digests.get(id(scenario))
+        if found is None or found[0] is not scenario:
+            found = self._digests[id(scenario)] = (scenario, scenario.digest())
+        return found[1]
 
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
@@ -102,7 +138,7 @@ class PlanModel:
             self._build(scenario)
             return
         if scenario != self.scenario:
-            models.set_parameter_values(self.model, scenario)
+            models.set_parameter_values(self.model, scenario, previous=self.scenario)
             self.bridge.refresh()
             self.scenario = scenario
 
@@ -146,7 +182,7 @@ class PlanModel:
         min_cov = float(positive["coverage"].min()) if usable and len(positive) else None
         return Plan(
             scenario_name=scenario.name,
-            scenario_digest=scenario.digest(),
+            scenario_digest=self._digest(scenario),
             unit=scenario.unit,
             mode=scenario.objective.mode,
             status=outcome.status,
@@ -165,10 +201,10 @@ class PlanModel:
     def _allocation(self, x: np.ndarray | None) -> pd.DataFrame:
         amounts = np.zeros(len(self.x_keys))
         if x is not None and self.y_vars:
-            y = self.bridge.column_values(self.y_vars, x)
+            y = self._values(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
             amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
-        frame = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        frame = self._allocation_keys.copy()
         frame["amount"] = amounts
         return frame
 
@@ -176,9 +212,7 @@ class PlanModel:
         periods = list(self.scenario.periods)
         budgets = self.scenario.budget_per_period()
         carried_out = (
-            self.bridge.column_values(self.carry_vars, x)
-            if x is not None
-            else np.zeros(len(periods))
+            self._values(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         )
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
         spent = (
@@ -200,38 +234,34 @@ class PlanModel:
         )
 
     def _coverage(self, allocation: pd.DataFrame) -> pd.DataFrame:
+        regions = self.scenario.regions
         needs = total_need(self.scenario)
-        allocated = allocation.groupby("region", sort=False)["amount"].sum()
-        rows = []
-        for region in self.scenario.regions:
-            need = needs[region.id]
-            got = float(allocated.get(region.id, 0.0))
-            rows.append(
-                (
-                    region.id,
-                    need,
-                    got,
-                    got / need if need > 0 else math.nan,
-                    region.min_share_of_need,
-                )
-            )
-        return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+        need = np.array([needs[r.id] for r in regions], dtype=float)
+        got = np.bincount(
+            self._x_region, weights=allocation["amount"].to_numpy(), minlength=len(regions)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coverage = np.where(need > 0, got / np.where(need > 0, need, 1.0), math.nan)
+        columns = [
+            [r.id for r in regions],
+            need,
+            got,
+            coverage,
+            [r.min_share_of_need for r in regions],
+        ]
+        return pd.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)))
 
     def _constraints(self) -> pd.DataFrame:
-        activity = self.bridge.row_activity()
-        duals = self.bridge.row_duals()
-        rows = []
-        for component_name, kind in models.REPORTED_CONSTRAINTS.items():
-            component = getattr(self.model, component_name)
-            for _index, i in self.bridge.rows_of(component):
-                sense = self.bridge.rows[i].sense
-                bound = self.bridge.row_upper[i] if sense >= 0 else self.bridge.row_lower[i]
-                lhs = float(activity[i])
-                slack = bound - lhs if sense >= 0 else lhs - bound
-                binding = slack <= BINDING_TOLERANCE * max(1.0, abs(bound))
-                name = self.bridge.rows[i].constraint.name
-                rows.append((name, kind, lhs, float(bound), float(duals[i]), bool(binding)))
-        return pd.DataFrame(rows, columns=CONSTRAINT_COLUMNS)
+        idx, senses, names = self._reported_rows
+        lhs = self.bridge.row_activity()[idx]
+        bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
+        slack = np.where(senses >= 0, bound - lhs, lhs - bound)
+        frame = names.copy()
+        frame["lhs"] = lhs
+        frame["rhs"] = bound
+        frame["dual"] = self.bridge.row_duals()[idx]
+        frame["binding"] = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
+        return frame[CONSTRAINT_COLUMNS]
 
     # ---- infeasibility: which families conflict ----
 
