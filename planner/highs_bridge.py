@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import highspy
 import numpy as np
@@ -48,8 +48,7 @@ STATUS = {
 }
 
 
-@dataclass(frozen=True)
-class RowInfo:
+class RowInfo(NamedTuple):
     """One HiGHS row: its Pyomo constraint and sense (+1 upper bound, −1 lower bound, 0 equality)."""
 
     constraint: ConstraintData
@@ -79,10 +78,16 @@ class HighsBridge:
     ) -> None:
         started = time.perf_counter()
         self.model = model
-        compiled = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+        compiled = compile_linear(model) or LinearStandardFormCompiler().write(
+            model, mixed_form=True, set_sense=None
+        )
         self.columns: list[Any] = list(compiled.columns)
-        self.column_index = {id(v): j for j, v in enumerate(self.columns)}
-        self.rows = [RowInfo(con, sense) for con, sense in compiled.rows]
+        self.column_index = (
+            compiled.column_index
+            if isinstance(compiled, CompiledLp)
+            else {id(v): j for j, v in enumerate(self.columns)}
+        )
+        self.rows = list(map(RowInfo._make, compiled.rows))
         self.row_index = {id(r.constraint): i for i, r in enumerate(self.rows)}
         self._parametric = list(parametric_components)
         self.costs = self._cost_vectors(compiled)
@@ -90,7 +95,10 @@ class HighsBridge:
             np.asarray(compiled.rhs, dtype=float)
         )
         self.col_lower, self.col_upper = self._column_bounds()
-        self.matrix = compiled.A.tocsc()
+        self._rowwise = (
+            compiled.rowwise if isinstance(compiled, CompiledLp) else _rowwise_of(compiled.A)
+        )
+        self._matrix: Any = None
         self.highs = quiet_highs()
         self.weights: dict[str, float] = {}
         self._pass_model()
@@ -110,7 +118,7 @@ class HighsBridge:
         self._tracker = ParameterTracker(model)
         self._dependencies: dict[Any, frozenset[Any]] = {}
         self._moving_bounds: dict[Any, list[tuple[int, Any, Any]]] | None = None
-        self._moving_coefficients: dict[Any, list[tuple[int, int, Any]]] = {}
+        self._moving_coefficients: dict[Any, list[tuple[int, int, Any, int]]] = {}
         self._cost_terms: dict[str, list[tuple[int, Any]]] = {}
         self.handover_s = time.perf_counter() - started
         self.solve_s = 0.0
@@ -118,6 +126,8 @@ class HighsBridge:
     # ---- building the HiGHS model ----
 
     def _cost_vectors(self, compiled: Any) -> dict[str, np.ndarray]:
+        if isinstance(compiled, CompiledLp):
+            return compiled.costs
         dense = compiled.c.toarray() if compiled.c.shape[0] else np.zeros((0, len(self.columns)))
         return {obj.local_name: dense[i].astype(float) for i, obj in enumerate(compiled.objectives)}
 
@@ -133,8 +143,20 @@ class HighsBridge:
         upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
         return lower, upper
 
+    @property
+    def matrix(self) -> Any:
+        """The constraint matrix as a ``scipy.sparse`` CSC matrix (built on first use: importing
+        scipy in a process that has Pyomo loaded costs most of a second)."""
+        if self._matrix is None:
+            import scipy.sparse as sp
+
+            indptr, indices, data = self._rowwise
+            shape = (len(self.rows), len(self.columns))
+            self._matrix = sp.csr_matrix((data, indices, indptr), shape=shape).tocsc()
+        return self._matrix
+
     def _pass_model(self) -> None:
-        a = self.matrix
+        indptr, indices, data = self._rowwise
         lp = highspy.HighsLp()
         lp.num_col_ = len(self.columns)
         lp.num_row_ = len(self.rows)
@@ -144,10 +166,10 @@ class HighsBridge:
         lp.col_upper_ = self.col_upper
         lp.row_lower_ = self.row_lower
         lp.row_upper_ = self.row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = a.indices.astype(np.int32)
-        lp.a_matrix_.value_ = a.data.astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = indptr.astype(np.int32)
+        lp.a_matrix_.index_ = indices.astype(np.int32)
+        lp.a_matrix_.value_ = data.astype(float)
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
 
@@ -259,22 +281,32 @@ class HighsBridge:
             bodies = (con.body for con in component.values())
             if not self._depends_on(("body", component), bodies, changed):
                 continue
-            for i, j, coef in self._coefficient_entries(component):
-                self.highs.changeCoeff(i, j, float(value(coef)))
+            memo: dict[int, float] = {}
+            data = self._rowwise[2]
+            for i, j, coef, position in self._coefficient_entries(component):
+                new = float(shared_value(coef, memo))
+                if new != data[position]:
+                    data[position] = new
+                    self.highs.changeCoeff(i, j, new)
+                    self._matrix = None
 
-    def _coefficient_entries(self, component: Any) -> list[tuple[int, int, Any]]:
-        """(row, column, coefficient expression) of the entries of a component that can move; a
-        body that is not one ``LinearExpression`` contributes its whole standard repn instead."""
+    def _coefficient_entries(self, component: Any) -> list[tuple[int, int, Any, int]]:
+        """(row, column, coefficient expression, position in the row-wise data) of the entries of
+        a component that can move."""
         entries = self._moving_coefficients.get(component)
         if entries is None:
+            indptr, indices, _data = self._rowwise
             entries = []
             for con in component.values():
                 i = self.row_index.get(id(con))
                 if i is None:
                     continue
+                row = indices[indptr[i] : indptr[i + 1]]
                 for coef, var in _linear_terms(con.body):
                     if _is_parametric(coef):
-                        entries.append((i, self.column_index[id(var)], coef))
+                        j = self.column_index[id(var)]
+                        position = int(indptr[i] + np.flatnonzero(row == j)[0])
+                        entries.append((i, j, coef, position))
             self._moving_coefficients[component] = entries
         return entries
 
@@ -376,6 +408,148 @@ def quiet_highs() -> highspy.Highs:
     return highs
 
 
+@dataclass
+class CompiledLp:
+    """What :func:`compile_linear` reads off a model, in the shape of Pyomo's standard-form output:
+    ``rows`` are (constraint, sense), ``rhs`` the bound of each row's sense, ``A`` the matrix."""
+
+    columns: list[Any]
+    rows: list[tuple[Any, int]]
+    rhs: np.ndarray
+    rowwise: tuple[np.ndarray, np.ndarray, np.ndarray]  # CSR indptr, indices, data
+    costs: dict[str, np.ndarray]
+    column_index: dict[int, int]  # id(variable) → column
+
+
+def _rowwise_of(matrix: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    csr = matrix.tocsr()
+    csr.sum_duplicates()
+    return csr.indptr, csr.indices, csr.data.astype(float)
+
+
+def compile_linear(model: Any) -> CompiledLp | None:
+    """Compile a linear model whose rows are ``LinearExpression`` bodies without Pyomo's walker.
+
+    The model's families write every row as one ``LinearExpression`` of variables and monomials, so
+    a row's columns and coefficients are its arguments, read in one pass (a row of plain variables
+    maps ids to columns at C speed). Anything else (a constant in a body, a non-linear term) goes
+    through ``generate_standard_repn``; a ranged row returns None, and the caller then uses Pyomo's
+    ``LinearStandardFormCompiler`` for the whole model. Rows come in Pyomo's component order;
+    columns in order of first appearance, as the standard-form compiler orders them.
+    """
+    from pyomo.environ import Constraint, Objective
+
+    reader = _RowReader()
+    rows: list[tuple[Any, int]] = []
+    rhs: list[float] = []
+    for con in model.component_data_objects(Constraint, active=True, descend_into=True):
+        read = reader.read(con.body)
+        if read is None:
+            return None
+        constant, count = read
+        if con.equality:
+            sense, bound = 0, con.upper
+        elif con.lower is None and con.upper is not None:
+            sense, bound = 1, con.upper
+        elif con.upper is None and con.lower is not None:
+            sense, bound = -1, con.lower
+        else:
+            return None  # ranged (or unbounded) rows: leave them to Pyomo's compiler
+        if count == 0:
+            return None  # a row without variables: Pyomo's compiler knows what to do with it
+        rows.append((con, sense))
+        rhs.append(value(bound) - constant)
+    costs_terms = []
+    for obj in model.component_data_objects(Objective, active=True, descend_into=True):
+        terms = _linear_terms(obj.expr)
+        costs_terms.append((obj.local_name, [(reader.column(v), c) for c, v in terms]))
+    n = len(reader.columns)
+    rowwise = (
+        np.asarray(reader.indptr, dtype=np.int64),
+        np.asarray(reader.indices, dtype=np.int64),
+        np.asarray(reader.data, dtype=float),
+    )
+    costs = {}
+    memo: dict[int, float] = {}
+    for name, terms in costs_terms:
+        cost = np.zeros(n)
+        for j, c in terms:
+            cost[j] += shared_value(c, memo)
+        costs[name] = cost
+    return CompiledLp(
+        reader.columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, reader.index
+    )
+
+
+class _RowReader:
+    """Accumulates CSR arrays row by row and numbers the columns on first sight."""
+
+    def __init__(self) -> None:
+        self.columns: list[Any] = []
+        self.index: dict[int, int] = {}
+        self.indptr = [0]
+        self.indices: list[int] = []
+        self.data: list[float] = []
+        self.memo: dict[int, float] = {}
+        self._var_classes: dict[type, bool] = {}
+
+    def column(self, var: Any) -> int:
+        j = self.index.get(id(var))
+        if j is None:
+            j = self.index[id(var)] = len(self.columns)
+            self.columns.append(var)
+        return j
+
+    def _all_variables(self, args: list[Any]) -> bool:
+        for cls in set(map(type, args)):
+            known = self._var_classes.get(cls)
+            if known is None:
+                known = self._var_classes[cls] = cls not in native_numeric_types and bool(
+                    getattr(cls, "is_variable_type", lambda _self: False)(args[0])
+                    if type(args[0]) is cls
+                    else next(a for a in args if type(a) is cls).is_variable_type()
+                )
+            if not known:
+                return False
+        return True
+
+    def read(self, body: Any) -> tuple[float, int] | None:
+        """Append one row; returns (constant of the body, number of entries), None if not linear."""
+        if body.__class__ is LinearExpression and self._all_variables(body.args):
+            ids = list(map(id, body.args))
+            if len(set(ids)) != len(ids):  # a variable twice: sum its coefficients
+                return self._append_terms([(1, v) for v in body.args], 0.0)
+            try:
+                cols = list(map(self.index.__getitem__, ids))
+            except KeyError:
+                cols = [self.column(v) for v in body.args]
+            self.indices.extend(cols)
+            self.data.extend([1.0] * len(cols))
+            self.indptr.append(len(self.indices))
+            return 0.0, len(cols)
+        if body.__class__ is LinearExpression and all(
+            a.__class__ is MonomialTermExpression or a.is_variable_type() for a in body.args
+        ):
+            constant, terms = 0.0, _linear_terms(body)
+        else:
+            repn = generate_standard_repn(body, compute_values=False)
+            if not repn.is_linear():
+                return None
+            constant = value(repn.constant)
+            terms = list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
+        return self._append_terms(terms, constant)
+
+    def _append_terms(self, terms: list[tuple[Any, Any]], constant: float) -> tuple[float, int]:
+        row: dict[int, float] = {}
+        for c, v in terms:
+            j = self.column(v)
+            row[j] = row.get(j, 0.0) + shared_value(c, self.memo)
+        self.indices.extend(row)
+        self.data.extend(row.values())
+        self.indptr.append(len(self.indices))
+        return constant, len(row)
+
+
 class ParameterTracker:
     """Which mutable Param components of a model changed value since the last look."""
 
@@ -444,8 +618,15 @@ def shared_value(expr: Any, memo: dict[int, float]) -> float:
     found = memo.get(key)
     if found is None:
         if expr.is_expression_type():
+            values = []
+            for arg in expr.args:  # children looked up here, saving a call per shared child
+                if arg.__class__ in native_numeric_types:
+                    values.append(arg)
+                else:
+                    known = memo.get(id(arg))
+                    values.append(known if known is not None else shared_value(arg, memo))
             # _apply_operation is how Pyomo's own evaluator combines a node's argument values
-            found = expr._apply_operation([shared_value(a, memo) for a in expr.args])
+            found = expr._apply_operation(values)
         else:
             found = value(expr)
         memo[key] = found
