@@ -122,25 +122,41 @@ def run_planner(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     return out
 
 
+SLIDER_STEP = 0.02  # a budget slider step: ±2 % of the total
+BUDGET_JUMP = 0.10  # a typed-in budget: −10 %
+
+
 def run_resolve(scenario: Any, solve: bool, algorithm: str, repeats: int) -> list[dict[str, float]]:
-    """Budget changes on a live PlanModel, each checked against a fresh build at that budget."""
+    """Budget changes on a live PlanModel (slider steps, then a jump), each checked against a
+    fresh build and solve at that budget (``rebuild_s``, the idiomatic alternative)."""
     import planner
     from planner.solve import PlanModel
 
+    total = scenario.total_budget()
     live = PlanModel(scenario)
     live.solve()
     runs = []
     for i in range(repeats):
-        budget = scenario.total_budget() * (0.8 if i % 2 == 0 else 0.9)
-        t0 = time.perf_counter()
-        plan = live.solve(budget=budget)
-        resolve_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        fresh = planner.solve(scenario, budget=budget)
-        rebuild_s = time.perf_counter() - t0
+        budget = total * (1 - SLIDER_STEP if i % 2 == 0 else 1.0)
+        resolve_s, plan = timed(live.solve, budget=budget)
+        rebuild_s, fresh = timed(planner.solve, scenario, budget=budget)
         check("re-solve", plan.objective, fresh.objective)
         runs.append({"resolve_s": resolve_s, "rebuild_s": rebuild_s, "objective": plan.objective})
+    jump_s, plan = timed(live.solve, budget=total * (1 - BUDGET_JUMP))
+    check(
+        "re-solve after a jump",
+        plan.objective,
+        planner.solve(scenario, budget=total * (1 - BUDGET_JUMP)).objective,
+    )
+    for run in runs:
+        run["resolve_jump_s"] = jump_s
     return runs
+
+
+def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = func(*args, **kwargs)
+    return time.perf_counter() - t0, result
 
 
 RUNNERS = {"highspy": run_highspy, "linopy": run_linopy, "planner": run_planner}
@@ -239,6 +255,7 @@ def measure(size: str, repeats: int, solve: bool, with_algorithms: bool) -> dict
             highspy_overhead_s=hs["total_s"] - hs["highs_s"],
             linopy_overhead_s=lp["total_s"] - lp["highs_s"],
             resolve_s=got["resolve"]["resolve_s"],
+            resolve_jump_s=got["resolve"]["resolve_jump_s"],
             rebuild_s=got["resolve"]["rebuild_s"],
             objective=hs["objective"],
         )
@@ -277,8 +294,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(f"  planner overhead / linopy overhead: {row['overhead_vs_linopy']:.2f}×")
         if "resolve_s" in row:
             print(
-                f"  re-solve after a budget change {row['resolve_s']:.4f} s,"
-                f" fresh build and solve {row['rebuild_s']:.3f} s ({row['rebuild_over_resolve']:.1f}×)"
+                f"  re-solve after a ±{SLIDER_STEP:.0%} budget step {row['resolve_s']:.4f} s,"
+                f" fresh build and solve {row['rebuild_s']:.3f} s ({row['rebuild_over_resolve']:.1f}×);"
+                f" after a −{BUDGET_JUMP:.0%} jump {row['resolve_jump_s']:.3f} s"
             )
         if "highs_by_algorithm_s" in row:
             algos = ", ".join(f"{k} {v:.2f} s" for k, v in row["highs_by_algorithm_s"].items())

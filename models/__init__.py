@@ -7,13 +7,10 @@ spec's formula. :func:`build_model` assembles them in the spec's order.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from pyomo.environ import ConcreteModel
 
 from models import base, budget, capacity, corridor, floor, objectives, specialization, tranche
+from planner.gcpause import garbage_collection_paused
 from planner.scenario import Scenario
 
 FAMILIES = (tranche, budget, corridor, specialization, floor, capacity, objectives)
@@ -39,22 +36,6 @@ def build_model(scenario: Scenario) -> ConcreteModel:
         for family in FAMILIES:
             family.define_components(m)
     return m
-
-
-@contextmanager
-def garbage_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while millions of expression objects are created.
-
-    None of them is garbage yet, so each collection the allocations trigger would only walk the
-    growing model again (a large model's build spent much of its time there).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parametric_components(m: ConcreteModel) -> list[object]:

@@ -139,8 +139,9 @@ class HighsBridge:
 
     def _column_bounds(self, which: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         columns = self.columns if which is None else [self.columns[j] for j in which]
-        lower = np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float)
-        upper = np.array([INF if v.ub is None else v.ub for v in columns], dtype=float)
+        bounds = np.array([v.bounds for v in columns], dtype=float).reshape(-1, 2)  # None → nan
+        lower = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
+        upper = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
         return lower, upper
 
     @property
@@ -521,8 +522,12 @@ class _RowReader:
                 return self._append_terms([(1, v) for v in body.args], 0.0)
             try:
                 cols = list(map(self.index.__getitem__, ids))
-            except KeyError:
-                cols = [self.column(v) for v in body.args]
+            except KeyError:  # first sight of some of them: number them in order
+                for var, key in zip(body.args, ids, strict=True):
+                    if key not in self.index:
+                        self.index[key] = len(self.columns)
+                        self.columns.append(var)
+                cols = list(map(self.index.__getitem__, ids))
             self.indices.extend(cols)
             self.data.extend([1.0] * len(cols))
             self.indptr.append(len(self.indices))

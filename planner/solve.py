@@ -14,6 +14,7 @@ import pandas as pd
 import models
 from models import objectives
 from models.base import total_need
+from planner.gcpause import garbage_collection_paused
 from planner.highs_bridge import HighsBridge
 from planner.plan import (
     ALLOCATION_COLUMNS,
@@ -72,6 +73,10 @@ class PlanModel:
         self._build(scenario)
 
     def _build(self, scenario: Scenario) -> None:
+        with garbage_collection_paused():
+            self._build_paused(scenario)
+
+    def _build_paused(self, scenario: Scenario) -> None:
         started = time.perf_counter()
         self.scenario = scenario
         self.key = models.structure_key(scenario)
