@@ -23,7 +23,12 @@ import numpy as np
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.base.constraint import ConstraintData
 from pyomo.core.base.param import ParamData
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.numeric_expr import (
+    LinearExpression,
+    MonomialTermExpression,
+    NPV_ProductExpression,
+    ProductExpression,
+)
 from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.environ import Param, value
 from pyomo.repn import generate_standard_repn
@@ -463,7 +468,8 @@ def compile_linear(model: Any) -> CompiledLp | None:
     costs_terms = []
     for obj in model.component_data_objects(Objective, active=True, descend_into=True):
         terms = _linear_terms(obj.expr)
-        costs_terms.append((obj.local_name, [(reader.column(v), c) for c, v in terms]))
+        columns = np.array([reader.column(v) for _c, v in terms], dtype=np.int64)
+        costs_terms.append((obj.local_name, columns, [c for c, _v in terms]))
     n = len(reader.columns)
     rowwise = (
         np.asarray(reader.indptr, dtype=np.int64),
@@ -472,10 +478,9 @@ def compile_linear(model: Any) -> CompiledLp | None:
     )
     costs = {}
     memo: dict[int, float] = {}
-    for name, terms in costs_terms:
+    for name, columns, coefficients in costs_terms:
         cost = np.zeros(n)
-        for j, c in terms:
-            cost[j] += shared_value(c, memo)
+        np.add.at(cost, columns, np.asarray(values_of(coefficients, memo), dtype=float))
         costs[name] = cost
     return CompiledLp(
         reader.columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, reader.index
@@ -532,17 +537,31 @@ class _RowReader:
             self.data.extend([1.0] * len(cols))
             self.indptr.append(len(self.indices))
             return 0.0, len(cols)
-        if body.__class__ is LinearExpression and all(
-            a.__class__ is MonomialTermExpression or a.is_variable_type() for a in body.args
-        ):
-            constant, terms = 0.0, _linear_terms(body)
-        else:
-            repn = generate_standard_repn(body, compute_values=False)
-            if not repn.is_linear():
-                return None
-            constant = value(repn.constant)
-            terms = list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
-        return self._append_terms(terms, constant)
+        if body.__class__ is LinearExpression:
+            terms = _linear_terms(body)
+            if terms is not None and len(terms) == len(body.args):
+                return self._append_linear(terms)
+        repn = generate_standard_repn(body, compute_values=False)
+        if not repn.is_linear():
+            return None
+        terms = list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
+        return self._append_terms(terms, value(repn.constant))
+
+    def _append_linear(self, terms: list[tuple[Any, Any]]) -> tuple[float, int]:
+        """A row of (coefficient, variable) terms read straight off a ``LinearExpression``."""
+        variables = [v for _c, v in terms]
+        ids = list(map(id, variables))
+        if len(set(ids)) != len(ids):
+            return self._append_terms(terms, 0.0)
+        index = self.index
+        for var, key in zip(variables, ids, strict=True):
+            if key not in index:
+                index[key] = len(self.columns)
+                self.columns.append(var)
+        self.indices.extend(map(index.__getitem__, ids))
+        self.data.extend(values_of([c for c, _v in terms], self.memo))
+        self.indptr.append(len(self.indices))
+        return 0.0, len(ids)
 
     def _append_terms(self, terms: list[tuple[Any, Any]], constant: float) -> tuple[float, int]:
         row: dict[int, float] = {}
@@ -600,7 +619,7 @@ def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
         terms = []
         for arg in expr.args:
             if arg.__class__ is MonomialTermExpression:
-                terms.append(tuple(arg.args))
+                terms.append(arg._args_)
             elif arg.__class__ not in native_numeric_types and arg.is_variable_type():
                 terms.append((1, arg))
         return terms
@@ -608,6 +627,30 @@ def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
         return [(1, expr)]
     repn = generate_standard_repn(expr, compute_values=False)
     return list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
+
+
+PRODUCTS = frozenset({ProductExpression, NPV_ProductExpression})
+
+
+def values_of(coefficients: list[Any], memo: dict[int, float]) -> list[float]:
+    """:func:`shared_value` of many coefficients; a product of two already-evaluated shared nodes
+    (the objective's d[t]·w·benefit times tranches[k]) is multiplied here without a call."""
+    out = []
+    get = memo.get
+    for c in coefficients:
+        if c.__class__ in native_numeric_types:
+            out.append(c)
+            continue
+        if c.__class__ in PRODUCTS:
+            a, b = c._args_
+            va = a if a.__class__ in native_numeric_types else get(id(a))
+            vb = b if b.__class__ in native_numeric_types else get(id(b))
+            if va is not None and vb is not None:
+                out.append(va * vb)
+                continue
+        found = get(id(c))
+        out.append(found if found is not None else shared_value(c, memo))
+    return out
 
 
 def shared_value(expr: Any, memo: dict[int, float]) -> float:

@@ -103,9 +103,15 @@ class PlanModel:
         self.carry_vars = [m.carry[t] for t in m.T]
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
-        self._allocation_keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        # pandas columns built once; each plan's frames share them (copy-on-write)
+        keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        self._allocation_keys = {c: keys[c] for c in ALLOCATION_COLUMNS[:3]}
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
         self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
+        period_codes = {t: i for i, t in enumerate(self.scenario.periods)}
+        self._x_period = np.array([period_codes[t] for _r, _s, t in self.x_keys], dtype=np.int64)
+        self._periods = pd.Series(list(self.scenario.periods))
+        self._region_ids = pd.Series([r.id for r in self.scenario.regions])
         self._reported_rows = self._reported_row_table()
         self._digests: dict[int, tuple[Scenario, str]] = {}
 
@@ -209,9 +215,7 @@ class PlanModel:
             y = self._values(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
             amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
-        frame = self._allocation_keys.copy()
-        frame["amount"] = amounts
-        return frame
+        return pd.DataFrame({**self._allocation_keys, "amount": amounts})
 
     def _budget(self, x: np.ndarray | None, allocation: pd.DataFrame) -> pd.DataFrame:
         periods = list(self.scenario.periods)
@@ -220,23 +224,14 @@ class PlanModel:
             self._values(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         )
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
-        spent = (
-            allocation.groupby("period", sort=False)["amount"]
-            .sum()
-            .reindex(periods, fill_value=0.0)
+        spent = np.bincount(
+            self._x_period, weights=allocation["amount"].to_numpy(), minlength=len(periods)
         )
         carried_in = np.concatenate([[0.0], carried_out[:-1]])
-        lapsed = np.array(budgets) + carried_in - spent.to_numpy() - carried_out
+        lapsed = np.array(budgets) + carried_in - spent - carried_out
         lapsed[np.abs(lapsed) < 1e-7] = 0.0
-        return pd.DataFrame(
-            dict(
-                zip(
-                    BUDGET_COLUMNS,
-                    [periods, budgets, carried_in, spent.to_numpy(), carried_out, lapsed],
-                    strict=False,
-                )
-            )
-        )
+        columns = [self._periods, budgets, carried_in, spent, carried_out, lapsed]
+        return pd.DataFrame(dict(zip(BUDGET_COLUMNS, columns, strict=True)))
 
     def _coverage(self, allocation: pd.DataFrame) -> pd.DataFrame:
         regions = self.scenario.regions
@@ -248,7 +243,7 @@ class PlanModel:
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = np.where(need > 0, got / np.where(need > 0, need, 1.0), math.nan)
         columns = [
-            [r.id for r in regions],
+            self._region_ids,
             need,
             got,
             coverage,
@@ -261,12 +256,9 @@ class PlanModel:
         lhs = self.bridge.row_activity()[idx]
         bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
-        frame = names.copy()
-        frame["lhs"] = lhs
-        frame["rhs"] = bound
-        frame["dual"] = self.bridge.row_duals()[idx]
-        frame["binding"] = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
-        return frame[CONSTRAINT_COLUMNS]
+        binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
+        columns = [names["name"], names["kind"], lhs, bound, self.bridge.row_duals()[idx], binding]
+        return pd.DataFrame(dict(zip(CONSTRAINT_COLUMNS, columns, strict=True)))
 
     # ---- infeasibility: which families conflict ----
 
