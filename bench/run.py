@@ -221,11 +221,13 @@ def algorithms(size: str) -> dict[str, float]:
     return times
 
 
-def measure(size: str, repeats: int, solve: bool, with_algorithms: bool) -> dict[str, Any]:
+def measure(
+    size: str, repeats: int, solve: bool, with_algorithms: bool, resolve: bool = True
+) -> dict[str, Any]:
     got = {
         impl: spawn(impl, size, repeats, solve)
         for impl in IMPLEMENTATIONS
-        if solve or impl != "resolve"
+        if impl != "resolve" or (solve and resolve)
     }
     hs, lp, pl = got["highspy"], got["linopy"], got["planner"]
     if solve:
@@ -254,13 +256,16 @@ def measure(size: str, repeats: int, solve: bool, with_algorithms: bool) -> dict
             planner_overhead_s=pl["total_s"] - pl["highs_s"],
             highspy_overhead_s=hs["total_s"] - hs["highs_s"],
             linopy_overhead_s=lp["total_s"] - lp["highs_s"],
-            resolve_s=got["resolve"]["resolve_s"],
-            resolve_jump_s=got["resolve"]["resolve_jump_s"],
-            rebuild_s=got["resolve"]["rebuild_s"],
             objective=hs["objective"],
         )
         row["overhead_vs_linopy"] = row["planner_overhead_s"] / row["linopy_overhead_s"]
-        row["rebuild_over_resolve"] = row["rebuild_s"] / row["resolve_s"]
+        if "resolve" in got:
+            row.update(
+                resolve_s=got["resolve"]["resolve_s"],
+                resolve_jump_s=got["resolve"]["resolve_jump_s"],
+                rebuild_s=got["resolve"]["rebuild_s"],
+            )
+            row["rebuild_over_resolve"] = row["rebuild_s"] / row["resolve_s"]
     else:  # build + hand-over only: the overhead is the whole time
         row.update(
             planner_overhead_s=pl["total_s"],
@@ -314,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--no-solve", action="store_true", help="time build and hand-over only")
     parser.add_argument("--algorithms", action="store_true", help="also time simplex, IPM, PDLP")
+    parser.add_argument(
+        "--no-resolve", action="store_true", help="skip the re-solve runs (minutes at large)"
+    )
     parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -331,7 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for size in sizes:
         rows.append(
-            measure(size, args.repeats or DEFAULT_REPEATS[size], not args.no_solve, args.algorithms)
+            measure(
+                size,
+                args.repeats or DEFAULT_REPEATS[size],
+                not args.no_solve,
+                args.algorithms,
+                not args.no_resolve,
+            )
         )
         if not args.json:
             print_table(rows[-1:])
