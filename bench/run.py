@@ -14,6 +14,7 @@ Peak memory is the worker's peak resident set size above its size after imports 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -52,6 +53,14 @@ def algorithm_for(scenario: Any) -> str:
     return "ipm" if columns >= INTERIOR_POINT_FROM_COLUMNS else "choose"
 
 
+def quiet_highs() -> Any:
+    """A silent Highs object with the planner's own options (feasibility tolerances 1e-9), so every
+    implementation asks HiGHS for the same thing."""
+    from planner.highs_bridge import quiet_highs as planner_quiet_highs
+
+    return planner_quiet_highs()
+
+
 def rss_mib() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -65,15 +74,12 @@ def peak_mib() -> float:
 
 
 def run_highspy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
-    import highspy
-
     from bench.reference_highspy import build_lp
 
     t0 = time.perf_counter()
     lp = build_lp(scenario)
     t1 = time.perf_counter()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()  # highspy's constructor prints a banner on stdout
     h.setOptionValue("solver", algorithm)
     h.passModel(lp)
     t2 = time.perf_counter()
@@ -98,7 +104,14 @@ def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     t1 = time.perf_counter()
     out = {"build_s": t1 - t0}
     if solve:
-        m.solve(solver_name="highs", io_api="direct", output_flag=False, solver=algorithm)
+        m.solve(
+            solver_name="highs",
+            io_api="direct",
+            output_flag=False,
+            solver=algorithm,
+            primal_feasibility_tolerance=1e-9,  # as the planner's bridge
+            dual_feasibility_tolerance=1e-9,
+        )
         out["objective"] = float(m.objective.value)
         out["highs_s"] = m.solver_model.getRunTime()
     else:
@@ -185,7 +198,12 @@ def worker(impl: str, size: str, repeats: int, solve: bool) -> dict[str, Any]:
     if impl == "resolve":
         runs = run_resolve(scenario, solve, algorithm, repeats)
     else:
-        runs = [RUNNERS[impl](scenario, solve, algorithm) for _ in range(repeats)]
+        runs = []
+        for _ in range(repeats):
+            # free the previous run's model first, untimed: a Pyomo model holds reference cycles, so
+            # the cyclic collector (not reference counting) frees it, at a moment of its choosing
+            gc.collect()
+            runs.append(RUNNERS[impl](scenario, solve, algorithm))
     medians = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "objective"}
     medians["objective"] = runs[0].get("objective")
     medians["peak_mib"] = peak_mib() - baseline
@@ -205,15 +223,12 @@ def spawn(impl: str, size: str, repeats: int, solve: bool) -> dict[str, Any]:
 
 def algorithms(size: str) -> dict[str, float]:
     """HiGHS's own solve time with each algorithm on the raw LP (goal: planner's pick is near best)."""
-    import highspy
-
     from bench.reference_highspy import build_lp
 
     lp = build_lp(scenario_for(size))
     times = {}
     for name in ("simplex", "ipm", "pdlp"):
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = quiet_highs()  # highspy's constructor prints a banner on stdout
         h.setOptionValue("solver", name)
         h.passModel(lp)
         h.run()
