@@ -152,6 +152,7 @@ def run_resolve(scenario: Any, solve: bool, algorithm: str, repeats: int) -> lis
     for i in range(repeats):
         budget = total * (1 - SLIDER_STEP if i % 2 == 0 else 1.0)
         resolve_s, plan = timed(live.solve, budget=budget)
+        gc.collect()  # as between the repeats of the other implementations
         rebuild_s, fresh = timed(planner.solve, scenario, budget=budget)
         check("re-solve", plan.objective, fresh.objective)
         runs.append({"resolve_s": resolve_s, "rebuild_s": rebuild_s, "objective": plan.objective})
