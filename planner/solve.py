@@ -103,15 +103,17 @@ class PlanModel:
         self.carry_vars = [m.carry[t] for t in m.T]
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
-        # pandas columns built once; each plan's frames share them (copy-on-write)
-        keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
-        self._allocation_keys = {c: keys[c] for c in ALLOCATION_COLUMNS[:3]}
+        # the label columns of every plan table, built once: each plan starts from a shallow copy
+        # (pandas copy-on-write keeps one plan's edits out of the others)
+        self._allocation_keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
         self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
         period_codes = {t: i for i, t in enumerate(self.scenario.periods)}
         self._x_period = np.array([period_codes[t] for _r, _s, t in self.x_keys], dtype=np.int64)
-        self._periods = pd.Series(list(self.scenario.periods))
-        self._region_ids = pd.Series([r.id for r in self.scenario.regions])
+        self._periods = pd.DataFrame({BUDGET_COLUMNS[0]: list(self.scenario.periods)})
+        self._region_ids = pd.DataFrame(
+            {COVERAGE_COLUMNS[0]: [r.id for r in self.scenario.regions]}
+        )
         self._reported_rows = self._reported_row_table()
         self._digests: dict[int, tuple[Scenario, str]] = {}
 
@@ -215,7 +217,7 @@ class PlanModel:
             y = self._values(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
             amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
-        return pd.DataFrame({**self._allocation_keys, "amount": amounts})
+        return _with_columns(self._allocation_keys, {ALLOCATION_COLUMNS[3]: amounts})
 
     def _budget(self, x: np.ndarray | None, allocation: pd.DataFrame) -> pd.DataFrame:
         periods = list(self.scenario.periods)
@@ -230,8 +232,8 @@ class PlanModel:
         carried_in = np.concatenate([[0.0], carried_out[:-1]])
         lapsed = np.array(budgets) + carried_in - spent - carried_out
         lapsed[np.abs(lapsed) < 1e-7] = 0.0
-        columns = [self._periods, budgets, carried_in, spent, carried_out, lapsed]
-        return pd.DataFrame(dict(zip(BUDGET_COLUMNS, columns, strict=True)))
+        columns = [budgets, carried_in, spent, carried_out, lapsed]
+        return _with_columns(self._periods, dict(zip(BUDGET_COLUMNS[1:], columns, strict=True)))
 
     def _coverage(self, allocation: pd.DataFrame) -> pd.DataFrame:
         regions = self.scenario.regions
@@ -242,14 +244,10 @@ class PlanModel:
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = np.where(need > 0, got / np.where(need > 0, need, 1.0), math.nan)
-        columns = [
-            self._region_ids,
-            need,
-            got,
-            coverage,
-            [r.min_share_of_need for r in regions],
-        ]
-        return pd.DataFrame(dict(zip(COVERAGE_COLUMNS, columns, strict=True)))
+        columns = [need, got, coverage, [r.min_share_of_need for r in regions]]
+        return _with_columns(
+            self._region_ids, dict(zip(COVERAGE_COLUMNS[1:], columns, strict=True))
+        )
 
     def _constraints(self) -> pd.DataFrame:
         idx, senses, names = self._reported_rows
@@ -257,8 +255,8 @@ class PlanModel:
         bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
         binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
-        columns = [names["name"], names["kind"], lhs, bound, self.bridge.row_duals()[idx], binding]
-        return pd.DataFrame(dict(zip(CONSTRAINT_COLUMNS, columns, strict=True)))
+        columns = [lhs, bound, self.bridge.row_duals()[idx], binding]
+        return _with_columns(names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True)))
 
     # ---- infeasibility: which families conflict ----
 
@@ -289,6 +287,14 @@ class PlanModel:
             return self.bridge.solve() == "optimal"
         finally:
             highs.changeRowsBounds(len(idx), idx, lower, upper)
+
+
+def _with_columns(labels: pd.DataFrame, values: dict[str, Any]) -> pd.DataFrame:
+    """A plan table: a shallow copy of its cached label columns plus this solve's numbers."""
+    frame = labels.copy(deep=False)
+    for name, column in values.items():
+        frame[name] = column
+    return frame
 
 
 _FAMILY_WORDS = {
