@@ -449,16 +449,17 @@ def compile_linear(model: Any) -> CompiledLp | None:
     rows: list[tuple[Any, int]] = []
     rhs: list[float] = []
     for con in model.component_data_objects(Constraint, active=True, descend_into=True):
-        read = reader.read(con.body)
+        lower, body, upper = con.to_bounded_expression()  # one call instead of three properties
+        read = reader.read(body)
         if read is None:
             return None
         constant, count = read
         if con.equality:
-            sense, bound = 0, con.upper
-        elif con.lower is None and con.upper is not None:
-            sense, bound = 1, con.upper
-        elif con.upper is None and con.lower is not None:
-            sense, bound = -1, con.lower
+            sense, bound = 0, upper
+        elif lower is None and upper is not None:
+            sense, bound = 1, upper
+        elif upper is None and lower is not None:
+            sense, bound = -1, lower
         else:
             return None  # ranged (or unbounded) rows: leave them to Pyomo's compiler
         if count == 0:
