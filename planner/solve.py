@@ -103,8 +103,7 @@ class PlanModel:
         self.carry_vars = [m.carry[t] for t in m.T]
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
-        # the label columns of every plan table, built once: each plan starts from a shallow copy
-        # (pandas copy-on-write keeps one plan's edits out of the others)
+        # the label columns of every plan table, built once and shared by every plan
         self._allocation_keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
         self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
@@ -290,11 +289,11 @@ class PlanModel:
 
 
 def _with_columns(labels: pd.DataFrame, values: dict[str, Any]) -> pd.DataFrame:
-    """A plan table: a shallow copy of its cached label columns plus this solve's numbers."""
-    frame = labels.copy(deep=False)
-    for name, column in values.items():
-        frame[name] = column
-    return frame
+    """A plan table: its cached label columns plus this solve's numbers, built in one constructor
+    call (inserting columns one by one rebuilt the column index each time). The label Series are
+    shared, and pandas' copy-on-write keeps one plan's edits out of the others."""
+    columns = {name: labels[name] for name in labels.columns}
+    return pd.DataFrame({**columns, **values}, index=labels.index)
 
 
 _FAMILY_WORDS = {
