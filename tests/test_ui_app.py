@@ -1,0 +1,173 @@
+"""The Streamlit page driven headless by AppTest: controls change the plan, errors are messages.
+
+AppTest runs the real script (ui/app.py) in-process; ``default_timeout`` is only a functional guard
+against a hung run, not a speed assertion.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import planner
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+TIMEOUT_S = 120
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def number(text: str) -> float:
+    return float(text.split()[0].replace(",", "").rstrip("%"))
+
+
+def test_opens_on_the_default_scenario_with_an_optimal_plan(app: AppTest) -> None:
+    assert app.selectbox(key="bundled").value == "western_china"
+    assert "status **optimal**" in app.caption[0].value
+    shown = metrics(app)
+    plan = planner.solve("western_china")
+    assert number(shown["Allocated"]) == pytest.approx(plan.allocated_total, abs=0.1)
+    assert number(shown["Benefit E"]) == pytest.approx(plan.E, abs=0.1)
+
+
+def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest) -> None:
+    before = metrics(app)
+    app.number_input(key="budget_total").set_value(1500.0).run()
+    after = metrics(app)
+    assert not app.exception
+    assert number(after["Allocated"]) == pytest.approx(1500.0, abs=0.1)
+    assert number(after["Benefit E"]) < number(before["Benefit E"])
+    # a shape-keeping change re-solves the live model rather than rebuilding it
+    assert "re-solved in place" in app.caption[0].value
+
+
+def test_rerun_without_change_does_not_solve_again(app: AppTest) -> None:
+    app.run()
+    assert "unchanged, not re-solved" in app.caption[0].value
+
+
+def test_an_infeasible_setting_shows_the_diagnosis_not_a_traceback(app: AppTest) -> None:
+    app.number_input(key="budget_total").set_value(100.0).run()
+    assert not app.exception
+    shown = " ".join(errors(app))
+    assert "infeasible" in shown
+    # the diagnosis names what to relax: here the floors cannot be met with so little money
+    assert "equity floors" in shown and "budget" in shown
+    assert not app.metric  # no KPI cards pretend there is a plan
+
+
+def test_excluding_a_province_removes_it_from_the_plan(app: AppTest) -> None:
+    app.session_state["regions_editor"] = {
+        "edited_rows": {0: {"include": False}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception and not errors(app)
+    assert "11 provinces" in app.caption[0].value
+
+
+def test_a_bad_table_edit_is_reported_with_table_row_and_field(app: AppTest) -> None:
+    app.session_state["profiles_editor"] = {
+        "edited_rows": {0: {"share_min": 0.9}, 1: {"share_min": 0.9}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any("Profiles table" in e and "share_min" in e and "more than 1" in e for e in shown)
+
+
+def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
+    bad = yaml.safe_load(planner.scenario_yaml_text(planner.load_scenario("western_china")))
+    bad["needs"][2]["need"] = -5
+    bad["needs"][4]["benefit"] = "lots"
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload(
+        "broken.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml"
+    )
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any("broken.yaml, row 3, field 'need'" in e for e in shown), shown
+    assert any("broken.yaml, row 5, field 'benefit'" in e for e in shown), shown
+    assert "(2 problems)" in shown[0]
+
+
+def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) -> None:
+    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+    planner.save_scenario(scenario, tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in tmp_path.iterdir():
+            archive.write(path, arcname=f"mine/{path.name}")
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload("mine.zip", buffer.getvalue(), "application/zip")
+    app.run()
+    assert not app.exception and not errors(app)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """The in-memory media store AppTest uses, remembered so a test can read what buttons serve."""
+
+    instances: list[MemoryMediaFileStorage] = []
+
+    def __init__(self, media_endpoint: str) -> None:
+        super().__init__(media_endpoint)
+        RecordingStorage.instances.append(self)
+
+
+def served_files(monkeypatch: pytest.MonkeyPatch, at: AppTest) -> dict[str, bytes]:
+    """Run the app and return each download button's label with the bytes it serves."""
+    import streamlit.testing.v1.app_test as app_test
+
+    RecordingStorage.instances.clear()
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+    at.run()
+    storage = RecordingStorage.instances[-1]
+    files = {}
+    for button in at.get("download_button"):
+        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+        files[button.label] = storage.get_file(file_id).content
+    return files
+
+
+def test_downloads_parse_and_the_scenario_files_solve_unchanged(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app.number_input(key="budget_total").set_value(1700.0).run()
+    files = served_files(monkeypatch, app)
+    assert {"Scenario YAML", "Scenario zip (YAML + CSVs)"} <= set(files)
+    yaml_path = tmp_path / "edited.yaml"
+    yaml_path.write_bytes(files["Scenario YAML"])
+    with zipfile.ZipFile(io.BytesIO(files["Scenario zip (YAML + CSVs)"])) as archive:
+        assert sorted(archive.namelist()) == ["needs.csv", "regions.csv", "scenario.yaml"]
+        archive.extractall(tmp_path / "zipped")
+    from_yaml = planner.load_scenario(yaml_path)
+    from_zip = planner.load_scenario(tmp_path / "zipped")
+    assert from_yaml.total_budget() == pytest.approx(1700.0)
+    assert from_zip == from_yaml
+    json.dumps(planner.solve(from_yaml).to_dict())  # the downloaded scenario solves as is
