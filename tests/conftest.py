@@ -36,3 +36,24 @@ def make(**changes: Any) -> planner.Scenario:
 @pytest.fixture
 def base() -> planner.Scenario:
     return make()
+
+
+@pytest.fixture(autouse=True)
+def every_optimal_plan_obeys_the_spec(monkeypatch):
+    """Every optimal plan solved anywhere in this process is checked against the spec by
+    tests/checker.py, which shares no code with models/."""
+    from checker import check_plan
+
+    from planner.solve import PlanModel
+
+    original = PlanModel.solve
+
+    def checked(self, *args: Any, **kwargs: Any):
+        plan = original(self, *args, **kwargs)
+        if plan.status == "optimal":
+            assert check_plan(plan.scenario, plan) == [], (
+                f"plan of {plan.scenario_name} breaks the spec"
+            )
+        return plan
+
+    monkeypatch.setattr(PlanModel, "solve", checked)

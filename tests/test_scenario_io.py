@@ -149,3 +149,15 @@ def test_json_schema_describes_fields_and_csv_paths():
         "regions",
         "needs",
     }
+
+
+def test_scenario_from_dataframes_equals_the_inline_one(base):
+    import pandas as pd
+
+    data = base.model_dump()
+    regions = pd.DataFrame(
+        [{"id": "r1", "max_per_period": None}, {"id": "r2", "max_per_period": None}]
+    )
+    needs = pd.DataFrame(data["needs"])
+    rebuilt = planner.validate_scenario({**data, "regions": regions, "needs": needs})
+    assert rebuilt == base
