@@ -231,16 +231,27 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
 def validate_scenario(data: dict[str, Any]) -> Scenario:
     """Validate a plain mapping into a Scenario, collecting every problem as :class:`Problem` values.
 
+    Tables (``regions``, ``needs``) may be lists of mappings or pandas DataFrames.
+
     Raises :class:`ScenarioError`; problems carry ``loc`` so a loader can name file and row.
     """
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
         raise ScenarioError([Problem("a scenario must be a mapping (key: value)")])
+    data = {key: _records_if_frame(value) for key, value in data.items()}
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_without_union_noise(err.errors())) from None
+
+
+def _records_if_frame(value: Any) -> Any:
+    """A table given as a pandas DataFrame becomes records; empty (NaN) cells mean 'not given'."""
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):
+        records = value.astype(object).where(value.notna(), None).to_dict(orient="records")
+        return [{k: v for k, v in row.items() if v is not None} for row in records]
+    return value
 
 
 def _without_union_noise(errors: list[Any]) -> list[Problem]:

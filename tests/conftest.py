@@ -1,0 +1,59 @@
+"""Shared fixtures: tiny scenarios whose optima are derived by hand in the tests' docstrings."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import planner
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "name": "two regions",
+    "periods": [2026],
+    "budget": 20,
+    "carry_over": False,
+    "sectors": ["a", "b"],
+    "tranches": [1.0, 0.5],
+    "regions": [{"id": "r1"}, {"id": "r2"}],
+    "needs": [
+        {"region": "r1", "sector": "a", "need": 8, "benefit": 3},
+        {"region": "r1", "sector": "b", "need": 10, "benefit": 1.2},
+        {"region": "r2", "sector": "a", "need": 20, "benefit": 2},
+    ],
+}
+
+
+def make(**changes: Any) -> planner.Scenario:
+    """The two-region base scenario with top-level keys replaced (deep-copied, then validated)."""
+    data = copy.deepcopy(BASE)
+    data.update(copy.deepcopy(changes))
+    return planner.validate_scenario(data)
+
+
+@pytest.fixture
+def base() -> planner.Scenario:
+    return make()
+
+
+@pytest.fixture(autouse=True)
+def every_optimal_plan_obeys_the_spec(monkeypatch):
+    """Every optimal plan solved anywhere in this process is checked against the spec by
+    tests/checker.py, which shares no code with models/."""
+    from checker import check_plan
+
+    from planner.solve import PlanModel
+
+    original = PlanModel.solve
+
+    def checked(self, *args: Any, **kwargs: Any):
+        plan = original(self, *args, **kwargs)
+        if plan.status == "optimal":
+            assert check_plan(plan.scenario, plan) == [], (
+                f"plan of {plan.scenario_name} breaks the spec"
+            )
+        return plan
+
+    monkeypatch.setattr(PlanModel, "solve", checked)
