@@ -33,6 +33,7 @@ def test_wheel_ships_models_and_data_and_solves_the_default(tmp_path):
     assert "models/budget.py" in names
     assert "planner/_data/western_china/scenario.yaml" in names
     assert "planner/_data/provinces.csv" in names
+    assert "planner/_ui/app.py" in names and "planner/_ui/upload.py" in names
     target = tmp_path / "site"
     install = subprocess.run(
         [
@@ -53,6 +54,8 @@ def test_wheel_ships_models_and_data_and_solves_the_default(tmp_path):
     assert install.returncode == 0, install.stderr
     code = (
         "import planner, sys; assert planner.__file__.startswith(sys.argv[1]), planner.__file__; "
+        "from planner.cli.ui import app_path; assert app_path().is_file(), app_path(); "
+        "import planner._ui.upload; "
         "print(planner.solve('western_china').status)"
     )
     # -I ignores the checkout (and its editable install): only the installed copy can be imported

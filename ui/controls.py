@@ -53,6 +53,8 @@ class Source:
 def pick_source(default: str | None = None) -> Source:
     """Sidebar: a bundled scenario or an uploaded YAML / zip."""
     names = list(bundled_scenarios())
+    if default and default not in names:
+        names.append(default)  # a file or folder named on the command line (`planner ui PATH`)
     kind = st.sidebar.radio(
         "Scenario",
         ["Bundled", "Upload"],
@@ -69,7 +71,8 @@ def pick_source(default: str | None = None) -> Source:
             names,
             index=index,
             key=BUNDLED_KEY,
-            help="Scenarios in planner's data/ folder (see data/README.md for their sources).",
+            help="Scenarios in planner's data/ folder (see data/README.md for their sources), and "
+            "the one named on the command line.",
         )
         try:
             return Source(state.bundled_scenario(name), name, [])

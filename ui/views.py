@@ -107,7 +107,7 @@ def heat_table(plan: Plan) -> alt.Chart:
     order = list(dict.fromkeys(table["province"]))
     base = alt.Chart(table).encode(
         x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("province:N", sort=order, title=None),
+        y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=plan.unit),
@@ -119,7 +119,7 @@ def heat_table(plan: Plan) -> alt.Chart:
             alt.datum.amount > table["amount"].max() / 2, alt.value("white"), alt.value("black")
         ),
     )
-    return (cells + text).properties(height=max(200, 24 * len(order)))
+    return (cells + text).properties(height=alt.Step(26))
 
 
 def stacked_bar(plan: Plan) -> alt.Chart:
