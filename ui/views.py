@@ -165,18 +165,26 @@ def coverage_table(plan: Plan) -> pd.DataFrame:
 
 
 def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
-    """Coverage on the tile grid; also the provinces that have no tile (shown in a note)."""
+    """Coverage on the tile grid; also the provinces that have no tile (shown in a note).
+
+    Every province of the grid is drawn, those outside the scenario in grey, so the map keeps its shape.
+    """
     grid = tile_grid()
     table = coverage_table(plan).merge(grid[["id", "row", "col"]], left_on="region", right_on="id")
     missing = sorted(set(plan.coverage["region"]) - set(grid["id"]))
     if table.empty:
         return None, missing
-    table["short"] = table["province"].str.slice(0, 9)
-    table["coverage_pct"] = (table["coverage"] * 100).round(0)
-    base = alt.Chart(table).encode(
-        x=alt.X("col:O", axis=None),
-        y=alt.Y("row:O", axis=None),
+    table["short"] = table["province"].str.slice(0, 12)
+    outside = grid[~grid["id"].isin(table["region"])].assign(
+        short=lambda g: g["name"].str.slice(0, 12)
     )
+    x = alt.X("col:O", axis=None, scale=alt.Scale(domain=sorted(grid["col"].unique())))
+    y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=sorted(grid["row"].unique())))
+    background = alt.Chart(outside).encode(x=x, y=y)
+    grey = background.mark_rect(
+        color="#eeeeee", stroke="white", strokeWidth=2
+    ) + background.mark_text(fontSize=9, color="#999999").encode(text="short:N")
+    base = alt.Chart(table).encode(x=x, y=y)
     tiles = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
             "coverage:Q",
@@ -195,10 +203,8 @@ def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
     values = base.mark_text(dy=8, fontSize=11, fontWeight="bold").encode(
         text=alt.Text("coverage:Q", format=".0%")
     )
-    width = 62 * (int(grid["col"].max()) + 1)
-    return (tiles + names + values).properties(
-        width=width, height=52 * (int(grid["row"].max()) + 1)
-    ), missing
+    chart = (grey + tiles + names + values).properties(width=alt.Step(76), height=alt.Step(50))
+    return chart, missing
 
 
 def coverage_chart(plan: Plan) -> alt.Chart:
@@ -209,7 +215,7 @@ def coverage_chart(plan: Plan) -> alt.Chart:
         alt.Chart(table)
         .mark_bar()
         .encode(
-            y=alt.Y("province:N", sort=order, title=None),
+            y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
             x=alt.X("coverage:Q", axis=alt.Axis(format="%"), title="coverage (allocated ÷ need)"),
             color=alt.condition(alt.datum.meets_floor, alt.value("#4c78a8"), alt.value("#e45756")),
             tooltip=[
@@ -224,7 +230,7 @@ def coverage_chart(plan: Plan) -> alt.Chart:
         .mark_tick(color="black", thickness=2)
         .encode(y=alt.Y("province:N", sort=order), x="floor:Q")
     )
-    return (bars + floors).properties(height=max(200, 22 * len(order)))
+    return (bars + floors).properties(height=alt.Step(22))
 
 
 # ---- constraints ----
