@@ -69,7 +69,9 @@ class Plan:
     message: str = ""
     solved_at: str = ""
     diagnosis: Any = None
-    scenario: Any = field(default=None, repr=False, compare=False)  # the Scenario solved, for reports
+    scenario: Any = field(
+        default=None, repr=False, compare=False
+    )  # the Scenario solved, for reports
 
     @property
     def is_optimal(self) -> bool:

@@ -84,7 +84,9 @@ def stacked_bars(
             w = plot_w * amounts.get(sector, 0.0) / maximum
             label = f"{name}, {sector}: {amounts.get(sector, 0.0):,.1f} {unit}"
             body.append(
-                _rect(x, y + 3, w, ROW_H - 6, colours[sector], f'data-label="{escape(label)}"')
+                _rect(x, y + 3, w, ROW_H - 6, colours[sector]).replace(
+                    "/>", f"><title>{escape(label)}</title></rect>"
+                )  # a tooltip on screen
             )
             x += w
         body.append(_text(x + 4, y + 14, f"{sum(amounts.values()):,.1f}"))
