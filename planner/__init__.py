@@ -6,11 +6,13 @@ The public API::
     scenario = planner.load_scenario("western_china")      # a file, a folder or a bundled name
     plan = planner.solve(scenario, budget=1800)            # keyword changes explore without editing files
     plan.allocation                                        # tidy DataFrame: region, sector, period, amount
+    planner.export(plan, "plan.xlsx")                      # or .html, .csv, .json (planner.reports)
 """
 
 from planner.datasets import bundled_scenarios, default_scenario_path
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.plan import Plan
+from planner.reports import export
 from planner.scenario import CHANGEABLE, Scenario, validate_scenario
 from planner.scenario_io import load_scenario, save_scenario, scenario_yaml_text
 from planner.solve import PlanModel, solve
@@ -27,6 +29,7 @@ __all__ = [
     "ScenarioError",
     "bundled_scenarios",
     "default_scenario_path",
+    "export",
     "load_scenario",
     "save_scenario",
     "scenario_yaml_text",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,7 @@ class PlanModel:
         )
         solve_s = time.perf_counter() - solve_started
         plan = self._plan(outcome)
+        plan.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
         plan.timings = {
             "build_s": self.build_s,
             "handover_s": self.bridge.handover_s,

@@ -14,10 +14,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from planner.cli import schema, solve, ui, validate
+from planner.cli import report, schema, solve, ui, validate
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema, ui)
+VERBS = (solve, validate, schema, report, ui)
 
 
 def build_parser() -> argparse.ArgumentParser:
