@@ -6,13 +6,17 @@ against a hung run, not a speed assertion.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import math
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -130,28 +134,30 @@ def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) ->
     assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
 
 
-class RecordingStorage(MemoryMediaFileStorage):
-    """The in-memory media store AppTest uses, remembered so a test can read what buttons serve."""
+class RecordingManager(MediaFileManager):
+    """The media manager AppTest uses, remembered so a test can fetch what the buttons serve."""
 
-    instances: list[MemoryMediaFileStorage] = []
+    instances: list[MediaFileManager] = []
 
-    def __init__(self, media_endpoint: str) -> None:
-        super().__init__(media_endpoint)
-        RecordingStorage.instances.append(self)
+    def __init__(self, storage: MemoryMediaFileStorage) -> None:
+        super().__init__(storage)
+        self.memory = storage
+        RecordingManager.instances.append(self)
 
 
 def served_files(monkeypatch: pytest.MonkeyPatch, at: AppTest) -> dict[str, bytes]:
-    """Run the app and return each download button's label with the bytes it serves."""
+    """Run the app, click (in effect) every download button, return label → the bytes it serves."""
     import streamlit.testing.v1.app_test as app_test
 
-    RecordingStorage.instances.clear()
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+    RecordingManager.instances.clear()
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingManager)
     at.run()
-    storage = RecordingStorage.instances[-1]
+    manager = RecordingManager.instances[-1]
     files = {}
     for button in at.get("download_button"):
-        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        files[button.label] = storage.get_file(file_id).content
+        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
+        file_id = url.rsplit("/", 1)[-1].split(".")[0]
+        files[button.label] = manager.memory.get_file(file_id).content
     return files
 
 
@@ -160,7 +166,6 @@ def test_downloads_parse_and_the_scenario_files_solve_unchanged(
 ) -> None:
     app.number_input(key="budget_total").set_value(1700.0).run()
     files = served_files(monkeypatch, app)
-    assert {"Scenario YAML", "Scenario zip (YAML + CSVs)"} <= set(files)
     yaml_path = tmp_path / "edited.yaml"
     yaml_path.write_bytes(files["Scenario YAML"])
     with zipfile.ZipFile(io.BytesIO(files["Scenario zip (YAML + CSVs)"])) as archive:
@@ -170,4 +175,22 @@ def test_downloads_parse_and_the_scenario_files_solve_unchanged(
     from_zip = planner.load_scenario(tmp_path / "zipped")
     assert from_yaml.total_budget() == pytest.approx(1700.0)
     assert from_zip == from_yaml
-    json.dumps(planner.solve(from_yaml).to_dict())  # the downloaded scenario solves as is
+    assert planner.solve(from_yaml).allocated_total == pytest.approx(1700.0, abs=1e-6)
+
+
+def test_report_downloads_are_the_exporters_files_of_the_plan_shown(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app.number_input(key="budget_total").set_value(1700.0).run()
+    files = served_files(monkeypatch, app)
+    document = json.loads(files["JSON plan"])
+    assert document["status"] == "optimal"
+    assert document["allocated"] == pytest.approx(1700.0, abs=0.01)
+    assert document["allocated"] == pytest.approx(number(metrics(app)["Allocated"]), abs=0.05)
+    rows = list(csv.DictReader(io.StringIO(files["CSV allocation"].decode("utf-8-sig"))))
+    assert math.fsum(float(r["amount"]) for r in rows) == pytest.approx(1700.0, abs=0.01)
+    (tmp_path / "plan.xlsx").write_bytes(files["Excel report"])
+    workbook = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert "Allocation" in workbook.sheetnames
+    html = files["HTML report"].decode("utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "<svg" in html

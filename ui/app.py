@@ -172,45 +172,32 @@ def constraints_section(plan: Plan) -> None:
             "lhs": st.column_config.NumberColumn("used", format="%.2f"),
             "rhs": st.column_config.NumberColumn("limit", format="%.2f"),
             "dual": st.column_config.NumberColumn("shadow price", format="%.4f"),
+            "meaning": st.column_config.TextColumn("in plain words", width="large"),
         },
+        column_order=["meaning", "dual", "name", "lhs", "rhs"],
     )
 
 
 def download_section(scenario: Scenario, plan: Plan) -> None:
+    """The plan's reports (the CLI's exporters) and the edited scenario, built only when clicked."""
     stem = downloads.file_stem(scenario)
+    st.markdown("**Reports of this plan** (the same files as `planner report --out …`)")
+    download_buttons(downloads.report_files(plan, stem), "report")
     st.markdown("**The edited scenario** (`planner solve` accepts either file unchanged)")
-    files = [
-        (
-            "Scenario YAML",
-            downloads.scenario_yaml(scenario),
-            f"{stem}.yaml",
-            "application/x-yaml",
-            "One YAML file with the tables inline.",
-        ),
-        (
-            "Scenario zip (YAML + CSVs)",
-            downloads.scenario_zip(scenario),
-            f"{stem}.zip",
-            "application/zip",
-            "scenario.yaml with regions.csv and needs.csv beside it.",
-        ),
-    ]
-    download_buttons(files, "scenario")
+    download_buttons(downloads.scenario_files(scenario, stem), "scenario")
 
 
-def download_buttons(files: list[tuple[str, bytes, str, str, str]], key: str) -> None:
-    """One button per (label, bytes, file name, MIME type, tooltip), side by side."""
-    for column, (label, data, file_name, mime, help_text) in zip(
-        st.columns(max(4, len(files))), files, strict=False
-    ):
+def download_buttons(files: list[downloads.Download], key: str) -> None:
+    """One button per file, side by side; each file is generated when its button is clicked."""
+    for column, file in zip(st.columns(max(4, len(files))), files, strict=False):
         column.download_button(
-            label,
-            data,
-            file_name=file_name,
-            mime=mime,
-            key=f"download_{key}_{file_name.rsplit('.', 1)[-1]}",
+            file.label,
+            file.build,
+            file_name=file.file_name,
+            mime=file.mime,
+            key=f"download_{key}_{file.file_name.rsplit('.', 1)[-1]}",
             on_click="ignore",
-            help=help_text,
+            help=file.help,
         )
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from planner import Plan
 from planner.datasets import data_dir
+from planner.reports.meaning import meaning
 
 SECTOR_SCHEME = "tableau10"
 
@@ -237,11 +238,14 @@ def coverage_chart(plan: Plan) -> alt.Chart:
 
 
 def binding_table(plan: Plan) -> pd.DataFrame:
-    """Binding constraints, largest shadow price first."""
+    """Binding constraints, largest shadow price first, each with what it means in words."""
     table = plan.binding_constraints()
     if table.empty:
         return table
     table = table.assign(size=table["dual"].abs()).sort_values("size", ascending=False)
+    table["meaning"] = [
+        meaning(row, plan.unit, plan.scenario) for row in table.to_dict(orient="records")
+    ]
     return table.drop(columns=["size", "binding"]).reset_index(drop=True)
 
 
