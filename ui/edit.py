@@ -242,7 +242,8 @@ def _locate(
     head = loc[0] if loc else ""
     if head == "regions" and len(loc) >= 2 and isinstance(loc[1], int):
         row = kept_rows[loc[1]] if loc[1] < len(kept_rows) else None
-        return problem.at(file=PROVINCES, row=row, field=problem.field)
+        field = str(loc[2]) if len(loc) >= 3 else problem.field
+        return problem.at(file=PROVINCES, row=row, field=field)
     if head == "profiles" and len(loc) >= 2:
         return problem.at(file=PROFILES, row=_row_of(profiles, "profile", loc), field=_last(loc))
     if head == "corridors" and len(loc) >= 2:
