@@ -8,7 +8,9 @@ The public API::
     plan.allocation                                        # tidy DataFrame: region, sector, period, amount
 """
 
+from planner.analysis import Comparison, compare, explain, frontier, pareto
 from planner.datasets import bundled_scenarios, default_scenario_path
+from planner.diagnosis import Diagnosis, diagnose
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.plan import Plan
 from planner.scenario import CHANGEABLE, Scenario, validate_scenario
@@ -19,6 +21,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CHANGEABLE",
+    "Comparison",
+    "Diagnosis",
     "ExitCode",
     "Plan",
     "PlanModel",
@@ -26,8 +30,13 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "bundled_scenarios",
+    "compare",
     "default_scenario_path",
+    "diagnose",
+    "explain",
+    "frontier",
     "load_scenario",
+    "pareto",
     "save_scenario",
     "scenario_yaml_text",
     "solve",
