@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import tiny
 
 import planner
 from planner.cli import main
 from planner.diagnosis import diagnose
-
-from conftest import tiny
 
 
 def floors_over_budget():
@@ -91,7 +90,9 @@ def test_relaxation_total_is_the_elastic_optimum(case):
     from models.elastic import WEIGHTS
 
     d = diagnose(CASES[case][0]())
-    weighted = sum(WEIGHTS[f] * m for f, m in zip(d.relaxations["family"], d.relaxations["money"]))
+    weighted = sum(
+        WEIGHTS[f] * m for f, m in zip(d.relaxations["family"], d.relaxations["money"], strict=True)
+    )
     assert weighted == pytest.approx(d.total, rel=1e-9)
 
 
