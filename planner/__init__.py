@@ -9,7 +9,9 @@ The public API::
     planner.export(plan, "plan.xlsx")                      # or .html, .csv, .json (planner.reports)
 """
 
+from planner.analysis import Comparison, compare, explain, frontier, pareto
 from planner.datasets import bundled_scenarios, default_scenario_path
+from planner.diagnosis import Diagnosis, diagnose
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.plan import Plan
 from planner.reports import export
@@ -21,6 +23,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CHANGEABLE",
+    "Comparison",
+    "Diagnosis",
     "ExitCode",
     "Plan",
     "PlanModel",
@@ -28,9 +32,14 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "bundled_scenarios",
+    "compare",
     "default_scenario_path",
+    "diagnose",
     "export",
+    "explain",
+    "frontier",
     "load_scenario",
+    "pareto",
     "save_scenario",
     "scenario_yaml_text",
     "solve",
