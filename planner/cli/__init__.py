@@ -14,10 +14,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from planner.cli import schema, solve, validate
+from planner.cli import schema, solve, sweep, validate
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema)
+VERBS = (solve, validate, schema, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:
