@@ -32,7 +32,7 @@ def workers_ratio(scenario: planner.Scenario, samples: int, candidates: int) -> 
     for n in (1, 2):
         with (
             LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             Client(cluster) as client,
         ):

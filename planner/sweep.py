@@ -706,7 +706,7 @@ class _dask_client:
                 n_workers=self.workers or os.cpu_count() or 1,
                 threads_per_worker=1,  # HiGHS and Pyomo hold the GIL: one sample at a time per process
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,  # a planner reads the progress bar, not Dask's log
             )
             self.owned.append(cluster)
