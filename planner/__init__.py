@@ -18,6 +18,8 @@ from planner.reports import export
 from planner.scenario import CHANGEABLE, Scenario, validate_scenario
 from planner.scenario_io import load_scenario, save_scenario, scenario_yaml_text
 from planner.solve import PlanModel, solve
+from planner.sweep import sweep
+from planner.sweep_result import SweepResult
 
 __version__ = "0.1.0"
 
@@ -43,6 +45,8 @@ __all__ = [
     "save_scenario",
     "scenario_yaml_text",
     "solve",
+    "sweep",
+    "SweepResult",
     "validate_scenario",
     "__version__",
 ]

@@ -14,10 +14,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from planner.cli import compare, diagnose, frontier, pareto, report, schema, solve, validate
+from planner.cli import compare, diagnose, frontier, pareto, report, schema, solve, sweep, validate
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare)
+VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:
