@@ -127,7 +127,10 @@ class PlanModel:
             "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
         }
         if plan.status == "infeasible":
-            plan.message = self._conflict_message()
+            from planner.diagnosis import diagnose_model
+
+            plan.diagnosis = diagnose_model(self)
+            plan.message = plan.diagnosis.lines[0]
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
 
@@ -230,43 +233,3 @@ class PlanModel:
                 name = self.bridge.rows[i].constraint.name
                 rows.append((name, kind, lhs, float(bound), float(duals[i]), bool(binding)))
         return pd.DataFrame(rows, columns=CONSTRAINT_COLUMNS)
-
-    # ---- infeasibility: which families conflict ----
-
-    def _conflict_message(self) -> str:
-        """Name the constraint families whose relaxation alone makes the scenario feasible.
-
-        A first diagnosis (the full elastic one is in ``planner.diagnosis``): with y ≥ 0, only floors and
-        minimum shares can demand money, so a conflict is always a floor against some upper limit.
-        """
-        relieving = [kind for kind in models.REPORTED_CONSTRAINTS if self._feasible_without(kind)]
-        if not relieving:
-            return "infeasible: no single constraint family's removal makes the scenario feasible"
-        names = " or ".join(_FAMILY_WORDS[k] for k in relieving)
-        return (
-            f"infeasible: the constraints conflict; relaxing {names} alone would make it feasible"
-        )
-
-    def _feasible_without(self, component_name: str) -> bool:
-        rows = [i for _idx, i in self.bridge.rows_of(getattr(self.model, component_name))]
-        if not rows:
-            return False
-        idx = np.array(rows, dtype=np.int32)
-        highs = self.bridge.highs
-        lower, upper = self.bridge.row_lower[idx], self.bridge.row_upper[idx]
-        free = np.full(len(idx), np.inf)
-        highs.changeRowsBounds(len(idx), idx, -free, free)
-        try:
-            return self.bridge.solve() == "optimal"
-        finally:
-            highs.changeRowsBounds(len(idx), idx, lower, upper)
-
-
-_FAMILY_WORDS = {
-    "budget": "the budget",
-    "corridor": "the corridor caps",
-    "floor": "the equity floors",
-    "capacity": "the absorptive capacities",
-    "share_min": "the minimum sector shares",
-    "share_max": "the maximum sector shares",
-}

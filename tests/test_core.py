@@ -210,7 +210,9 @@ def test_infeasible_floors_name_the_conflicting_families():
     plan = planner.solve(scenario)
     assert plan.status == "infeasible"
     assert plan.objective is None
-    assert "floors" in plan.message and "budget" in plan.message
+    text = "\n".join(plan.diagnosis.lines)
+    assert plan.message == plan.diagnosis.lines[0]
+    assert "floor" in text and "raise the budget by 14.2" in text
 
 
 def test_a_live_model_resolves_like_a_fresh_one(base):

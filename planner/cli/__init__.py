@@ -14,10 +14,21 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from planner.cli import report, schema, solve, ui, validate
+from planner.cli import (
+    compare,
+    diagnose,
+    frontier,
+    pareto,
+    report,
+    schema,
+    solve,
+    sweep,
+    ui,
+    validate,
+)
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema, report, ui)
+VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep, ui)
 
 
 def build_parser() -> argparse.ArgumentParser:
