@@ -11,11 +11,11 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import controls, downloads, edit, state, views
+    from planner._ui import analysis, controls, downloads, edit, state, views
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import controls, downloads, edit, state, views
+    from ui import analysis, controls, downloads, edit, state, views
 
 import streamlit as st  # noqa: E402
 
@@ -78,14 +78,25 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     plan = solved.plan
     st.caption(status_line(scenario, solved))
     if not plan.is_optimal:
-        st.error(f"No plan: the scenario is {plan.status}. {plan.message}")
+        analysis.diagnosis_section(scenario, plan)
         download_section(scenario, plan)
         return
     baseline = state.baseline()
     views.kpi_cards(plan, baseline)
     baseline_buttons(plan, baseline)
-    allocation_tab, map_tab, constraints_tab, periods_tab, files_tab = st.tabs(
-        ["Allocation", "Map & coverage", "Binding constraints", "Periods", "Downloads"]
+    tabs = st.tabs(
+        [
+            "Allocation",
+            "Map & coverage",
+            "Binding constraints",
+            "Periods",
+            "Frontier & Pareto",
+            "Compare with baseline",
+            "Downloads",
+        ]
+    )
+    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
+        tabs
     )
     with allocation_tab:
         left, right = st.columns([1, 1])
@@ -96,10 +107,16 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     with map_tab:
         map_section(plan)
     with constraints_tab:
-        constraints_section(plan)
+        analysis.constraints_section(plan, state.live_model(plan))
     with periods_tab:
         st.markdown(f"**Budget per period** ({plan.unit})")
         st.dataframe(views.period_table(plan), width="stretch")
+    with frontier_tab:
+        analysis.frontier_section(scenario, plan)
+        st.divider()
+        analysis.pareto_section(scenario, plan)
+    with compare_tab:
+        analysis.compare_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
 
@@ -151,31 +168,6 @@ def map_section(plan: Plan) -> None:
     below = below[~below["meets_floor"]]
     if len(below):
         right.warning(f"Below their floor: {', '.join(below['province'])}")
-
-
-def constraints_section(plan: Plan) -> None:
-    table = views.binding_table(plan)
-    st.markdown(
-        "**Binding constraints**: the limits the plan runs into. The shadow price is how much the "
-        f"{plan.mode} objective would change per unit the limit is relaxed ({plan.unit} for budget, "
-        "corridor and capacity rows; share points for floors and shares)."
-    )
-    if table.empty:
-        st.info("No constraint binds.")
-        return
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": "constraint",
-            "lhs": st.column_config.NumberColumn("used", format="%.2f"),
-            "rhs": st.column_config.NumberColumn("limit", format="%.2f"),
-            "dual": st.column_config.NumberColumn("shadow price", format="%.4f"),
-            "meaning": st.column_config.TextColumn("in plain words", width="large"),
-        },
-        column_order=["meaning", "dual", "name", "lhs", "rhs"],
-    )
 
 
 def download_section(scenario: Scenario, plan: Plan) -> None:

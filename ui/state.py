@@ -60,6 +60,13 @@ def solve(scenario: Scenario, session: Any = None) -> Solved:
     return solved
 
 
+def live_model(plan: Plan, session: Any = None) -> PlanModel | None:
+    """The session's live model if ``plan`` is the last one it solved (it still holds that basis)."""
+    session = st.session_state if session is None else session
+    last: Solved | None = session.get(LAST_KEY)
+    return session.get(MODEL_KEY) if last is not None and last.plan is plan else None
+
+
 def pin_baseline(plan: Plan, session: Any = None) -> None:
     session = st.session_state if session is None else session
     session[BASELINE_KEY] = plan

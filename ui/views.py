@@ -6,7 +6,6 @@ recomputed from the model.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import altair as alt
@@ -15,7 +14,6 @@ import streamlit as st
 
 from planner import Plan
 from planner.datasets import data_dir
-from planner.reports.meaning import meaning
 
 SECTOR_SCHEME = "tableau10"
 
@@ -232,24 +230,3 @@ def coverage_chart(plan: Plan) -> alt.Chart:
         .encode(y=alt.Y("province:N", sort=order), x="floor:Q")
     )
     return (bars + floors).properties(height=alt.Step(22))
-
-
-# ---- constraints ----
-
-
-def binding_table(plan: Plan) -> pd.DataFrame:
-    """Binding constraints, largest shadow price first, each with what it means in words."""
-    table = plan.binding_constraints()
-    if table.empty:
-        return table
-    table = table.assign(size=table["dual"].abs()).sort_values("size", ascending=False)
-    table["meaning"] = [
-        meaning(row, plan.unit, plan.scenario) for row in table.to_dict(orient="records")
-    ]
-    return table.drop(columns=["size", "binding"]).reset_index(drop=True)
-
-
-def fmt_share(value: float | None) -> str:
-    return (
-        "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1%}"
-    )
