@@ -76,10 +76,6 @@ def diagnosis_section(scenario: Scenario, plan: Plan) -> None:
             on_click="ignore",
             help="The scenario with the proposed changes applied: it has a feasible plan.",
         )
-    if diagnosis.iis:
-        st.caption(
-            "Rows that conflict (HiGHS irreducible infeasible subset): " + ", ".join(diagnosis.iis)
-        )
 
 
 # ---- shadow prices ----
