@@ -74,7 +74,9 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
         cumulative_budget += b
         cumulative_spent += period_total[t]
         if scenario.carry_over and _exceeds(cumulative_spent, cumulative_budget):
-            found.append(f"spent {cumulative_spent} up to {t}, budgets up to then {cumulative_budget}")
+            found.append(
+                f"spent {cumulative_spent} up to {t}, budgets up to then {cumulative_budget}"
+            )
         if not scenario.carry_over and _exceeds(period_total[t], b):
             found.append(f"spent {period_total[t]} in {t}, budget {b} (no carry-over)")
 
@@ -126,7 +128,9 @@ def _report_consistency(
     for t in scenario.periods:
         row = budget.loc[t]
         if not math.isclose(row["spent"], period_total[t], rel_tol=1e-9, abs_tol=1e-7):
-            found.append(f"budget table says {row['spent']} spent in {t}, allocation {period_total[t]}")
+            found.append(
+                f"budget table says {row['spent']} spent in {t}, allocation {period_total[t]}"
+            )
         for column in ("carried_in", "carried_out", "lapsed"):
             if row[column] < -TOL * max(1.0, row["budget"]):
                 found.append(f"budget table: {column} in {t} is negative ({row[column]})")

@@ -76,7 +76,9 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         for t in periods:
             for k in range(n_k):
                 y_index[(r, s, t, k)] = len(upper)
-                upper.append(row.need / n_k)  # y ≤ q is implied by the tranche row; a finite box helps
+                upper.append(
+                    row.need / n_k
+                )  # y ≤ q is implied by the tranche row; a finite box helps
     carry_index = {}
     for i, t in enumerate(periods):
         carry_index[t] = len(upper)
@@ -120,7 +122,11 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
     # 1. tranche size
     for (r, s), row in need.items():
         for k in range(n_k):
-            add({y_index[(r, s, t, k)]: 1.0 for t in periods}, row.need / n_k, f"tranche[{r},{s},{k}]")
+            add(
+                {y_index[(r, s, t, k)]: 1.0 for t in periods},
+                row.need / n_k,
+                f"tranche[{r},{s},{k}]",
+            )
     # 2. budget with carry-over
     for i, t in enumerate(periods):
         coefs = {j: 1.0 for (_r, _s, tt, _k), j in y_index.items() if tt == t}
@@ -193,7 +199,9 @@ def solve_reference(scenario: Scenario, *, objective: str = "E") -> ReferenceRes
 def _assert_feasible(lp: ReferenceLP, v: np.ndarray) -> None:
     scale = np.maximum(1.0, np.abs(lp.b))
     excess = (lp.A @ v - lp.b) / scale if len(lp.b) else np.zeros(0)
-    assert (excess <= FEASIBILITY_TOL).all(), f"reference point violates {lp.row_names[int(np.argmax(excess))]}"
+    assert (excess <= FEASIBILITY_TOL).all(), (
+        f"reference point violates {lp.row_names[int(np.argmax(excess))]}"
+    )
     assert (v >= -FEASIBILITY_TOL).all() and (v <= lp.upper + FEASIBILITY_TOL).all()
 
 
