@@ -106,10 +106,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        what = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError([Problem(f"not valid YAML: {what}", file=name, row=row)]) from None
+        raise ScenarioError([_yaml_problem(err, name)]) from None
     if node is None:
         raise ScenarioError([Problem("the file is empty; a scenario is a YAML mapping", file=name)])
     if _expanded_size(node, {}) > MAX_YAML_NODES:
@@ -131,6 +128,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     finally:
         loader.dispose()
     return document
+
+
+def _yaml_problem(err: yaml.YAMLError, name: str) -> Problem:
+    """The parser's complaint at the row where it noticed, and the row of what it was reading: an
+    unclosed bracket is noticed rows later, so the opening row is the one a planner must edit."""
+    mark = getattr(err, "problem_mark", None)
+    row = mark.line + 1 if mark is not None else None
+    what = getattr(err, "problem", None) or str(err).splitlines()[0]
+    context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != row:
+        what += f" ({context} that starts in row {context_mark.line + 1})"
+    return Problem(f"not valid YAML: {what}", file=name, row=row)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
