@@ -66,7 +66,9 @@ class Plan:
     z_star: float | None = None
     message: str = ""
     diagnosis: Any = None
-    scenario: Any = field(default=None, repr=False, compare=False)  # the Scenario solved, for reports
+    scenario: Any = field(
+        default=None, repr=False, compare=False
+    )  # the Scenario solved, for reports
 
     @property
     def is_optimal(self) -> bool:
