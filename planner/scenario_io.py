@@ -238,10 +238,11 @@ def _read_csv_table(
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS[table] if c not in header]
     if missing:
-        problems = [
-            Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing
-        ]
-        return [], None, problems
+        return (
+            [],
+            None,
+            [Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing],
+        )
     reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
