@@ -150,9 +150,7 @@ class Scenario(_Strict):
     redundancy_tolerance: NonNegative = Field(
         0.0, description="Corridor caps may be exceeded by this fraction (0 = none)."
     )
-    objective: Objective = Field(
-        default_factory=lambda: Objective(), description="What the plan maximizes."
-    )
+    objective: Objective = Field(default_factory=Objective, description="What the plan maximizes.")
     regions: list[Region] = Field(min_length=1, description="Regions table (inline or CSV path).")
     needs: list[Need] = Field(description="Needs table (inline or CSV path).")
     profiles: dict[str, Profile] = Field(default_factory=dict)
