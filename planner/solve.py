@@ -15,6 +15,7 @@ import pandas as pd
 import models
 from models import objectives
 from models.base import total_need
+from planner.errors import Problem, ScenarioError
 from planner.highs_bridge import HighsBridge
 from planner.plan import (
     ALLOCATION_COLUMNS,
@@ -106,6 +107,7 @@ class PlanModel:
     def solve(self, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
         """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``)."""
         started = time.perf_counter()
+        check_time_limit(time_limit_s)
         if changes:
             self.update(self.scenario.with_changes(**changes))
         scenario = self.scenario
@@ -131,6 +133,8 @@ class PlanModel:
 
             plan.diagnosis = diagnose_model(self)
             plan.message = plan.diagnosis.lines[0]
+        elif plan.status == "time limit":
+            plan.message = time_limit_message(plan, time_limit_s)
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
 
@@ -233,3 +237,36 @@ class PlanModel:
                 name = self.bridge.rows[i].constraint.name
                 rows.append((name, kind, lhs, float(bound), float(duals[i]), bool(binding)))
         return pd.DataFrame(rows, columns=CONSTRAINT_COLUMNS)
+
+
+def check_time_limit(time_limit_s: float | None) -> None:
+    """A time limit is a positive, finite number of seconds, or None for none."""
+    if time_limit_s is None:
+        return
+    if isinstance(time_limit_s, bool) or not isinstance(time_limit_s, int | float):
+        raise ScenarioError(
+            [Problem("the time limit must be a number of seconds", field="time_limit")]
+        )
+    if not (0 < time_limit_s < math.inf):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the time limit must be positive seconds, got {time_limit_s}",
+                    field="time_limit",
+                )
+            ]
+        )
+
+
+def time_limit_message(plan: Plan, time_limit_s: float | None) -> str:
+    """Say whether the stopped solve left a usable plan, so nobody reads zeros as a plan."""
+    limit = f"{time_limit_s:g} s" if time_limit_s is not None else "its"
+    if plan.E is None:
+        return (
+            f"time limit: HiGHS stopped at the {limit} limit before it found a feasible plan; "
+            "the allocation is empty, not a plan. Allow more time."
+        )
+    return (
+        f"time limit: HiGHS stopped at the {limit} limit; the allocation is the best feasible plan "
+        "found so far, not proven optimal."
+    )

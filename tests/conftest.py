@@ -42,16 +42,15 @@ def base() -> planner.Scenario:
 def every_optimal_plan_obeys_the_spec(monkeypatch):
     """Every optimal plan solved anywhere in this process is checked against the spec by
     tests/checker.py, which shares no code with models/."""
-    from checker import check_plan
-
     from planner.solve import PlanModel
+    from tests.checker import violations
 
     original = PlanModel.solve
 
     def checked(self, *args: Any, **kwargs: Any):
         plan = original(self, *args, **kwargs)
         if plan.status == "optimal":
-            assert check_plan(plan.scenario, plan) == [], (
+            assert violations(plan.scenario, plan) == [], (
                 f"plan of {plan.scenario_name} breaks the spec"
             )
         return plan

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from checker import check_plan
 from conftest import make
 
 import planner
+from tests.checker import violations
 
 
 def amounts(plan) -> dict[tuple[str, str], float]:
@@ -35,7 +35,7 @@ def dual(plan, name: str) -> float:
 def solved(scenario, **changes):
     plan = planner.solve(scenario, **changes)
     assert plan.status == "optimal", plan.message
-    assert check_plan(plan.scenario, plan) == []
+    assert violations(plan.scenario, plan) == []
     return plan
 
 
