@@ -38,6 +38,20 @@ def run(args: argparse.Namespace) -> int:
                 "first_funded": table.attrs["first_funded"],
             }
         )
+    elif args.csv:
+        print_table(table, args)
     else:
-        print_table(table, args, f"{scenario.name}: budget frontier ({scenario.unit})")
+        # the lists of newly funded pairs are long: print them under the table, not in a column
+        shown = table.drop(columns=["newly_funded"], errors="ignore")
+        print_table(shown, args, f"{scenario.name}: budget frontier ({scenario.unit})")
+        _print_first_funded(table)
     return 0
+
+
+def _print_first_funded(table) -> None:  # type: ignore[no-untyped-def]
+    if "newly_funded" not in table:
+        return
+    print("\nFirst funded at (region/sector):")
+    for budget, funded in zip(table["budget"], table["newly_funded"], strict=True):
+        if funded:
+            print(f"  {budget:,.1f}: {funded}")
