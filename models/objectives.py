@@ -140,7 +140,14 @@ def _balanced(
     if status != "optimal":
         return Outcome(status, None, first.E_star, z_star)
     value = sum(w * solver.objective(name) for name, w in weights.items())
-    return Outcome(status, value, first.E_star, z_star)
+    if not weights.get(BENEFIT):
+        # With no weight on E (λ = 1), any split of the money into tranches scores the same and the
+        # reported E would be arbitrary; break the tie for benefit, as the equity mode does.
+        z = solver.objective(EQUITY)
+        solver.set_column_bounds(m.z, max(0.0, z - EQUITY_TIE_TOLERANCE), 1.0)
+        solver.set_weights({BENEFIT: 1.0})
+        status = solver.solve(time_limit_s)
+    return Outcome(status, value if status == "optimal" else None, first.E_star, z_star)
 
 
 def balanced_weights(e_star: float, z_star: float, equity_weight: float) -> dict[str, float]:

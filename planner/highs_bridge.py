@@ -338,7 +338,10 @@ class HighsBridge:
 
     def solve(self, time_limit_s: float | None = None) -> str:
         """Run HiGHS (warm-started when it has a basis); returns a planner status string."""
-        self.highs.setOptionValue("time_limit", float(time_limit_s) if time_limit_s else INF)
+        # None is "no limit"; 0 is a limit (a caller's 0 must not silently mean forever)
+        self.highs.setOptionValue(
+            "time_limit", INF if time_limit_s is None else float(time_limit_s)
+        )
         started = time.perf_counter()
         self.highs.run()
         if self._cold:  # later solves start from this basis: the simplex is the one to warm-start

@@ -43,6 +43,8 @@ class Plan:
         solve's objective per unit of ``rhs``) and ``binding``.
     timings:
         Seconds: ``build_s`` (Pyomo model), ``handover_s`` (to HiGHS), ``solve_s`` (HiGHS), ``total_s``.
+    solved_at:
+        When the solve finished, UTC ISO 8601 (``2026-03-01T09:30:00+00:00``); blank if unknown.
     message, diagnosis:
         Why a plan is not optimal, in words; the infeasibility diagnosis when there is one.
     scenario:
@@ -65,6 +67,7 @@ class Plan:
     E_star: float | None = None
     z_star: float | None = None
     message: str = ""
+    solved_at: str = ""
     diagnosis: Any = None
     scenario: Any = field(
         default=None, repr=False, compare=False

@@ -15,12 +15,21 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from planner.errors import Problem, ScenarioError
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+def _not_a_bool(value: Any) -> Any:
+    """YAML reads ``yes``/``true`` as booleans and pydantic would take them for 1.0; a number is meant."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+NoBool = BeforeValidator(_not_a_bool)
+NonNegative = Annotated[float, NoBool, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, NoBool, Field(ge=0, le=1, allow_inf_nan=False)]
 Name = Annotated[str, Field(min_length=1)]
 PeriodLabel = int | str
 
@@ -133,7 +142,7 @@ class Scenario(_Strict):
         0.0, description="Benefit of period index i is weighted 1 / (1 + rate) ** i."
     )
     sectors: list[Name] = Field(min_length=1, description="Sector names.")
-    tranches: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+    tranches: list[Annotated[float, NoBool, Field(gt=0, allow_inf_nan=False)]] = Field(
         default_factory=lambda: [1.0],
         min_length=1,
         description="Relative marginal benefit of successive equal slices of a need (non-increasing).",
@@ -141,7 +150,7 @@ class Scenario(_Strict):
     redundancy_tolerance: NonNegative = Field(
         0.0, description="Corridor caps may be exceeded by this fraction (0 = none)."
     )
-    objective: Objective = Field(default_factory=Objective)
+    objective: Objective = Field(default_factory=Objective, description="What the plan maximizes.")
     regions: list[Region] = Field(min_length=1, description="Regions table (inline or CSV path).")
     needs: list[Need] = Field(description="Needs table (inline or CSV path).")
     profiles: dict[str, Profile] = Field(default_factory=dict)
@@ -231,16 +240,27 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
 def validate_scenario(data: dict[str, Any]) -> Scenario:
     """Validate a plain mapping into a Scenario, collecting every problem as :class:`Problem` values.
 
+    Tables (``regions``, ``needs``) may be lists of mappings or pandas DataFrames.
+
     Raises :class:`ScenarioError`; problems carry ``loc`` so a loader can name file and row.
     """
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
         raise ScenarioError([Problem("a scenario must be a mapping (key: value)")])
+    data = {key: _records_if_frame(value) for key, value in data.items()}
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_without_union_noise(err.errors())) from None
+
+
+def _records_if_frame(value: Any) -> Any:
+    """A table given as a pandas DataFrame becomes records; empty (NaN) cells mean 'not given'."""
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):
+        records = value.astype(object).where(value.notna(), None).to_dict(orient="records")
+        return [{k: v for k, v in row.items() if v is not None} for row in records]
+    return value
 
 
 def _without_union_noise(errors: list[Any]) -> list[Problem]:
@@ -260,6 +280,8 @@ def _problem_from_pydantic(error: Any) -> Problem:
         message += f" (got {shown[:60]})"
     if error["type"] == "extra_forbidden":
         message = "unknown field"
+    if error["type"] == "value_error":  # our own validators' messages already name the value
+        message = str(error.get("ctx", {}).get("error", message))
     return Problem(message, loc=loc, field=_field_name(loc))
 
 

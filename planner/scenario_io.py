@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        what = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError([Problem(f"not valid YAML: {what}", file=name, row=row)]) from None
+        raise ScenarioError([_yaml_problem(err, name)]) from None
     if node is None:
         raise ScenarioError([Problem("the file is empty; a scenario is a YAML mapping", file=name)])
     if _expanded_size(node, {}) > MAX_YAML_NODES:
@@ -123,14 +121,57 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         )
     if not isinstance(node, yaml.MappingNode):
         raise ScenarioError([Problem("a scenario must be a YAML mapping (key: value)", file=name)])
+    duplicates = list(_duplicate_keys(node, name, set()))
+    if duplicates:
+        raise ScenarioError(duplicates)
     loader = yaml.SafeLoader("")
     try:
         document = loader.construct_document(node)
     except yaml.YAMLError as err:
-        raise ScenarioError([Problem(f"not valid YAML: {err}", file=name)]) from None
+        raise ScenarioError([_yaml_problem(err, name)]) from None
     finally:
         loader.dispose()
     return document
+
+
+def _yaml_problem(err: yaml.YAMLError, name: str) -> Problem:
+    """The parser's complaint at the row where it noticed, and the row of what it was reading: an
+    unclosed bracket is noticed rows later, so the opening row is the one a planner must edit."""
+    mark = getattr(err, "problem_mark", None)
+    row = mark.line + 1 if mark is not None else None
+    if isinstance(err, yaml.reader.ReaderError):  # a forbidden character: no mark, only a position
+        return Problem(f"not valid YAML: {err.reason} (character {err.position})", file=name)
+    what = getattr(err, "problem", None) or str(err).splitlines()[0]
+    context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != row:
+        what += f" ({context} that starts in row {context_mark.line + 1})"
+    return Problem(f"not valid YAML: {what}", file=name, row=row)
+
+
+def _duplicate_keys(node: yaml.Node, name: str, seen: set[int]) -> Iterator[Problem]:
+    """YAML lets a later key silently replace an earlier one; a planner who wrote both meant one."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        rows: dict[Any, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                row = key.start_mark.line + 1
+                if key.value in rows:
+                    yield Problem(
+                        f"key '{key.value}' appears twice (rows {rows[key.value]} and {row})",
+                        file=name,
+                        row=row,
+                        field=str(key.value),
+                    )
+                rows.setdefault(key.value, row)
+            children.append(value)
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    for child in children:
+        yield from _duplicate_keys(child, name, seen)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
@@ -197,10 +238,11 @@ def _read_csv_table(
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS[table] if c not in header]
     if missing:
-        problems = [
-            Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing
-        ]
-        return [], None, problems
+        return (
+            [],
+            None,
+            [Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing],
+        )
     reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     lines: list[int] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 import models
 from models import objectives
 from models.base import total_need
+from planner.errors import Problem, ScenarioError
 from planner.gcpause import garbage_collection_paused
 from planner.highs_bridge import HighsBridge
 from planner.plan import (
@@ -157,6 +159,7 @@ class PlanModel:
     def solve(self, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
         """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``)."""
         started = time.perf_counter()
+        check_time_limit(time_limit_s)
         if changes:
             self.update(self.scenario.with_changes(**changes))
         scenario = self.scenario
@@ -170,6 +173,7 @@ class PlanModel:
         )
         solve_s = time.perf_counter() - solve_started
         plan = self._plan(outcome)
+        plan.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
         plan.timings = {
             "build_s": self.build_s,
             "handover_s": self.bridge.handover_s,
@@ -177,7 +181,12 @@ class PlanModel:
             "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
         }
         if plan.status == "infeasible":
-            plan.message = self._conflict_message()
+            from planner.diagnosis import diagnose_model
+
+            plan.diagnosis = diagnose_model(self)
+            plan.message = plan.diagnosis.lines[0]
+        elif plan.status == "time limit":
+            plan.message = time_limit_message(plan, time_limit_s)
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
 
@@ -257,35 +266,38 @@ class PlanModel:
         columns = [lhs, bound, self.bridge.row_duals()[idx], binding]
         return _with_columns(names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True)))
 
-    # ---- infeasibility: which families conflict ----
 
-    def _conflict_message(self) -> str:
-        """Name the constraint families whose relaxation alone makes the scenario feasible.
-
-        A first diagnosis (the full elastic one is in ``planner.diagnosis``): with y ≥ 0, only floors and
-        minimum shares can demand money, so a conflict is always a floor against some upper limit.
-        """
-        relieving = [kind for kind in models.REPORTED_CONSTRAINTS if self._feasible_without(kind)]
-        if not relieving:
-            return "infeasible: no single constraint family's removal makes the scenario feasible"
-        names = " or ".join(_FAMILY_WORDS[k] for k in relieving)
-        return (
-            f"infeasible: the constraints conflict; relaxing {names} alone would make it feasible"
+def check_time_limit(time_limit_s: float | None) -> None:
+    """A time limit is a positive, finite number of seconds, or None for none."""
+    if time_limit_s is None:
+        return
+    if isinstance(time_limit_s, bool) or not isinstance(time_limit_s, int | float):
+        raise ScenarioError(
+            [Problem("the time limit must be a number of seconds", field="time_limit")]
+        )
+    if not (0 < time_limit_s < math.inf):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"the time limit must be positive seconds, got {time_limit_s}",
+                    field="time_limit",
+                )
+            ]
         )
 
-    def _feasible_without(self, component_name: str) -> bool:
-        rows = [i for _idx, i in self.bridge.rows_of(getattr(self.model, component_name))]
-        if not rows:
-            return False
-        idx = np.array(rows, dtype=np.int32)
-        highs = self.bridge.highs
-        lower, upper = self.bridge.row_lower[idx], self.bridge.row_upper[idx]
-        free = np.full(len(idx), np.inf)
-        highs.changeRowsBounds(len(idx), idx, -free, free)
-        try:
-            return self.bridge.solve() == "optimal"
-        finally:
-            highs.changeRowsBounds(len(idx), idx, lower, upper)
+
+def time_limit_message(plan: Plan, time_limit_s: float | None) -> str:
+    """Say whether the stopped solve left a usable plan, so nobody reads zeros as a plan."""
+    limit = f"{time_limit_s:g} s" if time_limit_s is not None else "its"
+    if plan.E is None:
+        return (
+            f"time limit: HiGHS stopped at the {limit} limit before it found a feasible plan; "
+            "the allocation is empty, not a plan. Allow more time."
+        )
+    return (
+        f"time limit: HiGHS stopped at the {limit} limit; the allocation is the best feasible plan "
+        "found so far, not proven optimal."
+    )
 
 
 def _with_columns(labels: pd.DataFrame, values: dict[str, Any]) -> pd.DataFrame:
@@ -294,13 +306,3 @@ def _with_columns(labels: pd.DataFrame, values: dict[str, Any]) -> pd.DataFrame:
     shared, and pandas' copy-on-write keeps one plan's edits out of the others."""
     columns = {name: labels[name] for name in labels.columns}
     return pd.DataFrame({**columns, **values}, index=labels.index)
-
-
-_FAMILY_WORDS = {
-    "budget": "the budget",
-    "corridor": "the corridor caps",
-    "floor": "the equity floors",
-    "capacity": "the absorptive capacities",
-    "share_min": "the minimum sector shares",
-    "share_max": "the maximum sector shares",
-}

@@ -9,10 +9,18 @@ import pandas as pd
 from planner.plan import Plan
 
 
-def plan_summary(plan: Plan, max_constraints: int = 25) -> str:
+def plan_summary(
+    plan: Plan, max_constraints: int = 25, meanings: pd.DataFrame | None = None
+) -> str:
+    """``meanings``: ``planner.explain(plan)``, to word the binding constraints' shadow prices."""
     parts = [_headline(plan)]
     if plan.status in ("optimal", "time limit") and len(plan.allocation):
-        parts += [_allocation_table(plan), _budget_table(plan), _binding(plan, max_constraints)]
+        binding = (
+            _binding(plan, max_constraints)
+            if meanings is None
+            else _meanings(meanings, max_constraints)
+        )
+        parts += [_allocation_table(plan), _budget_table(plan), binding]
     elif plan.message:
         parts.append(plan.message)
     return "\n\n".join(p for p in parts if p)
@@ -81,4 +89,14 @@ def _binding(plan: Plan, limit: int) -> str:
         lines.append(f"  {row.name:<{width}}  {row.dual:>12.6g}")
     if len(binding) > limit:
         lines.append(f"  ... and {len(binding) - limit} more (see --json)")
+    return "\n".join(lines)
+
+
+def _meanings(meanings: pd.DataFrame, limit: int) -> str:
+    if meanings.empty:
+        return "No budget, corridor, floor, capacity or share constraint binds."
+    lines = ["Binding constraints, by shadow price"]
+    lines += [f"  {row.name}: {row.meaning}" for row in meanings.head(limit).itertuples()]
+    if len(meanings) > limit:
+        lines.append(f"  ... and {len(meanings) - limit} more (see --json)")
     return "\n".join(lines)

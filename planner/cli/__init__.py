@@ -14,10 +14,21 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from planner.cli import schema, solve, validate
+from planner.cli import (
+    compare,
+    diagnose,
+    frontier,
+    pareto,
+    report,
+    schema,
+    solve,
+    sweep,
+    ui,
+    validate,
+)
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema)
+VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep, ui)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as err:
         print(f"error: {err}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
+    except BrokenPipeError:
+        # the reader went away (`planner solve | head`); Python's documented recipe: point stdout at
+        # devnull so the interpreter's final flush does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -30,8 +30,23 @@ def add_change_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"change the scenario before solving (repeatable); keys: {', '.join(sorted(CHANGEABLE))}",
     )
     parser.add_argument(
-        "--time-limit", type=float, default=None, metavar="SECONDS", help="HiGHS time limit"
+        "--time-limit",
+        type=positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="HiGHS time limit; on reaching it the exit code is 4",
     )
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type of --time-limit: refused (exit 2, one line) unless a positive finite number."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"the time limit must be positive seconds, got {text}")
+    return seconds
 
 
 def parse_changes(pairs: list[str]) -> dict[str, Any]:

@@ -1,12 +1,16 @@
-"""``planner solve [SCENARIO]``: solve and print a readable summary, or one JSON document."""
+"""``planner solve [SCENARIO]``: solve and print a readable summary, or one JSON document.
+
+An infeasible scenario exits 3 with its diagnosis (the smallest relaxation that fixes it) on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from planner.analysis import explain
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.solve import solve
+from planner.solve import PlanModel
 from planner.summary import plan_summary
 
 
@@ -19,12 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = load(args)
-    plan = solve(scenario, time_limit_s=args.time_limit)
+    live = PlanModel(load(args))
+    plan = live.solve(time_limit_s=args.time_limit)
     if args.json:
         print(plan.to_json())
     else:
-        print(plan_summary(plan))
-        if plan.message:
-            print(plan.message, file=sys.stderr)
+        meanings = explain(plan, live) if plan.is_optimal else None
+        print(plan_summary(plan, meanings=meanings))
+    if plan.diagnosis is not None:
+        for line in plan.diagnosis.lines:
+            print(line, file=sys.stderr)
+    elif plan.message and not args.json:
+        print(plan.message, file=sys.stderr)
     return exit_code_for(plan.status)

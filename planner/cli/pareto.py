@@ -1,0 +1,40 @@
+"""``planner pareto SCENARIO --points N``: the equity–efficiency frontier (ε-constraint)."""
+
+from __future__ import annotations
+
+import argparse
+
+from planner.analysis import pareto
+from planner.cli.common import add_change_arguments, add_scenario_argument, load
+from planner.cli.tables import add_format_arguments, print_json, print_table
+from planner.errors import Problem, ScenarioError
+from planner.plan import _records
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("pareto", help="benefit E against least coverage, point by point")
+    add_scenario_argument(parser, optional=False)
+    parser.add_argument("--points", type=int, default=11, metavar="N", help="ε values (≥ 2)")
+    add_change_arguments(parser)
+    add_format_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.points < 2:
+        raise ScenarioError([Problem("need at least 2 points", file="--points")])
+    scenario = load(args)
+    table = pareto(scenario, args.points, time_limit_s=args.time_limit)
+    if args.json:
+        plans = [p.to_dict() for p in table.attrs["plans"]]
+        print_json(
+            {
+                "scenario": scenario.name,
+                "unit": scenario.unit,
+                "points": _records(table),
+                "plans": plans,
+            }
+        )
+    else:
+        print_table(table, args, f"{scenario.name}: equity–efficiency frontier")
+    return 0

@@ -1,0 +1,50 @@
+"""``planner report [SCENARIO] --out FILE [--out FILE ...]``: solve and write reports.
+
+The format follows each file's suffix (.xlsx, .html, .csv, .json). Every ``--out`` is checked before
+the solve, so a typo costs a second, not a solve. An infeasible scenario still gets its reports (with
+the diagnosis) and exit code 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
+from planner.reports import RENDERERS, check_output, export
+from planner.solve import solve
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    known = ", ".join(f".{f}" for f in RENDERERS)
+    parser = sub.add_parser(
+        "report",
+        help="solve a scenario and write reports (Excel, HTML, CSV, JSON)",
+        description=f"Solve a scenario and write one report per --out; the suffix picks the format ({known}).",
+    )
+    add_scenario_argument(parser)
+    add_change_arguments(parser)
+    parser.add_argument(
+        "--out",
+        "-o",
+        dest="outs",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help=f"report file to write (repeatable); format from the suffix: {known}",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in args.outs:
+        check_output(path)  # OutputError → exit 2 with the reason, before any work
+    scenario = load(args)
+    plan = solve(scenario, time_limit_s=args.time_limit)
+    for path in args.outs:
+        written = export(plan, path)
+        print(f"wrote {written}", file=sys.stderr)
+    if plan.message:
+        print(plan.message, file=sys.stderr)
+    print(f"{plan.scenario_name}: {plan.status}", file=sys.stderr)
+    return exit_code_for(plan.status)

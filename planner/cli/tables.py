@@ -1,0 +1,34 @@
+"""Printing analysis tables: readable text by default, ``--csv`` or ``--json`` for other programs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import pandas as pd
+
+
+def add_format_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print exactly one JSON document")
+    group.add_argument("--csv", action="store_true", help="print the table as CSV")
+
+
+def print_json(document: dict[str, Any]) -> None:
+    print(json.dumps(document, indent=2, ensure_ascii=False, default=_plain))
+
+
+def print_table(frame: pd.DataFrame, args: argparse.Namespace, title: str = "") -> None:
+    """Text or CSV (``--json`` is the verb's own document)."""
+    if args.csv:
+        print(frame.to_csv(index=False), end="")
+        return
+    if title:
+        print(title)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(frame.to_string(index=False))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else str(value)

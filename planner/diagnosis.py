@@ -1,0 +1,411 @@
+"""Why a scenario is infeasible, and the smallest change that fixes it, in the scenario's own numbers.
+
+Step 1 solves the elastic LP of :mod:`models.elastic` on the compiled model: the weighted least money of
+relaxation over budgets, corridor caps, floors, capacities and share bounds. Each slack it uses is turned
+into a concrete change of one scenario number (a period's budget, a corridor's shared need, a region's
+``min_share_of_need`` or ``max_per_period``, a profile's share bound) such that the elastic LP's own plan
+meets the changed scenario: applying the proposal makes the scenario feasible. Raising the budget alone
+is reported as an alternative when it suffices.
+
+Step 2 asks HiGHS for an irreducible infeasible subset (IIS) of the original rows: a set of constraints
+that conflict, any one of which removed leaves the rest feasible. It names the exact rows.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from models import elastic
+from planner.highs_bridge import quiet_highs
+from planner.scenario import Scenario, validate_scenario
+
+if TYPE_CHECKING:
+    from planner.solve import PlanModel, ScenarioLike
+
+RELAXATION_COLUMNS = ["family", "constraint", "subject", "current", "proposed", "change", "money"]
+SLACK_TOLERANCE = (
+    1e-7  # money below this (relative to the row's size) is solver noise, not a relaxation
+)
+IIS_STRATEGY = 6  # kIisStrategyFromLp | kIisStrategyIrreducible: the default "light" one finds none
+IIS_TIME_LIMIT_S = 60.0
+
+
+@dataclass
+class Diagnosis:
+    """An infeasibility diagnosis.
+
+    Attributes
+    ----------
+    feasible:
+        True when the scenario needs no relaxation (then ``lines`` says so and the tables are empty).
+    lines:
+        Plain-language lines; the first is a one-line summary (the plan's ``message``).
+    relaxations:
+        One row per changed scenario number: ``family``, ``constraint`` (model row name), ``subject``
+        (the scenario field), ``current`` and ``proposed`` value (unit, or a share for floors and share
+        bounds), ``change`` (proposed − current) and ``money`` (unit freed over the horizon).
+    total:
+        The elastic LP's optimum: Σ weight · money (see ``models.elastic.WEIGHTS``).
+    budget_alone:
+        The least total budget increase that makes the scenario feasible with nothing else changed,
+        or None when no budget suffices.
+    iis:
+        Names of the rows of HiGHS's irreducible infeasible subset ([] when HiGHS found none).
+    """
+
+    feasible: bool
+    unit: str
+    lines: list[str]
+    relaxations: pd.DataFrame
+    total: float = 0.0
+    budget_alone: float | None = None
+    budget_alone_by_period: dict[Any, float] = field(default_factory=dict)
+    iis: list[str] = field(default_factory=list)
+    _changes: list[tuple[str, Any, float]] = field(default_factory=list, repr=False)
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """The scenario with the proposed relaxation applied (feasible by construction)."""
+        return apply_changes(scenario, self._changes)
+
+    def apply_budget_alone(self, scenario: Scenario) -> Scenario:
+        """The scenario with only the budget raised (requires ``budget_alone`` not None)."""
+        budgets = dict(zip(scenario.periods, scenario.budget_per_period(), strict=True))
+        changes = [("budget", t, budgets[t] + a) for t, a in self.budget_alone_by_period.items()]
+        return apply_changes(scenario, changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        from planner.plan import _records
+
+        return {
+            "feasible": self.feasible,
+            "unit": self.unit,
+            "lines": list(self.lines),
+            "relaxations": _records(self.relaxations),
+            "total": self.total,
+            "budget_alone": self.budget_alone,
+            "iis": list(self.iis),
+        }
+
+
+def diagnose(scenario: ScenarioLike, *, iis: bool = True) -> Diagnosis:
+    """Diagnose a scenario (object, file, folder or bundled name).
+
+    Examples
+    --------
+    >>> import planner
+    >>> d = planner.diagnose(planner.load_scenario("western_china"))
+    >>> d.feasible
+    True
+    """
+    from planner.solve import PlanModel, as_scenario
+
+    return diagnose_model(PlanModel(as_scenario(scenario)), iis=iis)
+
+
+def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:
+    """Diagnose the live model's current scenario without disturbing its HiGHS object."""
+    relaxable = list(elastic.slacks(live.model, live.bridge.rows_of))
+    solution = _solve_elastic(live, relaxable, elastic.WEIGHTS)
+    if solution is None:
+        raise RuntimeError("the elastic LP has no optimum, which its construction rules out")
+    total, x, amounts = solution
+    used = elastic.used_slacks(relaxable)
+    scenario = live.scenario
+    chosen = [(s, a) for s, a in zip(used, amounts, strict=True) if a > _noise(live, s)]
+    if not chosen:
+        return Diagnosis(True, scenario.unit, ["feasible: no relaxation needed"], _empty())
+    changes, rows = _proposal(live, chosen, x)
+    diagnosis = Diagnosis(
+        feasible=False,
+        unit=scenario.unit,
+        lines=[],
+        relaxations=pd.DataFrame(rows, columns=RELAXATION_COLUMNS),
+        total=total,
+        _changes=changes,
+    )
+    _budget_alone(live, relaxable, diagnosis)
+    if iis:
+        diagnosis.iis = irreducible_subset(live)
+    diagnosis.lines = _lines(live, diagnosis, chosen)
+    return diagnosis
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=RELAXATION_COLUMNS)
+
+
+def _noise(live: PlanModel, slack: elastic.Slack) -> float:
+    bridge = live.bridge
+    bound = max(
+        abs(b) if np.isfinite(b) else 0.0
+        for i in slack.rows
+        for b in (bridge.row_lower[i], bridge.row_upper[i])
+    )
+    return SLACK_TOLERANCE * max(1.0, bound)
+
+
+# ---- step 1: the elastic LP ----
+
+
+def _solve_elastic(
+    live: PlanModel, relaxable: list[elastic.Slack], weights: dict[str, float]
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """(weighted optimum, model columns, slack amounts) or None when no relaxation of these
+    families suffices."""
+    bridge = live.bridge
+    col_lower = bridge.col_lower.copy()
+    z = bridge.column_index.get(id(live.model.z))
+    if z is not None:
+        col_lower[z] = 0.0  # an equity solve may have raised z's bound; the LP proper has z ≥ 0
+    lp = elastic.elastic_lp(
+        bridge.matrix,
+        bridge.row_lower,
+        bridge.row_upper,
+        col_lower,
+        bridge.col_upper,
+        relaxable,
+        weights,
+    )
+    highs = quiet_highs()
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    values = np.asarray(highs.getSolution().col_value, dtype=float)
+    n = len(bridge.columns)
+    return float(highs.getInfo().objective_function_value), values[:n], values[n:]
+
+
+def _budget_alone(live: PlanModel, relaxable: list[elastic.Slack], diagnosis: Diagnosis) -> None:
+    """Fill ``budget_alone``: the least budget increase with every other constraint kept hard."""
+    solution = _solve_elastic(live, relaxable, {"budget": 1.0})
+    if solution is None:
+        return
+    total, _x, amounts = solution
+    budget_slacks = elastic.used_slacks(relaxable, {"budget": 1.0})
+    diagnosis.budget_alone = total
+    diagnosis.budget_alone_by_period = {
+        s.key: float(a) for s, a in zip(budget_slacks, amounts, strict=True) if a > 0
+    }
+
+
+# ---- from slacks to scenario numbers ----
+
+
+def _proposal(
+    live: PlanModel, chosen: list[tuple[elastic.Slack, float]], x: np.ndarray
+) -> tuple[list[tuple[str, Any, float]], list[tuple[Any, ...]]]:
+    """The changes (family, key, new value) and the relaxation table's rows."""
+    changes: list[tuple[str, Any, float]] = []
+    rows = []
+    for slack, amount in chosen:
+        subject, current, proposed = _change_of(live, slack, amount, x)
+        name = live.bridge.rows[slack.rows[0]].constraint.name
+        if slack.family == "capacity":
+            name = f"capacity[{slack.key},*]"
+        changes.append((slack.family, slack.key, proposed))
+        money = float(amount) * len(slack.rows)
+        rows.append((slack.family, name, subject, current, proposed, proposed - current, money))
+    return changes, rows
+
+
+def _change_of(
+    live: PlanModel, slack: elastic.Slack, amount: float, x: np.ndarray
+) -> tuple[str, float, float]:
+    """(scenario field, current value, proposed value) for one used slack."""
+    scenario = live.scenario
+    family, key = slack.family, slack.key
+    if family == "budget":
+        current = scenario.budget_per_period()[list(scenario.periods).index(key)]
+        return f"budget of {key}", current, current + amount
+    if family == "corridor":
+        g, s = key
+        current = scenario.corridors[g].shared_need[s]
+        return (
+            f"shared_need of corridor {g}, {s}",
+            current,
+            current + amount / (1 + scenario.redundancy_tolerance),
+        )
+    if family == "floor":
+        region = scenario.region(key)
+        need = float(live.model.total_need[key].value)
+        return (
+            f"min_share_of_need of {key}",
+            region.min_share_of_need,
+            max(0.0, region.min_share_of_need - amount / need),
+        )
+    if family == "capacity":
+        region = scenario.region(key)
+        current = float(region.max_per_period or 0.0)
+        return f"max_per_period of {key}", current, current + amount
+    r, s = key
+    profile = scenario.region(r).profile
+    own, total = _own_and_total(live, r, s, x)
+    share = own / total if total > 0 else 0.0
+    current = getattr(scenario.profile_of(scenario.region(r)), family)[s]
+    proposed = min(current, share) if family == "share_min" else max(current, share)
+    return f"{family} of profile {profile}, {s}", current, proposed
+
+
+def _own_and_total(live: PlanModel, r: str, s: str, x: np.ndarray) -> tuple[float, float]:
+    m = live.model
+    values = live.bridge.column_values
+    own = float(values(m.pair_terms.get((r, s), []), x).sum())
+    total = float(values(m.region_terms.get(r, []), x).sum())
+    return own, total
+
+
+def apply_changes(scenario: Scenario, changes: list[tuple[str, Any, float]]) -> Scenario:
+    """A validated copy of ``scenario`` with each (family, key, new value) change made."""
+    data = copy.deepcopy(scenario.model_dump())
+    budgets = list(scenario.budget_per_period())
+    periods = list(scenario.periods)
+    regions = {r["id"]: r for r in data["regions"]}
+    for family, key, value in changes:
+        if family == "budget":
+            budgets[periods.index(key)] = value
+        elif family == "corridor":
+            data["corridors"][key[0]]["shared_need"][key[1]] = value
+        elif family == "floor":
+            regions[key]["min_share_of_need"] = value
+        elif family == "capacity":
+            regions[key]["max_per_period"] = value
+        else:
+            _apply_share(data, scenario, family, key, value)
+    data["budget"] = budgets
+    return validate_scenario(data)
+
+
+def _apply_share(
+    data: dict[str, Any], scenario: Scenario, family: str, key: Any, value: float
+) -> None:
+    """A share bound lives on the profile: keep the loosest value any of its regions needs."""
+    r, s = key
+    table = data["profiles"][scenario.region(r).profile][family]
+    old = table.get(s, 0.0 if family == "share_min" else 1.0)
+    table[s] = min(old, value) if family == "share_min" else max(old, value)
+
+
+# ---- step 2: the irreducible infeasible subset ----
+
+
+def irreducible_subset(live: PlanModel) -> list[str]:
+    """Names of the rows of an IIS of the model's current LP ([] if HiGHS finds none in time)."""
+    bridge = live.bridge
+    highs = quiet_highs()
+    lp = bridge.highs.getLp()
+    z = bridge.column_index.get(id(live.model.z))
+    highs.passModel(lp)
+    if z is not None:
+        highs.changeColBounds(z, 0.0, 1.0)
+    highs.setOptionValue("iis_strategy", IIS_STRATEGY)
+    highs.setOptionValue("time_limit", IIS_TIME_LIMIT_S)
+    highs.run()
+    status, iis = highs.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return []
+    return [bridge.rows[i].constraint.name for i in iis.row_index_]
+
+
+# ---- words ----
+
+
+def _lines(
+    live: PlanModel, diagnosis: Diagnosis, chosen: list[tuple[elastic.Slack, float]]
+) -> list[str]:
+    unit = diagnosis.unit
+    table = diagnosis.relaxations
+    money = float(table["money"].sum())
+    firsts = "; ".join(_short(row, unit) for row in table.head(3).itertuples())
+    more = f"; and {len(table) - 3} more" if len(table) > 3 else ""
+    lines = [
+        f"infeasible: the constraints conflict by {_m(money)} {unit}; smallest fix: {firsts}{more}"
+    ]
+    lines += [
+        _detail(live, slack, amount, row, unit)
+        for (slack, amount), row in zip(chosen, table.itertuples(), strict=True)
+    ]
+    lines += _budget_lines(live, diagnosis)
+    if diagnosis.iis:
+        lines.append(
+            "HiGHS's irreducible infeasible subset (drop any one and the rest is feasible): "
+            + ", ".join(diagnosis.iis)
+        )
+    return lines
+
+
+def _m(amount: float) -> str:
+    return f"{amount:,.1f}"
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def _short(row: Any, unit: str) -> str:
+    if row.family in ("floor", "share_min", "share_max"):
+        return f"{row.subject} {_pct(row.current)} → {_pct(row.proposed)}"
+    return f"{row.subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
+
+
+def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit: str) -> str:
+    scenario = live.scenario
+    family, key = slack.family, slack.key
+    if family == "budget":
+        return (
+            f"the budget of {key} ({_m(row.current)} {unit}) is {_m(amount)} short of what the "
+            f"floors, shares and caps need: raise it to {_m(row.proposed)}"
+        )
+    if family == "corridor":
+        cap = row.current * (1 + scenario.redundancy_tolerance)
+        return (
+            f"corridor {key[0]} caps {key[1]} at {_m(cap)} {unit}, {_m(amount)} less than its "
+            f"members' floors and shares need: raise its shared_need to {_m(row.proposed)}"
+        )
+    if family == "floor":
+        name = scenario.region(key).label
+        need = float(live.model.total_need[key].value)
+        asked = row.current * need
+        return (
+            f"{name}'s floor asks for {_m(asked)} {unit} ({_pct(row.current)} of its need "
+            f"{_m(need)}) but can get only {_m(asked - amount)} under the other constraints: "
+            f"lower min_share_of_need to {_pct(row.proposed)} (−{_m(amount)} {unit})"
+        )
+    if family == "capacity":
+        name = scenario.region(key).label
+        return (
+            f"{name} can absorb {_m(row.current)} {unit} per period, {_m(amount)} too little for "
+            f"its floor and shares: raise max_per_period to {_m(row.proposed)}"
+        )
+    r, s = key
+    name = scenario.region(r).label
+    least = "at least" if family == "share_min" else "at most"
+    verb = "lower" if family == "share_min" else "raise"
+    profile = scenario.region(r).profile
+    return (
+        f"{name} must put {least} {_pct(row.current)} of its allocation into {s} (profile "
+        f"{profile}) and cannot, by {_m(amount)} {unit}: {verb} that share to {_pct(row.proposed)}"
+    )
+
+
+def _budget_lines(live: PlanModel, diagnosis: Diagnosis) -> list[str]:
+    if diagnosis.budget_alone is None:
+        return [
+            "no budget is enough on its own: the conflict is between floors, shares, corridor caps "
+            "and capacities"
+        ]
+    table = diagnosis.relaxations
+    if set(table["family"]) == {"budget"}:
+        return []
+    budget = live.scenario.total_budget()
+    extra = diagnosis.budget_alone
+    return [
+        f"or, with every other constraint as it is, the plan needs at least {_m(budget + extra)} "
+        f"{diagnosis.unit} but the budget is {_m(budget)}: raise the budget by {_m(extra)}"
+    ]

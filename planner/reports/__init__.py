@@ -1,0 +1,86 @@
+"""Reports: one plan, written as an Excel workbook, a self-contained HTML page, a CSV table or a JSON
+document, from one place for the CLI, the API and the UI's download buttons.
+
+>>> import planner
+>>> plan = planner.solve("western_china")
+>>> planner.export(plan, "plan.xlsx")               # doctest: +SKIP
+>>> data = planner.reports.render(plan, "html")    # bytes, for a download button
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from planner.errors import OutputError
+from planner.plan import Plan
+from planner.reports.excel import render_xlsx
+from planner.reports.html import render_html
+from planner.reports.meaning import meaning
+from planner.reports.safety import atomic_write, check_writable
+from planner.reports.tables import ReportInfo
+from planner.reports.tabular import render_csv, render_json
+
+RENDERERS: dict[str, Callable[[Plan, ReportInfo], bytes]] = {
+    "xlsx": render_xlsx,
+    "html": render_html,
+    "csv": render_csv,
+    "json": render_json,
+}
+"""Format name (the file suffix without its dot) → renderer."""
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "csv": "text/csv",
+    "json": "application/json",
+}
+"""MIME type of each format, for a download button."""
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """The format a file name asks for (``plan.xlsx`` → ``xlsx``); :class:`OutputError` if unknown."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in RENDERERS:
+        known = ", ".join(f".{f}" for f in RENDERERS)
+        raise OutputError(f"cannot tell the report format of {path}: use one of {known}")
+    return suffix
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """Raise :class:`OutputError` now if ``path`` cannot take a report (format or folder)."""
+    format_of(path)
+    return check_writable(path)
+
+
+def render(plan: Plan, fmt: str, info: ReportInfo | None = None) -> bytes:
+    """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in RENDERERS:
+        raise OutputError(f"unknown report format '{fmt}': use one of {', '.join(RENDERERS)}")
+    return RENDERERS[fmt](plan, info or ReportInfo.now())
+
+
+def export(plan: Plan, path: str | os.PathLike[str]) -> Path:
+    """Write the report ``path`` names, in the format its suffix names, atomically.
+
+    The whole file is rendered in memory first and then put in place by one rename, so a failure
+    leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
+    Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
+    """
+    fmt = format_of(path)
+    check_writable(path)
+    return atomic_write(path, render(plan, fmt))
+
+
+__all__ = [
+    "MEDIA_TYPES",
+    "RENDERERS",
+    "ReportInfo",
+    "check_output",
+    "export",
+    "format_of",
+    "meaning",
+    "render",
+]

@@ -1,0 +1,191 @@
+"""The plan as an Excel workbook (openpyxl): Summary, Allocation, Region × sector, Coverage, Budget,
+Constraints, Assumptions and, when there is no plan, Diagnosis.
+
+Every number is a number with a number format, every header carries its unit, header rows are frozen,
+and text is always a string cell (see :mod:`planner.reports.safety`). NaN and infinity, which Excel
+would flag as a corrupt file, are written as empty cells.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.plan import Plan
+from planner.reports import tables
+from planner.reports.safety import is_formula_like
+
+MONEY_FORMAT = "#,##0.0"
+SHARE_FORMAT = "0.0%"
+NUMBER_FORMAT = "#,##0.0000"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+MAX_WIDTH = 60
+
+
+def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
+    """The workbook as bytes (an .xlsx file)."""
+    book = Workbook()
+    book.properties.creator = f"planner {info.planner_version}"
+    book.properties.title = f"{plan.scenario_name}: {plan.status}"
+    _summary(book.active, plan, info)
+    if tables.has_allocation(plan):
+        _table(book.create_sheet("Allocation"), tables.allocation(plan), plan.unit)
+        _region_sector(book.create_sheet("Region × sector"), plan)
+        _table(
+            book.create_sheet("Coverage"),
+            tables.coverage(plan),
+            plan.unit,
+            extra=_sector_shares(plan),
+        )
+        _table(book.create_sheet("Budget"), tables.budget(plan), plan.unit)
+        _table(
+            book.create_sheet("Constraints"), tables.constraints(plan), plan.unit, wrap={"meaning"}
+        )
+    _assumptions(book.create_sheet("Assumptions"), plan)
+    if not tables.has_allocation(plan):
+        _diagnosis(book.create_sheet("Diagnosis"), plan)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sector_shares(plan: Plan) -> dict[str, tuple[str, str]]:
+    return {s: (f"{s} coverage (%)", SHARE_FORMAT) for s in tables.scenario_of(plan).sectors}
+
+
+def put(
+    sheet: Worksheet, row: int, column: int, value: Any, number_format: str | None = None
+) -> Any:
+    """Write one cell: text as a string cell (never a formula), non-finite numbers as blank."""
+    cell = sheet.cell(row=row, column=column)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        value = None
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        if is_formula_like(value):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    elif number_format and isinstance(value, int | float):
+        cell.number_format = number_format
+    return cell
+
+
+def _format_for(column: str) -> str | None:
+    if column in tables.SHARES:
+        return SHARE_FORMAT
+    if column in tables.MONEY:
+        return MONEY_FORMAT
+    if column in ("dual", "benefit", "weight", "value"):
+        return NUMBER_FORMAT
+    return None
+
+
+def _table(
+    sheet: Worksheet,
+    frame: pd.DataFrame,
+    unit: str,
+    *,
+    top: int = 1,
+    extra: dict[str, tuple[str, str]] | None = None,
+    wrap: set[str] | None = None,
+    freeze: bool = True,
+) -> int:
+    """Write ``frame`` with a styled header at row ``top``; return the next free row.
+
+    ``extra`` gives columns the shared tables do not know (a sector) their header and number format.
+    """
+    extra = extra or {}
+    columns = list(frame.columns)
+    headers = [extra[c][0] if c in extra else tables.label(c, unit) for c in columns]
+    formats = [extra[c][1] if c in extra else _format_for(c) for c in columns]
+    for j, header in enumerate(headers, start=1):
+        cell = put(sheet, top, j, header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for i, record in enumerate(frame.itertuples(index=False), start=top + 1):
+        for j, value in enumerate(record, start=1):
+            cell = put(sheet, i, j, value, formats[j - 1])
+            if wrap and columns[j - 1] in wrap:
+                cell.alignment = WRAPPED
+    for j, column in enumerate(columns, start=1):
+        _widen(
+            sheet,
+            j,
+            [headers[j - 1], *map(_shown, frame[column].head(500))],
+            column in (wrap or ()),
+        )
+    if freeze:
+        sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    return top + len(frame) + 1
+
+
+def _widen(sheet: Worksheet, column: int, texts: list[str], wrapped: bool) -> None:
+    """Fit the column to its longest text (capped; wrapped columns may be wider)."""
+    letter = get_column_letter(column)
+    width = min(90 if wrapped else MAX_WIDTH, max(len(t) for t in texts) + 2)
+    current = sheet.column_dimensions[letter].width or 0
+    sheet.column_dimensions[letter].width = max(width, current, 8)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if not math.isfinite(value) else f"{value:,.1f}"
+    return str(value)
+
+
+def _summary(sheet: Worksheet, plan: Plan, info: tables.ReportInfo) -> None:
+    sheet.title = "Summary"
+    for j, header in enumerate(("Item", "Value"), start=1):
+        cell = put(sheet, 1, j, header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    formats = {"money": MONEY_FORMAT, "share": SHARE_FORMAT, "number": NUMBER_FORMAT}
+    rows = tables.summary(plan, info)
+    for i, (item, value, kind) in enumerate(rows, start=2):
+        put(sheet, i, 1, item)
+        put(sheet, i, 2, value, formats.get(kind)).alignment = Alignment(
+            horizontal="left", wrap_text=True
+        )
+    sheet.column_dimensions["A"].width = max(len(r[0]) for r in rows) + 2
+    sheet.column_dimensions["B"].width = 70
+    sheet.freeze_panes = "A2"
+
+
+def _region_sector(sheet: Worksheet, plan: Plan) -> None:
+    frame = tables.region_sector(plan).reset_index()
+    names = tables.region_names(plan)
+    frame.insert(1, "name", [names.get(r, "All regions") for r in frame["region"]])
+    sectors = {s: (f"{s} ({plan.unit})", MONEY_FORMAT) for s in tables.scenario_of(plan).sectors}
+    _table(sheet, frame, plan.unit, extra=sectors)
+    for j in range(1, len(frame.columns) + 1):  # the totals row stands out
+        sheet.cell(row=len(frame) + 1, column=j).font = HEADER_FONT
+
+
+def _assumptions(sheet: Worksheet, plan: Plan) -> None:
+    row = 1
+    for title, frame in tables.assumptions(plan):
+        put(sheet, row, 1, title).font = Font(bold=True, size=12)
+        if frame.empty:
+            put(sheet, row + 1, 1, "none")
+            row += 3
+            continue
+        row = _table(sheet, frame, plan.unit, top=row + 1, freeze=False) + 1
+    sheet.freeze_panes = None
+
+
+def _diagnosis(sheet: Worksheet, plan: Plan) -> None:
+    put(sheet, 1, 1, f"No plan: the solve ended with status '{plan.status}'.").font = HEADER_FONT
+    for i, line in enumerate(tables.diagnosis_lines(plan), start=2):
+        put(sheet, i, 1, line).alignment = WRAPPED
+    sheet.column_dimensions["A"].width = 110

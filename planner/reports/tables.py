@@ -1,0 +1,279 @@
+"""The report's content as plain tables, computed once from a Plan and shared by every format.
+
+Columns carry machine names (``amount``, ``coverage``); :func:`label` turns one into a header with its
+unit for the human-facing formats, and :data:`MONEY` / :data:`SHARES` tell them how to format numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from planner.plan import Plan
+from planner.reports.meaning import meaning
+
+MONEY = {
+    "amount",
+    "need",
+    "allocated",
+    "budget",
+    "carried_in",
+    "spent",
+    "carried_out",
+    "lapsed",
+    "lhs",
+    "rhs",
+    "total",
+    "max_per_period",
+    "shared_need",
+}
+"""Columns in the scenario's unit of money."""
+
+SHARES = {"coverage", "floor", "min_share_of_need", "share_min", "share_max", "sector_coverage"}
+"""Columns that are a share in [0, 1], shown as percentages."""
+
+LABELS = {
+    "region": "Region id",
+    "name": "Region",
+    "sector": "Sector",
+    "period": "Period",
+    "amount": "Amount",
+    "need": "Need",
+    "allocated": "Allocated",
+    "coverage": "Coverage",
+    "floor": "Floor",
+    "kind": "Kind",
+    "lhs": "Used",
+    "rhs": "Limit",
+    "dual": "Shadow price",
+    "meaning": "Meaning",
+    "constraint": "Constraint",
+    "budget": "Budget",
+    "carried_in": "Carried in",
+    "spent": "Spent",
+    "carried_out": "Carried out",
+    "lapsed": "Lapsed",
+    "total": "Total",
+}
+
+
+def label(column: str, unit: str) -> str:
+    """A column header with its unit: ``Amount (CNY bn)``, ``Coverage (%)``."""
+    text = LABELS.get(column, column.replace("_", " ").capitalize())
+    if column in MONEY:
+        return f"{text} ({unit})"
+    if column in SHARES:
+        return f"{text} (%)"
+    if column == "dual":
+        return f"{text} (objective per {unit})"
+    return text
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """Who wrote the report, and when (UTC ISO 8601)."""
+
+    planner_version: str
+    written_at: str
+
+    @classmethod
+    def now(cls) -> ReportInfo:
+        from planner import __version__
+
+        return cls(__version__, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def has_allocation(plan: Plan) -> bool:
+    """True when the plan holds a solution worth tabulating (optimal, or the best at a time limit)."""
+    return plan.status in ("optimal", "time limit") and plan.objective is not None
+
+
+def scenario_of(plan: Plan) -> Any:
+    if plan.scenario is None:
+        raise ValueError("this plan does not carry its scenario; make it with planner.solve()")
+    return plan.scenario
+
+
+def region_names(plan: Plan) -> dict[str, str]:
+    return {r.id: r.label for r in scenario_of(plan).regions}
+
+
+def summary(plan: Plan, info: ReportInfo) -> list[tuple[str, Any, str]]:
+    """(label, value, kind) rows of the Summary sheet; kind is ``money``, ``share``, ``number`` or
+    ``text``."""
+    budget = float(math.fsum(plan.budget["budget"])) if len(plan.budget) else 0.0
+    solved = has_allocation(plan)
+    unit = plan.unit
+    return [
+        ("Scenario", plan.scenario_name, "text"),
+        ("Inputs hash (sha256, first 12)", plan.scenario_digest, "text"),
+        ("Status", plan.status, "text"),
+        ("Objective mode", plan.mode, "text"),
+        ("Objective value", plan.objective, "number"),
+        ("Benefit E", plan.E, "number"),
+        ("Minimum coverage", plan.min_coverage, "share"),
+        (f"Budget ({unit})", budget, "money"),
+        (f"Budget used ({unit})", plan.allocated_total if solved else None, "money"),
+        (f"Budget unspent ({unit})", plan.unspent_total if solved else None, "money"),
+        ("Budget used (%)", plan.allocated_total / budget if solved and budget else None, "share"),
+        ("Solved at (UTC)", plan.solved_at or None, "text"),
+        ("Report written at (UTC)", info.written_at, "text"),
+        ("Planner version", info.planner_version, "text"),
+        ("Message", plan.message or None, "text"),
+    ]
+
+
+def pair_needs(plan: Plan) -> pd.DataFrame:
+    """``region, sector, need`` for every pair the scenario lists."""
+    needs = scenario_of(plan).needs
+    return pd.DataFrame(
+        [(n.region, n.sector, n.need) for n in needs], columns=["region", "sector", "need"]
+    )
+
+
+def allocation(plan: Plan) -> pd.DataFrame:
+    """Tidy allocation with the pair's need over the horizon and its coverage (allocated ÷ need).
+
+    Columns: ``region, name, sector, period, amount, need, coverage`` (coverage blank for a zero need).
+    """
+    frame = plan.allocation.copy()
+    pairs = _pair_coverage(plan)
+    frame = frame.merge(
+        pairs[["region", "sector", "need", "coverage"]], on=["region", "sector"], how="left"
+    )
+    frame.insert(1, "name", frame["region"].map(region_names(plan)))
+    return frame[["region", "name", "sector", "period", "amount", "need", "coverage"]]
+
+
+def _pair_coverage(plan: Plan) -> pd.DataFrame:
+    funded = (
+        plan.allocation.groupby(["region", "sector"], sort=False)["amount"]
+        .sum()
+        .rename("allocated")
+    )
+    pairs = pair_needs(plan).merge(funded.reset_index(), on=["region", "sector"], how="left")
+    pairs["allocated"] = pairs["allocated"].fillna(0.0)
+    pairs["coverage"] = [
+        a / n if n > 0 else math.nan for a, n in zip(pairs["allocated"], pairs["need"], strict=True)
+    ]
+    return pairs
+
+
+def region_sector(plan: Plan) -> pd.DataFrame:
+    """Allocation over all periods, one row per region (in scenario order) and one column per sector,
+    with a ``total`` column and a final ``total`` row. Index: region id."""
+    scenario = scenario_of(plan)
+    table = plan.by_region_sector().reindex(
+        index=[r.id for r in scenario.regions], columns=list(scenario.sectors), fill_value=0.0
+    )
+    table = table.fillna(0.0)
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    table.index.name = "region"
+    table.columns.name = None
+    return table
+
+
+def coverage(plan: Plan) -> pd.DataFrame:
+    """Per region: ``region, name, need, allocated, coverage, floor`` and then the coverage of each
+    sector's need (column named after the sector; blank where the region has no need there)."""
+    scenario = scenario_of(plan)
+    frame = plan.coverage.copy()
+    frame.insert(1, "name", frame["region"].map(region_names(plan)))
+    by_sector = _pair_coverage(plan).pivot_table(
+        index="region", columns="sector", values="coverage", aggfunc="first", dropna=False
+    )
+    for sector in scenario.sectors:
+        column = by_sector[sector] if sector in by_sector.columns else pd.Series(dtype=float)
+        frame[sector] = frame["region"].map(column)
+    return frame
+
+
+def constraints(plan: Plan) -> pd.DataFrame:
+    """Binding constraints, largest shadow price first: ``constraint, kind, lhs, rhs, dual, meaning``."""
+    binding = plan.binding_constraints()
+    if binding.empty:
+        return pd.DataFrame(columns=["constraint", "kind", "lhs", "rhs", "dual", "meaning"])
+    binding = binding.reindex(
+        binding["dual"].abs().sort_values(ascending=False, kind="stable").index
+    )
+    scenario = scenario_of(plan)
+    binding["meaning"] = [meaning(row, plan.unit, scenario) for row in binding.to_dict("records")]
+    return binding.rename(columns={"name": "constraint"})[
+        ["constraint", "kind", "lhs", "rhs", "dual", "meaning"]
+    ].reset_index(drop=True)
+
+
+def budget(plan: Plan) -> pd.DataFrame:
+    return plan.budget.copy()
+
+
+def diagnosis_lines(plan: Plan) -> list[str]:
+    """Why the plan has no solution, in words: the diagnosis if one was run, else the solve's message."""
+    lines = getattr(plan.diagnosis, "lines", None)
+    return [str(line) for line in lines] if lines else [plan.message or f"status: {plan.status}"]
+
+
+def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
+    """The scenario's inputs as titled tables, so a report stands on its own."""
+    s = scenario_of(plan)
+    general = pd.DataFrame(
+        [
+            ("name", s.name),
+            ("unit", s.unit),
+            ("periods", ", ".join(str(p) for p in s.periods)),
+            (f"budget per period ({s.unit})", ", ".join(f"{b:g}" for b in s.budget_per_period())),
+            (f"total budget ({s.unit})", s.total_budget()),
+            ("carry over unspent budget", "yes" if s.carry_over else "no"),
+            ("discount rate", s.discount_rate),
+            ("tranches (relative marginal benefit)", ", ".join(f"{t:g}" for t in s.tranches)),
+            ("redundancy tolerance", s.redundancy_tolerance),
+            ("objective mode", s.objective.mode),
+            ("equity weight (balanced mode)", s.objective.equity_weight),
+        ],
+        columns=["setting", "value"],
+    )
+    regions = pd.DataFrame(
+        [
+            (r.id, r.label, r.profile or "", r.min_share_of_need, r.max_per_period)
+            for r in s.regions
+        ],
+        columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
+    )
+    needs = pd.DataFrame(
+        [(n.region, n.sector, n.need, n.benefit) for n in s.needs],
+        columns=["region", "sector", "need", "benefit"],
+    )
+    profiles = pd.DataFrame(
+        [
+            (
+                name,
+                sector,
+                p.weight.get(sector, 1.0),
+                p.share_min.get(sector, 0.0),
+                p.share_max.get(sector, 1.0),
+            )
+            for name, p in s.profiles.items()
+            for sector in s.sectors
+        ],
+        columns=["profile", "sector", "weight", "share_min", "share_max"],
+    )
+    corridors = pd.DataFrame(
+        [
+            (name, sector, amount, ", ".join(c.regions))
+            for name, c in s.corridors.items()
+            for sector, amount in c.shared_need.items()
+        ],
+        columns=["corridor", "sector", "shared_need", "regions"],
+    )
+    return [
+        ("Settings", general),
+        ("Regions", regions),
+        ("Needs", needs),
+        ("Profiles", profiles),
+        ("Corridors", corridors),
+    ]

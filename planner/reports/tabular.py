@@ -1,0 +1,62 @@
+"""The plan as a CSV table (the tidy allocation) and as a JSON document (``solve --json`` plus
+report metadata)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from planner.plan import Plan, _records
+from planner.reports import tables
+from planner.reports.safety import csv_cell
+
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark: without it Excel reads Chinese region names as mojibake."""
+
+REPORT_FORMAT = "planner-report/1"
+
+
+def render_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
+    """The tidy allocation, one row per region × sector × period: ``region, name, sector, period,
+    amount, need, coverage, unit`` (``need`` is the pair's need over the horizon; ``coverage`` its
+    funded share, blank for a zero need). Without a plan the amounts are empty, not zero."""
+    frame = tables.allocation(plan)
+    if not tables.has_allocation(plan):
+        frame["amount"] = math.nan
+        frame["coverage"] = math.nan
+    frame["unit"] = plan.unit
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    for record in frame.itertuples(index=False):
+        writer.writerow([csv_cell(_csv_value(v)) for v in record])
+    return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def _csv_value(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return "" if not math.isfinite(value) else repr(value)
+    return value
+
+
+def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
+    """The ``planner solve --json`` document, its allocation rows extended with ``name``, ``need``
+    and ``coverage``, plus a ``report`` block: scenario name and inputs hash, planner version, when
+    the plan was solved and when the report was written (UTC ISO 8601)."""
+    document = plan.to_dict()
+    if tables.has_allocation(plan):
+        document["allocation"] = _records(tables.allocation(plan))
+    document["report"] = {
+        "format": REPORT_FORMAT,
+        "scenario": plan.scenario_name,
+        "scenario_digest": plan.scenario_digest,
+        "planner_version": info.planner_version,
+        "solved_at": plan.solved_at or None,
+        "written_at": info.written_at,
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,121 @@
+"""A sweep in words: the terminal summary and the Markdown report section."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from planner.sweep_result import SweepResult
+
+UNCERTAIN = (0.05, 0.95)  # a pair funded in between this share of samples is a coin toss
+
+
+def _grid_label(result: SweepResult, g: int) -> str:
+    row = result.grid[result.grid["grid"] == g].drop(columns="grid")
+    if row.empty or not len(row.columns):
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in row.iloc[0].items())
+
+
+def _headline(result: SweepResult, g: int) -> list[str]:
+    samples = result.samples[result.samples["grid"] == g]
+    optimal = samples["status"] == "optimal"
+    regret = samples.loc[optimal, "regret"].dropna()
+    scores = result.candidates[result.candidates["grid"] == g]
+    chosen = scores[scores["chosen"]]
+    unit = result.unit
+    lines = [
+        f"{optimal.sum()} of {len(samples)} samples have an optimal plan"
+        + (
+            f"; {len(samples) - optimal.sum()} are infeasible or invalid"
+            if (~optimal).any()
+            else ""
+        )
+    ]
+    if len(regret):
+        lines.append(
+            f"regret of the deterministic plan: mean {regret.mean():.4g}, "
+            f"P90 {regret.quantile(0.9):.4g}, worst {regret.max():.4g} (benefit units, {unit} × benefit)"
+        )
+    broken = samples.loc[optimal, "E_deterministic"].isna().sum()
+    if broken:
+        lines.append(f"the deterministic plan breaks {broken} feasible samples (floors or shares)")
+    if len(chosen):
+        c = chosen.iloc[0]
+        lines.append(
+            f"robust plan: {c['candidate']} (mean E {c['expected_E']:.4g}, worst regret "
+            f"{c['worst_regret']:.4g}, breaks {int(c['broken_samples'])} samples)"
+        )
+    else:
+        lines.append("robust plan: none (no candidate plan could be evaluated)")
+    return lines
+
+
+def _uncertain(result: SweepResult, g: int, rows: int) -> pd.DataFrame:
+    summary = result.summary[result.summary["grid"] == g]
+    low, high = UNCERTAIN
+    spread = (summary["p90"] - summary["p10"]).rename("spread")
+    table = summary.assign(spread=spread)
+    coin = table[(table["p_funded"] > low) & (table["p_funded"] < high)]
+    rest = table.drop(coin.index).sort_values("spread", ascending=False)
+    picked = pd.concat([coin.sort_values("p_funded"), rest]).head(rows)
+    columns = ["region", "sector", "deterministic", "robust", "p10", "p50", "p90", "p_funded"]
+    return picked[columns]
+
+
+def summary_text(result: SweepResult, rows: int = 12) -> str:
+    settings = result.settings
+    lines = [
+        f"Sweep of {result.scenario_name}: {settings.get('samples')} samples per grid point, "
+        f"seed {settings.get('seed')}, vary {', '.join(settings.get('vary', [])) or 'nothing'}"
+    ]
+    for g in result.grid["grid"]:
+        label = _grid_label(result, g)
+        lines.append("")
+        lines.append(f"[grid {g}{': ' + label if label else ''}]")
+        lines += ["  " + line for line in _headline(result, g)]
+        table = _uncertain(result, g, rows)
+        lines.append(f"  least certain region × sector allocations ({result.unit}, over periods):")
+        lines += [
+            "    " + line for line in table.to_string(index=False, float_format=_fmt).splitlines()
+        ]
+    lines.append("")
+    lines.append(f"{result.timings.get('total_s', np.nan):.1f} s")
+    return "\n".join(lines)
+
+
+def report_section(result: SweepResult, rows: int = 20) -> str:
+    settings = result.settings
+    parts = [
+        "## Uncertainty sweep",
+        "",
+        f"Scenario **{result.scenario_name}**; {settings.get('samples')} samples per grid point, "
+        f"seed {settings.get('seed')}; varied: {', '.join(settings.get('vary', [])) or 'nothing'}.",
+        "",
+        f"Method. {result.method}",
+    ]
+    for g in result.grid["grid"]:
+        label = _grid_label(result, g)
+        parts += ["", f"### Grid point {g}{': ' + label if label else ''}", ""]
+        parts += [f"- {line}" for line in _headline(result, g)]
+        table = _uncertain(result, g, rows)
+        parts += ["", f"Least certain allocations ({result.unit}, summed over periods):", ""]
+        parts.append(_markdown(table))
+    return "\n".join(parts) + "\n"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = [
+        "| " + " | ".join(_fmt(v) if isinstance(v, float) else str(v) for v in row) + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return "\n".join([header, rule, *body])

@@ -1,0 +1,175 @@
+"""An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints").
+
+Written from the spec, not from ``models/``: it reads only the validated Scenario's fields and the
+Plan's tables. :func:`violations` returns every broken rule as a sentence, so a failing property test
+says which rule broke and by how much; :func:`check_plan` asserts there is none.
+
+Tolerances are relative to the magnitude of the quantities compared: ``TOL · max(1, |bound|)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from planner.scenario import Scenario
+
+TOL = 1e-6
+
+
+def _budgets(scenario: Scenario) -> list[float]:
+    if isinstance(scenario.budget, list):
+        return [float(b) for b in scenario.budget]
+    return [float(scenario.budget) / len(scenario.periods)] * len(scenario.periods)
+
+
+def _exceeds(value: float, bound: float) -> bool:
+    return value > bound + TOL * max(1.0, abs(bound))
+
+
+def allocation_map(plan: Any) -> dict[tuple[str, str, Any], float]:
+    """x[r,s,t] from the plan's tidy allocation table (missing rows are 0)."""
+    x: dict[tuple[str, str, Any], float] = defaultdict(float)
+    for r, s, t, amount in plan.allocation[["region", "sector", "period", "amount"]].itertuples(
+        index=False
+    ):
+        x[(r, s, t)] += float(amount)
+    return x
+
+
+def violations(scenario: Scenario, plan: Any) -> list[str]:
+    """Every spec rule the plan breaks, as sentences (empty when the plan is valid)."""
+    x = allocation_map(plan)
+    periods = list(scenario.periods)
+    need = {(n.region, n.sector): n.need for n in scenario.needs}
+    regions = {r.id: r for r in scenario.regions}
+    found: list[str] = []
+
+    pair_total: dict[tuple[str, str], float] = defaultdict(float)
+    region_total: dict[str, float] = defaultdict(float)
+    region_period: dict[tuple[str, Any], float] = defaultdict(float)
+    period_total: dict[Any, float] = defaultdict(float)
+    for (r, s, t), amount in x.items():
+        if r not in regions or s not in scenario.sectors or t not in periods:
+            found.append(f"allocation names an unknown ({r}, {s}, {t})")
+            continue
+        if amount < -TOL:
+            found.append(f"x[{r},{s},{t}] = {amount} is negative")
+        pair_total[(r, s)] += amount
+        region_total[r] += amount
+        region_period[(r, t)] += amount
+        period_total[t] += amount
+
+    # 1. nothing funded beyond its need (a pair missing from the needs table has need 0)
+    for (r, s), got in pair_total.items():
+        if _exceeds(got, need.get((r, s), 0.0)):
+            found.append(f"({r},{s}) gets {got} beyond its need {need.get((r, s), 0.0)}")
+
+    # 2. budget: with carry-over, what is spent up to t never exceeds the budgets up to t;
+    #    without, each period stays within its own budget
+    budgets = _budgets(scenario)
+    cumulative_budget = cumulative_spent = 0.0
+    for t, b in zip(periods, budgets, strict=True):
+        cumulative_budget += b
+        cumulative_spent += period_total[t]
+        if scenario.carry_over and _exceeds(cumulative_spent, cumulative_budget):
+            found.append(
+                f"spent {cumulative_spent} up to {t}, budgets up to then {cumulative_budget}"
+            )
+        if not scenario.carry_over and _exceeds(period_total[t], b):
+            found.append(f"spent {period_total[t]} in {t}, budget {b} (no carry-over)")
+
+    # 3. corridor caps
+    for g, corridor in scenario.corridors.items():
+        for s, shared in corridor.shared_need.items():
+            got = sum(pair_total[(r, s)] for r in corridor.regions)
+            cap = (1 + scenario.redundancy_tolerance) * shared
+            if _exceeds(got, cap):
+                found.append(f"corridor {g} gets {got} in {s}, cap {cap}")
+
+    for r, region in regions.items():
+        total = region_total[r]
+        profile = scenario.profiles[region.profile] if region.profile else None
+        # 4. specialization shares of the region's own total
+        if profile is not None:
+            for s, low in profile.share_min.items():
+                if _exceeds(low * total, pair_total[(r, s)]):
+                    found.append(f"{r} share of {s} is {pair_total[(r, s)]} of {total} < {low}")
+            for s, high in profile.share_max.items():
+                if _exceeds(pair_total[(r, s)], high * total):
+                    found.append(f"{r} share of {s} is {pair_total[(r, s)]} of {total} > {high}")
+        # 5. equity floor
+        region_need = sum(v for (rr, _s), v in need.items() if rr == r)
+        floor = region.min_share_of_need * region_need
+        if _exceeds(floor, total):
+            found.append(f"{r} gets {total}, below its floor {floor}")
+        # 6. absorptive capacity
+        if region.max_per_period is not None:
+            for t in periods:
+                if _exceeds(region_period[(r, t)], region.max_per_period):
+                    found.append(
+                        f"{r} gets {region_period[(r, t)]} in {t}, capacity {region.max_per_period}"
+                    )
+    found += _report_consistency(scenario, plan, x, period_total)
+    return found
+
+
+def _report_consistency(
+    scenario: Scenario, plan: Any, x: dict[tuple[str, str, Any], float], period_total: dict
+) -> list[str]:
+    """The plan's other tables and numbers agree with its allocation."""
+    found = []
+    if plan.E is not None and not math.isclose(
+        plan.E, best_benefit(scenario, x), rel_tol=1e-6, abs_tol=1e-6
+    ):
+        found.append(f"reported E {plan.E} but the allocation is worth {best_benefit(scenario, x)}")
+    budget = plan.budget.set_index("period")
+    for t in scenario.periods:
+        row = budget.loc[t]
+        if not math.isclose(row["spent"], period_total[t], rel_tol=1e-9, abs_tol=1e-7):
+            found.append(
+                f"budget table says {row['spent']} spent in {t}, allocation {period_total[t]}"
+            )
+        for column in ("carried_in", "carried_out", "lapsed"):
+            if row[column] < -TOL * max(1.0, row["budget"]):
+                found.append(f"budget table: {column} in {t} is negative ({row[column]})")
+    return found
+
+
+def best_benefit(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> float:
+    """E of an allocation x[r,s,t] with its tranches assigned the best way (spec: Objectives).
+
+    The plan reports x, not y; the tranche values are non-increasing and the discount factors fall with
+    the period, so the best split fills the first tranche with the earliest money, then the next.
+    An optimal plan in any mode uses the best split (it maximizes E last), so its E must equal this.
+    """
+    periods = list(scenario.periods)
+    need = {(n.region, n.sector): n for n in scenario.needs}
+    profile_of = {r.id: r.profile for r in scenario.regions}
+    n_k = len(scenario.tranches)
+    total = 0.0
+    for (r, s), row in need.items():
+        if row.need <= 0:
+            continue
+        weight = scenario.profiles[profile_of[r]].weight.get(s, 1.0) if profile_of[r] else 1.0
+        size = row.need / n_k
+        k, room = 0, size
+        for i, t in enumerate(periods):
+            money = max(0.0, x.get((r, s, t), 0.0))
+            d = (1 + scenario.discount_rate) ** -i
+            while money > 1e-15 and k < n_k:
+                take = min(money, room)
+                total += d * weight * row.benefit * scenario.tranches[k] * take
+                money -= take
+                room -= take
+                if room <= 1e-15 * max(1.0, size):
+                    k, room = k + 1, size
+    return total
+
+
+def check_plan(scenario: Scenario, plan: Any) -> None:
+    """Assert that an optimal plan meets every constraint of the spec and reports consistently."""
+    assert plan.status == "optimal", plan.status
+    problems = violations(scenario, plan)
+    assert not problems, "\n".join(problems)

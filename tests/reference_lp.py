@@ -1,0 +1,214 @@
+"""The spec's LP built a second time, from plain numpy matrices, and solved another way.
+
+This module does not import ``models`` or the HiGHS bridge: it reads the spec (``Constraints``,
+``Objectives``) and a validated :class:`~planner.scenario.Scenario`, writes
+
+    maximize  c · v   subject to  A v ≤ b,  0 ≤ v ≤ u
+
+over v = (y[r,s,t,k] for every (r,s) in the needs table, c[t]), and solves it with
+``scipy.optimize.linprog(method="highs-ipm")``: an interior-point method, where the planner's bridge
+runs HiGHS's dual simplex on a model compiled by Pyomo. The two share the HiGHS library but not the
+algorithm, the model build or the matrix.
+
+So that the comparison does not rest on trusting either solver, :func:`solve_reference` also returns a
+*certified bracket* of the optimum, checked in numpy:
+
+- lower end: ``c · v`` of the interior-point solution, after checking that v is feasible (to a tolerance);
+- upper end: a weak-duality bound built from the solver's row multipliers λ ≤ 0: for any feasible v,
+  ``c · v ≤ −(λ · b + Σ_j min(r_j, 0) · u_j)`` with reduced costs ``r = −c − Aᵀλ``; this holds for *any*
+  λ ≤ 0, so a wrong multiplier can only loosen the bracket, never make it lie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from planner.scenario import Scenario
+
+FEASIBILITY_TOL = 1e-6  # relative, per row, for the interior-point point
+
+
+@dataclass
+class ReferenceLP:
+    """``maximize cost · v s.t. A v ≤ b, 0 ≤ v ≤ upper`` with named rows."""
+
+    cost: np.ndarray
+    A: np.ndarray
+    b: np.ndarray
+    upper: np.ndarray
+    row_names: list[str]
+    y_index: dict[tuple[str, str, object, int], int]
+    carry_index: dict[object, int]
+
+
+@dataclass
+class ReferenceResult:
+    status: str  # "optimal" | "infeasible" | "other: <message>"
+    optimum: float | None  # c · v of the reference solution
+    upper_bound: float | None  # certified: no feasible plan does better
+    x: dict[tuple[str, str, object], float] | None  # allocation x[r,s,t]
+
+
+def _profile_table(scenario: Scenario, region_profile: str | None, table: str) -> dict:
+    if not region_profile:
+        return {}
+    return dict(getattr(scenario.profiles[region_profile], table))
+
+
+def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> ReferenceLP:
+    """The LP of the spec. ``objective="E"`` maximizes benefit; ``"z"`` maximizes least coverage
+    (one extra column z ∈ [0, 1] with a row ``z · need_total[r] − Σ x[r] ≤ 0`` per region with need)."""
+    periods = list(scenario.periods)
+    n_k = len(scenario.tranches)
+    if isinstance(scenario.budget, list):
+        budgets = [float(b) for b in scenario.budget]
+    else:
+        budgets = [float(scenario.budget) / len(periods)] * len(periods)
+    need = {(n.region, n.sector): n for n in scenario.needs}
+    profile_of = {r.id: r.profile for r in scenario.regions}
+
+    y_index: dict[tuple[str, str, object, int], int] = {}
+    upper: list[float] = []
+    for (r, s), row in need.items():
+        for t in periods:
+            for k in range(n_k):
+                y_index[(r, s, t, k)] = len(upper)
+                upper.append(
+                    row.need / n_k
+                )  # y ≤ q is implied by the tranche row; a finite box helps
+    carry_index = {}
+    for i, t in enumerate(periods):
+        carry_index[t] = len(upper)
+        # c[t] ≤ B[1] + … + B[t] follows from the budget rows; the explicit box keeps every column
+        # bounded, which the weak-duality certificate needs
+        upper.append(sum(budgets[: i + 1]) if scenario.carry_over else 0.0)
+    z_col = None
+    if objective == "z":
+        z_col = len(upper)
+        upper.append(1.0)
+    n = len(upper)
+
+    cost = np.zeros(n)
+    if objective == "E":
+        for (r, s, t, k), j in y_index.items():
+            d = (1.0 + scenario.discount_rate) ** -periods.index(t)
+            w = _profile_table(scenario, profile_of[r], "weight").get(s, 1.0)
+            cost[j] = d * w * need[(r, s)].benefit * scenario.tranches[k]
+    else:
+        cost[z_col] = 1.0
+
+    rows: list[np.ndarray] = []
+    rhs: list[float] = []
+    names: list[str] = []
+
+    def add(coefs: dict[int, float], bound: float, name: str) -> None:
+        row = np.zeros(n)
+        for j, a in coefs.items():
+            row[j] += a
+        rows.append(row)
+        rhs.append(bound)
+        names.append(name)
+
+    def x_cols(r: str, s: str | None = None, t: object | None = None) -> list[int]:
+        return [
+            j
+            for (rr, ss, tt, _k), j in y_index.items()
+            if rr == r and (s is None or ss == s) and (t is None or tt == t)
+        ]
+
+    # 1. tranche size
+    for (r, s), row in need.items():
+        for k in range(n_k):
+            add(
+                {y_index[(r, s, t, k)]: 1.0 for t in periods},
+                row.need / n_k,
+                f"tranche[{r},{s},{k}]",
+            )
+    # 2. budget with carry-over
+    for i, t in enumerate(periods):
+        coefs = {j: 1.0 for (_r, _s, tt, _k), j in y_index.items() if tt == t}
+        coefs[carry_index[t]] = 1.0
+        if i > 0:
+            coefs[carry_index[periods[i - 1]]] = -1.0
+        add(coefs, budgets[i], f"budget[{t}]")
+    # 3. corridors
+    for g, corridor in scenario.corridors.items():
+        for s, shared in corridor.shared_need.items():
+            coefs = {j: 1.0 for r in corridor.regions for j in x_cols(r, s)}
+            add(coefs, (1 + scenario.redundancy_tolerance) * shared, f"corridor[{g},{s}]")
+    for region in scenario.regions:
+        r = region.id
+        total = x_cols(r)
+        # 4. shares: smin·Σ x[r] − Σ_t x[r,s] ≤ 0 and Σ_t x[r,s] − smax·Σ x[r] ≤ 0
+        for s, low in _profile_table(scenario, region.profile, "share_min").items():
+            if low > 0:
+                coefs = {j: low for j in total}
+                for j in x_cols(r, s):
+                    coefs[j] -= 1.0
+                add(coefs, 0.0, f"share_min[{r},{s}]")
+        for s, high in _profile_table(scenario, region.profile, "share_max").items():
+            if high < 1:
+                coefs = {j: -high for j in total}
+                for j in x_cols(r, s):
+                    coefs[j] += 1.0
+                add(coefs, 0.0, f"share_max[{r},{s}]")
+        need_total = sum(row.need for (rr, _s), row in need.items() if rr == r)
+        # 5. floor: −Σ x[r] ≤ −floor · need_total
+        if region.min_share_of_need > 0 and need_total > 0:
+            add({j: -1.0 for j in total}, -region.min_share_of_need * need_total, f"floor[{r}]")
+        # 6. capacity
+        if region.max_per_period is not None:
+            for t in periods:
+                add({j: 1.0 for j in x_cols(r, t=t)}, region.max_per_period, f"capacity[{r},{t}]")
+        if z_col is not None and need_total > 0:
+            coefs = {j: -1.0 for j in total}
+            coefs[z_col] = need_total
+            add(coefs, 0.0, f"coverage[{r}]")
+
+    A = np.vstack(rows) if rows else np.zeros((0, n))
+    return ReferenceLP(cost, A, np.array(rhs), np.array(upper), names, y_index, carry_index)
+
+
+def solve_reference(scenario: Scenario, *, objective: str = "E") -> ReferenceResult:
+    """Solve the reference LP by interior point and certify the optimum with a weak-duality bound."""
+    lp = build_reference_lp(scenario, objective=objective)
+    bounds = [(0.0, float(u)) for u in lp.upper]
+    result = linprog(
+        -lp.cost,
+        A_ub=lp.A if len(lp.b) else None,
+        b_ub=lp.b if len(lp.b) else None,
+        bounds=bounds,
+        method="highs-ipm",
+    )
+    if result.status == 2:
+        return ReferenceResult("infeasible", None, None, None)
+    if result.status != 0:
+        return ReferenceResult(f"other: {result.message}", None, None, None)
+    v = np.asarray(result.x)
+    _assert_feasible(lp, v)
+    multipliers = np.minimum(np.asarray(result.ineqlin.marginals), 0.0) if len(lp.b) else None
+    x: dict[tuple[str, str, object], float] = {}
+    for (r, s, t, _k), j in lp.y_index.items():
+        x[(r, s, t)] = x.get((r, s, t), 0.0) + float(v[j])
+    return ReferenceResult("optimal", float(lp.cost @ v), _dual_bound(lp, multipliers), x)
+
+
+def _assert_feasible(lp: ReferenceLP, v: np.ndarray) -> None:
+    scale = np.maximum(1.0, np.abs(lp.b))
+    excess = (lp.A @ v - lp.b) / scale if len(lp.b) else np.zeros(0)
+    assert (excess <= FEASIBILITY_TOL).all(), (
+        f"reference point violates {lp.row_names[int(np.argmax(excess))]}"
+    )
+    assert (v >= -FEASIBILITY_TOL).all() and (v <= lp.upper + FEASIBILITY_TOL).all()
+
+
+def _dual_bound(lp: ReferenceLP, multipliers: np.ndarray | None) -> float:
+    """Upper bound on max c·v from weak duality (valid for any λ ≤ 0; see the module docstring)."""
+    lam = multipliers if multipliers is not None else np.zeros(0)
+    reduced = -lp.cost - (lp.A.T @ lam if len(lam) else 0.0)
+    # every column is boxed (0 ≤ v ≤ upper), so r_j · v_j ≥ min(r_j, 0) · upper_j always holds
+    lower_on_min = float(lam @ lp.b) + float(np.minimum(reduced, 0.0) @ lp.upper)
+    return -lower_on_min

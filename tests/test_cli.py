@@ -1,0 +1,84 @@
+"""The ``planner`` command: exit codes, the JSON document, and no tracebacks for user mistakes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import make
+
+import planner
+from planner.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return planner.save_scenario(make(), tmp_path / "tiny")
+
+
+def test_solve_default_scenario_prints_a_summary():
+    result = run_cli("solve")
+    assert result.returncode == 0, result.stderr
+    assert "status: optimal" in result.stdout
+    assert "xinjiang" in result.stdout and "Binding constraints" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_solve_json_is_one_document_with_the_promised_keys(tiny):
+    result = run_cli("solve", str(tiny), "--json")
+    assert result.returncode == 0
+    document = json.loads(result.stdout)  # exactly one JSON document, nothing else on stdout
+    assert document["status"] == "optimal"
+    assert document["objective"] == pytest.approx(40.4)
+    assert {"region", "sector", "period", "amount"} <= set(document["allocation"][0])
+    assert {"name", "kind", "dual", "binding"} <= set(document["constraints"][0])
+    assert document["allocation"][0]["period"] == 2026
+
+
+def test_set_changes_the_scenario(tiny, capsys):
+    assert main(["solve", str(tiny), "--json", "--set", "budget=25"]) == 0
+    assert json.loads(capsys.readouterr().out)["objective"] == pytest.approx(46.0)
+
+
+def test_invalid_input_exits_2_with_one_line_per_problem(tiny, capsys):
+    assert main(["solve", str(tiny), "--set", "budget=-5", "--set", "speed=9"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert all(line.startswith("error: --set, field '") for line in err)
+
+
+def test_missing_scenario_exits_2_without_traceback():
+    result = run_cli("validate", "no/such/scenario.yaml")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "error: no/such/scenario.yaml: no such file, folder or bundled scenario"
+    )
+    assert result.stdout == ""
+
+
+def test_infeasible_exits_3(tmp_path, capsys):
+    scenario = make(
+        regions=[{"id": "r1", "min_share_of_need": 0.9}, {"id": "r2", "min_share_of_need": 0.9}]
+    )
+    folder = planner.save_scenario(scenario, tmp_path / "bad")
+    assert main(["solve", str(folder)]) == 3
+    assert "infeasible" in capsys.readouterr().err
+
+
+def test_validate_reports_ok_and_exit_0(tiny, capsys):
+    assert main(["validate", str(tiny)]) == 0
+    assert "valid (2 regions, 2 sectors, 1 periods, 3 needs)" in capsys.readouterr().out
+
+
+def test_schema_is_json(capsys):
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "planner scenario (version 1)"

@@ -1,0 +1,206 @@
+"""Laws every plan obeys, on random valid scenarios (hypothesis).
+
+Scenarios up to 20 regions × 6 sectors × 5 periods × 4 tranches with random needs (some zero or
+missing), benefits, profiles (weights and share bounds), corridors, floors, capacities, budgets
+(scalar or per period), carry-over, discount rate and tolerance. Some are infeasible on purpose (high
+floors against low budgets): those must be reported infeasible by the planner *and* the reference LP.
+
+For every optimal plan:
+- every constraint of the spec holds (``checker.check_plan``, written from the spec);
+- the objective equals the optimum of the LP rebuilt in ``reference_lp`` from plain matrices and solved
+  by interior point, and lies inside that optimum's weak-duality certificate;
+- more budget never lowers E*, and a higher redundancy tolerance never lowers E*.
+
+Examples are derandomized (the same on every run) so a failure reproduces; hypothesis prints the
+shrunk scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import planner
+from planner.scenario import Scenario, validate_scenario
+from tests.checker import check_plan
+from tests.reference_lp import solve_reference
+
+PROPERTY_SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+REL = 1e-6  # objectives agree to this relative tolerance (the solvers' own are 1e-7…1e-9)
+
+money = st.floats(min_value=0.01, max_value=1000.0, allow_nan=False, allow_infinity=False)
+share = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    n_regions = draw(st.integers(1, 20))
+    n_sectors = draw(st.integers(1, 6))
+    n_periods = draw(st.integers(1, 5))
+    sectors = [f"s{j}" for j in range(n_sectors)]
+    regions = [f"r{i}" for i in range(n_regions)]
+    tranches = sorted(draw(st.lists(st.floats(0.05, 2.0), min_size=1, max_size=4)), reverse=True)
+    needs = _needs(draw, regions, sectors)
+    total_need = sum(n["need"] for n in needs)
+    profiles = _profiles(draw, sectors)
+    # one floor level per scenario (a region has it or none), so that infeasible scenarios stay a
+    # minority instead of nearly every large scenario having one region whose floor cannot be met
+    floor = draw(st.sampled_from([0.0, 0.05, 0.2, 0.6]))
+    region_need = {r: sum(n["need"] for n in needs if n["region"] == r) for r in regions}
+    region_rows = [
+        _region(draw, r, list(profiles), region_need[r], n_periods, floor) for r in regions
+    ]
+    budget_total = draw(st.sampled_from([0.0, 0.3, 0.7, 1.0, 1.5])) * max(total_need, 1.0)
+    budget: float | list[float]
+    if draw(st.booleans()):
+        weights = draw(st.lists(st.floats(0.0, 1.0), min_size=n_periods, max_size=n_periods))
+        budget = [budget_total * w / max(sum(weights), 1e-9) for w in weights]
+    else:
+        budget = budget_total
+    return validate_scenario(
+        {
+            "version": 1,
+            "name": "random",
+            "periods": list(range(2026, 2026 + n_periods)),
+            "budget": budget,
+            "carry_over": draw(st.booleans()),
+            "discount_rate": draw(st.sampled_from([0.0, 0.03, 0.1])),
+            "sectors": sectors,
+            "tranches": tranches,
+            "redundancy_tolerance": draw(st.sampled_from([0.0, 0.1, 0.5])),
+            "regions": region_rows,
+            "needs": needs,
+            "profiles": profiles,
+            "corridors": _corridors(draw, regions, sectors, needs),
+        }
+    )
+
+
+def _needs(draw: st.DrawFn, regions: list[str], sectors: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for r in regions:
+        for s in sectors:
+            kind = draw(st.sampled_from(["need", "need", "need", "zero", "missing"]))
+            if kind == "missing":
+                continue
+            need = 0.0 if kind == "zero" else draw(money)
+            rows.append(
+                {"region": r, "sector": s, "need": need, "benefit": draw(st.floats(0.0, 3.0))}
+            )
+    return rows
+
+
+def _profiles(draw: st.DrawFn, sectors: list[str]) -> dict[str, Any]:
+    profiles = {}
+    for name in draw(st.lists(st.sampled_from(["hub", "green", "core"]), unique=True, max_size=3)):
+        chosen = draw(st.lists(st.sampled_from(sectors), unique=True, max_size=len(sectors)))
+        share_min, share_max, weight = {}, {}, {}
+        for s in chosen:
+            role = draw(st.sampled_from(["min", "max", "both", "weight"]))
+            low = draw(st.floats(0.0, 0.5 / len(sectors)))
+            if role in ("min", "both"):
+                share_min[s] = low
+            if role in ("max", "both"):
+                share_max[s] = draw(st.floats(low, 1.0))
+            if role == "weight":
+                weight[s] = draw(st.floats(0.0, 2.0))
+        profiles[name] = {"weight": weight, "share_min": share_min, "share_max": share_max}
+    return profiles
+
+
+def _region(
+    draw: st.DrawFn, rid: str, profiles: list[str], region_need: float, n_periods: int, floor: float
+) -> dict[str, Any]:
+    capacity = None
+    if draw(st.booleans()):
+        # per period, a multiple of an even spread of the region's need
+        capacity = draw(st.sampled_from([0.3, 0.8, 1.5, 3.0])) * region_need / n_periods
+    return {
+        "id": rid,
+        "profile": draw(st.sampled_from([None, *profiles])),
+        "min_share_of_need": draw(st.sampled_from([0.0, floor])),
+        "max_per_period": capacity,
+    }
+
+
+def _corridors(
+    draw: st.DrawFn, regions: list[str], sectors: list[str], needs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    corridors = {}
+    for c in range(draw(st.integers(0, 3))):
+        members = draw(st.lists(st.sampled_from(regions), min_size=1, max_size=5, unique=True))
+        shared = {}
+        for s in draw(st.lists(st.sampled_from(sectors), min_size=1, max_size=2, unique=True)):
+            member_need = sum(
+                n["need"] for n in needs if n["region"] in members and n["sector"] == s
+            )
+            shared[s] = draw(st.sampled_from([0.0, 0.3, 0.7, 1.0, 1.5])) * member_need
+        corridors[f"g{c}"] = {"regions": members, "shared_need": shared}
+    return corridors
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL, abs_tol=REL)
+
+
+@PROPERTY_SETTINGS
+@given(scenarios())
+def test_optimal_plans_meet_the_spec_and_match_the_reference_lp(scenario: Scenario) -> None:
+    plan = planner.solve(scenario)
+    reference = solve_reference(scenario)
+    event(f"status {plan.status}")
+    event(f"size {'large' if len(scenario.regions) * len(scenario.sectors) >= 40 else 'small'}")
+    assert plan.status == reference.status, (plan.status, reference.status, plan.message)
+    if plan.status != "optimal":
+        return
+    check_plan(scenario, plan)
+    assert _close(plan.objective, reference.optimum), (plan.objective, reference.optimum)
+    assert plan.objective <= reference.upper_bound + REL * max(1.0, abs(reference.upper_bound))
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(), st.floats(1.0, 3.0))
+def test_more_budget_never_lowers_the_optimum(scenario: Scenario, factor: float) -> None:
+    live = planner.PlanModel(scenario)
+    before = live.solve()
+    budget = scenario.budget
+    more = [b * factor for b in budget] if isinstance(budget, list) else budget * factor
+    after = live.solve(budget=more)
+    if before.status == "optimal":
+        assert after.status == "optimal"
+        check_plan(live.scenario, after)
+        assert after.objective >= before.objective - REL * max(1.0, abs(before.objective))
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(), st.floats(0.0, 1.0))
+def test_higher_tolerance_never_lowers_the_optimum(scenario: Scenario, extra: float) -> None:
+    live = planner.PlanModel(scenario)
+    before = live.solve()
+    after = live.solve(redundancy_tolerance=scenario.redundancy_tolerance + extra)
+    if before.status == "optimal":
+        assert after.status == "optimal"
+        check_plan(live.scenario, after)
+        assert after.objective >= before.objective - REL * max(1.0, abs(before.objective))
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios())
+def test_equity_plans_meet_the_spec_and_match_the_reference_lp(scenario: Scenario) -> None:
+    plan = planner.solve(scenario, mode="equity")
+    reference = solve_reference(scenario, objective="z")
+    assert plan.status == reference.status, (plan.status, reference.status)
+    if plan.status != "optimal":
+        return
+    check_plan(scenario, plan)
+    assert _close(plan.objective, reference.optimum), (plan.objective, reference.optimum)

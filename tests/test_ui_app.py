@@ -1,0 +1,242 @@
+"""The Streamlit page driven headless by AppTest: controls change the plan, errors are messages.
+
+AppTest runs the real script (ui/app.py) in-process; ``default_timeout`` is only a functional guard
+against a hung run, not a speed assertion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import planner
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+TIMEOUT_S = 120
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def number(text: str) -> float:
+    return float(text.split()[0].replace(",", "").rstrip("%"))
+
+
+def test_opens_on_the_default_scenario_with_an_optimal_plan(app: AppTest) -> None:
+    assert app.selectbox(key="bundled").value == "western_china"
+    assert "status **optimal**" in app.caption[0].value
+    shown = metrics(app)
+    plan = planner.solve("western_china")
+    assert number(shown["Allocated"]) == pytest.approx(plan.allocated_total, abs=0.1)
+    assert number(shown["Benefit E"]) == pytest.approx(plan.E, abs=0.1)
+
+
+def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest) -> None:
+    before = metrics(app)
+    app.number_input(key="budget_total").set_value(1500.0).run()
+    after = metrics(app)
+    assert not app.exception
+    assert number(after["Allocated"]) == pytest.approx(1500.0, abs=0.1)
+    assert number(after["Benefit E"]) < number(before["Benefit E"])
+    # a shape-keeping change re-solves the live model rather than rebuilding it
+    assert "re-solved in place" in app.caption[0].value
+
+
+def test_rerun_without_change_does_not_solve_again(app: AppTest) -> None:
+    app.run()
+    assert "unchanged, not re-solved" in app.caption[0].value
+
+
+def test_an_infeasible_setting_shows_the_diagnosis_not_a_traceback(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.number_input(key="budget_total").set_value(100.0).run()
+    assert not app.exception
+    assert any("infeasible" in e for e in errors(app))
+    assert not app.metric  # no KPI cards pretend there is a plan
+    expected = planner.diagnose(planner.load_scenario("western_china").with_changes(budget=100))
+    shown = [m.value for m in app.markdown]
+    for line in expected.lines:  # the API's diagnosis, line by line, in plain words
+        assert f"- {line}" in shown
+    (table,) = [d.value for d in app.dataframe if "family" in d.value.columns]
+    assert table["constraint"].tolist() == expected.relaxations["constraint"].tolist()
+    relaxed = served_files(monkeypatch, app)["Relaxed scenario (YAML)"]
+    fixed = planner.solve(planner.validate_scenario(yaml.safe_load(relaxed)))
+    assert fixed.status == "optimal"  # applying the proposed change makes the scenario feasible
+
+
+def test_excluding_a_province_removes_it_from_the_plan(app: AppTest) -> None:
+    app.session_state["regions_editor"] = {
+        "edited_rows": {0: {"include": False}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception and not errors(app)
+    assert "11 provinces" in app.caption[0].value
+
+
+def test_a_bad_table_edit_is_reported_with_table_row_and_field(app: AppTest) -> None:
+    app.session_state["profiles_editor"] = {
+        "edited_rows": {0: {"share_min": 0.9}, 1: {"share_min": 0.9}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any("Profiles table" in e and "share_min" in e and "more than 1" in e for e in shown)
+
+
+def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
+    bad = yaml.safe_load(planner.scenario_yaml_text(planner.load_scenario("western_china")))
+    bad["needs"][2]["need"] = -5
+    bad["needs"][4]["benefit"] = "lots"
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload(
+        "broken.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml"
+    )
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any("broken.yaml, row 3, field 'need'" in e for e in shown), shown
+    assert any("broken.yaml, row 5, field 'benefit'" in e for e in shown), shown
+    assert "(2 problems)" in shown[0]
+
+
+def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) -> None:
+    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+    planner.save_scenario(scenario, tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in tmp_path.iterdir():
+            archive.write(path, arcname=f"mine/{path.name}")
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload("mine.zip", buffer.getvalue(), "application/zip")
+    app.run()
+    assert not app.exception and not errors(app)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+
+
+class RecordingManager(MediaFileManager):
+    """The media manager AppTest uses, remembered so a test can fetch what the buttons serve."""
+
+    instances: list[MediaFileManager] = []
+
+    def __init__(self, storage: MemoryMediaFileStorage) -> None:
+        super().__init__(storage)
+        self.memory = storage
+        RecordingManager.instances.append(self)
+
+
+def served_files(monkeypatch: pytest.MonkeyPatch, at: AppTest) -> dict[str, bytes]:
+    """Run the app, click (in effect) every download button, return label → the bytes it serves."""
+    import streamlit.testing.v1.app_test as app_test
+
+    RecordingManager.instances.clear()
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingManager)
+    at.run()
+    manager = RecordingManager.instances[-1]
+    files = {}
+    for button in at.get("download_button"):
+        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
+        file_id = url.rsplit("/", 1)[-1].split(".")[0]
+        files[button.label] = manager.memory.get_file(file_id).content
+    return files
+
+
+def test_downloads_parse_and_the_scenario_files_solve_unchanged(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app.number_input(key="budget_total").set_value(1700.0).run()
+    files = served_files(monkeypatch, app)
+    yaml_path = tmp_path / "edited.yaml"
+    yaml_path.write_bytes(files["Scenario YAML"])
+    with zipfile.ZipFile(io.BytesIO(files["Scenario zip (YAML + CSVs)"])) as archive:
+        assert sorted(archive.namelist()) == ["needs.csv", "regions.csv", "scenario.yaml"]
+        archive.extractall(tmp_path / "zipped")
+    from_yaml = planner.load_scenario(yaml_path)
+    from_zip = planner.load_scenario(tmp_path / "zipped")
+    assert from_yaml.total_budget() == pytest.approx(1700.0)
+    assert from_zip == from_yaml
+    assert planner.solve(from_yaml).allocated_total == pytest.approx(1700.0, abs=1e-6)
+
+
+def test_report_downloads_are_the_exporters_files_of_the_plan_shown(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app.number_input(key="budget_total").set_value(1700.0).run()
+    files = served_files(monkeypatch, app)
+    document = json.loads(files["JSON plan"])
+    assert document["status"] == "optimal"
+    assert document["allocated"] == pytest.approx(1700.0, abs=0.01)
+    assert document["allocated"] == pytest.approx(number(metrics(app)["Allocated"]), abs=0.05)
+    rows = list(csv.DictReader(io.StringIO(files["CSV allocation"].decode("utf-8-sig"))))
+    assert math.fsum(float(r["amount"]) for r in rows) == pytest.approx(1700.0, abs=0.01)
+    (tmp_path / "plan.xlsx").write_bytes(files["Excel report"])
+    workbook = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert "Allocation" in workbook.sheetnames
+    html = files["HTML report"].decode("utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "<svg" in html
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
+
+
+def test_binding_constraints_are_explained_in_words(app: AppTest) -> None:
+    table = frame_with(app, "meaning")
+    expected = planner.explain(planner.solve("western_china"))
+    assert table["name"].tolist() == expected["name"].tolist()
+    assert all(isinstance(text, str) and text for text in table["meaning"])
+
+
+def test_frontier_and_pareto_are_computed_on_demand(app: AppTest) -> None:
+    assert not [d for d in app.dataframe if "newly_funded" in d.value.columns]  # not before asked
+    app.button(key="frontier_button").click().run()
+    frontier = frame_with(app, "newly_funded")
+    assert len(frontier) == 11
+    assert frontier["budget"].iloc[[0, -1]].tolist() == pytest.approx([1050.0, 3150.0])
+    optimal = frontier[frontier["status"] == "optimal"]
+    assert optimal["E"].is_monotonic_increasing  # efficiency: more budget never lowers E
+    app.button(key="pareto_button").click().run()
+    pareto = frame_with(app, "epsilon")
+    assert pareto["balanced"].sum() == 1
+    app.run()  # kept for the scenario: a rerun shows them without asking again
+    assert len(frame_with(app, "newly_funded")) == 11
+
+
+def test_pinned_baseline_is_compared_with_the_new_plan(app: AppTest) -> None:
+    app.button(key="pin_baseline").click().run()
+    app.number_input(key="budget_total").set_value(1500.0).run()
+    assert not app.exception
+    kpis = frame_with(app, "kpi").set_index("kpi")
+    assert kpis.loc["allocated", "delta"] == pytest.approx(-600.0, abs=0.01)
+    deltas = {m.label: m.delta for m in app.metric}
+    assert deltas["Allocated"].startswith("-600.0")

@@ -1,0 +1,129 @@
+"""End to end in a real browser: `planner ui` serves the app, headless Chromium changes the budget,
+and the numbers on the page change.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``; .ci/run installs it) and the ``playwright``
+Python package (the ``test`` extra); Playwright's own browser download is not used. Without either the
+test is skipped with the reason, never passed. Set ``PLANNER_UI_SCREENSHOT=path.png`` to also save a
+screenshot of the page as opened (docs/ui.png is made that way).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY_TRIES = 240  # × 0.5 s: how long to wait for the server to come up before calling it broken
+PAGE_WAIT_MS = 120_000  # functional bound on waiting for page content, not a speed assertion
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(READY_TRIES):
+        if server.poll() is not None:
+            pytest.fail(f"planner ui exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"planner ui did not answer on {url}:\n{log.read_text()}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "planner", "ui", "--port", str(port), "--address", "127.0.0.1"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: streamlit is a child of `planner ui`
+        )
+    try:
+        wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def browser_or_skip():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not installed: {CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright not installed: pip install playwright (the 'test' extra)")
+    return sync_playwright
+
+
+def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> None:
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(PAGE_WAIT_MS)
+            page.goto(server)
+            page.get_by_text("Benefit E").first.wait_for()
+            before = metric_value(page, "Allocated")
+            assert before == "2,100.0 CNY bn"
+            benefit_before = metric_value(page, "Benefit E")
+            shot = os.environ.get("PLANNER_UI_SCREENSHOT")
+            if shot:
+                page.wait_for_timeout(1500)  # let the charts finish drawing
+                page.screenshot(path=shot, full_page=False)
+            budget = page.get_by_role("spinbutton", name="Total budget (CNY bn)")
+            budget.fill("1500")
+            budget.press("Enter")
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                        .some(e => e.innerText.includes('1,500.0'))"""
+            )
+            assert metric_value(page, "Allocated") == "1,500.0 CNY bn"
+            assert metric_value(page, "Benefit E") != benefit_before
+            assert page.get_by_text("re-solved in place").count() == 1
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()

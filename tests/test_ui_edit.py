@@ -1,0 +1,119 @@
+"""The page's tables and settings map back onto the scenario exactly, and bad edits are located."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+import planner
+from planner.errors import ScenarioError
+from ui import edit
+
+
+@pytest.fixture(scope="module")
+def base() -> planner.Scenario:
+    return planner.load_scenario("western_china")
+
+
+def unchanged(base: planner.Scenario, **settings: object) -> planner.Scenario:
+    chosen = replace(edit.settings_of(base), **settings)
+    return edit.edited_scenario(
+        base,
+        chosen,
+        edit.split_table(base),
+        edit.regions_table(base),
+        edit.profiles_table(base),
+        edit.corridors_table(base),
+    )
+
+
+def test_untouched_tables_give_back_the_same_scenario(base: planner.Scenario) -> None:
+    assert unchanged(base) == base
+    assert unchanged(base).digest() == base.digest()
+
+
+def test_settings_reach_the_scenario(base: planner.Scenario) -> None:
+    changed = unchanged(base, total_budget=1500.0, discount_rate=0.05, mode="balanced")
+    assert changed.budget == 1500.0  # an even split stays one number, as in the file
+    assert changed.discount_rate == 0.05 and changed.objective.mode == "balanced"
+
+
+def test_an_uneven_split_becomes_a_budget_per_period(base: planner.Scenario) -> None:
+    split = edit.split_table(base)
+    split["weight"] = [2, 1, 1, 1, 0]
+    scenario = edit.edited_scenario(
+        base,
+        edit.settings_of(base),
+        split,
+        edit.regions_table(base),
+        edit.profiles_table(base),
+        edit.corridors_table(base),
+    )
+    assert scenario.budget_per_period() == pytest.approx([840, 420, 420, 420, 0])
+    assert math.isclose(scenario.total_budget(), base.total_budget())
+
+
+def test_excluding_a_province_drops_its_needs_and_corridor_membership(
+    base: planner.Scenario,
+) -> None:
+    regions = edit.regions_table(base)
+    regions.loc[regions["id"] == "xizang", "include"] = False
+    scenario = edit.edited_scenario(
+        base,
+        edit.settings_of(base),
+        edit.split_table(base),
+        regions,
+        edit.profiles_table(base),
+        edit.corridors_table(base),
+    )
+    assert "xizang" not in {r.id for r in scenario.regions}
+    assert all(n.region != "xizang" for n in scenario.needs)
+    assert scenario.corridors["sichuan_xizang"].regions == ["sichuan"]
+
+
+def test_a_blank_shared_need_removes_that_cap(base: planner.Scenario) -> None:
+    corridors = edit.corridors_table(base)
+    mask = (corridors["corridor"] == "northwest") & (corridors["sector"] == "power")
+    corridors.loc[mask, "shared_need"] = None
+    scenario = edit.edited_scenario(
+        base,
+        edit.settings_of(base),
+        edit.split_table(base),
+        edit.regions_table(base),
+        edit.profiles_table(base),
+        corridors,
+    )
+    assert scenario.corridors["northwest"].shared_need == {"transport": 260}
+
+
+def test_bad_edits_name_table_row_and_column(base: planner.Scenario) -> None:
+    regions = edit.regions_table(base)
+    regions.loc[2, "min_share_of_need"] = 1.5
+    split = edit.split_table(base)
+    split.loc[1, "weight"] = -1
+    with pytest.raises(ScenarioError) as caught:
+        edit.edited_scenario(
+            base,
+            edit.settings_of(base),
+            split,
+            regions,
+            edit.profiles_table(base),
+            edit.corridors_table(base),
+        )
+    shown = [str(p) for p in caught.value.problems]
+    assert shown == ["Budget split table, row 2, field 'weight': every period needs a weight ≥ 0"]
+    split.loc[1, "weight"] = 1
+    with pytest.raises(ScenarioError) as caught:
+        edit.edited_scenario(
+            base,
+            edit.settings_of(base),
+            split,
+            regions,
+            edit.profiles_table(base),
+            edit.corridors_table(base),
+        )
+    shown = [str(p) for p in caught.value.problems]
+    assert len(shown) == 1
+    assert shown[0].startswith("Provinces table, row 3, field 'min_share_of_need'")

@@ -1,0 +1,196 @@
+"""planner's Streamlit app: pick or upload a scenario, change it, see the plan re-solved.
+
+Run with ``planner ui`` or ``streamlit run ui/app.py``. A thin shell: every number on the page comes from
+planner's Python API; this file only lays the page out.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
+    from planner._ui import analysis, controls, downloads, edit, state, views
+else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
+    if sys.path[:1] != [str(_HERE.parent)]:
+        sys.path.insert(0, str(_HERE.parent))
+    from ui import analysis, controls, downloads, edit, state, views
+
+import streamlit as st  # noqa: E402
+
+from planner import Plan, Scenario  # noqa: E402
+from planner.errors import ScenarioError  # noqa: E402
+
+DEFAULT_ARG = "--scenario"
+
+
+def main() -> None:
+    st.set_page_config(page_title="planner", page_icon="📊", layout="wide")
+    st.title("planner: infrastructure budget allocation")
+    try:
+        page()
+    except ScenarioError as err:
+        show_problems("The scenario is not valid", [str(p) for p in err.problems])
+    except Exception as err:  # a bug in planner: say so in words, never as a traceback
+        st.error(
+            f"Something went wrong inside planner ({type(err).__name__}: {err}). Please report it."
+        )
+
+
+def page() -> None:
+    source = controls.pick_source(default_scenario())
+    if source.problems:
+        show_problems(f"Cannot use {source.label}", source.problems)
+        return
+    if source.scenario is None:
+        st.info("Upload a scenario YAML, or a zip of YAML + CSVs, in the sidebar.")
+        return
+    base = source.scenario
+    controls.reset_when_changed(base)
+    chosen, split = controls.settings(base)
+    regions, profiles, corridors = controls.tables(base)
+    try:
+        scenario = edit.edited_scenario(base, chosen, split, regions, profiles, corridors)
+    except ScenarioError as err:
+        show_problems("These settings are not valid", [str(p) for p in err.problems])
+        return
+    with st.spinner("Solving…"):
+        solved = state.solve(scenario)
+    results(scenario, solved)
+
+
+def default_scenario() -> str | None:
+    """The scenario named on the command line (``planner ui NAME`` passes it after ``--``)."""
+    args = sys.argv[1:]
+    if DEFAULT_ARG in args and args.index(DEFAULT_ARG) + 1 < len(args):
+        return args[args.index(DEFAULT_ARG) + 1]
+    return None
+
+
+def show_problems(title: str, problems: list[str]) -> None:
+    st.error(f"**{title}** ({len(problems)} problem{'s' if len(problems) != 1 else ''}):")
+    for problem in problems:
+        st.error(problem)
+
+
+def results(scenario: Scenario, solved: state.Solved) -> None:
+    plan = solved.plan
+    st.caption(status_line(scenario, solved))
+    if not plan.is_optimal:
+        analysis.diagnosis_section(scenario, plan)
+        download_section(scenario, plan)
+        return
+    baseline = state.baseline()
+    views.kpi_cards(plan, baseline)
+    baseline_buttons(plan, baseline)
+    tabs = st.tabs(
+        [
+            "Allocation",
+            "Map & coverage",
+            "Binding constraints",
+            "Periods",
+            "Frontier & Pareto",
+            "Compare with baseline",
+            "Downloads",
+        ]
+    )
+    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
+        tabs
+    )
+    with allocation_tab:
+        left, right = st.columns([1, 1])
+        left.markdown(f"**Allocation by province and sector** ({plan.unit}, all periods)")
+        left.altair_chart(views.heat_table(plan), width="stretch")
+        right.markdown(f"**Allocation per province** ({plan.unit}, stacked by sector)")
+        right.altair_chart(views.stacked_bar(plan), width="stretch")
+    with map_tab:
+        map_section(plan)
+    with constraints_tab:
+        analysis.constraints_section(plan, state.live_model(plan))
+    with periods_tab:
+        st.markdown(f"**Budget per period** ({plan.unit})")
+        st.dataframe(views.period_table(plan), width="stretch")
+    with frontier_tab:
+        analysis.frontier_section(scenario, plan)
+        st.divider()
+        analysis.pareto_section(scenario, plan)
+    with compare_tab:
+        analysis.compare_section(baseline, plan)
+    with files_tab:
+        download_section(scenario, plan)
+
+
+def status_line(scenario: Scenario, solved: state.Solved) -> str:
+    plan = solved.plan
+    how = (
+        "model built and solved"
+        if solved.rebuilt
+        else "re-solved in place"
+        if solved.solved_now
+        else "unchanged, not re-solved"
+    )
+    seconds = plan.timings.get("total_s", 0.0)
+    return (
+        f"{scenario.name} · {len(scenario.regions)} provinces × {len(scenario.sectors)} sectors × "
+        f"{len(scenario.periods)} periods · status **{plan.status}** · {how} "
+        f"({seconds:.2f} s) · inputs {plan.scenario_digest}"
+    )
+
+
+def baseline_buttons(plan: Plan, baseline: Plan | None) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    if left.button(
+        "Pin as baseline",
+        key="pin_baseline",
+        help="Keep this plan; the KPI cards then show the change of later plans against it.",
+    ):
+        state.pin_baseline(plan)
+        st.rerun()
+    if baseline is not None and right.button("Clear baseline", key="clear_baseline"):
+        state.clear_baseline()
+        st.rerun()
+    if baseline is not None:
+        st.caption(f"Deltas are against the pinned baseline (inputs {baseline.scenario_digest}).")
+
+
+def map_section(plan: Plan) -> None:
+    left, right = st.columns([3, 2])
+    chart, missing = views.tile_map(plan)
+    left.markdown("**Coverage on the map** (tile grid: one square per province)")
+    if chart is not None:
+        left.altair_chart(chart)
+    if missing:
+        left.caption(f"No tile position for: {', '.join(missing)}.")
+    right.markdown("**Coverage against the floor** (bar: coverage; black tick: floor)")
+    right.altair_chart(views.coverage_chart(plan), width="stretch")
+    below = views.coverage_table(plan)
+    below = below[~below["meets_floor"]]
+    if len(below):
+        right.warning(f"Below their floor: {', '.join(below['province'])}")
+
+
+def download_section(scenario: Scenario, plan: Plan) -> None:
+    """The plan's reports (the CLI's exporters) and the edited scenario, built only when clicked."""
+    stem = downloads.file_stem(scenario)
+    st.markdown("**Reports of this plan** (the same files as `planner report --out …`)")
+    download_buttons(downloads.report_files(plan, stem), "report")
+    st.markdown("**The edited scenario** (`planner solve` accepts either file unchanged)")
+    download_buttons(downloads.scenario_files(scenario, stem), "scenario")
+
+
+def download_buttons(files: list[downloads.Download], key: str) -> None:
+    """One button per file, side by side; each file is generated when its button is clicked."""
+    for column, file in zip(st.columns(max(4, len(files))), files, strict=False):
+        column.download_button(
+            file.label,
+            file.build,
+            file_name=file.file_name,
+            mime=file.mime,
+            key=f"download_{key}_{file.file_name.rsplit('.', 1)[-1]}",
+            on_click="ignore",
+            help=file.help,
+        )
+
+
+main()

@@ -1,0 +1,301 @@
+"""The page's inputs: where the scenario comes from, its settings, and its editable tables.
+
+Every widget has a stable key (so tests and the browser find it) and a tooltip saying what it means, in
+which unit. When a different scenario is picked the keys are cleared, so the widgets start from that
+scenario's own values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from planner import Scenario, bundled_scenarios
+from planner.datasets import DEFAULT_SCENARIO
+from planner.errors import ScenarioError
+
+from . import edit, state, upload
+
+SOURCE_KEY = "source"
+BUNDLED_KEY = "bundled"
+UPLOAD_KEY = "upload"
+BASE_DIGEST_KEY = "base_digest"
+SETTING_KEYS = (
+    "budget_total",
+    "carry_over",
+    "discount_pct",
+    "tolerance_pct",
+    "mode",
+    "equity_weight",
+    "split_editor",
+    "regions_editor",
+    "profiles_editor",
+    "corridors_editor",
+)
+MODES = {
+    "efficiency": "efficiency: maximize benefit E",
+    "equity": "equity: maximize the least coverage",
+    "balanced": "balanced: weigh both",
+}
+
+
+@dataclass
+class Source:
+    """The scenario the controls start from, or the problems that stopped it loading."""
+
+    scenario: Scenario | None
+    label: str
+    problems: list[str]
+
+
+def pick_source(default: str | None = None) -> Source:
+    """Sidebar: a bundled scenario or an uploaded YAML / zip."""
+    names = list(bundled_scenarios())
+    if default and default not in names:
+        names.append(default)  # a file or folder named on the command line (`planner ui PATH`)
+    kind = st.sidebar.radio(
+        "Scenario",
+        ["Bundled", "Upload"],
+        key=SOURCE_KEY,
+        horizontal=True,
+        help="Start from a scenario shipped with planner, or upload your own (YAML, or a zip of "
+        f"YAML + CSVs; at most {upload.MAX_UPLOAD_BYTES // 2**20} MiB).",
+    )
+    if kind == "Bundled":
+        wanted = default or DEFAULT_SCENARIO
+        index = names.index(wanted) if wanted in names else 0
+        name = st.sidebar.selectbox(
+            "Bundled scenario",
+            names,
+            index=index,
+            key=BUNDLED_KEY,
+            help="Scenarios in planner's data/ folder (see data/README.md for their sources), and "
+            "the one named on the command line.",
+        )
+        try:
+            return Source(state.bundled_scenario(name), name, [])
+        except ScenarioError as err:
+            return Source(None, name, [str(p) for p in err.problems])
+    return _uploaded()
+
+
+def _uploaded() -> Source:
+    file = st.sidebar.file_uploader(
+        "Scenario file",
+        type=["yaml", "yml", "zip"],
+        key=UPLOAD_KEY,
+        max_upload_size=upload.MAX_UPLOAD_BYTES // 2**20,
+        help="A scenario YAML with inline tables, or a zip holding scenario.yaml and the CSV tables it "
+        f"names. Limits: {upload.MAX_UPLOAD_BYTES // 2**20} MiB per upload, "
+        f"{upload.MAX_ZIP_MEMBERS} files and {upload.MAX_UNZIPPED_BYTES // 2**20} MiB unpacked.",
+    )
+    if file is None:
+        return Source(None, "", [])
+    try:
+        return Source(upload.scenario_from_upload(file.name, file.getvalue()), file.name, [])
+    except ScenarioError as err:
+        return Source(None, file.name, [str(p) for p in err.problems])
+
+
+def reset_when_changed(base: Scenario) -> None:
+    """Forget widget values that belonged to another scenario."""
+    digest = base.digest()
+    if st.session_state.get(BASE_DIGEST_KEY) != digest:
+        for key in SETTING_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state[BASE_DIGEST_KEY] = digest
+
+
+def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
+    """Sidebar: budget and its split, carry-over, rates, objective. Returns settings and split table."""
+    start = edit.settings_of(base)
+    unit = base.unit
+    sb = st.sidebar
+    sb.subheader("Budget")
+    total = sb.number_input(
+        f"Total budget ({unit})",
+        min_value=0.0,
+        value=float(start.total_budget),
+        step=50.0,
+        key="budget_total",
+        help=f"Money available over all {len(base.periods)} periods together, in {unit}.",
+    )
+    with sb.expander("Split per period"):
+        split = st.data_editor(
+            edit.split_table(base),
+            key="split_editor",
+            hide_index=True,
+            disabled=["period"],
+            column_config={
+                "period": st.column_config.TextColumn("Period", help="Period label."),
+                "weight": st.column_config.NumberColumn(
+                    "Weight",
+                    min_value=0.0,
+                    format="%.3f",
+                    help="Relative share of the total budget given to this period (any scale; "
+                    "equal weights split evenly).",
+                ),
+            },
+        )
+    carry = sb.checkbox(
+        "Carry unspent budget over",
+        value=start.carry_over,
+        key="carry_over",
+        help="Money a period does not spend may be spent in later periods; otherwise it lapses.",
+    )
+    sb.subheader("Model")
+    discount = _percent_input(
+        "Discount rate (% per period)",
+        start.discount_rate,
+        0.5,
+        "discount_pct",
+        "Benefit in period i is weighted 1 / (1 + rate)^i: later benefit counts less. 3 = 3 %.",
+    )
+    tolerance = _percent_input(
+        "Redundancy tolerance (%)",
+        start.redundancy_tolerance,
+        1.0,
+        "tolerance_pct",
+        "How far corridor members together may exceed a shared need, in % of it "
+        "(0 = each shared need is funded at most once).",
+    )
+    mode = sb.radio(
+        "Objective",
+        list(MODES),
+        index=list(MODES).index(start.mode),
+        format_func=MODES.__getitem__,
+        key="mode",
+        help="efficiency: most benefit E. equity: raise the least-covered province's coverage "
+        "(allocated ÷ need) as far as possible. balanced: (1 − λ)·E/E* + λ·z/z*.",
+    )
+    weight = sb.slider(
+        "Equity weight λ",
+        min_value=0.0,
+        max_value=1.0,
+        value=float(start.equity_weight),
+        step=0.05,
+        key="equity_weight",
+        disabled=mode != "balanced",
+        help="Balanced mode only: 0 = pure efficiency, 1 = pure equity (dimensionless).",
+    )
+    chosen = edit.Settings(
+        total_budget=float(total),
+        carry_over=bool(carry),
+        discount_rate=discount,
+        redundancy_tolerance=tolerance,
+        mode=str(mode),
+        equity_weight=float(weight),
+    )
+    return chosen, split
+
+
+def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Editable provinces, profiles and corridors tables (in tabs of one expander)."""
+    unit = base.unit
+    with st.expander("Edit provinces, profiles and corridors", expanded=False):
+        provinces_tab, profiles_tab, corridors_tab = st.tabs(["Provinces", "Profiles", "Corridors"])
+        with provinces_tab:
+            regions = st.data_editor(
+                edit.regions_table(base),
+                key="regions_editor",
+                hide_index=True,
+                disabled=["id", "name"],
+                column_config={
+                    "include": st.column_config.CheckboxColumn(
+                        "Include", help="Untick to leave the province out of the plan entirely."
+                    ),
+                    "id": st.column_config.TextColumn("Id", help="Province id used in tables."),
+                    "name": st.column_config.TextColumn("Province"),
+                    "profile": st.column_config.SelectboxColumn(
+                        "Profile",
+                        options=["", *base.profiles],
+                        help="Specialization profile (benefit weights and sector-share bounds); "
+                        "blank = weight 1, no bounds.",
+                    ),
+                    "min_share_of_need": _share_column(
+                        "Floor (share of need)",
+                        "Equity floor: the province gets at least this share (0–1) of its "
+                        "total need.",
+                    ),
+                    "max_per_period": st.column_config.NumberColumn(
+                        f"Capacity ({unit}/period)",
+                        min_value=0.0,
+                        format="%.1f",
+                        help=f"Absorptive capacity: most money the province can use in one period, "
+                        f"in {unit}; blank = no cap.",
+                    ),
+                },
+            )
+        with profiles_tab:
+            profiles = st.data_editor(
+                edit.profiles_table(base),
+                key="profiles_editor",
+                hide_index=True,
+                disabled=["profile", "sector"],
+                column_config={
+                    "profile": st.column_config.TextColumn("Profile"),
+                    "sector": st.column_config.TextColumn("Sector"),
+                    "weight": st.column_config.NumberColumn(
+                        "Weight",
+                        min_value=0.0,
+                        format="%.2f",
+                        help="Benefit multiplier of the sector for provinces of this profile; "
+                        "blank = 1.",
+                    ),
+                    "share_min": _share_column(
+                        "Share min",
+                        "Least share (0–1) of the province's own allocation going to this "
+                        "sector; blank = 0.",
+                    ),
+                    "share_max": _share_column(
+                        "Share max",
+                        "Largest share (0–1) of the province's own allocation going to this "
+                        "sector; blank = 1.",
+                    ),
+                },
+            )
+        with corridors_tab:
+            corridors = st.data_editor(
+                edit.corridors_table(base),
+                key="corridors_editor",
+                hide_index=True,
+                disabled=["corridor", "members", "sector"],
+                column_config={
+                    "corridor": st.column_config.TextColumn("Corridor"),
+                    "members": st.column_config.TextColumn(
+                        "Members", help="Provinces sharing the need."
+                    ),
+                    "sector": st.column_config.TextColumn("Sector"),
+                    "shared_need": st.column_config.NumberColumn(
+                        f"Shared need ({unit})",
+                        min_value=0.0,
+                        format="%.1f",
+                        help=f"Cap on the members' combined money for this sector over the horizon, "
+                        f"in {unit} (funded once, not once per member); blank = no cap.",
+                    ),
+                },
+            )
+    return regions, profiles, corridors
+
+
+def _share_column(label: str, help_text: str) -> st.column_config.NumberColumn:
+    """A column of shares in [0, 1]."""
+    return st.column_config.NumberColumn(
+        label, min_value=0.0, max_value=1.0, format="%.2f", help=help_text
+    )
+
+
+def _percent_input(label: str, fraction: float, step: float, key: str, help_text: str) -> float:
+    """A sidebar number shown in percent (0–100), returned as a fraction."""
+    percent = st.sidebar.number_input(
+        label,
+        min_value=0.0,
+        max_value=100.0,
+        value=100 * fraction,
+        step=step,
+        key=key,
+        help=help_text,
+    )
+    return float(percent) / 100
