@@ -92,10 +92,7 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
     y_cols = np.arange(lay.n_y)
     inf = highspy.kHighsInf
     region_by_id = {r.id: r for r in scenario.regions}
-    profiles = [
-        scenario.profiles.get(region_by_id[r].profile) if region_by_id[r].profile else None
-        for r in lay.regions
-    ]
+    profiles = [scenario.profile_of(region_by_id[r]) for r in lay.regions]
     rows = Rows()
     # 1. tranche: Σ_t y[p,t,k] ≤ need/K
     rows.add(p_idx * K + k_idx, y_cols, 1.0, np.full(n_pairs * K, -inf), np.repeat(lay.need / K, K))
@@ -142,17 +139,12 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
         cols = lay.pair_columns(pairs)
         own_sector = np.repeat(lay.pair_sector[pairs], T * K)
         prof = profiles[i]
-        if prof is not None:
-            for s, smin in prof.share_min.items():
-                if smin != 0:
-                    rows.add(
-                        np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smin, 0.0, inf
-                    )
-            for s, smax in prof.share_max.items():
-                if smax != 1:
-                    rows.add(
-                        np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smax, -inf, 0.0
-                    )
+        for s, smin in prof.share_min.items():
+            if smin != 0:
+                rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smin, 0.0, inf)
+        for s, smax in prof.share_max.items():
+            if smax != 1:
+                rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smax, -inf, 0.0)
         region = region_by_id[rid]
         if region.min_share_of_need > 0:
             rows.add(
@@ -174,7 +166,7 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
     # objective E: d[t] · w · benefit · tranche[k]
     weights = np.array(
         [
-            (profiles[r].weight.get(scenario.sectors[s], 1.0) if profiles[r] else 1.0)
+            profiles[r].weight.get(scenario.sectors[s], 1.0)
             for r, s in zip(lay.pair_region, lay.pair_sector, strict=True)
         ]
     )

@@ -73,7 +73,7 @@ def peak_mib() -> float:
 # ---- one implementation, one run: returns phase seconds and the objective ----
 
 
-def run_highspy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
+def run_highspy(scenario: Any, solve: bool, algorithm: str) -> dict[str, Any]:
     from bench.reference_highspy import build_lp
 
     t0 = time.perf_counter()
@@ -83,7 +83,7 @@ def run_highspy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     h.setOptionValue("solver", algorithm)
     h.passModel(lp)
     t2 = time.perf_counter()
-    out = {"build_s": t1 - t0, "handover_s": t2 - t1}
+    out: dict[str, Any] = {"build_s": t1 - t0, "handover_s": t2 - t1}
     if solve:
         h.run()
         solution = h.getSolution()  # read back, as every other implementation does
@@ -94,7 +94,7 @@ def run_highspy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     return out
 
 
-def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
+def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, Any]:
     from linopy.io import to_highspy
 
     from bench.reference_linopy import build_model
@@ -102,7 +102,7 @@ def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     t0 = time.perf_counter()
     m = build_model(scenario)
     t1 = time.perf_counter()
-    out = {"build_s": t1 - t0}
+    out: dict[str, Any] = {"build_s": t1 - t0}
     if solve:
         m.solve(
             solver_name="highs",
@@ -112,7 +112,8 @@ def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
             primal_feasibility_tolerance=1e-9,  # as the planner's bridge
             dual_feasibility_tolerance=1e-9,
         )
-        out["objective"] = float(m.objective.value)
+        objective = m.objective.value
+        out["objective"] = None if objective is None else float(objective)
         out["highs_s"] = m.solver_model.getRunTime()
     else:
         to_highspy(m)
@@ -121,12 +122,12 @@ def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
     return out
 
 
-def run_planner(scenario: Any, solve: bool, algorithm: str) -> dict[str, float]:
+def run_planner(scenario: Any, solve: bool, algorithm: str) -> dict[str, Any]:
     from planner.solve import PlanModel
 
     t0 = time.perf_counter()
     live = PlanModel(scenario)
-    out = {"build_s": live.build_s, "handover_s": live.bridge.handover_s}
+    out: dict[str, Any] = {"build_s": live.build_s, "handover_s": live.bridge.handover_s}
     if solve:
         plan = live.solve()
         out["objective"] = plan.objective
@@ -139,7 +140,7 @@ SLIDER_STEP = 0.02  # a budget slider step: ±2 % of the total
 BUDGET_JUMP = 0.10  # a typed-in budget: −10 %
 
 
-def run_resolve(scenario: Any, solve: bool, algorithm: str, repeats: int) -> list[dict[str, float]]:
+def run_resolve(scenario: Any, solve: bool, algorithm: str, repeats: int) -> list[dict[str, Any]]:
     """Budget changes on a live PlanModel (slider steps, then a jump), each checked against a
     fresh build and solve at that budget (``rebuild_s``, the idiomatic alternative)."""
     import planner
@@ -205,7 +206,9 @@ def worker(impl: str, size: str, repeats: int, solve: bool) -> dict[str, Any]:
             # the cyclic collector (not reference counting) frees it, at a moment of its choosing
             gc.collect()
             runs.append(RUNNERS[impl](scenario, solve, algorithm))
-    medians = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "objective"}
+    medians: dict[str, Any] = {
+        k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "objective"
+    }
     medians["objective"] = runs[0].get("objective")
     medians["peak_mib"] = peak_mib() - baseline
     medians["algorithm"] = algorithm
@@ -222,7 +225,7 @@ def spawn(impl: str, size: str, repeats: int, solve: bool) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def algorithms(size: str) -> dict[str, float]:
+def algorithms(size: str) -> dict[str, Any]:
     """HiGHS's own solve time with each algorithm on the raw LP (goal: planner's pick is near best)."""
     from bench.reference_highspy import build_lp
 

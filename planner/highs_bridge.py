@@ -517,11 +517,11 @@ class _RowReader:
         for cls in set(map(type, args)):
             known = self._var_classes.get(cls)
             if known is None:
-                known = self._var_classes[cls] = cls not in native_numeric_types and bool(
-                    getattr(cls, "is_variable_type", lambda _self: False)(args[0])
-                    if type(args[0]) is cls
-                    else next(a for a in args if type(a) is cls).is_variable_type()
+                sample: Any = next(a for a in args if type(a) is cls)
+                known = cls not in native_numeric_types and bool(
+                    getattr(sample, "is_variable_type", lambda: False)()
                 )
+                self._var_classes[cls] = known
             if not known:
                 return False
         return True

@@ -220,7 +220,7 @@ class PlanModel:
         )
 
     def _allocation(self, x: np.ndarray | None) -> pd.DataFrame:
-        amounts = np.zeros(len(self.x_keys))
+        amounts: np.ndarray = np.zeros(len(self.x_keys))
         if x is not None and self.y_vars:
             y = self._values(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
