@@ -267,9 +267,21 @@ class HighsBridge:
         moved = np.flatnonzero((lower != self.row_lower) | (upper != self.row_upper)).astype(
             np.int32
         )
-        if moved.size:
-            self.highs.changeRowsBounds(moved.size, moved, lower[moved], upper[moved])
         self.row_lower, self.row_upper = lower, upper
+        if moved.size:
+            self._push_row_bounds(moved)
+
+    def set_row_bounds(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Give rows (HiGHS positions) new bounds, in HiGHS and in the bridge's own copy."""
+        rows = np.asarray(rows, dtype=np.int32)
+        self.row_lower[rows], self.row_upper[rows] = lower, upper
+        self._push_row_bounds(rows)
+
+    def _push_row_bounds(self, rows: np.ndarray) -> None:
+        # highspy's type stubs omit changeRowsBounds, which its binding has had since 1.0
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            rows.size, rows, self.row_lower[rows], self.row_upper[rows]
+        )
 
     def _refresh_column_bounds(self) -> None:
         lower, upper = self._column_bounds(self._moving_columns)

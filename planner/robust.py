@@ -16,16 +16,12 @@ even the trimmed plan cannot meet the sample's floors or share bounds), the one 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-import models
 from models import ceiling, objectives
-from planner.highs_bridge import HighsBridge
-from planner.scenario import Scenario
 from planner.solve import ZERO_AMOUNT, PlanModel
 
 CEILING_SLACK = 1e-9  # relative room above a candidate's amount, so rounding never breaks it
@@ -49,15 +45,9 @@ class SampleOutcome:
 class SweepModel(PlanModel):
     """A :class:`PlanModel` whose model also carries the plan-ceiling rows of :mod:`models.ceiling`."""
 
-    def _build(self, scenario: Scenario) -> None:
-        started = time.perf_counter()
-        self.scenario = scenario
-        self.key = models.structure_key(scenario)
-        self.model = models.build_model(scenario)
-        ceiling.define_components(self.model)
-        self.build_s = time.perf_counter() - started
-        self.bridge = HighsBridge(self.model, models.parametric_components(self.model))
-        self._index_columns()
+    extra_families = (ceiling,)
+
+    def _after_build(self) -> None:
         rows = dict(self.bridge.rows_of(self.model.ceiling))
         self.ceiling_rows = np.array([rows[key] for key in self.x_keys], dtype=np.int32)
 
@@ -79,13 +69,12 @@ class SweepModel(PlanModel):
         idx = self.ceiling_rows
         lower, upper = self.bridge.row_lower[idx], self.bridge.row_upper[idx]
         cap = np.minimum(upper, x_plan * (1 + CEILING_SLACK) + CEILING_SLACK)
-        highs = self.bridge.highs
-        highs.changeRowsBounds(len(idx), idx, lower, cap)
+        self.bridge.set_row_bounds(idx, lower, cap)
         try:
             outcome = objectives.optimize(self.model, self.bridge, "efficiency", 0.0, time_limit_s)
             return self._outcome(outcome.status, outcome.objective)
         finally:
-            highs.changeRowsBounds(len(idx), idx, lower, upper)
+            self.bridge.set_row_bounds(idx, lower, upper)
 
     def _outcome(self, status: str, objective: float | None) -> SampleOutcome:
         if status != "optimal" or not self.bridge.has_solution():

@@ -74,6 +74,9 @@ class PlanModel:
     def __init__(self, scenario: Scenario) -> None:
         self._build(scenario)
 
+    extra_families: tuple[Any, ...] = ()
+    """Modules beyond the spec's families whose ``define_components(m)`` a subclass needs in the model."""
+
     def _build(self, scenario: Scenario) -> None:
         with garbage_collection_paused():
             self._build_paused(scenario)
@@ -83,6 +86,8 @@ class PlanModel:
         self.scenario = scenario
         self.key = models.structure_key(scenario)
         self.model = models.build_model(scenario)
+        for family in self.extra_families:
+            family.define_components(self.model)
         self.build_s = time.perf_counter() - started
         self.bridge = HighsBridge(
             self.model,
@@ -90,6 +95,10 @@ class PlanModel:
             models.parametric_columns(self.model),
         )
         self._index_columns()
+        self._after_build()
+
+    def _after_build(self) -> None:
+        """A subclass's hook, run once the model lives in HiGHS (e.g. to locate its extra rows)."""
 
     def _index_columns(self) -> None:
         """Everything the read-back needs that does not change between re-solves, computed once:
