@@ -115,14 +115,14 @@ class PlanModel:
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
         # the label columns of every plan table, built once and shared by every plan
-        self._allocation_keys = pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3])
+        self._allocation_keys = _Labels(pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3]))
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
         self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
         period_codes = {t: i for i, t in enumerate(self.scenario.periods)}
         self._x_period = np.array([period_codes[t] for _r, _s, t in self.x_keys], dtype=np.int64)
-        self._periods = pd.DataFrame({BUDGET_COLUMNS[0]: list(self.scenario.periods)})
-        self._region_ids = pd.DataFrame(
-            {COVERAGE_COLUMNS[0]: [r.id for r in self.scenario.regions]}
+        self._periods = _Labels(pd.DataFrame({BUDGET_COLUMNS[0]: list(self.scenario.periods)}))
+        self._region_ids = _Labels(
+            pd.DataFrame({COVERAGE_COLUMNS[0]: [r.id for r in self.scenario.regions]})
         )
         self._reported_rows = self._reported_row_table()
         self._digests: dict[int, tuple[Scenario, str]] = {}
@@ -132,7 +132,7 @@ class PlanModel:
         index = self.bridge.column_index
         return np.array([index.get(id(v), -1) for v in variables], dtype=np.int64)
 
-    def _reported_row_table(self) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    def _reported_row_table(self) -> tuple[np.ndarray, np.ndarray, _Labels]:
         """(row numbers, senses, frame of name and kind) of every reported constraint row."""
         rows, names, kinds = [], [], []
         for component_name, kind in models.REPORTED_CONSTRAINTS.items():
@@ -142,7 +142,7 @@ class PlanModel:
                 kinds.append(kind)
         idx = np.array(rows, dtype=np.int64)
         senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
-        return idx, senses, pd.DataFrame({"name": names, "kind": kinds})
+        return idx, senses, _Labels(pd.DataFrame({"name": names, "kind": kinds}))
 
     def _values(self, columns: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
@@ -208,8 +208,8 @@ class PlanModel:
         allocation = self._allocation(x)
         budget = self._budget(x, allocation)
         coverage = self._coverage(allocation)
-        positive = coverage[coverage["need"] > 0]
-        min_cov = float(positive["coverage"].min()) if usable and len(positive) else None
+        shares = coverage["coverage"].to_numpy()[coverage["need"].to_numpy() > 0]
+        min_cov = float(shares.min()) if usable and shares.size else None
         return Plan(
             scenario_name=scenario.name,
             scenario_digest=self._digest(scenario),
@@ -309,9 +309,16 @@ def time_limit_message(plan: Plan, time_limit_s: float | None) -> str:
     )
 
 
-def _with_columns(labels: pd.DataFrame, values: dict[str, Any]) -> pd.DataFrame:
+class _Labels:
+    """The label columns of a plan table (region, sector, period, …), split into Series once."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.index = frame.index
+        self.columns = {name: frame[name] for name in frame.columns}
+
+
+def _with_columns(labels: _Labels, values: dict[str, Any]) -> pd.DataFrame:
     """A plan table: its cached label columns plus this solve's numbers, built in one constructor
     call (inserting columns one by one rebuilt the column index each time). The label Series are
     shared, and pandas' copy-on-write keeps one plan's edits out of the others."""
-    columns = {name: labels[name] for name in labels.columns}
-    return pd.DataFrame({**columns, **values}, index=labels.index)
+    return pd.DataFrame({**labels.columns, **values}, index=labels.index)
