@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from models import objectives
+from planner.meaning import meaning
 from planner.plan import Plan, _records
 from planner.solve import PlanModel, ScenarioLike, as_scenario
 
@@ -54,12 +55,11 @@ def explain(plan: Plan, live: PlanModel | None = None) -> pd.DataFrame:
         live.solve()
     ranges = _ranging(live) if live is not None else {}
     scenario = plan.scenario
-    objective = _objective_words(plan.mode)
     rows = []
     for row in binding.itertuples():
         low, high = ranges.get(row.name, (math.nan, math.nan))
-        meaning = _meaning(row.name, row.kind, row.dual, plan.unit, objective, scenario)
-        rows.append((row.name, row.kind, row.dual, meaning, row.rhs, low, high))
+        said = meaning(row._asdict(), plan.unit, scenario, plan.mode)
+        rows.append((row.name, row.kind, row.dual, said, row.rhs, low, high))
     frame = pd.DataFrame(rows, columns=EXPLAIN_COLUMNS)
     order = frame["dual"].abs().sort_values(ascending=False, kind="stable").index
     return frame.loc[order].reset_index(drop=True)
@@ -78,47 +78,6 @@ def _ranging(live: PlanModel) -> dict[str, tuple[float, float]]:
 
 def _finite(value: float) -> float:
     return float(value) if abs(value) < 1e30 else math.nan
-
-
-def _objective_words(mode: str) -> str:
-    return {
-        "efficiency": "the benefit E",
-        "equity": "the benefit E (least coverage held at its optimum)",
-        "balanced": "the balanced score",
-    }.get(mode, "the objective")
-
-
-def _region_name(scenario: Any, region_id: str) -> str:
-    return scenario.region(region_id).label if scenario is not None else region_id
-
-
-def _meaning(name: str, kind: str, dual: float, unit: str, objective: str, scenario: Any) -> str:
-    """One sentence: what one more unit of this constraint's right-hand side is worth."""
-    keys = name[name.index("[") + 1 : -1].split(",") if "[" in name else []
-    value = f"{abs(dual):.4g}"
-    if kind == "budget":
-        return f"one more {unit} of budget in {keys[0]} would add {value} to {objective}"
-    if kind == "corridor":
-        return (
-            f"the no-redundancy rule on corridor {keys[0]} costs {value} of {objective} per {unit} "
-            f"of shared {keys[1]} funding it forbids"
-        )
-    region = _region_name(scenario, keys[0]) if keys else "?"
-    if kind == "floor":
-        return (
-            f"the floor of {region} costs {value} of {objective} per {unit} it forces into "
-            f"the region"
-        )
-    if kind == "capacity":
-        return (
-            f"{region} absorbs all it can in {keys[1]}: one more {unit} of capacity there "
-            f"would add {value} to {objective}"
-        )
-    bound = "minimum" if kind == "share_min" else "maximum"
-    return (
-        f"the {bound} {keys[1]} share of {region} costs {value} of {objective} per {unit} "
-        f"it moves between sectors"
-    )
 
 
 # ---- budget frontier ----

@@ -109,7 +109,7 @@ def test_explain_budget_dual_matches_finite_difference():
     meaning = planner.explain(planner.solve(scenario)).set_index("name").loc["budget[2026]"]
     assert meaning["dual"] == pytest.approx(1.0)
     assert (meaning["rhs_low"], meaning["rhs_high"]) == pytest.approx((100.0, 250.0))
-    assert "one more CNY bn of budget in 2026 would add 1" in meaning["meaning"]
+    assert "One more CNY bn of budget in 2026 would add 1 to the benefit E" in meaning["meaning"]
 
 
 def test_explain_covers_every_binding_constraint(western):

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planner.errors import OutputError
+from planner.meaning import meaning
 from planner.plan import Plan
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
-from planner.reports.meaning import meaning
 from planner.reports.safety import atomic_write, check_writable
 from planner.reports.tables import ReportInfo
 from planner.reports.tabular import render_csv, render_json

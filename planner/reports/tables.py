@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from planner.meaning import meaning
 from planner.plan import Plan
-from planner.reports.meaning import meaning
 
 MONEY = {
     "amount",
@@ -202,7 +202,9 @@ def constraints(plan: Plan) -> pd.DataFrame:
         binding["dual"].abs().sort_values(ascending=False, kind="stable").index
     )
     scenario = scenario_of(plan)
-    binding["meaning"] = [meaning(row, plan.unit, scenario) for row in binding.to_dict("records")]
+    binding["meaning"] = [
+        meaning(row, plan.unit, scenario, plan.mode) for row in binding.to_dict("records")
+    ]
     return binding.rename(columns={"name": "constraint"})[
         ["constraint", "kind", "lhs", "rhs", "dual", "meaning"]
     ].reset_index(drop=True)

@@ -1,9 +1,10 @@
-"""What a binding constraint means, in a planner's words.
+"""What a binding constraint means, in a planner's words: the one place that words them.
 
-One sentence per constraint kind of the spec (budget, corridor, floor, capacity, share_min, share_max),
-naming the regions and sectors involved and what one more unit of the limit is worth. The sign of the
-shadow price follows :attr:`planner.plan.Plan.constraints`: the change of the solve's objective per unit
-added to the constraint's right-hand side.
+Two sentences per constraint kind of the spec (budget, corridor, floor, capacity, share_min,
+share_max): what binds, naming the regions and sectors involved, and what one more unit of the limit
+is worth in the mode's objective. The sign of the shadow price follows
+:attr:`planner.plan.Plan.constraints`: the change of the solve's objective per unit added to the
+constraint's right-hand side. Used by ``planner.explain``, the reports and the UI.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def meaning(row: Mapping[str, Any], unit: str, scenario: Any = None) -> str:
+def meaning(
+    row: Mapping[str, Any], unit: str, scenario: Any = None, mode: str | None = None
+) -> str:
     """A plain-language sentence for one row of ``plan.constraints``.
 
     Parameters
@@ -24,6 +27,9 @@ def meaning(row: Mapping[str, Any], unit: str, scenario: Any = None) -> str:
         The scenario's unit of money, e.g. ``CNY bn``.
     scenario:
         The :class:`~planner.scenario.Scenario`, for display names and share bounds (optional).
+    mode:
+        The objective mode that produced the dual (``efficiency``, ``equity``, ``balanced``), so the
+        worth is said in the right units; the scenario's own mode when omitted.
     """
     kind = str(row.get("kind", ""))
     index = constraint_index(str(row.get("name", "")))
@@ -33,7 +39,9 @@ def meaning(row: Mapping[str, Any], unit: str, scenario: Any = None) -> str:
     except (IndexError, KeyError, StopIteration):  # a name that does not read back: say less
         text = ""
     text = text or f"The {kind or 'constraint'} limit {row.get('name', '')} is reached."
-    return f"{text} {_worth(row, unit)}"
+    if mode is None and scenario is not None:
+        mode = scenario.objective.mode
+    return f"{text} {_worth(kind, index, row, unit, objective_words(mode))}"
 
 
 def constraint_index(name: str) -> list[str]:
@@ -61,12 +69,32 @@ def constraint_index(name: str) -> list[str]:
     return parts
 
 
-def _worth(row: Mapping[str, Any], unit: str) -> str:
+def objective_words(mode: str | None) -> str:
+    """What the duals of a mode's final solve are measured in."""
+    return {
+        "efficiency": "the benefit E",
+        "equity": "the benefit E (least coverage held at its optimum)",
+        "balanced": "the balanced score",
+    }.get(mode or "", "the objective")
+
+
+def _worth(kind: str, index: list[str], row: Mapping[str, Any], unit: str, objective: str) -> str:
     dual = float(row.get("dual", 0.0) or 0.0)
+    value = f"{abs(dual):.4g}"
     if abs(dual) < 1e-9:
-        return "Loosening it would not change the objective."
-    direction = "raise" if dual > 0 else "lower"
-    return f"One {unit} more room on this limit would {direction} the objective by {abs(dual):.4g}."
+        return f"Loosening it would not change {objective}."
+    if kind == "budget" and index:
+        return f"One more {unit} of budget in {index[0]} would add {value} to {objective}."
+    if kind == "corridor":
+        return (
+            f"The no-redundancy rule costs {value} of {objective} per {unit} of funding it forbids."
+        )
+    if kind == "floor":
+        return f"The floor costs {value} of {objective} per {unit} it forces into the region."
+    if kind in ("share_min", "share_max"):
+        return f"The bound costs {value} of {objective} per {unit} it moves between sectors."
+    direction = "add" if dual > 0 else "take"
+    return f"One more {unit} of room on this limit would {direction} {value} {'to' if dual > 0 else 'from'} {objective}."
 
 
 def _name(scenario: Any, region_id: str) -> str:
