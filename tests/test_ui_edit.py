@@ -93,27 +93,22 @@ def test_bad_edits_name_table_row_and_column(base: planner.Scenario) -> None:
     regions.loc[2, "min_share_of_need"] = 1.5
     split = edit.split_table(base)
     split.loc[1, "weight"] = -1
-    with pytest.raises(ScenarioError) as caught:
-        edit.edited_scenario(
-            base,
-            edit.settings_of(base),
-            split,
-            regions,
-            edit.profiles_table(base),
-            edit.corridors_table(base),
-        )
-    shown = [str(p) for p in caught.value.problems]
+
+    def problems_shown() -> list[str]:
+        with pytest.raises(ScenarioError) as caught:
+            edit.edited_scenario(
+                base,
+                edit.settings_of(base),
+                split,
+                regions,
+                edit.profiles_table(base),
+                edit.corridors_table(base),
+            )
+        return [str(p) for p in caught.value.problems]
+
+    shown = problems_shown()
     assert shown == ["Budget split table, row 2, field 'weight': every period needs a weight ≥ 0"]
     split.loc[1, "weight"] = 1
-    with pytest.raises(ScenarioError) as caught:
-        edit.edited_scenario(
-            base,
-            edit.settings_of(base),
-            split,
-            regions,
-            edit.profiles_table(base),
-            edit.corridors_table(base),
-        )
-    shown = [str(p) for p in caught.value.problems]
+    shown = problems_shown()
     assert len(shown) == 1
     assert shown[0].startswith("Provinces table, row 3, field 'min_share_of_need'")
