@@ -51,6 +51,9 @@ def test_provinces_complete(provinces: pd.DataFrame) -> None:
     assert set(provinces.loc[provinces.macro_region == "west", "id"]) == WEST
     assert provinces["population_year"].nunique() == 1
     assert provinces["gdp_year"].nunique() == 1
+    # the issue asks for population and GDP of one and the same year
+    assert (provinces["population_year"] == provinces["gdp_year"]).all()
+    assert (provinces["gdp_status"] == "read from source").all()
     assert (provinces[["area_km2", "population", "gdp"]] > 0).all().all()
     assert provinces["gdp_status"].notna().all()
 

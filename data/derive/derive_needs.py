@@ -3,7 +3,7 @@
 Run from anywhere:  python data/derive/derive_needs.py
 
 Inputs (all in this folder unless noted; every number used below lives in one of them):
-  ../provinces.csv              area, 2020 census population, 2024 GDP (CNY bn), macro-region
+  ../provinces.csv              area, 2020 census population, 2020 GDP (CNY bn), macro-region
   ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
   assumptions.csv               modelled intensities, gap clips, benefit and capacity parameters
   scenarios.csv                 per scenario: budget, rates, tranches, objective, default floor
@@ -15,6 +15,7 @@ Outputs, per scenario in ../<scenario>/: scenario.yaml, regions.csv, needs.csv; 
 derivation_<scenario>.csv with every intermediate factor. Deterministic (sorted, rounded).
 
 Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
+  GDP       = 2020 GDP * gdp_uplift_2020_to_2024   (every province at the national nominal growth)
   power     = H * GDP * power_gdp_intensity * energy_base
   transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
   housing   = H * population * housing_per_capita * housing_gap  (gap: rural floor space)
@@ -53,6 +54,12 @@ def gap_index(
     return ((national / provincial) ** elasticity).clip(lo, hi)
 
 
+def planning_gdp(provinces: pd.DataFrame) -> pd.Series:
+    """Provincial GDP at the planning base year: the 2020 yearbook figure times the national nominal
+    growth to 2024 (one visible assumption instead of partly unverified provincial 2024 figures)."""
+    return provinces["gdp"].astype(float) * read_assumptions()["gdp_uplift_2020_to_2024"]
+
+
 def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
     """One row per (province, sector) with every factor of the method, for all 31 provinces."""
     ind = pd.read_csv(DATA / "indicators" / "indicators.csv")
@@ -62,7 +69,7 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
     p = prov.set_index("id")
     h = a["horizon_years"]
     pop = p["population"].astype(float)
-    gdp = p["gdp"].astype(float)
+    gdp = planning_gdp(p)
     housing_gap = gap_index(
         floor_nat, floor_pc, a["housing_gap_elasticity"], a["housing_gap_min"], a["housing_gap_max"]
     )
@@ -196,7 +203,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     r = keep[["id", "name", "name_zh", "macro_region"]].merge(reg, on="id")
     r["profile"] = r[scn["profile_column"]].fillna(r["macro_region"])
     r["min_share_of_need"] = r["min_share_of_need"].fillna(scn["min_share_of_need_default"])
-    gdp = keep.set_index("id")["gdp"]
+    gdp = planning_gdp(keep.set_index("id"))
     cap = pd.concat([a["capacity_share_of_need"] * tot, a["capacity_gdp_share"] * gdp], axis=1).min(
         axis=1
     )
