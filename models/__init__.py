@@ -16,12 +16,15 @@ from planner.scenario import Scenario
 FAMILIES = (tranche, budget, corridor, specialization, floor, capacity, objectives)
 
 REPORTED_CONSTRAINTS = {
-    "budget": "budget",
-    "corridor": "corridor",
-    "floor": "floor",
-    "capacity": "capacity",
-    "share_min": "share_min",
-    "share_max": "share_max",
+    kind: kind  # each family names its constraint component after its kind
+    for kind in (
+        budget.KIND,
+        corridor.KIND,
+        floor.KIND,
+        capacity.KIND,
+        specialization.KIND_MIN,
+        specialization.KIND_MAX,
+    )
 }
 """Constraint component → kind, for the rows every plan reports with dual and binding status."""
 

@@ -33,6 +33,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from planner.highs_bridge import highs_lp
+
 INF = highspy.kHighsInf
 
 WEIGHTS = {
@@ -92,20 +94,17 @@ def elastic_lp(
     slack_block = sp.csc_matrix((values, (rows_idx, cols_idx)), shape=(n_rows, len(used)))
     a = sp.hstack([matrix, slack_block], format="csc")
     cost = np.concatenate([np.zeros(n_cols), [weights[s.family] * len(s.rows) for s in used]])
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols + len(used)
-    lp.num_row_ = n_rows
-    lp.sense_ = highspy.ObjSense.kMinimize
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.concatenate([col_lower, np.zeros(len(used))])
-    lp.col_upper_ = np.concatenate([col_upper, np.full(len(used), INF)])
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    return lp
+    return highs_lp(
+        highspy.ObjSense.kMinimize,
+        cost,
+        (
+            np.concatenate([col_lower, np.zeros(len(used))]),
+            np.concatenate([col_upper, np.full(len(used), INF)]),
+        ),
+        (row_lower, row_upper),
+        (a.indptr, a.indices, a.data),
+        highspy.MatrixFormat.kColwise,
+    )
 
 
 def used_slacks(relaxable: list[Slack], weights: dict[str, float] | None = None) -> list[Slack]:

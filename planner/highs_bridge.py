@@ -163,20 +163,14 @@ class HighsBridge:
         return self._matrix
 
     def _pass_model(self) -> None:
-        indptr, indices, data = self._rowwise
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(self.columns)
-        lp.num_row_ = len(self.rows)
-        lp.sense_ = highspy.ObjSense.kMaximize
-        lp.col_cost_ = np.zeros(len(self.columns))
-        lp.col_lower_ = self.col_lower
-        lp.col_upper_ = self.col_upper
-        lp.row_lower_ = self.row_lower
-        lp.row_upper_ = self.row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = indptr.astype(np.int32)
-        lp.a_matrix_.index_ = indices.astype(np.int32)
-        lp.a_matrix_.value_ = data.astype(float)
+        lp = highs_lp(
+            highspy.ObjSense.kMaximize,
+            np.zeros(len(self.columns)),
+            (self.col_lower, self.col_upper),
+            (self.row_lower, self.row_upper),
+            self._rowwise,
+            highspy.MatrixFormat.kRowwise,
+        )
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
 
@@ -410,6 +404,31 @@ class HighsBridge:
 
     def release(self) -> None:
         self.highs.clear()
+
+
+def highs_lp(
+    sense: highspy.ObjSense,
+    cost: np.ndarray,
+    column_bounds: tuple[np.ndarray, np.ndarray],
+    row_bounds: tuple[np.ndarray, np.ndarray],
+    compressed: tuple[np.ndarray, np.ndarray, np.ndarray],
+    orientation: highspy.MatrixFormat,
+) -> highspy.HighsLp:
+    """A ``HighsLp`` from arrays: ``compressed`` is (start, index, value) of the matrix, stored
+    row-wise or column-wise as ``orientation`` says."""
+    start, index, value = compressed
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_bounds[0])
+    lp.sense_ = sense
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = column_bounds
+    lp.row_lower_, lp.row_upper_ = row_bounds
+    lp.a_matrix_.format_ = orientation
+    lp.a_matrix_.start_ = np.asarray(start).astype(np.int32)
+    lp.a_matrix_.index_ = np.asarray(index).astype(np.int32)
+    lp.a_matrix_.value_ = np.asarray(value).astype(float)
+    return lp
 
 
 def quiet_highs() -> highspy.Highs:

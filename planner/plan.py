@@ -10,8 +10,6 @@ from typing import Any
 
 import pandas as pd
 
-STATUSES = ("optimal", "infeasible", "unbounded", "time limit", "error")
-
 ALLOCATION_COLUMNS = ["region", "sector", "period", "amount"]
 BUDGET_COLUMNS = ["period", "budget", "carried_in", "spent", "carried_out", "lapsed"]
 COVERAGE_COLUMNS = ["region", "need", "allocated", "coverage", "floor"]
