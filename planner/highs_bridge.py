@@ -17,6 +17,8 @@ import time
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import highspy
@@ -91,7 +93,7 @@ class HighsBridge:
         self.column_index = (
             compiled.column_index
             if isinstance(compiled, CompiledLp)
-            else {id(v): j for j, v in enumerate(self.columns)}
+            else ColumnIndex(np.fromiter(map(id, self.columns), dtype=np.int64))
         )
         self.rows = list(map(RowInfo._make, compiled.rows))
         self.row_index = {id(r.constraint): i for i, r in enumerate(self.rows)}
@@ -109,23 +111,15 @@ class HighsBridge:
         self.weights: dict[str, float] = {}
         self._pass_model()
         self._choose_first_algorithm()
-        self._moving_columns = (
-            None
-            if parametric_columns is None
-            else np.array(
-                [
-                    self.column_index[id(v)]
-                    for v in parametric_columns
-                    if id(v) in self.column_index
-                ],
-                dtype=np.int32,
-            )
-        )
+        self._moving_columns = None
+        if parametric_columns is not None:
+            found = self.column_index.positions(list(parametric_columns))
+            self._moving_columns = found[found >= 0].astype(np.int32)
         self._tracker = ParameterTracker(model)
         self._dependencies: dict[Any, frozenset[Any]] = {}
         self._moving_bounds: dict[Any, list[tuple[int, Any, Any]]] | None = None
         self._moving_coefficients: dict[Any, list[tuple[int, int, Any, int]]] = {}
-        self._cost_terms: dict[str, list[tuple[int, Any]]] = {}
+        self._cost_terms: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self.handover_s = time.perf_counter() - started
         self.solve_s = 0.0
 
@@ -145,7 +139,9 @@ class HighsBridge:
 
     def _column_bounds(self, which: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         columns = self.columns if which is None else [self.columns[j] for j in which]
-        bounds = np.array([v.bounds for v in columns], dtype=float).reshape(-1, 2)  # None → nan
+        # flattened first: numpy reads a flat list of numbers far faster than a list of pairs
+        flat = list(chain.from_iterable(map(attrgetter("bounds"), columns)))
+        bounds = np.array(flat, dtype=float).reshape(-1, 2)  # None → nan
         lower = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
         upper = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
         return lower, upper
@@ -171,6 +167,11 @@ class HighsBridge:
             self._rowwise,
             highspy.MatrixFormat.kRowwise,
         )
+        if self.highs.passModel(lp) != highspy.HighsStatus.kError:
+            return
+        # a row that names one variable twice is the one refusal the bridge can mend
+        self._rowwise = _sum_duplicates(self._rowwise, len(self.columns))
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = self._rowwise
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
 
@@ -314,12 +315,16 @@ class HighsBridge:
                 i = self.row_index.get(id(con))
                 if i is None:
                     continue
-                row = indices[indptr[i] : indptr[i + 1]]
-                for coef, var in _linear_terms(con.body):
-                    if _is_parametric(coef):
-                        j = self.column_index[id(var)]
-                        position = int(indptr[i] + np.flatnonzero(row == j)[0])
-                        entries.append((i, j, coef, position))
+                moving = [(c, v) for c, v in _linear_terms(con.body) if _is_parametric(c)]
+                if not moving:
+                    continue
+                start = int(indptr[i])
+                position = {
+                    j: start + p for p, j in enumerate(indices[start : indptr[i + 1]].tolist())
+                }
+                columns = self.column_index.positions([v for _c, v in moving]).tolist()
+                for (coef, _var), j in zip(moving, columns, strict=True):
+                    entries.append((i, j, coef, position[j]))
             self._moving_coefficients[component] = entries
         return entries
 
@@ -330,14 +335,12 @@ class HighsBridge:
                 continue
             terms = self._cost_terms.get(name)
             if terms is None:
-                terms = self._cost_terms[name] = [
-                    (self.column_index[id(var)], coef) for coef, var in _linear_terms(obj.expr)
-                ]
-            cost = np.zeros(len(self.columns))
-            memo: dict[int, float] = {}
-            for j, coef in terms:
-                cost[j] += shared_value(coef, memo)
-            self.costs[name] = cost
+                pairs = _linear_terms(obj.expr)
+                columns = self.column_index.positions([var for _coef, var in pairs])
+                terms = self._cost_terms[name] = (columns, [coef for coef, _var in pairs])
+            columns, coefficients = terms
+            values = np.asarray(values_of(coefficients, {}), dtype=float)
+            self.costs[name] = np.bincount(columns, weights=values, minlength=len(self.columns))
         self.set_weights(self.weights)
 
     # ---- solving and reading back ----
@@ -389,9 +392,8 @@ class HighsBridge:
     def column_values(self, variables: Sequence[Any], x: np.ndarray | None = None) -> np.ndarray:
         """Values of Pyomo variables; a variable HiGHS never saw (in no row or objective) is 0."""
         x = self.primal() if x is None else x
-        return np.array(
-            [x[self.column_index[id(v)]] if id(v) in self.column_index else 0.0 for v in variables]
-        )
+        columns = self.column_index.positions(variables)
+        return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if len(columns) else x[:0]
 
     def rows_of(self, component: Any) -> list[tuple[Any, int]]:
         """(index, row number) of each written row of a constraint component."""
@@ -425,9 +427,9 @@ def highs_lp(
     lp.col_lower_, lp.col_upper_ = column_bounds
     lp.row_lower_, lp.row_upper_ = row_bounds
     lp.a_matrix_.format_ = orientation
-    lp.a_matrix_.start_ = np.asarray(start).astype(np.int32)
-    lp.a_matrix_.index_ = np.asarray(index).astype(np.int32)
-    lp.a_matrix_.value_ = np.asarray(value).astype(float)
+    lp.a_matrix_.start_ = np.ascontiguousarray(start, dtype=np.int32)
+    lp.a_matrix_.index_ = np.ascontiguousarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.ascontiguousarray(value, dtype=float)
     return lp
 
 
@@ -459,7 +461,21 @@ class CompiledLp:
     rhs: np.ndarray
     rowwise: tuple[np.ndarray, np.ndarray, np.ndarray]  # CSR indptr, indices, data
     costs: dict[str, np.ndarray]
-    column_index: dict[int, int]  # id(variable) → column
+    column_index: ColumnIndex
+
+
+def _sum_duplicates(
+    rowwise: tuple[np.ndarray, np.ndarray, np.ndarray], n_columns: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The row-wise matrix with the entries of a (row, column) that repeats summed into one."""
+    indptr, indices, data = rowwise
+    n_rows = len(indptr) - 1
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(indptr))
+    keys, position = np.unique(rows * n_columns + indices, return_inverse=True)
+    summed = np.bincount(position, weights=data)
+    counts = np.bincount(keys // n_columns, minlength=n_rows)
+    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return start, (keys % n_columns).astype(np.int32), summed
 
 
 def _rowwise_of(matrix: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -473,8 +489,8 @@ def compile_linear(model: Any) -> CompiledLp | None:
 
     The model's families write every row as one ``LinearExpression`` of variables and monomials, so
     a row's columns and coefficients are its arguments, read in one pass (a row of plain variables
-    maps ids to columns at C speed). Anything else (a constant in a body, a non-linear term) goes
-    through ``generate_standard_repn``; a ranged row returns None, and the caller then uses Pyomo's
+    is read at C speed). Anything else (a constant in a body, a non-linear term) goes through
+    ``generate_standard_repn``; a ranged row returns None, and the caller then uses Pyomo's
     ``LinearStandardFormCompiler`` for the whole model. Rows come in Pyomo's component order;
     columns in order of first appearance, as the standard-form compiler orders them.
     """
@@ -500,52 +516,112 @@ def compile_linear(model: Any) -> CompiledLp | None:
         if count == 0:
             return None  # a row without variables: Pyomo's compiler knows what to do with it
         rows.append((con, sense))
-        rhs.append(value(bound) - constant)
-    costs_terms = []
+        rhs.append(shared_value(bound, reader.memo) - constant)
+    matrix_size = reader.size
+    objective_spans = []
     for obj in model.component_data_objects(Objective, active=True, descend_into=True):
         terms = _linear_terms(obj.expr)
-        columns = np.array([reader.column(v) for _c, v in terms], dtype=np.int64)
-        costs_terms.append((obj.local_name, columns, [c for c, _v in terms]))
-    n = len(reader.columns)
+        start = reader.size
+        reader.add_variables([v for _c, v in terms])
+        values = values_of([c for c, _v in terms], reader.memo)
+        objective_spans.append((obj.local_name, start, reader.size, values))
+    columns, codes, column_index = reader.number_columns()
     rowwise = (
-        np.frombuffer(reader.indptr, dtype=np.int64),
-        np.frombuffer(reader.indices, dtype=np.int64),
+        np.frombuffer(reader.indptr, dtype=np.int64).astype(np.int32),
+        codes[:matrix_size],
         np.frombuffer(reader.data, dtype=np.float64),  # writable: refresh updates it in place
     )
-    costs = {}
-    memo: dict[int, float] = {}
-    for name, columns, coefficients in costs_terms:
-        cost = np.zeros(n)
-        np.add.at(cost, columns, np.asarray(values_of(coefficients, memo), dtype=float))
-        costs[name] = cost
-    return CompiledLp(
-        reader.columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, reader.index
-    )
+    costs = {
+        name: np.bincount(
+            codes[start:end], weights=np.asarray(values, dtype=float), minlength=len(columns)
+        )
+        for name, start, end, values in objective_spans
+    }
+    return CompiledLp(columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, column_index)
+
+
+class ColumnIndex:
+    """id(variable) → column, held as two numpy arrays (a dict of a million columns is 100 MB).
+
+    Variables that are no column (they appear in no row and no objective) are not found.
+    """
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self._order = np.argsort(ids, kind="stable")
+        self._sorted = ids[self._order]
+
+    def positions(self, variables: Sequence[Any]) -> np.ndarray:
+        """The column of each variable, −1 for one that is no column."""
+        keys = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
+        if not self._sorted.size:
+            return np.full(len(keys), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
+        return np.where(self._sorted[at] == keys, self._order[at], -1)
+
+    def get(self, key: int, default: int | None = None) -> int | None:
+        at = int(np.searchsorted(self._sorted, key))
+        if at < self._sorted.size and self._sorted[at] == key:
+            return int(self._order[at])
+        return default
+
+    def __getitem__(self, key: int) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, int) and self.get(key) is not None
+
+    def __len__(self) -> int:
+        return int(self._sorted.size)
 
 
 class _RowReader:
-    """Accumulates CSR arrays row by row and numbers the columns on first sight."""
+    """Accumulates CSR arrays row by row; the columns are numbered once at the end.
+
+    Each entry records its variable's id and the variable itself; :meth:`number_columns` then
+    numbers the distinct ids in order of first appearance in one hashing pass (``pandas.factorize``)
+    instead of a dict lookup per entry.
+    """
 
     def __init__(self) -> None:
-        self.columns: list[Any] = []
-        self.index: dict[int, int] = {}
         # typed arrays, not lists: 8 bytes an entry instead of a pointer plus a boxed number (the
         # lists were most of a large model's peak memory during the hand-over)
         self.indptr = array("q", [0])
-        self.indices = array("q")
+        self.ids = array("q")
+        self.variables: list[Any] = []
         self.data = array("d")
         self.memo: dict[int, float] = {}
         self._var_classes: dict[type, bool] = {}
 
-    def column(self, var: Any) -> int:
-        j = self.index.get(id(var))
-        if j is None:
-            j = self.index[id(var)] = len(self.columns)
-            self.columns.append(var)
-        return j
+    @property
+    def size(self) -> int:
+        return len(self.ids)
 
-    def _all_variables(self, args: list[Any]) -> bool:
-        for cls in set(map(type, args)):
+    def add_variables(self, variables: list[Any], ids: list[int] | None = None) -> None:
+        self.ids.extend(map(id, variables) if ids is None else ids)
+        self.variables.extend(variables)
+
+    def number_columns(self) -> tuple[list[Any], np.ndarray, ColumnIndex]:
+        """(column variables, column of every entry, id → column)."""
+        import pandas as pd
+
+        ids = np.frombuffer(self.ids, dtype=np.int64)
+        codes, distinct = pd.factorize(ids, sort=False)
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first entry
+        columns = list(map(self.variables.__getitem__, first.tolist()))
+        self.variables = []
+        return columns, codes.astype(np.int32), ColumnIndex(np.asarray(distinct, dtype=np.int64))
+
+    def _shape(self, args: list[Any]) -> str | None:
+        """Whether a row is all "variables", or "mixed" when the rest are monomials;
+        None for anything else (constants, nested expressions)."""
+        classes = set(map(type, args))
+        mixed = MonomialTermExpression in classes
+        classes.discard(MonomialTermExpression)
+        for cls in classes:
             known = self._var_classes.get(cls)
             if known is None:
                 sample: Any = next(a for a in args if type(a) is cls)
@@ -554,61 +630,51 @@ class _RowReader:
                 )
                 self._var_classes[cls] = known
             if not known:
-                return False
-        return True
+                return None
+        return "mixed" if mixed else "variables"
 
     def read(self, body: Any) -> tuple[float, int] | None:
         """Append one row; returns (constant of the body, number of entries), None if not linear."""
-        if body.__class__ is LinearExpression and self._all_variables(body.args):
-            ids = list(map(id, body.args))
-            if len(set(ids)) != len(ids):  # a variable twice: sum its coefficients
-                return self._append_terms([(1, v) for v in body.args], 0.0)
-            try:
-                cols = list(map(self.index.__getitem__, ids))
-            except KeyError:  # first sight of some of them: number them in order
-                for var, key in zip(body.args, ids, strict=True):
-                    if key not in self.index:
-                        self.index[key] = len(self.columns)
-                        self.columns.append(var)
-                cols = list(map(self.index.__getitem__, ids))
-            self.indices.extend(cols)
-            self.data.extend([1.0] * len(cols))
-            self.indptr.append(len(self.indices))
-            return 0.0, len(cols)
         if body.__class__ is LinearExpression:
-            terms = _linear_terms(body)
-            if terms is not None and len(terms) == len(body.args):
-                return self._append_linear(terms)
+            args = body.args
+            shape = self._shape(args)
+            if shape == "variables":
+                return self._append_linear(args, [], ones=len(args))
+            if shape == "mixed":
+                plain = [a for a in args if a.__class__ is not MonomialTermExpression]
+                terms = [a._args_ for a in args if a.__class__ is MonomialTermExpression]
+                return self._append_linear(
+                    plain + [v for _c, v in terms], [c for c, _v in terms], ones=len(plain)
+                )
         repn = generate_standard_repn(body, compute_values=False)
         if not repn.is_linear():
             return None
         terms = list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
         return self._append_terms(terms, value(repn.constant))
 
-    def _append_linear(self, terms: list[tuple[Any, Any]]) -> tuple[float, int]:
-        """A row of (coefficient, variable) terms read straight off a ``LinearExpression``."""
-        variables = [v for _c, v in terms]
+    def _append_linear(
+        self, variables: list[Any], coefficients: list[Any], ones: int = 0
+    ) -> tuple[float, int]:
+        """A row read straight off a ``LinearExpression``: its variables, the first ``ones`` of
+        them with coefficient 1 and the rest with ``coefficients``."""
+        # a variable may appear twice: HiGHS then refuses the matrix and the bridge sums the two
+        # entries (_sum_duplicates), a cost paid only by such models
         ids = list(map(id, variables))
-        if len(set(ids)) != len(ids):
-            return self._append_terms(terms, 0.0)
-        index = self.index
-        for var, key in zip(variables, ids, strict=True):
-            if key not in index:
-                index[key] = len(self.columns)
-                self.columns.append(var)
-        self.indices.extend(map(index.__getitem__, ids))
-        self.data.extend(values_of([c for c, _v in terms], self.memo))
-        self.indptr.append(len(self.indices))
+        self.add_variables(variables, ids)
+        self.data.extend([1.0] * ones)
+        self.data.extend(values_of(coefficients, self.memo))
+        self.indptr.append(len(self.ids))
         return 0.0, len(ids)
 
     def _append_terms(self, terms: list[tuple[Any, Any]], constant: float) -> tuple[float, int]:
-        row: dict[int, float] = {}
+        """A row whose variables may repeat: one entry per variable, coefficients summed."""
+        row: dict[int, list[Any]] = {}
         for c, v in terms:
-            j = self.column(v)
-            row[j] = row.get(j, 0.0) + shared_value(c, self.memo)
-        self.indices.extend(row)
-        self.data.extend(row.values())
-        self.indptr.append(len(self.indices))
+            entry = row.setdefault(id(v), [v, 0.0])
+            entry[1] += shared_value(c, self.memo)
+        self.add_variables([v for v, _c in row.values()], list(row))
+        self.data.extend([c for _v, c in row.values()])
+        self.indptr.append(len(self.ids))
         return constant, len(row)
 
 
@@ -671,24 +737,26 @@ PRODUCTS = frozenset({ProductExpression, NPV_ProductExpression})
 
 
 def values_of(coefficients: list[Any], memo: dict[int, float]) -> list[float]:
-    """:func:`shared_value` of many coefficients; a product of two already-evaluated shared nodes
-    (the objective's d[t]·w·benefit times tranches[k]) is multiplied here without a call."""
-    out = []
-    get = memo.get
-    for c in coefficients:
-        if c.__class__ in native_numeric_types:
-            out.append(c)
-            continue
-        if c.__class__ in PRODUCTS:
-            a, b = c._args_
-            va = a if a.__class__ in native_numeric_types else get(id(a))
-            vb = b if b.__class__ in native_numeric_types else get(id(b))
-            if va is not None and vb is not None:
-                out.append(va * vb)
-                continue
-        found = get(id(c))
-        out.append(found if found is not None else shared_value(c, memo))
-    return out
+    """:func:`shared_value` of many coefficients, without a Python call per entry where the
+    expression tree shares its nodes.
+
+    - A list in which few distinct nodes repeat (a share row's 1 − share and −share, a row's 1s)
+      evaluates each distinct node once and fills the list at C speed.
+    - A list of distinct products of shared factors (the objective's d[t]·tranches[k] times
+      w·benefit, one product node per column) is evaluated factor list by factor list, and the two
+      multiplied at once.
+    """
+    ids = list(map(id, coefficients))
+    distinct = dict(zip(ids, coefficients, strict=True))
+    if len(distinct) * 4 <= len(ids):
+        evaluated = {key: shared_value(c, memo) for key, c in distinct.items()}
+        return list(map(evaluated.__getitem__, ids))
+    if set(map(type, coefficients)) <= PRODUCTS:
+        pairs = [c._args_ for c in coefficients]
+        first = values_of([a for a, _b in pairs], memo)
+        second = values_of([b for _a, b in pairs], memo)
+        return (np.asarray(first, dtype=float) * np.asarray(second, dtype=float)).tolist()
+    return [shared_value(c, memo) for c in coefficients]
 
 
 def shared_value(expr: Any, memo: dict[int, float]) -> float:
