@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, Var
+from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, SetOf, Var
 
 if TYPE_CHECKING:  # annotations only: importing planner here would be circular
     from planner.scenario import Scenario
@@ -70,7 +70,14 @@ def structure_key(scenario: Scenario) -> tuple[Any, ...]:
         floors,
         caps,
         corridors,
+        needs_equity_rows(scenario),
     )
+
+
+def needs_equity_rows(scenario: Scenario) -> bool:
+    """Whether the model carries the rows z ≤ cov[r]: only the equity and balanced modes use z, and
+    in efficiency mode the rows would be a sixth of a large model's non-zeros for nothing."""
+    return scenario.objective.mode != "efficiency"
 
 
 def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
@@ -89,6 +96,7 @@ def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
     m.corridor_members = {g: tuple(c.regions) for g, c in scenario.corridors.items()}
     m.floor_regions = frozenset(r.id for r in scenario.regions if r.min_share_of_need > 0)
     m.capped_regions = frozenset(r.id for r in scenario.regions if r.max_per_period is not None)
+    m.with_equity_rows = needs_equity_rows(scenario)
 
 
 def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
@@ -159,13 +167,15 @@ def set_parameter_values(
 def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
     """y[r,s,t,k] ≥ 0 money per tranche; carry[t] ≥ 0 budget carried into the next period."""
     # one flat index built from plain lists: iterating the product RS × T × K makes Pyomo flatten
-    # every tuple again, which was the largest single cost of a big build
-    m.RSTK = Set(
-        dimen=4,
-        initialize=[(r, s, t, k) for r, s in m.RS for t in m.T for k in m.K],
-        ordered=True,
-    )
+    # every tuple again, and a Set copies and validates every member; a SetOf over a dict (ordered,
+    # constant-time membership) wraps the index as it is, a third of the cost of a large build's y
+    index = [(r, s, t, k) for r, s in m.RS for t in m.T for k in m.K]
+    m.RSTK = SetOf(dict.fromkeys(index))
     m.y = Var(m.RSTK, domain=NonNegativeReals)
+    # y's keys and variables as plain lists, in RSTK order: walking a Pyomo component of a million
+    # entries costs a third of a second each time, and the families and the read-back need them
+    m.y_keys = index
+    m.y_list = list(m.y.values())
     m.carry = Var(m.T, domain=NonNegativeReals)
     set_carry_over(m, scenario.carry_over)
     index_terms(m)
@@ -183,27 +193,30 @@ def index_terms(m: ConcreteModel) -> None:
     ``x_terms[r, s, t]`` are the tranches of x[r,s,t] = Σ_k y[r,s,t,k]; ``tranche_terms[r, s, k]``
     the periods of Σ_t y[r,s,t,k]; ``pair_terms[r, s]`` all of Σ_t x[r,s,t]; ``region_terms[r]`` all of
     Σ_{s,t} x[r,s,t]; ``region_period_terms[r, t]`` all of Σ_s x[r,s,t]; ``period_terms[t]`` all of
-    Σ_{r,s} x[r,s,t].
+    Σ_{r,s} x[r,s,t]. Each list keeps the order of y.
+
+    y is indexed pair by pair, then period, then tranche (:func:`define_variables`), so every group
+    is a slice, or a few slices joined, of the flat list of y: no per-column Python loop.
     """
-    x_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    tranche_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    pair_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    region_terms: dict[Any, list[Any]] = defaultdict(list)
-    region_period_terms: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    period_terms: dict[Any, list[Any]] = defaultdict(list)
-    for (r, s, t, k), var in m.y.items():
-        x_terms[r, s, t].append(var)
-        tranche_terms[r, s, k].append(var)
-        pair_terms[r, s].append(var)
-        region_terms[r].append(var)
-        region_period_terms[r, t].append(var)
-        period_terms[t].append(var)
-    m.x_terms = dict(x_terms)
-    m.tranche_terms = dict(tranche_terms)
-    m.pair_terms = dict(pair_terms)
-    m.region_terms = dict(region_terms)
-    m.region_period_terms = dict(region_period_terms)
-    m.period_terms = dict(period_terms)
+    y = m.y_list
+    periods, n_k = list(m.T), len(m.K)
+    per_pair = len(periods) * n_k
+    m.x_terms, m.tranche_terms, m.pair_terms = {}, {}, {}
+    m.region_terms, m.region_period_terms = {}, {}
+    for p, (r, s) in enumerate(m.RS):
+        start = p * per_pair
+        pair = y[start : start + per_pair]
+        m.pair_terms[r, s] = pair
+        m.region_terms.setdefault(r, []).extend(pair)
+        for i, t in enumerate(periods):
+            tranches = pair[i * n_k : (i + 1) * n_k]
+            m.x_terms[r, s, t] = tranches
+            m.region_period_terms.setdefault((r, t), []).extend(tranches)
+        for k in m.K:
+            m.tranche_terms[r, s, k] = pair[k - 1 :: n_k]
+    m.period_terms = {}
+    for (_r, t), terms in m.region_period_terms.items():
+        m.period_terms.setdefault(t, []).extend(terms)
 
 
 def linear_sum(variables: Any, terms: Any = ()) -> LinearExpression:

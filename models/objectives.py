@@ -9,6 +9,9 @@
 - balanced (weight λ): maximize (1 − λ) · E / E* + λ · z / z*, a term dropped when its optimum is 0;
   reported objective is that weighted value.
 
+The rows z ≤ cov[r] are written only for the equity and balanced modes (efficiency never reads
+z), so switching to or from efficiency changes the model's shape and rebuilds it.
+
 The model declares E and z as two named objectives; :func:`optimize` sets their weights and runs the
 solves through any :class:`WeightedSolver` (the HiGHS bridge in practice).
 """
@@ -32,7 +35,7 @@ def define_components(m: ConcreteModel) -> None:
 
     def coverage_rule(m: ConcreteModel, r: str):  # type: ignore[no-untyped-def]
         terms = m.region_terms.get(r)
-        if not terms:
+        if not terms or not m.with_equity_rows:  # efficiency mode never reads z
             return Constraint.Skip
         # z ≤ cov[r], multiplied through by the region's (positive) total need
         return linear_sum(terms, [(-m.total_need[r], m.z)]) >= 0
@@ -45,22 +48,16 @@ def define_components(m: ConcreteModel) -> None:
 def benefit_expression(m: ConcreteModel) -> Any:
     """E = Σ d[t] · w[p(r),s] · benefit[r,s] · tranches[k] · y[r,s,t,k], one ``LinearExpression``.
 
-    The coefficient of y[r,s,t,k] is the product of three shared nodes, d[t] (one per period),
-    w · benefit (one per pair) and tranches[k] (a Param), so the tree holds a few nodes per column
-    instead of a fresh copy of the whole product.
+    The coefficient of y[r,s,t,k] is the product of two shared nodes, d[t] · tranches[k] (one per
+    period and tranche) and w · benefit (one per pair), so the tree holds one new node per column
+    instead of a fresh copy of the whole product, and evaluating a column's coefficient is one
+    multiplication of two values already known.
     """
     discount = {t: (1 + m.rho) ** -i for i, t in enumerate(m.T)}
+    period_tranche = {(t, k): discount[t] * m.tranche_value[k] for t in m.T for k in m.K}
     pair_value = {(r, s): m.w[r, s] * m.benefit[r, s] for r, s in m.RS}
-    pair_period_value: dict[tuple[Any, Any, Any], Any] = {}
-    tranche = dict(m.tranche_value.items())
-    coefficients = []
-    for r, s, t, k in m.y:
-        key = (r, s, t)
-        value = pair_period_value.get(key)
-        if value is None:
-            value = pair_period_value[key] = discount[t] * pair_value[r, s]
-        coefficients.append(value * tranche[k])
-    return linear_terms(coefficients, list(m.y.values()))
+    coefficients = [period_tranche[t, k] * pair_value[r, s] for r, s, t, k in m.y_keys]
+    return linear_terms(coefficients, m.y_list)
 
 
 PARAMETRIC_COMPONENTS = ("coverage",)

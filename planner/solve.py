@@ -104,13 +104,12 @@ class PlanModel:
         """Everything the read-back needs that does not change between re-solves, computed once:
         which HiGHS column each y and carry is, the allocation's key columns, the reported rows."""
         m = self.model
-        self.y_vars = list(m.y.values())
-        groups: dict[tuple[Any, Any, Any], int] = {}
-        self.y_group = np.array(
-            [groups.setdefault((r, s, t), len(groups)) for (r, s, t, _k) in m.y],
-            dtype=np.int64,
+        self.y_vars = m.y_list
+        # x[r,s,t]'s tranches are consecutive in y (models.base.index_terms)
+        self.x_keys = list(m.x_terms)
+        self.y_group = np.repeat(
+            np.arange(len(self.x_keys), dtype=np.int64), [len(v) for v in m.x_terms.values()]
         )
-        self.x_keys = list(groups)
         self.carry_vars = [m.carry[t] for t in m.T]
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
@@ -129,8 +128,7 @@ class PlanModel:
 
     def _column_positions(self, variables: list[Any]) -> np.ndarray:
         """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
-        index = self.bridge.column_index
-        return np.array([index.get(id(v), -1) for v in variables], dtype=np.int64)
+        return self.bridge.column_index.positions(variables)
 
     def _reported_row_table(self) -> tuple[np.ndarray, np.ndarray, _Labels]:
         """(row numbers, senses, frame of name and kind) of every reported constraint row."""

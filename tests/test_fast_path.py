@@ -1,8 +1,9 @@
 """The fast path gives the plan the straightforward path gives.
 
 - A live ``PlanModel`` re-solved after each kind of change (budget, need, benefit, tolerance, floors,
-  capacity, share bounds, weights, tranches, discount rate, carry-over, mode) equals a model built
-  from scratch for the changed scenario: objective, allocation and duals.
+  capacity, share bounds, weights, tranches, discount rate, carry-over, equity weight) equals a
+  model built from scratch for the changed scenario: objective, allocation and duals. A switch to
+  or from efficiency mode rebuilds (the rows z ≤ cov[r] come or go) and equals a fresh build too.
 - The model's optimum equals what Pyomo's own ``appsi_highs`` interface finds for the same model
   (a second route from the Pyomo formulation to HiGHS, without the bridge).
 - The benchmark's independent raw-highspy reading of the spec reaches the same optimum.
@@ -81,9 +82,19 @@ CHANGES = {
     "carry-over off": lambda s: s.with_changes(
         budget=[50.0, 400.0, 50.0, 400.0, 100.0]
     ).with_changes(carry_over=False),
-    "equity mode": lambda s: s.with_changes(mode="equity"),
-    "balanced mode": lambda s: s.with_changes(mode="balanced", equity_weight=0.3),
 }
+"""Changes that keep the model's shape, from the efficiency-mode base."""
+
+EQUITY_CHANGES = {
+    "balanced mode": lambda s: s.with_changes(mode="balanced", equity_weight=0.3),
+    "equity weight": lambda s: s.with_changes(mode="balanced", equity_weight=0.8),
+    "budget in equity mode": lambda s: s.with_changes(budget=s.total_budget() * 0.6),
+    "floors in equity mode": tighter_regions,
+}
+"""Changes that keep the shape of an equity-mode model (its rows z ≤ cov[r] stay)."""
+
+MODE_SWITCH = {"equity mode": lambda s: s.with_changes(mode="equity")}
+"""A change of shape: the live model rebuilds itself."""
 
 
 def assert_same_plan(got: Plan, want: Plan) -> None:
@@ -114,6 +125,36 @@ def test_resolve_after_change_equals_fresh_build(base: Scenario, change: str) ->
     assert_same_plan(live.solve(), first)
 
 
+@pytest.mark.parametrize("change", list(EQUITY_CHANGES))
+def test_resolve_in_equity_modes_equals_fresh_build(base: Scenario, change: str) -> None:
+    equity = base.with_changes(mode="equity")
+    changed = EQUITY_CHANGES[change](equity)
+    assert models.structure_key(changed) == models.structure_key(equity)
+    live = PlanModel(equity)
+    first = live.solve()
+    live.update(changed)
+    assert_same_plan(live.solve(), PlanModel(changed).solve())
+    live.update(equity)
+    assert_same_plan(live.solve(), first)
+
+
+@pytest.mark.parametrize("mode", ["equity", "balanced"])
+def test_switching_from_efficiency_rebuilds_with_equity_rows(base: Scenario, mode: str) -> None:
+    """Efficiency mode has no rows z ≤ cov[r]; a switch to a mode that reads z adds them (a
+    rebuild), and switching back drops them again."""
+    live = PlanModel(base)
+    assert not live.bridge.rows_of(live.model.coverage)
+    live.solve()
+    changed = base.with_changes(mode=mode)
+    assert models.structure_key(changed) != models.structure_key(base)
+    live.update(changed)
+    assert len(live.bridge.rows_of(live.model.coverage)) == len(base.regions)
+    assert_same_plan(live.solve(), PlanModel(changed).solve())
+    live.update(base)
+    assert not live.bridge.rows_of(live.model.coverage)
+    assert_same_plan(live.solve(), PlanModel(base).solve())
+
+
 def test_changes_in_sequence_equal_fresh_builds(base: Scenario) -> None:
     """A slider session: many changes on one live model, each equal to its own fresh build."""
     live = PlanModel(base)
@@ -125,7 +166,7 @@ def test_changes_in_sequence_equal_fresh_builds(base: Scenario) -> None:
         "discount rate",
         "equity mode",
     ):
-        scenario = CHANGES[change](scenario)
+        scenario = {**CHANGES, **MODE_SWITCH}[change](scenario)
         live.update(scenario)
         assert_same_plan(live.solve(), PlanModel(scenario).solve())
 
