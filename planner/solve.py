@@ -16,7 +16,7 @@ import models
 from models import objectives
 from models.base import total_need
 from planner.errors import Problem, ScenarioError
-from planner.gcpause import garbage_collection_paused
+from planner.gcpause import FrozenObjects, garbage_collection_paused
 from planner.highs_bridge import HighsBridge
 from planner.plan import (
     ALLOCATION_COLUMNS,
@@ -28,6 +28,9 @@ from planner.plan import (
 from planner.scenario import Scenario
 
 BINDING_TOLERANCE = 1e-7  # relative slack under which a row counts as binding
+FREEZE_FROM_COLUMNS = 200_000
+"""Models with at least this many columns are frozen out of the garbage collector's walks
+(:class:`planner.gcpause.FrozenObjects`); below it a full collection costs a few milliseconds."""
 ZERO_AMOUNT = 1e-9  # amounts below this (one yuan when the unit is CNY bn) are solver noise
 
 ScenarioLike = Scenario | str | os.PathLike[str]
@@ -77,9 +80,25 @@ class PlanModel:
     extra_families: tuple[Any, ...] = ()
     """Modules beyond the spec's families whose ``define_components(m)`` a subclass needs in the model."""
 
+    _frozen: FrozenObjects | None = None
+
     def _build(self, scenario: Scenario) -> None:
         with garbage_collection_paused():
             self._build_paused(scenario)
+            if len(self.bridge.columns) >= FREEZE_FROM_COLUMNS:
+                self._frozen = FrozenObjects()
+
+    def _drop_model(self) -> None:
+        """Let go of the built model (before a rebuild): HiGHS's copy, and the frozen objects."""
+        self.bridge.release()
+        if self._frozen is not None:
+            del self.model, self.bridge
+            self._frozen.release(collect=True)  # the old model is cyclic garbage: free it now
+            self._frozen = None
+
+    def __del__(self) -> None:
+        if self._frozen is not None:
+            self._frozen.release()
 
     def _build_paused(self, scenario: Scenario) -> None:
         started = time.perf_counter()
@@ -155,7 +174,7 @@ class PlanModel:
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
         if models.structure_key(scenario) != self.key:
-            self.bridge.release()
+            self._drop_model()
             self._build(scenario)
             return
         if scenario != self.scenario:

@@ -219,3 +219,24 @@ def test_first_solve_of_large_model_uses_interior_point_and_keeps_duals(monkeypa
     assert_same_plan(
         live.solve(budget=300.0), PlanModel(scenario.with_changes(budget=300.0)).solve()
     )
+
+
+def test_frozen_large_model_is_freed_on_rebuild_and_drop(monkeypatch, base: Scenario) -> None:  # type: ignore[no-untyped-def]
+    """A model frozen out of the collector's walks is released when it is rebuilt or dropped:
+    the old Pyomo model (cyclic garbage) is really freed, and nothing stays frozen."""
+    import gc
+    import importlib
+    import weakref
+
+    monkeypatch.setattr(importlib.import_module("planner.solve"), "FREEZE_FROM_COLUMNS", 1)
+    live = PlanModel(base)
+    assert gc.get_freeze_count() > 0
+    first = weakref.ref(live.model)
+    live.update(base.with_changes(mode="equity"))  # a new shape: rebuilt, frozen again
+    assert first() is None
+    assert_same_plan(live.solve(), PlanModel(base.with_changes(mode="equity")).solve())
+    second = weakref.ref(live.model)
+    del live
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert second() is None
