@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pyomo.core.expr.numeric_expr import SumExpression
 from pyomo.environ import ConcreteModel, Constraint, Objective, Var, maximize
 
 from models.base import linear_sum, linear_terms
@@ -46,18 +47,23 @@ def define_components(m: ConcreteModel) -> None:
 
 
 def benefit_expression(m: ConcreteModel) -> Any:
-    """E = Σ d[t] · w[p(r),s] · benefit[r,s] · tranches[k] · y[r,s,t,k], one ``LinearExpression``.
+    """E = Σ_{t,k} d[t] · tranches[k] · Σ_{r,s} w[p(r),s] · benefit[r,s] · y[r,s,t,k].
 
-    The coefficient of y[r,s,t,k] is the product of two shared nodes, d[t] · tranches[k] (one per
-    period and tranche) and w · benefit (one per pair), so the tree holds one new node per column
-    instead of a fresh copy of the whole product, and evaluating a column's coefficient is one
-    multiplication of two values already known.
+    The spec's sum, grouped by period and tranche: one ``LinearExpression`` per (t, k) whose
+    coefficients are the shared w · benefit node of each pair, scaled by the shared d[t] ·
+    tranches[k] node. The tree then holds one monomial per column and no per-column product, and
+    y being indexed pair by pair, then period, then tranche, each group is a strided slice of y.
     """
-    discount = {t: (1 + m.rho) ** -i for i, t in enumerate(m.T)}
-    period_tranche = {(t, k): discount[t] * m.tranche_value[k] for t in m.T for k in m.K}
-    pair_value = {(r, s): m.w[r, s] * m.benefit[r, s] for r, s in m.RS}
-    coefficients = [period_tranche[t, k] * pair_value[r, s] for r, s, t, k in m.y_keys]
-    return linear_terms(coefficients, m.y_list)
+    n_t, n_k = len(m.T), len(m.K)
+    per_pair = n_t * n_k
+    pair_value = [m.w[r, s] * m.benefit[r, s] for r, s in m.RS]
+    groups = []
+    for i in range(n_t):  # period i(t), counted from 0
+        discount = (1 + m.rho) ** -i
+        for k in m.K:
+            variables = m.y_list[i * n_k + k - 1 :: per_pair]
+            groups.append((discount * m.tranche_value[k]) * linear_terms(pair_value, variables))
+    return SumExpression(groups)
 
 
 PARAMETRIC_COMPONENTS = ("coverage",)

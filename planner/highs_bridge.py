@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -31,6 +30,7 @@ from pyomo.core.expr.numeric_expr import (
     MonomialTermExpression,
     NPV_ProductExpression,
     ProductExpression,
+    SumExpression,
 )
 from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.environ import Param, value
@@ -119,7 +119,7 @@ class HighsBridge:
         self._dependencies: dict[Any, frozenset[Any]] = {}
         self._moving_bounds: dict[Any, list[tuple[int, Any, Any]]] | None = None
         self._moving_coefficients: dict[Any, list[tuple[int, int, Any, int]]] = {}
-        self._cost_terms: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self._cost_columns: dict[str, np.ndarray] = {}
         self.handover_s = time.perf_counter() - started
         self.solve_s = 0.0
 
@@ -333,13 +333,15 @@ class HighsBridge:
             name = obj.local_name
             if not self._depends_on(("objective", name), [obj.expr], changed):
                 continue
-            terms = self._cost_terms.get(name)
-            if terms is None:
-                pairs = _linear_terms(obj.expr)
-                columns = self.column_index.positions([var for _coef, var in pairs])
-                terms = self._cost_terms[name] = (columns, [coef for coef, _var in pairs])
-            columns, coefficients = terms
-            values = np.asarray(values_of(coefficients, {}), dtype=float)
+            # the terms are read again each time (a large objective's coefficient list is as big
+            # as the model's monomials); their columns are looked up once
+            pairs = _linear_terms(obj.expr)
+            columns = self._cost_columns.get(name)
+            if columns is None:
+                columns = self._cost_columns[name] = self.column_index.positions(
+                    [var for _coef, var in pairs]
+                )
+            values = values_of([coef for coef, _var in pairs], {})
             self.costs[name] = np.bincount(columns, weights=values, minlength=len(self.columns))
         self.set_weights(self.weights)
 
@@ -527,14 +529,12 @@ def compile_linear(model: Any) -> CompiledLp | None:
         objective_spans.append((obj.local_name, start, reader.size, values))
     columns, codes, column_index = reader.number_columns()
     rowwise = (
-        np.frombuffer(reader.indptr, dtype=np.int64).astype(np.int32),
+        np.array(reader.indptr, dtype=np.int32),
         codes[:matrix_size],
-        np.frombuffer(reader.data, dtype=np.float64),  # writable: refresh updates it in place
+        reader.data()[:matrix_size],  # refresh updates it in place
     )
     costs = {
-        name: np.bincount(
-            codes[start:end], weights=np.asarray(values, dtype=float), minlength=len(columns)
-        )
+        name: np.bincount(codes[start:end], weights=values, minlength=len(columns))
         for name, start, end, values in objective_spans
     }
     return CompiledLp(columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, column_index)
@@ -582,32 +582,50 @@ class _RowReader:
 
     Each entry records its variable's id and the variable itself; :meth:`number_columns` then
     numbers the distinct ids in order of first appearance in one hashing pass (``pandas.factorize``)
-    instead of a dict lookup per entry.
+    instead of a dict lookup per entry. Coefficients are 1 unless a row says otherwise, so only
+    the other ones are stored, as arrays.
     """
 
+    FLUSH_AT = 1 << 20  # ids wait in a list (fast to extend) and go to numpy a million at a time
+
     def __init__(self) -> None:
-        # typed arrays, not lists: 8 bytes an entry instead of a pointer plus a boxed number (the
-        # lists were most of a large model's peak memory during the hand-over)
-        self.indptr = array("q", [0])
-        self.ids = array("q")
+        self.indptr = [0]
+        self.size = 0
         self.variables: list[Any] = []
-        self.data = array("d")
+        self._ids: list[int] = []
+        self._id_chunks: list[np.ndarray] = []
+        self._values: list[tuple[int, np.ndarray]] = []  # (first entry, coefficients) not all 1
         self.memo: dict[int, float] = {}
         self._var_classes: dict[type, bool] = {}
 
-    @property
-    def size(self) -> int:
-        return len(self.ids)
-
     def add_variables(self, variables: list[Any], ids: list[int] | None = None) -> None:
-        self.ids.extend(map(id, variables) if ids is None else ids)
-        self.variables.extend(variables)
+        self._ids += map(id, variables) if ids is None else ids
+        self.variables += variables
+        self.size += len(variables)
+        if len(self._ids) >= self.FLUSH_AT:
+            self._id_chunks.append(np.array(self._ids, dtype=np.int64))
+            self._ids = []
+
+    def add_values(self, start: int, values: np.ndarray) -> None:
+        """Coefficients other than 1 for the entries from ``start`` on."""
+        self._values.append((start, values))
+
+    def ids(self) -> np.ndarray:
+        chunks = [*self._id_chunks, np.array(self._ids, dtype=np.int64)]
+        self._id_chunks, self._ids = [], []
+        return np.concatenate(chunks)
+
+    def data(self) -> np.ndarray:
+        data = np.ones(self.size)
+        for start, values in self._values:
+            data[start : start + len(values)] = values
+        return data
 
     def number_columns(self) -> tuple[list[Any], np.ndarray, ColumnIndex]:
         """(column variables, column of every entry, id → column)."""
         import pandas as pd
 
-        ids = np.frombuffer(self.ids, dtype=np.int64)
+        ids = self.ids()
         codes, distinct = pd.factorize(ids, sort=False)
         first = np.empty(len(distinct), dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first entry
@@ -659,12 +677,12 @@ class _RowReader:
         them with coefficient 1 and the rest with ``coefficients``."""
         # a variable may appear twice: HiGHS then refuses the matrix and the bridge sums the two
         # entries (_sum_duplicates), a cost paid only by such models
-        ids = list(map(id, variables))
-        self.add_variables(variables, ids)
-        self.data.extend([1.0] * ones)
-        self.data.extend(values_of(coefficients, self.memo))
-        self.indptr.append(len(self.ids))
-        return 0.0, len(ids)
+        start = self.size
+        self.add_variables(variables)
+        if coefficients:
+            self.add_values(start + ones, values_of(coefficients, self.memo))
+        self.indptr.append(self.size)
+        return 0.0, len(variables)
 
     def _append_terms(self, terms: list[tuple[Any, Any]], constant: float) -> tuple[float, int]:
         """A row whose variables may repeat: one entry per variable, coefficients summed."""
@@ -672,9 +690,9 @@ class _RowReader:
         for c, v in terms:
             entry = row.setdefault(id(v), [v, 0.0])
             entry[1] += shared_value(c, self.memo)
+        self.add_values(self.size, np.array([c for _v, c in row.values()], dtype=float))
         self.add_variables([v for v, _c in row.values()], list(row))
-        self.data.extend([c for _v, c in row.values()])
-        self.indptr.append(len(self.ids))
+        self.indptr.append(self.size)
         return constant, len(row)
 
 
@@ -703,6 +721,8 @@ class ParameterTracker:
 
 def _is_parametric(expr: Any) -> bool:
     """An expression whose value can move with mutable parameters (not a plain number)."""
+    if expr.__class__ is tuple:  # (outer, inner) of a scaled term
+        return _is_parametric(expr[0]) or _is_parametric(expr[1])
     return (
         expr is not None and expr.__class__ not in native_numeric_types and not expr.is_constant()
     )
@@ -717,8 +737,14 @@ def _mutable_params(expr: Any) -> list[ParamData]:
 
 
 def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
-    """(coefficient, variable) of a linear expression; a ``LinearExpression`` is read directly
-    (its arguments are variables and monomials) and anything else through its standard repn."""
+    """(coefficient, variable) of a linear expression.
+
+    A ``LinearExpression`` is read directly (its arguments are variables and monomials), and so is
+    a sum of them in which some are scaled by a constant factor: the coefficient of a term of
+    ``outer · LinearExpression`` is then the plain tuple ``(outer, inner)``, meaning their product
+    (a tuple costs nothing to build; an expression node per term would); anything else goes
+    through its standard repn.
+    """
     if expr.__class__ is LinearExpression:
         terms = []
         for arg in expr.args:
@@ -727,36 +753,55 @@ def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
             elif arg.__class__ not in native_numeric_types and arg.is_variable_type():
                 terms.append((1, arg))
         return terms
+    if expr.__class__ is SumExpression:
+        found = [_scaled_terms(arg) for arg in expr.args]
+        if all(part is not None for part in found):
+            return [term for part in found if part is not None for term in part]
     if hasattr(expr, "is_variable_type") and expr.is_variable_type():
         return [(1, expr)]
     repn = generate_standard_repn(expr, compute_values=False)
     return list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
 
 
+def _scaled_terms(expr: Any) -> list[tuple[Any, Any]] | None:
+    """The terms of a ``LinearExpression``, or of constant × ``LinearExpression``; else None."""
+    if expr.__class__ is LinearExpression:
+        return _linear_terms(expr)
+    if expr.__class__ in PRODUCTS:
+        outer, inner = expr.args
+        if inner.__class__ is LinearExpression and not _potentially_variable(outer):
+            return [((outer, c), v) for c, v in _linear_terms(inner)]
+    return None
+
+
+def _potentially_variable(expr: Any) -> bool:
+    return expr.__class__ not in native_numeric_types and expr.is_potentially_variable()
+
+
 PRODUCTS = frozenset({ProductExpression, NPV_ProductExpression})
 
 
-def values_of(coefficients: list[Any], memo: dict[int, float]) -> list[float]:
-    """:func:`shared_value` of many coefficients, without a Python call per entry where the
-    expression tree shares its nodes.
+def values_of(coefficients: list[Any], memo: dict[int, float]) -> np.ndarray:
+    """:func:`shared_value` of many coefficients, as a float array, with one Python call per
+    distinct expression node rather than per entry.
 
-    - A list in which few distinct nodes repeat (a share row's 1 − share and −share, a row's 1s)
-      evaluates each distinct node once and fills the list at C speed.
-    - A list of distinct products of shared factors (the objective's d[t]·tranches[k] times
-      w·benefit, one product node per column) is evaluated factor list by factor list, and the two
-      multiplied at once.
+    A list of products (the objective's d[t]·tranches[k] times w·benefit, one product node per
+    column) is evaluated factor list by factor list, each factor node once, and the two multiplied
+    at once; any other list evaluates each distinct node once (a share row's 1 − share and −share)
+    and fills the array at C speed.
     """
+    if len(coefficients) > 1 and set(map(type, coefficients)) <= PRODUCTS | {tuple}:
+        pairs = [c if c.__class__ is tuple else c._args_ for c in coefficients]
+        first = _values_by_node([a for a, _b in pairs], memo)
+        return first * _values_by_node([b for _a, b in pairs], memo)
+    return _values_by_node(coefficients, memo)
+
+
+def _values_by_node(coefficients: list[Any], memo: dict[int, float]) -> np.ndarray:
     ids = list(map(id, coefficients))
     distinct = dict(zip(ids, coefficients, strict=True))
-    if len(distinct) * 4 <= len(ids):
-        evaluated = {key: shared_value(c, memo) for key, c in distinct.items()}
-        return list(map(evaluated.__getitem__, ids))
-    if set(map(type, coefficients)) <= PRODUCTS:
-        pairs = [c._args_ for c in coefficients]
-        first = values_of([a for a, _b in pairs], memo)
-        second = values_of([b for _a, b in pairs], memo)
-        return (np.asarray(first, dtype=float) * np.asarray(second, dtype=float)).tolist()
-    return [shared_value(c, memo) for c in coefficients]
+    evaluated = {key: shared_value(c, memo) for key, c in distinct.items()}
+    return np.fromiter(map(evaluated.__getitem__, ids), dtype=float, count=len(ids))
 
 
 def shared_value(expr: Any, memo: dict[int, float]) -> float:
@@ -768,6 +813,8 @@ def shared_value(expr: Any, memo: dict[int, float]) -> float:
     """
     if expr.__class__ in native_numeric_types:
         return expr
+    if expr.__class__ is tuple:  # (outer, inner) of a scaled term: their product
+        return shared_value(expr[0], memo) * shared_value(expr[1], memo)
     key = id(expr)
     found = memo.get(key)
     if found is None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, SumExpression
 from pyomo.environ import (
     ConcreteModel,
     Constraint,
@@ -84,6 +84,15 @@ def shared_coefficients() -> ConcreteModel:
     return m
 
 
+def scaled_sum_objective() -> ConcreteModel:
+    """An objective written as Σ factor · LinearExpression (how the planning model writes E)."""
+    m = twice_plain()
+    m.obj.deactivate()
+    scaled = (m.p + 1) * LinearExpression([MonomialTermExpression((m.p, m.x))])
+    m.obj_s = Objective(expr=SumExpression([scaled, LinearExpression([m.y])]), sense=maximize)
+    return m
+
+
 CASES: dict[str, Builder] = {
     "a variable twice in a row": twice_plain,
     "a variable twice in a row of monomials": twice_mixed,
@@ -91,6 +100,7 @@ CASES: dict[str, Builder] = {
     "a ranged row": ranged_row,
     "a variable in no row": unused_variable,
     "shared parameter coefficients": shared_coefficients,
+    "an objective of scaled sums": scaled_sum_objective,
 }
 
 
@@ -153,3 +163,19 @@ def test_repeated_entries_are_summed_in_the_matrix() -> None:
     x, y = bridge.column_index[id(m.x)], bridge.column_index[id(m.y)]
     assert dense[x] == 3.0 and dense[y] == 1.0  # (1 + p) with p = 2
     assert np.count_nonzero(dense) == 2
+
+
+def test_costs_of_scaled_sums_follow_their_parameters() -> None:
+    m = scaled_sum_objective()
+    bridge = HighsBridge(m)
+    x = bridge.column_index[id(m.x)]
+    assert bridge.costs["obj_s"][x] == 6.0  # (p + 1) · p with p = 2
+    bridge.set_weights({"obj_s": 1.0})
+    bridge.solve()
+    m.p = 0.5
+    bridge.refresh()
+    assert bridge.costs["obj_s"][x] == 0.75
+    assert bridge.solve() == "optimal"
+    fresh = scaled_sum_objective()
+    fresh.p = 0.5
+    assert bridge.objective("obj_s") == pytest.approx(appsi_optimum(fresh)[0], rel=1e-9)
