@@ -38,6 +38,7 @@ def build_model(scenario: Scenario) -> ConcreteModel:
         base.define_variables(m, scenario)
         for family in FAMILIES:
             family.define_components(m)
+        base.drop_build_groups(m)
     return m
 
 

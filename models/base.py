@@ -172,9 +172,8 @@ def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
     index = [(r, s, t, k) for r, s in m.RS for t in m.T for k in m.K]
     m.RSTK = SetOf(dict.fromkeys(index))
     m.y = Var(m.RSTK, domain=NonNegativeReals)
-    # y's keys and variables as plain lists, in RSTK order: walking a Pyomo component of a million
-    # entries costs a third of a second each time, and the families and the read-back need them
-    m.y_keys = index
+    # y's variables as a plain list, in RSTK order: walking a Pyomo component of a million entries
+    # costs a third of a second each time, and the families and the read-back need them
     m.y_list = list(m.y.values())
     m.carry = Var(m.T, domain=NonNegativeReals)
     set_carry_over(m, scenario.carry_over)
@@ -217,6 +216,17 @@ def index_terms(m: ConcreteModel) -> None:
     m.period_terms = {}
     for (_r, t), terms in m.region_period_terms.items():
         m.period_terms.setdefault(t, []).extend(terms)
+
+
+BUILD_ONLY_GROUPS = ("tranche_terms", "region_period_terms", "period_terms")
+"""Groups of :func:`index_terms` that only the families' rows read; the read-back (``x_terms``)
+and the diagnosis (``pair_terms``, ``region_terms``) keep theirs."""
+
+
+def drop_build_groups(m: ConcreteModel) -> None:
+    """Free the build-only groups once the rows exist (3 million list entries at the large size)."""
+    for name in BUILD_ONLY_GROUPS:
+        delattr(m, name)
 
 
 def linear_sum(variables: Any, terms: Any = ()) -> LinearExpression:

@@ -11,6 +11,7 @@ The bridge knows nothing of the planning math: it maps Pyomo rows and columns to
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -54,6 +55,15 @@ STATUS = {
     highspy.HighsModelStatus.kTimeLimit: "time limit",
     highspy.HighsModelStatus.kIterationLimit: "time limit",
 }
+
+
+@dataclass
+class MovingCoefficients:
+    """Matrix entries whose coefficients depend on mutable parameters: (row, column, the
+    coefficient terms that sum to the entry), and the value each entry holds in HiGHS now."""
+
+    terms: list[tuple[int, int, list[Any]]]
+    values: np.ndarray
 
 
 class RowInfo(NamedTuple):
@@ -103,13 +113,13 @@ class HighsBridge:
             np.asarray(compiled.rhs, dtype=float)
         )
         self.col_lower, self.col_upper = self._column_bounds()
-        self._rowwise = (
-            compiled.rowwise if isinstance(compiled, CompiledLp) else _rowwise_of(compiled.A)
-        )
         self._matrix: Any = None
         self.highs = quiet_highs()
         self.weights: dict[str, float] = {}
-        self._pass_model()
+        self._pass_model(
+            compiled.rowwise if isinstance(compiled, CompiledLp) else _rowwise_of(compiled.A)
+        )
+        del compiled  # HiGHS holds the matrix now
         self._choose_first_algorithm()
         self._moving_columns = None
         if parametric_columns is not None:
@@ -118,7 +128,7 @@ class HighsBridge:
         self._tracker = ParameterTracker(model)
         self._dependencies: dict[Any, frozenset[Any]] = {}
         self._moving_bounds: dict[Any, list[tuple[int, Any, Any]]] | None = None
-        self._moving_coefficients: dict[Any, list[tuple[int, int, Any, int]]] = {}
+        self._moving_coefficients: dict[Any, MovingCoefficients] = {}
         self._cost_columns: dict[str, np.ndarray] = {}
         self.handover_s = time.perf_counter() - started
         self.solve_s = 0.0
@@ -148,30 +158,39 @@ class HighsBridge:
 
     @property
     def matrix(self) -> Any:
-        """The constraint matrix as a ``scipy.sparse`` CSC matrix (built on first use: importing
+        """The constraint matrix as a ``scipy.sparse`` CSC matrix, read from the live HiGHS model
+        on first use (the bridge keeps no copy of its own: a large model's is 55 MB; importing
         scipy in a process that has Pyomo loaded costs most of a second)."""
         if self._matrix is None:
             import scipy.sparse as sp
 
-            indptr, indices, data = self._rowwise
+            a = self.highs.getLp().a_matrix_
+            parts = (
+                np.asarray(a.value_, dtype=float),
+                np.asarray(a.index_, dtype=np.int32),
+                np.asarray(a.start_, dtype=np.int32),
+            )
             shape = (len(self.rows), len(self.columns))
-            self._matrix = sp.csr_matrix((data, indices, indptr), shape=shape).tocsc()
+            if a.format_ == highspy.MatrixFormat.kColwise:
+                self._matrix = sp.csc_matrix(parts, shape=shape)
+            else:
+                self._matrix = sp.csr_matrix(parts, shape=shape).tocsc()
         return self._matrix
 
-    def _pass_model(self) -> None:
+    def _pass_model(self, rowwise: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
         lp = highs_lp(
             highspy.ObjSense.kMaximize,
             np.zeros(len(self.columns)),
             (self.col_lower, self.col_upper),
             (self.row_lower, self.row_upper),
-            self._rowwise,
+            rowwise,
             highspy.MatrixFormat.kRowwise,
         )
         if self.highs.passModel(lp) != highspy.HighsStatus.kError:
             return
         # a row that names one variable twice is the one refusal the bridge can mend
-        self._rowwise = _sum_duplicates(self._rowwise, len(self.columns))
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = self._rowwise
+        merged = _sum_duplicates(rowwise, len(self.columns))
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = merged
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
 
@@ -296,37 +315,40 @@ class HighsBridge:
             if not self._depends_on(("body", component), bodies, changed):
                 continue
             memo: dict[int, float] = {}
-            data = self._rowwise[2]
-            for i, j, coef, position in self._coefficient_entries(component):
-                new = float(shared_value(coef, memo))
-                if new != data[position]:
-                    data[position] = new
+            entries = self._coefficient_entries(component)
+            for n, (i, j, terms) in enumerate(entries.terms):
+                new = math.fsum(shared_value(coef, memo) for coef in terms)
+                if new != entries.values[n]:
+                    entries.values[n] = new
                     self.highs.changeCoeff(i, j, new)
                     self._matrix = None
 
-    def _coefficient_entries(self, component: Any) -> list[tuple[int, int, Any, int]]:
-        """(row, column, coefficient expression, position in the row-wise data) of the entries of
-        a component that can move."""
+    def _coefficient_entries(self, component: Any) -> MovingCoefficients:
+        """The matrix entries of a component whose coefficients can move, found on first use (the
+        values they hold now are read from HiGHS's model, which still has them)."""
         entries = self._moving_coefficients.get(component)
         if entries is None:
-            indptr, indices, _data = self._rowwise
-            entries = []
+            found: list[tuple[int, int, list[Any]]] = []
             for con in component.values():
                 i = self.row_index.get(id(con))
-                if i is None:
-                    continue
-                moving = [(c, v) for c, v in _linear_terms(con.body) if _is_parametric(c)]
-                if not moving:
-                    continue
-                start = int(indptr[i])
-                position = {
-                    j: start + p for p, j in enumerate(indices[start : indptr[i + 1]].tolist())
-                }
-                columns = self.column_index.positions([v for _c, v in moving]).tolist()
-                for (coef, _var), j in zip(moving, columns, strict=True):
-                    entries.append((i, j, coef, position[j]))
-            self._moving_coefficients[component] = entries
+                if i is not None:
+                    found.extend(self._moving_terms(i, con.body))
+            rows = np.array([i for i, _j, _t in found], dtype=np.int64)
+            columns = np.array([j for _i, j, _t in found], dtype=np.int64)
+            values = np.asarray(self.matrix[rows, columns]).ravel() if found else np.zeros(0)
+            entries = self._moving_coefficients[component] = MovingCoefficients(found, values)
         return entries
+
+    def _moving_terms(self, row: int, body: Any) -> list[tuple[int, int, list[Any]]]:
+        """(row, column, every coefficient term of that column) where one of the terms can move."""
+        by_variable: dict[int, tuple[Any, list[Any]]] = {}
+        for coef, var in _linear_terms(body):
+            by_variable.setdefault(id(var), (var, []))[1].append(coef)
+        moving = [
+            (v, terms) for v, terms in by_variable.values() if any(map(_is_parametric, terms))
+        ]
+        columns = self.column_index.positions([v for v, _terms in moving]).tolist()
+        return [(row, j, terms) for j, (_v, terms) in zip(columns, moving, strict=True)]
 
     def _refresh_costs(self, changed: set[int]) -> None:
         for obj in self.model.component_data_objects(ctype=_objective_type(), active=True):
