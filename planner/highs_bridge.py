@@ -355,15 +355,14 @@ class HighsBridge:
             name = obj.local_name
             if not self._depends_on(("objective", name), [obj.expr], changed):
                 continue
-            # the terms are read again each time (a large objective's coefficient list is as big
+            # the parts are read again each time (a large objective's coefficient list is as big
             # as the model's monomials); their columns are looked up once
-            pairs = _linear_terms(obj.expr)
+            parts = _linear_parts(obj.expr)
             columns = self._cost_columns.get(name)
             if columns is None:
-                columns = self._cost_columns[name] = self.column_index.positions(
-                    [var for _coef, var in pairs]
-                )
-            values = values_of([coef for coef, _var in pairs], {})
+                variables = [v for part in parts for v in part.variables]
+                columns = self._cost_columns[name] = self.column_index.positions(variables)
+            values = parts_values(parts, {})
             self.costs[name] = np.bincount(columns, weights=values, minlength=len(self.columns))
         self.set_weights(self.weights)
 
@@ -544,10 +543,9 @@ def compile_linear(model: Any) -> CompiledLp | None:
     matrix_size = reader.size
     objective_spans = []
     for obj in model.component_data_objects(Objective, active=True, descend_into=True):
-        terms = _linear_terms(obj.expr)
-        start = reader.size
-        reader.add_variables([v for _c, v in terms])
-        values = values_of([c for c, _v in terms], reader.memo)
+        start, parts = reader.size, _linear_parts(obj.expr)
+        reader.add_variables(list(chain.from_iterable(part.variables for part in parts)))
+        values = parts_values(parts, reader.memo)
         objective_spans.append((obj.local_name, start, reader.size, values))
     columns, codes, column_index = reader.number_columns()
     rowwise = (
@@ -649,8 +647,9 @@ class _RowReader:
 
         ids = self.ids()
         codes, distinct = pd.factorize(ids, sort=False)
-        first = np.empty(len(distinct), dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first entry
+        # codes number ids in order of first appearance, so a code's first entry is where the
+        # running maximum of the codes steps up
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
         columns = list(map(self.variables.__getitem__, first.tolist()))
         self.variables = []
         return columns, codes.astype(np.int32), ColumnIndex(np.asarray(distinct, dtype=np.int64))
@@ -758,42 +757,77 @@ def _mutable_params(expr: Any) -> list[ParamData]:
     return list(identify_mutable_parameters(expr))
 
 
-def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
-    """(coefficient, variable) of a linear expression.
+class LinearPart(NamedTuple):
+    """``factor · Σ coefficients[i] · variables[i]``; ``factor`` None means 1."""
 
-    A ``LinearExpression`` is read directly (its arguments are variables and monomials), and so is
-    a sum of them in which some are scaled by a constant factor: the coefficient of a term of
-    ``outer · LinearExpression`` is then the plain tuple ``(outer, inner)``, meaning their product
-    (a tuple costs nothing to build; an expression node per term would); anything else goes
-    through its standard repn.
+    factor: Any
+    coefficients: Sequence[Any]
+    variables: Sequence[Any]
+
+
+def _linear_parts(expr: Any) -> list[LinearPart]:
+    """A linear expression as parts read straight off its tree, without a term object per entry.
+
+    A ``LinearExpression`` is one part (its arguments are variables and monomials), and so is each
+    ``LinearExpression`` of a sum, scaled by its constant factor where it has one (how the planning
+    model writes E). Anything else goes through its standard repn.
     """
     if expr.__class__ is LinearExpression:
-        terms = []
-        for arg in expr.args:
-            if arg.__class__ is MonomialTermExpression:
-                terms.append(arg._args_)
-            elif arg.__class__ not in native_numeric_types and arg.is_variable_type():
-                terms.append((1, arg))
-        return terms
+        return [_plain_part(expr)]
     if expr.__class__ is SumExpression:
-        found = [_scaled_terms(arg) for arg in expr.args]
-        if all(part is not None for part in found):
-            return [term for part in found if part is not None for term in part]
+        parts = list(map(_scaled_part, expr.args))
+        if all(part is not None for part in parts):
+            return [part for part in parts if part is not None]
     if hasattr(expr, "is_variable_type") and expr.is_variable_type():
-        return [(1, expr)]
+        return [LinearPart(None, [1], [expr])]
     repn = generate_standard_repn(expr, compute_values=False)
-    return list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
+    return [LinearPart(None, list(repn.linear_coefs), list(repn.linear_vars))]
 
 
-def _scaled_terms(expr: Any) -> list[tuple[Any, Any]] | None:
-    """The terms of a ``LinearExpression``, or of constant × ``LinearExpression``; else None."""
+def _plain_part(expr: LinearExpression) -> LinearPart:
+    args = expr.args
+    if all(arg.__class__ is MonomialTermExpression for arg in args):
+        pairs = [arg._args_ for arg in args]
+        coefficients, variables = zip(*pairs, strict=True) if pairs else ((), ())
+        return LinearPart(None, coefficients, variables)
+    terms = []
+    for arg in args:
+        if arg.__class__ is MonomialTermExpression:
+            terms.append(arg._args_)
+        elif arg.__class__ not in native_numeric_types and arg.is_variable_type():
+            terms.append((1, arg))
+    return LinearPart(None, [c for c, _v in terms], [v for _c, v in terms])
+
+
+def _scaled_part(expr: Any) -> LinearPart | None:
+    """A ``LinearExpression``, or a constant times one, as a part; None for anything else."""
     if expr.__class__ is LinearExpression:
-        return _linear_terms(expr)
+        return _plain_part(expr)
     if expr.__class__ in PRODUCTS:
-        outer, inner = expr.args
-        if inner.__class__ is LinearExpression and not _potentially_variable(outer):
-            return [((outer, c), v) for c, v in _linear_terms(inner)]
+        factor, inner = expr.args
+        if inner.__class__ is LinearExpression and not _potentially_variable(factor):
+            return _plain_part(inner)._replace(factor=factor)
     return None
+
+
+def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
+    """(coefficient, variable) of a linear expression (see :func:`_linear_parts`); the coefficient
+    of a term of a scaled part is the plain tuple ``(factor, coefficient)``, meaning their product."""
+    terms: list[tuple[Any, Any]] = []
+    for factor, coefficients, variables in _linear_parts(expr):
+        if factor is None:
+            terms.extend(zip(coefficients, variables, strict=True))
+        else:
+            terms.extend(((factor, c), v) for c, v in zip(coefficients, variables, strict=True))
+    return terms
+
+
+def parts_values(parts: list[LinearPart], memo: dict[int, float]) -> np.ndarray:
+    """The coefficient values of parts, one after the other, each part's factor applied. All
+    coefficients are evaluated in one list, so nodes shared across parts are evaluated once."""
+    values = values_of(list(chain.from_iterable(part.coefficients for part in parts)), memo)
+    factors = [1.0 if part.factor is None else shared_value(part.factor, memo) for part in parts]
+    return values * np.repeat(factors, [len(part.coefficients) for part in parts])
 
 
 def _potentially_variable(expr: Any) -> bool:
@@ -850,6 +884,8 @@ def shared_value(expr: Any, memo: dict[int, float]) -> float:
                     values.append(known if known is not None else shared_value(arg, memo))
             # _apply_operation is how Pyomo's own evaluator combines a node's argument values
             found = expr._apply_operation(values)
+        elif expr.__class__ is ParamData and expr.value is not None:
+            found = expr.value  # a mutable parameter's number, without value()'s checks
         else:
             found = value(expr)
         memo[key] = found
