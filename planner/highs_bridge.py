@@ -205,11 +205,16 @@ class HighsBridge:
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Maximize Σ weight[name] · objective[name] from now on (names are Pyomo objective names)."""
+        if weights == self.weights:
+            return  # HiGHS holds these costs already (a refresh that moves costs pushes its own)
+        self.weights = dict(weights)
+        self._push_weighted_costs()
+
+    def _push_weighted_costs(self) -> None:
         cost = np.zeros(len(self.columns))
-        for name, weight in weights.items():
+        for name, weight in self.weights.items():
             if weight:
                 cost += weight * self.costs[name]
-        self.weights = dict(weights)
         self._push_costs(cost)
 
     def _push_costs(self, cost: np.ndarray) -> None:
@@ -364,7 +369,7 @@ class HighsBridge:
                 columns = self._cost_columns[name] = self.column_index.positions(variables)
             values = parts_values(parts, {})
             self.costs[name] = np.bincount(columns, weights=values, minlength=len(self.columns))
-        self.set_weights(self.weights)
+        self._push_weighted_costs()
 
     # ---- solving and reading back ----
 
@@ -717,26 +722,31 @@ class _RowReader:
         return constant, len(row)
 
 
+VALUE = attrgetter("value")
+
+
 class ParameterTracker:
     """Which mutable Param components of a model changed value since the last look."""
 
     def __init__(self, model: Any) -> None:
-        self._components = [p for p in model.component_objects(Param, active=True) if p.mutable]
+        components = [p for p in model.component_objects(Param, active=True) if p.mutable]
+        # each component's data objects, listed once (walking a Pyomo component is the slow part);
         # keyed by id: a scalar Param is also an expression, whose == builds a constraint
-        self._seen = {id(p): self._values(p) for p in self._components}
+        self._data = {id(p): list(p.values()) for p in components}
+        self._seen = {key: self._values(data) for key, data in self._data.items()}
 
     @staticmethod
-    def _values(component: Any) -> list[Any]:
-        return [d.value for d in component.values()]
+    def _values(data: list[Any]) -> list[Any]:
+        return list(map(VALUE, data))
 
     def changed(self) -> set[int]:
         """ids of the Param components whose values changed since the last call."""
         found = set()
-        for component in self._components:
-            now = self._values(component)
-            if now != self._seen[id(component)]:
-                found.add(id(component))
-                self._seen[id(component)] = now
+        for key, data in self._data.items():
+            now = self._values(data)
+            if now != self._seen[key]:
+                found.add(key)
+                self._seen[key] = now
         return found
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Generic, TypeVar, cast, overload
 
 import pandas as pd
 
@@ -14,6 +16,43 @@ ALLOCATION_COLUMNS = ["region", "sector", "period", "amount"]
 BUDGET_COLUMNS = ["period", "budget", "carried_in", "spent", "carried_out", "lapsed"]
 COVERAGE_COLUMNS = ["region", "need", "allocated", "coverage", "floor"]
 CONSTRAINT_COLUMNS = ["name", "kind", "lhs", "rhs", "dual", "binding"]
+
+T = TypeVar("T")
+
+
+class BuiltOnFirstUse(Generic[T]):
+    """A field that may be given as a zero-argument builder, called on first read and kept.
+
+    A live model's re-solve reads its plan's numbers at once but builds the tables (and the inputs
+    hash) only when someone reads them: a frontier or a sweep of a hundred re-solves reads E and
+    the least coverage and never pays for a DataFrame. Builders capture their numbers when the
+    plan is made, so a later solve of the same model cannot change them.
+    """
+
+    def __init__(self, default: Callable[[], T]) -> None:
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, plan: None, owner: type) -> Callable[[], T]: ...
+    @overload
+    def __get__(self, plan: object, owner: type | None = None) -> T: ...
+    def __get__(self, plan: object | None, owner: type | None = None) -> T | Callable[[], T]:
+        if plan is None:
+            return self.default  # the dataclass's default for the field
+        found = plan.__dict__[self.slot]
+        if callable(found):
+            found = plan.__dict__[self.slot] = found()
+        return cast(T, found)
+
+    def __set__(self, plan: object, found: T | Callable[[], T]) -> None:
+        plan.__dict__[self.slot] = found
+
+
+def _empty(columns: list[str]) -> Callable[[], pd.DataFrame]:
+    return partial(pd.DataFrame, columns=columns)
 
 
 @dataclass
@@ -50,17 +89,17 @@ class Plan:
     """
 
     scenario_name: str
-    scenario_digest: str
     unit: str
     mode: str
     status: str
     objective: float | None
     E: float | None
     min_coverage: float | None
-    allocation: pd.DataFrame
-    budget: pd.DataFrame
-    coverage: pd.DataFrame
-    constraints: pd.DataFrame
+    scenario_digest: BuiltOnFirstUse[str] = BuiltOnFirstUse(str)
+    allocation: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(ALLOCATION_COLUMNS))
+    budget: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(BUDGET_COLUMNS))
+    coverage: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(COVERAGE_COLUMNS))
+    constraints: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(CONSTRAINT_COLUMNS))
     timings: dict[str, float] = field(default_factory=dict)
     E_star: float | None = None
     z_star: float | None = None
@@ -70,6 +109,12 @@ class Plan:
     scenario: Any = field(
         default=None, repr=False, compare=False
     )  # the Scenario solved, for reports
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with every table built (a builder is a closure, which does not pickle)."""
+        for name in ("scenario_digest", "allocation", "budget", "coverage", "constraints"):
+            getattr(self, name)
+        return self.__dict__
 
     @property
     def is_optimal(self) -> bool:

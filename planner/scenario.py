@@ -191,9 +191,12 @@ class Scenario(_Strict):
     def with_changes(self, **changes: Any) -> Scenario:
         """A new, validated scenario with the named changes (see :data:`CHANGEABLE`).
 
-        Raises :class:`ScenarioError` for an unknown key or an invalid value.
+        Raises :class:`ScenarioError` for an unknown key or an invalid value. Unchanged fields are
+        carried over as they are (pydantic does not revalidate a model instance), so only the
+        changes and the checks across fields run again, and the unchanged tables stay the same
+        objects, which makes comparing the two scenarios cheap.
         """
-        data = self.model_dump()
+        data = dict(self)
         problems = []
         for key, value in changes.items():
             if key not in CHANGEABLE:
@@ -219,7 +222,7 @@ def _set_top(key: str) -> Callable[[dict[str, Any], Any], None]:
 
 def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
     def apply(data: dict[str, Any], value: Any) -> None:
-        data["objective"] = {**data["objective"], key: value}
+        data["objective"] = {**dict(data["objective"]), key: value}
 
     return apply
 

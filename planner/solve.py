@@ -6,6 +6,7 @@ import math
 import os
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,6 @@ class PlanModel:
             pd.DataFrame({COVERAGE_COLUMNS[0]: [r.id for r in self.scenario.regions]})
         )
         self._reported_rows = self._reported_row_table()
-        self._digests: dict[int, tuple[Scenario, str]] = {}
 
     def _column_positions(self, variables: list[Any]) -> np.ndarray:
         """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
@@ -163,13 +163,6 @@ class PlanModel:
 
     def _values(self, columns: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
-
-    def _digest(self, scenario: Scenario) -> str:
-        """The scenario's digest, hashed once per scenario object (re-solves reuse it)."""
-        found = self._digests.get(id(scenario))
-        if found is None or found[0] is not scenario:
-            found = self._digests[id(scenario)] = (scenario, scenario.digest())
-        return found[1]
 
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
@@ -219,78 +212,89 @@ class PlanModel:
     # ---- reading the solution back ----
 
     def _plan(self, outcome: objectives.Outcome) -> Plan:
+        """The plan HiGHS holds now: its numbers read at once, its tables (and the inputs hash)
+        built on first use from arrays captured here (never from the live model, which the next
+        solve changes and which a kept plan must not keep alive)."""
         scenario = self.scenario
         usable = outcome.status in ("optimal", "time limit") and self.bridge.has_solution()
         x = self.bridge.primal() if usable else None
-        allocation = self._allocation(x)
-        budget = self._budget(x, allocation)
-        coverage = self._coverage(allocation)
-        shares = coverage["coverage"].to_numpy()[coverage["need"].to_numpy() > 0]
-        min_cov = float(shares.min()) if usable and shares.size else None
+        amounts = self._amounts(x)
+        need, got, shares = self._coverage_shares(amounts)
+        with_need = shares[need > 0]
+        coverage = dict(zip(COVERAGE_COLUMNS[1:], [need, got, shares, self._floors], strict=True))
         return Plan(
             scenario_name=scenario.name,
-            scenario_digest=self._digest(scenario),
+            scenario_digest=scenario.digest,
             unit=scenario.unit,
             mode=scenario.objective.mode,
             status=outcome.status,
             objective=outcome.objective,
             E=self.bridge.objective(objectives.BENEFIT, x) if x is not None else None,
-            min_coverage=min_cov,
-            allocation=allocation,
-            budget=budget,
-            coverage=coverage,
-            constraints=self._constraints() if usable else pd.DataFrame(columns=CONSTRAINT_COLUMNS),
+            min_coverage=float(with_need.min()) if usable and with_need.size else None,
+            allocation=partial(
+                _with_columns, self._allocation_keys, {ALLOCATION_COLUMNS[3]: amounts}
+            ),
+            budget=partial(_with_columns, self._periods, self._budget_columns(x, amounts)),
+            coverage=partial(_with_columns, self._region_ids, coverage),
+            constraints=self._constraint_table() if usable else _no_constraints,
             E_star=outcome.E_star,
             z_star=outcome.z_star,
             scenario=scenario,
         )
 
-    def _allocation(self, x: np.ndarray | None) -> pd.DataFrame:
+    def _amounts(self, x: np.ndarray | None) -> np.ndarray:
+        """x[r,s,t] = Σ_k y[r,s,t,k], in the order of ``x_keys`` (zeros without a solution)."""
         amounts: np.ndarray = np.zeros(len(self.x_keys))
         if x is not None and self.y_vars:
             y = self._values(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
             amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
-        return _with_columns(self._allocation_keys, {ALLOCATION_COLUMNS[3]: amounts})
+        return amounts
 
-    def _budget(self, x: np.ndarray | None, allocation: pd.DataFrame) -> pd.DataFrame:
+    def _budget_columns(self, x: np.ndarray | None, amounts: np.ndarray) -> dict[str, Any]:
+        """The number columns of the budget table: budget, carried in, spent, carried out, lapsed."""
         periods = list(self.scenario.periods)
         budgets = self.scenario.budget_per_period()
         carried_out = (
             self._values(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         )
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
-        spent = np.bincount(
-            self._x_period, weights=allocation["amount"].to_numpy(), minlength=len(periods)
-        )
+        spent = np.bincount(self._x_period, weights=amounts, minlength=len(periods))
         carried_in = np.concatenate([[0.0], carried_out[:-1]])
         lapsed = np.array(budgets) + carried_in - spent - carried_out
         lapsed[np.abs(lapsed) < 1e-7] = 0.0
         columns = [budgets, carried_in, spent, carried_out, lapsed]
-        return _with_columns(self._periods, dict(zip(BUDGET_COLUMNS[1:], columns, strict=True)))
+        return dict(zip(BUDGET_COLUMNS[1:], columns, strict=True))
 
-    def _coverage(self, allocation: pd.DataFrame) -> pd.DataFrame:
+    def _coverage_shares(self, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per region: total need, allocated, and coverage (NaN where the need is 0)."""
         regions = self.scenario.regions
         needs = total_need(self.scenario)
         need = np.array([needs[r.id] for r in regions], dtype=float)
-        got = np.bincount(
-            self._x_region, weights=allocation["amount"].to_numpy(), minlength=len(regions)
-        )
+        got = np.bincount(self._x_region, weights=amounts, minlength=len(regions))
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = np.where(need > 0, got / np.where(need > 0, need, 1.0), math.nan)
-        columns = [need, got, coverage, [r.min_share_of_need for r in regions]]
-        return _with_columns(
-            self._region_ids, dict(zip(COVERAGE_COLUMNS[1:], columns, strict=True))
-        )
+        return need, got, coverage
 
-    def _constraints(self) -> pd.DataFrame:
+    @property
+    def _floors(self) -> np.ndarray:
+        return np.array([r.min_share_of_need for r in self.scenario.regions], dtype=float)
+
+    def _constraint_table(self) -> partial[pd.DataFrame]:
+        """The builder of the constraints table, its numbers read from HiGHS now."""
         idx, senses, names = self._reported_rows
         lhs = self.bridge.row_activity()[idx]
         bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
         binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
         columns = [lhs, bound, self.bridge.row_duals()[idx], binding]
-        return _with_columns(names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True)))
+        return partial(
+            _with_columns, names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True))
+        )
+
+
+def _no_constraints() -> pd.DataFrame:
+    return pd.DataFrame(columns=CONSTRAINT_COLUMNS)
 
 
 def check_time_limit(time_limit_s: float | None) -> None:
@@ -336,6 +340,7 @@ class _Labels:
 
 def _with_columns(labels: _Labels, values: dict[str, Any]) -> pd.DataFrame:
     """A plan table: its cached label columns plus this solve's numbers, built in one constructor
-    call (inserting columns one by one rebuilt the column index each time). The label Series are
-    shared, and pandas' copy-on-write keeps one plan's edits out of the others."""
-    return pd.DataFrame({**labels.columns, **values}, index=labels.index)
+    call (inserting columns one by one rebuilt the column index each time). Nothing is copied (half
+    the cost of a small plan's tables): the label Series are shared, pandas' copy-on-write keeps one
+    plan's edits out of the others, and the number arrays are this solve's own."""
+    return pd.DataFrame({**labels.columns, **values}, index=labels.index, copy=False)

@@ -240,3 +240,14 @@ def test_frozen_large_model_is_freed_on_rebuild_and_drop(monkeypatch, base: Scen
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert second() is None
+
+
+def test_plan_tables_read_later_are_those_of_their_own_solve(base: Scenario) -> None:
+    """A plan's tables are built on first read, from numbers taken when it was solved: reading
+    them after the live model has re-solved at another budget gives the first plan's tables."""
+    live = PlanModel(base)
+    first = live.solve(budget=400.0)
+    second = live.solve(budget=650.0)
+    assert_same_plan(first, planner.solve(base, budget=400.0))
+    assert_same_plan(second, planner.solve(base, budget=650.0))
+    assert first.scenario_digest == base.with_changes(budget=400.0).digest()
