@@ -86,6 +86,10 @@ class Plan:
         Why a plan is not optimal, in words; the infeasibility diagnosis when there is one.
     scenario:
         The :class:`~planner.scenario.Scenario` that was solved (not part of the JSON form).
+
+    The four tables and ``scenario_digest`` may be given as zero-argument builders: they are built
+    on first read and kept (see :class:`BuiltOnFirstUse`); a plan from a live model's re-solve is
+    made that way.
     """
 
     scenario_name: str
