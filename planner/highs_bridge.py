@@ -365,7 +365,7 @@ class HighsBridge:
             parts = _linear_parts(obj.expr)
             columns = self._cost_columns.get(name)
             if columns is None:
-                variables = [v for part in parts for v in part.variables]
+                variables = parts_variables(parts)
                 columns = self._cost_columns[name] = self.column_index.positions(variables)
             values = parts_values(parts, {})
             self.costs[name] = np.bincount(columns, weights=values, minlength=len(self.columns))
@@ -420,8 +420,7 @@ class HighsBridge:
     def column_values(self, variables: Sequence[Any], x: np.ndarray | None = None) -> np.ndarray:
         """Values of Pyomo variables; a variable HiGHS never saw (in no row or objective) is 0."""
         x = self.primal() if x is None else x
-        columns = self.column_index.positions(variables)
-        return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if len(columns) else x[:0]
+        return values_at(self.column_index.positions(variables), x)
 
     def rows_of(self, component: Any) -> list[tuple[Any, int]]:
         """(index, row number) of each written row of a constraint component."""
@@ -434,6 +433,11 @@ class HighsBridge:
 
     def release(self) -> None:
         self.highs.clear()
+
+
+def values_at(columns: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x at each column, 0 where the column is −1 (a variable HiGHS never saw)."""
+    return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
 
 
 def highs_lp(
@@ -549,7 +553,7 @@ def compile_linear(model: Any) -> CompiledLp | None:
     objective_spans = []
     for obj in model.component_data_objects(Objective, active=True, descend_into=True):
         start, parts = reader.size, _linear_parts(obj.expr)
-        reader.add_variables(list(chain.from_iterable(part.variables for part in parts)))
+        reader.add_variables(parts_variables(parts))
         values = parts_values(parts, reader.memo)
         objective_spans.append((obj.local_name, start, reader.size, values))
     columns, codes, column_index = reader.number_columns()
@@ -577,17 +581,11 @@ class ColumnIndex:
 
     def positions(self, variables: Sequence[Any]) -> np.ndarray:
         """The column of each variable, −1 for one that is no column."""
-        keys = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
-        if not self._sorted.size:
-            return np.full(len(keys), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
-        return np.where(self._sorted[at] == keys, self._order[at], -1)
+        return self._find(np.fromiter(map(id, variables), dtype=np.int64, count=len(variables)))
 
     def get(self, key: int, default: int | None = None) -> int | None:
-        at = int(np.searchsorted(self._sorted, key))
-        if at < self._sorted.size and self._sorted[at] == key:
-            return int(self._order[at])
-        return default
+        found = int(self._find(np.array([key], dtype=np.int64))[0])
+        return default if found < 0 else found
 
     def __getitem__(self, key: int) -> int:
         found = self.get(key)
@@ -595,11 +593,11 @@ class ColumnIndex:
             raise KeyError(key)
         return found
 
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, int) and self.get(key) is not None
-
-    def __len__(self) -> int:
-        return int(self._sorted.size)
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        if not self._sorted.size:
+            return np.full(len(keys), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
+        return np.where(self._sorted[at] == keys, self._order[at], -1)
 
 
 class _RowReader:
@@ -832,6 +830,11 @@ def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
     return terms
 
 
+def parts_variables(parts: list[LinearPart]) -> list[Any]:
+    """The variables of parts, one after the other (the order of :func:`parts_values`)."""
+    return list(chain.from_iterable(part.variables for part in parts))
+
+
 def parts_values(parts: list[LinearPart], memo: dict[int, float]) -> np.ndarray:
     """The coefficient values of parts, one after the other, each part's factor applied. All
     coefficients are evaluated in one list, so nodes shared across parts are evaluated once."""
@@ -856,8 +859,8 @@ def values_of(coefficients: list[Any], memo: dict[int, float]) -> np.ndarray:
     at once; any other list evaluates each distinct node once (a share row's 1 − share and −share)
     and fills the array at C speed.
     """
-    if len(coefficients) > 1 and set(map(type, coefficients)) <= PRODUCTS | {tuple}:
-        pairs = [c if c.__class__ is tuple else c._args_ for c in coefficients]
+    if len(coefficients) > 1 and set(map(type, coefficients)) <= PRODUCTS:
+        pairs = [c._args_ for c in coefficients]
         first = _values_by_node([a for a, _b in pairs], memo)
         return first * _values_by_node([b for _a, b in pairs], memo)
     return _values_by_node(coefficients, memo)

@@ -18,7 +18,7 @@ from models import objectives
 from models.base import total_need
 from planner.errors import Problem, ScenarioError
 from planner.gcpause import FrozenObjects, garbage_collection_paused
-from planner.highs_bridge import HighsBridge
+from planner.highs_bridge import HighsBridge, values_at
 from planner.plan import (
     ALLOCATION_COLUMNS,
     BUDGET_COLUMNS,
@@ -161,9 +161,6 @@ class PlanModel:
         senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
         return idx, senses, _Labels(pd.DataFrame({"name": names, "kind": kinds}))
 
-    def _values(self, columns: np.ndarray, x: np.ndarray) -> np.ndarray:
-        return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
-
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
         if models.structure_key(scenario) != self.key:
@@ -246,7 +243,7 @@ class PlanModel:
         """x[r,s,t] = Σ_k y[r,s,t,k], in the order of ``x_keys`` (zeros without a solution)."""
         amounts: np.ndarray = np.zeros(len(self.x_keys))
         if x is not None and self.y_vars:
-            y = self._values(self._y_columns, x)
+            y = values_at(self._y_columns, x)
             amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
             amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
         return amounts
@@ -255,9 +252,7 @@ class PlanModel:
         """The number columns of the budget table: budget, carried in, spent, carried out, lapsed."""
         periods = list(self.scenario.periods)
         budgets = self.scenario.budget_per_period()
-        carried_out = (
-            self._values(self._carry_columns, x) if x is not None else np.zeros(len(periods))
-        )
+        carried_out = values_at(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
         spent = np.bincount(self._x_period, weights=amounts, minlength=len(periods))
         carried_in = np.concatenate([[0.0], carried_out[:-1]])
