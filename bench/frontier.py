@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 import planner
-from planner.synthetic import synthetic_scenario
+from planner.scenario.synthetic import synthetic_scenario
 
 
 def rebuild_per_point(scenario: planner.Scenario, budgets: list[float]) -> list[float]:

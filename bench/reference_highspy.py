@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from bench.reference_highspy import layout
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 
 def build_model(scenario: Scenario) -> linopy.Model:

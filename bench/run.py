@@ -2,7 +2,7 @@
 
     python bench/run.py [--sizes small,medium,large] [--repeats N] [--json] [--no-solve] [--algorithms]
 
-Every implementation builds the efficiency-mode LP of the same ``planner.synthetic`` scenario and
+Every implementation builds the efficiency-mode LP of the same ``planner.scenario.synthetic`` scenario and
 solves it with HiGHS using the same algorithm (the one the planner picks for that size); each runs in
 its own fresh process, after an untimed warm-up on a tiny instance (so lazy imports are not timed), and
 reports medians over the repeats. All must reach the same objective (relative difference < 1e-6), or
@@ -39,14 +39,14 @@ OBJECTIVE_TOLERANCE = 1e-6
 
 
 def scenario_for(size: str) -> Any:
-    from planner.synthetic import synthetic_scenario
+    from planner.scenario.synthetic import synthetic_scenario
 
     return synthetic_scenario(*SIZES[size], seed=0)
 
 
 def algorithm_for(scenario: Any) -> str:
     """The HiGHS algorithm the planner starts with, so every implementation solves alike."""
-    from planner.highs_bridge import INTERIOR_POINT_FROM_COLUMNS
+    from planner.solve.bridge import INTERIOR_POINT_FROM_COLUMNS
 
     columns = sum(1 for n in scenario.needs if n.need > 0) * len(scenario.periods)
     columns *= len(scenario.tranches)
@@ -56,7 +56,7 @@ def algorithm_for(scenario: Any) -> str:
 def quiet_highs() -> Any:
     """A silent Highs object with the planner's own options (feasibility tolerances 1e-9), so every
     implementation asks HiGHS for the same thing."""
-    from planner.highs_bridge import quiet_highs as planner_quiet_highs
+    from planner.solve.bridge import quiet_highs as planner_quiet_highs
 
     return planner_quiet_highs()
 
@@ -123,7 +123,7 @@ def run_linopy(scenario: Any, solve: bool, algorithm: str) -> dict[str, Any]:
 
 
 def run_planner(scenario: Any, solve: bool, algorithm: str) -> dict[str, Any]:
-    from planner.solve import PlanModel
+    from planner.solve.plan_model import PlanModel
 
     t0 = time.perf_counter()
     live = PlanModel(scenario)
@@ -145,7 +145,7 @@ def run_resolve(scenario: Any, solve: bool, algorithm: str, repeats: int) -> lis
     """Budget changes on a live PlanModel (slider steps, then a jump), each checked against a
     fresh build and solve at that budget (``rebuild_s``, the idiomatic alternative)."""
     import planner
-    from planner.solve import PlanModel
+    from planner.solve.plan_model import PlanModel
 
     total = scenario.total_budget()
     live = PlanModel(scenario)
@@ -202,7 +202,7 @@ def worker(impl: str, size: str, repeats: int, solve: bool) -> dict[str, Any]:
     import warnings
 
     warnings.filterwarnings("ignore")
-    from planner.synthetic import synthetic_scenario
+    from planner.scenario.synthetic import synthetic_scenario
 
     tiny = synthetic_scenario(3, 2, 2, seed=1)
     scenario = scenario_for(size)

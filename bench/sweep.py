@@ -14,7 +14,7 @@ import argparse
 import time
 
 import planner
-from planner.sweep import sweep
+from planner.sweep.engine import sweep
 
 VARY = ["benefit=±30%", "need=±20%", "budget=1800..2400"]
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pyomo.environ import ConcreteModel
 
 from models import base, budget, capacity, corridor, floor, objectives, specialization, tranche
-from planner.gcpause import garbage_collection_paused
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 FAMILIES = (tranche, budget, corridor, specialization, floor, capacity, objectives)
 
@@ -30,15 +29,18 @@ REPORTED_CONSTRAINTS = {
 
 
 def build_model(scenario: Scenario) -> ConcreteModel:
-    """A Pyomo model of the scenario, ready to solve (see :mod:`models.objectives` for the modes)."""
-    with garbage_collection_paused():
-        m = ConcreteModel(name=scenario.name)
-        base.define_sets(m, scenario)
-        base.define_parameters(m, scenario)
-        base.define_variables(m, scenario)
-        for family in FAMILIES:
-            family.define_components(m)
-        base.drop_build_groups(m)
+    """A Pyomo model of the scenario, ready to solve (see :mod:`models.objectives` for the modes).
+
+    A large build allocates millions of objects: callers pause the garbage collector around it
+    (:func:`planner.solve.gcpause.garbage_collection_paused`), which models/ does not import.
+    """
+    m = ConcreteModel(name=scenario.name)
+    base.define_sets(m, scenario)
+    base.define_parameters(m, scenario)
+    base.define_variables(m, scenario)
+    for family in FAMILIES:
+        family.define_components(m)
+    base.drop_build_groups(m)
     return m
 
 

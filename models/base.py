@@ -16,7 +16,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, SetOf, Var
 
 if TYPE_CHECKING:  # annotations only: importing planner here would be circular
-    from planner.scenario import Scenario
+    from planner.scenario.model import Scenario
 
 
 def funded_pairs(scenario: Scenario) -> list[tuple[str, str]]:

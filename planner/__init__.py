@@ -9,17 +9,19 @@ The public API::
     planner.export(plan, "plan.xlsx")                      # or .html, .csv, .json (planner.reports)
 """
 
-from planner.analysis import Comparison, compare, explain, frontier, pareto
-from planner.datasets import bundled_scenarios, default_scenario_path
-from planner.diagnosis import Diagnosis, diagnose
+from planner.analysis.compare import Comparison, compare
+from planner.analysis.diagnosis import Diagnosis
+from planner.analysis.explain import explain
+from planner.analysis.frontier import frontier, pareto
 from planner.errors import ExitCode, Problem, ScenarioError
-from planner.plan import Plan
 from planner.reports import export
-from planner.scenario import CHANGEABLE, Scenario, validate_scenario
-from planner.scenario_io import load_scenario, save_scenario, scenario_yaml_text
-from planner.solve import PlanModel, solve
-from planner.sweep import sweep
-from planner.sweep_result import SweepResult
+from planner.scenario.datasets import bundled_scenarios, default_scenario_path
+from planner.scenario.files import load_scenario, save_scenario, scenario_yaml_text
+from planner.scenario.model import CHANGEABLE, Scenario, validate_scenario
+from planner.solve.plan import Plan
+from planner.solve.plan_model import PlanModel, diagnose, solve
+from planner.sweep.engine import sweep
+from planner.sweep.result import SweepResult
 
 __version__ = "0.1.0"
 

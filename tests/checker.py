@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 TOL = 1e-6
 

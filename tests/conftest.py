@@ -42,7 +42,7 @@ def base() -> planner.Scenario:
 def every_optimal_plan_obeys_the_spec(monkeypatch):
     """Every optimal plan solved anywhere in this process is checked against the spec by
     tests/checker.py, which shares no code with models/."""
-    from planner.solve import PlanModel
+    from planner.solve.plan_model import PlanModel
     from tests.checker import violations
 
     original = PlanModel.solve

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 FEASIBILITY_TOL = 1e-6  # relative, per row, for the interior-point point
 

@@ -9,9 +9,9 @@ import pytest
 from conftest import tiny
 
 import planner
-from planner.analysis import budget_levels
+from planner.analysis.frontier import budget_levels
 from planner.cli import main
-from planner.synthetic import synthetic_scenario
+from planner.scenario.synthetic import synthetic_scenario
 
 
 @pytest.fixture(scope="module")

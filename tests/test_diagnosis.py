@@ -10,13 +10,13 @@ from conftest import tiny
 
 import planner
 from planner.cli import main
-from planner.diagnosis import diagnose
+from planner.solve.plan_model import diagnose
 
 
 def floors_over_budget():
     """Floors 0.6 × 150 + 0.6 × 100 = 150 against a budget of 100: 50 short.
 
-    The weights prefer lowering a floor to raising the budget (models/elastic.py), so the fix lowers
+    The weights prefer lowering a floor to raising the budget (planner/analysis/elastic.py), so the fix lowers
     floors by 50 in total; raising the budget by 50 alone also works.
     """
     return tiny(
@@ -87,7 +87,7 @@ def test_applied_proposal_is_feasible(case):
 @pytest.mark.parametrize("case", CASES)
 def test_relaxation_total_is_the_elastic_optimum(case):
     """The weighted money of the proposal is exactly the elastic LP's optimum: nothing extra."""
-    from models.elastic import WEIGHTS
+    from planner.analysis.elastic import WEIGHTS
 
     d = diagnose(CASES[case][0]())
     weighted = sum(

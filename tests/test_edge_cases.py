@@ -15,8 +15,8 @@ import pytest
 import planner
 from planner.cli import main
 from planner.errors import ExitCode
-from planner.scenario import Scenario, validate_scenario
-from planner.synthetic import synthetic_scenario
+from planner.scenario.model import Scenario, validate_scenario
+from planner.scenario.synthetic import synthetic_scenario
 from tests.checker import check_plan, violations
 from tests.reference_lp import solve_reference
 

@@ -21,10 +21,10 @@ from pyomo.environ import SolverFactory
 
 import models
 import planner
-from planner.plan import Plan
-from planner.scenario import Scenario, validate_scenario
-from planner.solve import PlanModel
-from planner.synthetic import synthetic_scenario
+from planner.scenario.model import Scenario, validate_scenario
+from planner.scenario.synthetic import synthetic_scenario
+from planner.solve.plan import Plan
+from planner.solve.plan_model import PlanModel
 
 REL = 1e-7
 
@@ -207,7 +207,7 @@ def test_optimum_equals_independent_numpy_lp() -> None:
 
 def test_first_solve_of_large_model_uses_interior_point_and_keeps_duals(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Forcing the interior-point start on a small case gives the simplex's plan, duals included."""
-    from planner import highs_bridge
+    from planner.solve import bridge as highs_bridge
 
     scenario = synthetic_scenario(10, 4, 3, seed=2)
     want = PlanModel(scenario).solve()
@@ -228,7 +228,9 @@ def test_frozen_large_model_is_freed_on_rebuild_and_drop(monkeypatch, base: Scen
     import importlib
     import weakref
 
-    monkeypatch.setattr(importlib.import_module("planner.solve"), "FREEZE_FROM_COLUMNS", 1)
+    monkeypatch.setattr(
+        importlib.import_module("planner.solve.plan_model"), "FREEZE_FROM_COLUMNS", 1
+    )
     live = PlanModel(base)
     assert gc.get_freeze_count() > 0
     first = weakref.ref(live.model)

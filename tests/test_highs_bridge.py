@@ -27,7 +27,8 @@ from pyomo.environ import (
     value,
 )
 
-from planner.highs_bridge import HighsBridge, compile_linear
+from planner.solve.bridge import HighsBridge
+from planner.solve.compile import compile_linear
 
 Builder = Callable[[], ConcreteModel]
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import planner
-from planner.scenario import Scenario, validate_scenario
+from planner.scenario.model import Scenario, validate_scenario
 from tests.checker import check_plan
 from tests.reference_lp import solve_reference
 

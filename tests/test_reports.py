@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 
 import planner
+from planner.analysis.meaning import constraint_index, meaning
 from planner.errors import OutputError
-from planner.meaning import constraint_index, meaning
 from planner.reports import export, render
 
 EVIL_NAME = '=HYPERLINK("http://x","y")'

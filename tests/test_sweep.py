@@ -13,9 +13,9 @@ import pytest
 import planner
 from planner.cli import main
 from planner.errors import OutputError, ScenarioError
-from planner.robust import SweepModel
-from planner.sweep import Design, parse_grid, parse_variation, perturbed
-from planner.synthetic import synthetic_scenario
+from planner.scenario.synthetic import synthetic_scenario
+from planner.sweep.design import Design, parse_grid, parse_variation, perturbed
+from planner.sweep.robust import SweepModel
 
 VARY = ["benefit=±30%", "need=±20%", "budget=tri:-25%..0%..+10%"]
 

@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from planner import Scenario, bundled_scenarios
-from planner.datasets import DEFAULT_SCENARIO
 from planner.errors import ScenarioError
+from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import edit, state, upload
 

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan
-from planner.datasets import data_dir
+from planner.scenario.datasets import data_dir
 
 SECTOR_SCHEME = "tableau10"
 

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from planner.errors import ExitCode, Problem, ScenarioError
-from planner.scenario import CHANGEABLE, Scenario
+from planner.scenario.model import CHANGEABLE, Scenario
 
 
 def add_scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
@@ -70,8 +70,8 @@ def parse_changes(pairs: list[str]) -> dict[str, Any]:
 
 def load(args: argparse.Namespace) -> Scenario:
     """The scenario the arguments name, with the ``--set`` changes applied (validated)."""
-    from planner.datasets import default_scenario_path
-    from planner.scenario_io import load_scenario
+    from planner.scenario.datasets import default_scenario_path
+    from planner.scenario.files import load_scenario
 
     scenario = load_scenario(args.scenario or default_scenario_path())
     changes = parse_changes(getattr(args, "changes", []) or [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from planner.analysis import compare
+from planner.analysis.compare import compare
 from planner.cli.tables import add_format_arguments, print_json, print_table
 
 

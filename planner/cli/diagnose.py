@@ -9,8 +9,8 @@ import argparse
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
-from planner.diagnosis import diagnose
 from planner.errors import ExitCode
+from planner.solve.plan_model import diagnose
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from planner.analysis import pareto
+from planner.analysis.frontier import pareto
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import Problem, ScenarioError
-from planner.plan import _records
+from planner.solve.plan import _records
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ import sys
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.reports import RENDERERS, check_output, export
-from planner.solve import solve
+from planner.solve.plan_model import solve
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

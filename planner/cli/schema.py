@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from planner.scenario import Scenario
+from planner.scenario.model import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from planner.analysis import explain
+from planner.analysis.explain import explain
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.solve import PlanModel
-from planner.summary import plan_summary
+from planner.cli.summary import plan_summary
+from planner.solve.plan_model import PlanModel
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

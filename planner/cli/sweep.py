@@ -6,8 +6,8 @@ import argparse
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.errors import ExitCode
-from planner.robust import CRITERIA
-from planner.sweep import sweep, terminal_progress
+from planner.sweep.engine import sweep, terminal_progress
+from planner.sweep.robust import CRITERIA
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         for path in result.write(args.out):
             print(f"wrote {path}")
     if args.report:
-        from planner.sweep_result import write_text
+        from planner.sweep.result import write_text
 
         try:
             write_text(args.report, result.report_section())

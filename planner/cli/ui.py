@@ -1,7 +1,7 @@
 """``planner ui [SCENARIO] [--port N]``: start the Streamlit app (ui/app.py) on this machine.
 
 The app ships inside the wheel as ``planner/_ui`` and lives in ``ui/`` in a source checkout; this verb
-finds it in either place (like ``planner.datasets.data_dir``) and runs ``streamlit run`` on it.
+finds it in either place (like ``planner.scenario.datasets.data_dir``) and runs ``streamlit run`` on it.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def streamlit_command(app: Path, port: int, address: str, scenario: str | None) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from planner.scenario_io import load_scenario
+    from planner.scenario.files import load_scenario
 
     scenario = args.scenario
     if scenario:

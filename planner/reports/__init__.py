@@ -13,14 +13,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from planner.analysis.meaning import meaning
 from planner.errors import OutputError
-from planner.meaning import meaning
-from planner.plan import Plan
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
 from planner.reports.tables import ReportInfo
 from planner.reports.tabular import render_csv, render_json
+from planner.solve.plan import Plan
 
 RENDERERS: dict[str, Callable[[Plan, ReportInfo], bytes]] = {
     "xlsx": render_xlsx,

@@ -18,9 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planner.plan import Plan
 from planner.reports import tables
 from planner.reports.safety import is_formula_like
+from planner.solve.plan import Plan
 
 MONEY_FORMAT = "#,##0.0"
 SHARE_FORMAT = "0.0%"

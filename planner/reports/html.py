@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from planner.datasets import data_dir
-from planner.plan import Plan
 from planner.reports import charts, tables
+from planner.scenario.datasets import data_dir
+from planner.solve.plan import Plan
 
 STYLE = """
 @page { size: A4; margin: 14mm 12mm; }

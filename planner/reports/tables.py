@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.meaning import meaning
-from planner.plan import Plan
+from planner.analysis.meaning import meaning
+from planner.solve.plan import Plan
 
 MONEY = {
     "amount",

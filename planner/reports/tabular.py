@@ -9,9 +9,9 @@ import json
 import math
 from typing import Any
 
-from planner.plan import Plan, _records
 from planner.reports import tables
 from planner.reports.safety import csv_cell
+from planner.solve.plan import Plan, _records
 
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte-order mark: without it Excel reads Chinese region names as mojibake."""

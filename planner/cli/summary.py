@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from planner.plan import Plan
+from planner.solve.plan import Plan
 
 
 def plan_summary(

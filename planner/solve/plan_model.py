@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import os
 import time
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,25 +14,26 @@ import pandas as pd
 import models
 from models import objectives
 from models.base import total_need
+from planner.analysis.diagnosis import Diagnosis, diagnose_model
 from planner.errors import Problem, ScenarioError
-from planner.gcpause import FrozenObjects, garbage_collection_paused
-from planner.highs_bridge import HighsBridge, values_at
-from planner.plan import (
+from planner.scenario.files import ScenarioLike, as_scenario
+from planner.scenario.model import Scenario
+from planner.solve.bridge import HighsBridge
+from planner.solve.columns import values_at
+from planner.solve.gcpause import FrozenObjects, garbage_collection_paused
+from planner.solve.plan import (
     ALLOCATION_COLUMNS,
     BUDGET_COLUMNS,
     CONSTRAINT_COLUMNS,
     COVERAGE_COLUMNS,
     Plan,
 )
-from planner.scenario import Scenario
 
 BINDING_TOLERANCE = 1e-7  # relative slack under which a row counts as binding
 FREEZE_FROM_COLUMNS = 200_000
 """Models with at least this many columns are frozen out of the garbage collector's walks
-(:class:`planner.gcpause.FrozenObjects`); below it a full collection costs a few milliseconds."""
+(:class:`planner.solve.gcpause.FrozenObjects`); below it a full collection costs a few milliseconds."""
 ZERO_AMOUNT = 1e-9  # amounts below this (one yuan when the unit is CNY bn) are solver noise
-
-ScenarioLike = Scenario | str | os.PathLike[str]
 
 
 def solve(scenario: ScenarioLike, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
@@ -52,12 +51,20 @@ def solve(scenario: ScenarioLike, *, time_limit_s: float | None = None, **change
     return PlanModel(as_scenario(scenario)).solve(time_limit_s=time_limit_s, **changes)
 
 
-def as_scenario(scenario: ScenarioLike) -> Scenario:
-    if isinstance(scenario, Scenario):
-        return scenario
-    from planner.scenario_io import load_scenario
+def diagnose(scenario: ScenarioLike, *, iis: bool = True) -> Diagnosis:
+    """Diagnose a scenario (object, file, folder or bundled name): why it is infeasible, and the fix.
 
-    return load_scenario(Path(scenario) if not isinstance(scenario, str) else scenario)
+    Lives beside :func:`solve` because both build a live model; the method is in
+    :mod:`planner.analysis.diagnosis`.
+
+    Examples
+    --------
+    >>> import planner
+    >>> d = planner.diagnose(planner.load_scenario("western_china"))
+    >>> d.feasible
+    True
+    """
+    return diagnose_model(PlanModel(as_scenario(scenario)), iis=iis)
 
 
 class PlanModel:
@@ -197,8 +204,6 @@ class PlanModel:
             "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
         }
         if plan.status == "infeasible":
-            from planner.diagnosis import diagnose_model
-
             plan.diagnosis = diagnose_model(self)
             plan.message = plan.diagnosis.lines[0]
         elif plan.status == "time limit":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from planner.scenario import Scenario, validate_scenario
+from planner.scenario.model import Scenario, validate_scenario
 
 
 def synthetic_scenario(

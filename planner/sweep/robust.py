@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from models import ceiling, objectives
-from planner.solve import ZERO_AMOUNT, PlanModel
+from planner.solve.plan_model import ZERO_AMOUNT, PlanModel
 
 CEILING_SLACK = 1e-9  # relative room above a candidate's amount, so rounding never breaks it
 

@@ -1,6 +1,6 @@
 """Why a scenario is infeasible, and the smallest change that fixes it, in the scenario's own numbers.
 
-Step 1 solves the elastic LP of :mod:`models.elastic` on the compiled model: the weighted least money of
+Step 1 solves the elastic LP of :mod:`planner.analysis.elastic` on the compiled model: the weighted least money of
 relaxation over budgets, corridor caps, floors, capacities and share bounds. Each slack it uses is turned
 into a concrete change of one scenario number (a period's budget, a corridor's shared need, a region's
 ``min_share_of_need`` or ``max_per_period``, a profile's share bound) such that the elastic LP's own plan
@@ -21,12 +21,13 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from models import elastic
-from planner.highs_bridge import quiet_highs
-from planner.scenario import Scenario, validate_scenario
+from planner.analysis import elastic
+from planner.scenario.model import Scenario, validate_scenario
+from planner.solve.bridge import quiet_highs
+from planner.solve.plan import _records
 
 if TYPE_CHECKING:
-    from planner.solve import PlanModel, ScenarioLike
+    from planner.solve.plan_model import PlanModel
 
 RELAXATION_COLUMNS = ["family", "constraint", "subject", "current", "proposed", "change", "money"]
 SLACK_TOLERANCE = (
@@ -51,7 +52,7 @@ class Diagnosis:
         (the scenario field), ``current`` and ``proposed`` value (unit, or a share for floors and share
         bounds), ``change`` (proposed − current) and ``money`` (unit freed over the horizon).
     total:
-        The elastic LP's optimum: Σ weight · money (see ``models.elastic.WEIGHTS``).
+        The elastic LP's optimum: Σ weight · money (see ``planner.analysis.elastic.WEIGHTS``).
     budget_alone:
         The least total budget increase that makes the scenario feasible with nothing else changed,
         or None when no budget suffices.
@@ -80,7 +81,6 @@ class Diagnosis:
         return apply_changes(scenario, changes)
 
     def to_dict(self) -> dict[str, Any]:
-        from planner.plan import _records
 
         return {
             "feasible": self.feasible,
@@ -91,21 +91,6 @@ class Diagnosis:
             "budget_alone": self.budget_alone,
             "iis": list(self.iis),
         }
-
-
-def diagnose(scenario: ScenarioLike, *, iis: bool = True) -> Diagnosis:
-    """Diagnose a scenario (object, file, folder or bundled name).
-
-    Examples
-    --------
-    >>> import planner
-    >>> d = planner.diagnose(planner.load_scenario("western_china"))
-    >>> d.feasible
-    True
-    """
-    from planner.solve import PlanModel, as_scenario
-
-    return diagnose_model(PlanModel(as_scenario(scenario)), iis=iis)
 
 
 def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:

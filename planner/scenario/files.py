@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from planner.errors import Problem, ScenarioError
-from planner.scenario import Scenario, validate_scenario
+from planner.scenario.datasets import bundled_scenario_path
+from planner.scenario.model import Scenario, validate_scenario
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -45,6 +46,17 @@ class TableSource:
         return self.lines[index] if 0 <= index < len(self.lines) else None
 
 
+ScenarioLike = Scenario | str | os.PathLike[str]
+"""What the API's entry points accept: a Scenario, a YAML file, a folder or a bundled name."""
+
+
+def as_scenario(scenario: ScenarioLike) -> Scenario:
+    """The scenario itself, or the one loaded from a file, folder or bundled name."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(Path(scenario) if not isinstance(scenario, str) else scenario)
+
+
 def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     """Load a scenario from a YAML file, a folder holding ``scenario.yaml``, or a bundled name.
 
@@ -56,7 +68,6 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     >>> planner.load_scenario("western_china").periods[0]
     2026
     """
-    from planner.datasets import bundled_scenario_path
 
     path = Path(source)
     if not path.exists():

@@ -20,7 +20,7 @@ Weights are per unit of money (the scenario's unit). They are equal up to a tie-
 a thousand, which decides among relaxations of the same size: the planner's own policy targets (floors,
 sector shares) are offered first, then the estimates of physical limits (corridor caps, absorptive
 capacities), and the budget last, since it is a fiscal envelope set from outside the plan. Raising the
-budget alone is reported as an alternative where it suffices (see ``planner.diagnosis``).
+budget alone is reported as an alternative where it suffices (see ``planner.analysis.diagnosis``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from planner.highs_bridge import highs_lp
+from planner.solve.bridge import highs_lp
 
 INF = highspy.kHighsInf
 

@@ -13,7 +13,7 @@ def data_dir() -> Path:
     installed = Path(str(resources.files("planner"))) / "_data"
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "data"
+    return Path(__file__).resolve().parents[2] / "data"
 
 
 def bundled_scenarios() -> dict[str, Path]:

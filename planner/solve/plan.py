@@ -177,6 +177,31 @@ class Plan:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
+def plan_from_dict(data: dict[str, Any]) -> Plan:
+    """A Plan from the document ``Plan.to_dict()`` wrote (without the scenario object)."""
+
+    def table(key: str, columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(data.get(key) or [], columns=columns)
+
+    return Plan(
+        scenario_name=data["scenario"],
+        scenario_digest=data.get("scenario_digest", ""),
+        unit=data.get("unit", ""),
+        mode=data.get("mode", ""),
+        status=data["status"],
+        objective=data.get("objective"),
+        E=data.get("E"),
+        min_coverage=data.get("min_coverage"),
+        allocation=table("allocation", ALLOCATION_COLUMNS),
+        budget=table("budget", BUDGET_COLUMNS),
+        coverage=table("coverage", COVERAGE_COLUMNS),
+        constraints=table("constraints", CONSTRAINT_COLUMNS),
+        E_star=data.get("E_star"),
+        z_star=data.get("z_star"),
+        message=data.get("message", ""),
+    )
+
+
 def _num(value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None

@@ -9,8 +9,6 @@ live HiGHS object, which then warm-starts from its last basis.
 The bridge knows nothing of the planning math: it maps Pyomo rows and columns to HiGHS and back.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import sys
@@ -23,20 +21,22 @@ from typing import Any, NamedTuple
 
 import highspy
 import numpy as np
-from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.base.constraint import ConstraintData
-from pyomo.core.base.param import ParamData
-from pyomo.core.expr.numeric_expr import (
-    LinearExpression,
-    MonomialTermExpression,
-    NPV_ProductExpression,
-    ProductExpression,
-    SumExpression,
-)
-from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.environ import Param, value
-from pyomo.repn import generate_standard_repn
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from planner.solve.columns import ColumnIndex, values_at
+from planner.solve.compile import CompiledLp, compile_linear, rowwise_of, sum_duplicates
+from planner.solve.expressions import (
+    is_parametric,
+    linear_parts,
+    linear_terms,
+    mutable_params,
+    objective_type,
+    parts_values,
+    parts_variables,
+    shared_value,
+)
 
 INF = highspy.kHighsInf
 
@@ -117,7 +117,7 @@ class HighsBridge:
         self.highs = quiet_highs()
         self.weights: dict[str, float] = {}
         self._pass_model(
-            compiled.rowwise if isinstance(compiled, CompiledLp) else _rowwise_of(compiled.A)
+            compiled.rowwise if isinstance(compiled, CompiledLp) else rowwise_of(compiled.A)
         )
         del compiled  # HiGHS holds the matrix now
         self._choose_first_algorithm()
@@ -189,7 +189,7 @@ class HighsBridge:
         if self.highs.passModel(lp) != highspy.HighsStatus.kError:
             return
         # a row that names one variable twice is the one refusal the bridge can mend
-        merged = _sum_duplicates(rowwise, len(self.columns))
+        merged = sum_duplicates(rowwise, len(self.columns))
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = merged
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
@@ -252,7 +252,7 @@ class HighsBridge:
         if deps is None:
             found: set[Any] = set()
             for expr in expressions:
-                found.update(id(p.parent_component()) for p in _mutable_params(expr))
+                found.update(id(p.parent_component()) for p in mutable_params(expr))
             deps = self._dependencies[key] = frozenset(found)
         return not deps.isdisjoint(changed)
 
@@ -265,7 +265,7 @@ class HighsBridge:
                 con = row.constraint
                 upper = con.upper if row.sense >= 0 else None
                 lower = con.lower if row.sense <= 0 else None
-                if _is_parametric(upper) or _is_parametric(lower):
+                if is_parametric(upper) or is_parametric(lower):
                     groups.setdefault(con.parent_component(), []).append((i, upper, lower))
             self._moving_bounds = groups
         return self._moving_bounds
@@ -347,22 +347,20 @@ class HighsBridge:
     def _moving_terms(self, row: int, body: Any) -> list[tuple[int, int, list[Any]]]:
         """(row, column, every coefficient term of that column) where one of the terms can move."""
         by_variable: dict[int, tuple[Any, list[Any]]] = {}
-        for coef, var in _linear_terms(body):
+        for coef, var in linear_terms(body):
             by_variable.setdefault(id(var), (var, []))[1].append(coef)
-        moving = [
-            (v, terms) for v, terms in by_variable.values() if any(map(_is_parametric, terms))
-        ]
+        moving = [(v, terms) for v, terms in by_variable.values() if any(map(is_parametric, terms))]
         columns = self.column_index.positions([v for v, _terms in moving]).tolist()
         return [(row, j, terms) for j, (_v, terms) in zip(columns, moving, strict=True)]
 
     def _refresh_costs(self, changed: set[int]) -> None:
-        for obj in self.model.component_data_objects(ctype=_objective_type(), active=True):
+        for obj in self.model.component_data_objects(ctype=objective_type(), active=True):
             name = obj.local_name
             if not self._depends_on(("objective", name), [obj.expr], changed):
                 continue
             # the parts are read again each time (a large objective's coefficient list is as big
             # as the model's monomials); their columns are looked up once
-            parts = _linear_parts(obj.expr)
+            parts = linear_parts(obj.expr)
             columns = self._cost_columns.get(name)
             if columns is None:
                 variables = parts_variables(parts)
@@ -435,11 +433,6 @@ class HighsBridge:
         self.highs.clear()
 
 
-def values_at(columns: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """x at each column, 0 where the column is −1 (a variable HiGHS never saw)."""
-    return np.where(columns >= 0, x[np.maximum(columns, 0)], 0.0) if columns.size else x[:0]
-
-
 def highs_lp(
     sense: highspy.ObjSense,
     cost: np.ndarray,
@@ -483,243 +476,6 @@ def quiet_highs() -> highspy.Highs:
     return highs
 
 
-@dataclass
-class CompiledLp:
-    """What :func:`compile_linear` reads off a model, in the shape of Pyomo's standard-form output:
-    ``rows`` are (constraint, sense), ``rhs`` the bound of each row's sense, ``A`` the matrix."""
-
-    columns: list[Any]
-    rows: list[tuple[Any, int]]
-    rhs: np.ndarray
-    rowwise: tuple[np.ndarray, np.ndarray, np.ndarray]  # CSR indptr, indices, data
-    costs: dict[str, np.ndarray]
-    column_index: ColumnIndex
-
-
-def _sum_duplicates(
-    rowwise: tuple[np.ndarray, np.ndarray, np.ndarray], n_columns: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The row-wise matrix with the entries of a (row, column) that repeats summed into one."""
-    indptr, indices, data = rowwise
-    n_rows = len(indptr) - 1
-    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(indptr))
-    keys, position = np.unique(rows * n_columns + indices, return_inverse=True)
-    summed = np.bincount(position, weights=data)
-    counts = np.bincount(keys // n_columns, minlength=n_rows)
-    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    return start, (keys % n_columns).astype(np.int32), summed
-
-
-def _rowwise_of(matrix: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    csr = matrix.tocsr()
-    csr.sum_duplicates()
-    return csr.indptr, csr.indices, csr.data.astype(float)
-
-
-def compile_linear(model: Any) -> CompiledLp | None:
-    """Compile a linear model whose rows are ``LinearExpression`` bodies without Pyomo's walker.
-
-    The model's families write every row as one ``LinearExpression`` of variables and monomials, so
-    a row's columns and coefficients are its arguments, read in one pass (a row of plain variables
-    is read at C speed). Anything else (a constant in a body, a non-linear term) goes through
-    ``generate_standard_repn``; a ranged row returns None, and the caller then uses Pyomo's
-    ``LinearStandardFormCompiler`` for the whole model. Rows come in Pyomo's component order;
-    columns in order of first appearance, as the standard-form compiler orders them.
-    """
-    from pyomo.environ import Constraint, Objective
-
-    reader = _RowReader()
-    rows: list[tuple[Any, int]] = []
-    rhs: list[float] = []
-    for con in model.component_data_objects(Constraint, active=True, descend_into=True):
-        lower, body, upper = con.to_bounded_expression()  # one call instead of three properties
-        read = reader.read(body)
-        if read is None:
-            return None
-        constant, count = read
-        if con.equality:
-            sense, bound = 0, upper
-        elif lower is None and upper is not None:
-            sense, bound = 1, upper
-        elif upper is None and lower is not None:
-            sense, bound = -1, lower
-        else:
-            return None  # ranged (or unbounded) rows: leave them to Pyomo's compiler
-        if count == 0:
-            return None  # a row without variables: Pyomo's compiler knows what to do with it
-        rows.append((con, sense))
-        rhs.append(shared_value(bound, reader.memo) - constant)
-    matrix_size = reader.size
-    objective_spans = []
-    for obj in model.component_data_objects(Objective, active=True, descend_into=True):
-        start, parts = reader.size, _linear_parts(obj.expr)
-        reader.add_variables(parts_variables(parts))
-        values = parts_values(parts, reader.memo)
-        objective_spans.append((obj.local_name, start, reader.size, values))
-    columns, codes, column_index = reader.number_columns()
-    rowwise = (
-        np.array(reader.indptr, dtype=np.int32),
-        codes[:matrix_size],
-        reader.data()[:matrix_size],  # refresh updates it in place
-    )
-    costs = {
-        name: np.bincount(codes[start:end], weights=values, minlength=len(columns))
-        for name, start, end, values in objective_spans
-    }
-    return CompiledLp(columns, rows, np.asarray(rhs, dtype=float), rowwise, costs, column_index)
-
-
-class ColumnIndex:
-    """id(variable) → column, held as two numpy arrays (a dict of a million columns is 100 MB).
-
-    Variables that are no column (they appear in no row and no objective) are not found.
-    """
-
-    def __init__(self, ids: np.ndarray) -> None:
-        self._order = np.argsort(ids, kind="stable")
-        self._sorted = ids[self._order]
-
-    def positions(self, variables: Sequence[Any]) -> np.ndarray:
-        """The column of each variable, −1 for one that is no column."""
-        return self._find(np.fromiter(map(id, variables), dtype=np.int64, count=len(variables)))
-
-    def get(self, key: int, default: int | None = None) -> int | None:
-        found = int(self._find(np.array([key], dtype=np.int64))[0])
-        return default if found < 0 else found
-
-    def __getitem__(self, key: int) -> int:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def _find(self, keys: np.ndarray) -> np.ndarray:
-        if not self._sorted.size:
-            return np.full(len(keys), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
-        return np.where(self._sorted[at] == keys, self._order[at], -1)
-
-
-class _RowReader:
-    """Accumulates CSR arrays row by row; the columns are numbered once at the end.
-
-    Each entry records its variable's id and the variable itself; :meth:`number_columns` then
-    numbers the distinct ids in order of first appearance in one hashing pass (``pandas.factorize``)
-    instead of a dict lookup per entry. Coefficients are 1 unless a row says otherwise, so only
-    the other ones are stored, as arrays.
-    """
-
-    FLUSH_AT = 1 << 20  # ids wait in a list (fast to extend) and go to numpy a million at a time
-
-    def __init__(self) -> None:
-        self.indptr = [0]
-        self.size = 0
-        self.variables: list[Any] = []
-        self._ids: list[int] = []
-        self._id_chunks: list[np.ndarray] = []
-        self._values: list[tuple[int, np.ndarray]] = []  # (first entry, coefficients) not all 1
-        self.memo: dict[int, float] = {}
-        self._var_classes: dict[type, bool] = {}
-
-    def add_variables(self, variables: list[Any], ids: list[int] | None = None) -> None:
-        self._ids += map(id, variables) if ids is None else ids
-        self.variables += variables
-        self.size += len(variables)
-        if len(self._ids) >= self.FLUSH_AT:
-            self._id_chunks.append(np.array(self._ids, dtype=np.int64))
-            self._ids = []
-
-    def add_values(self, start: int, values: np.ndarray) -> None:
-        """Coefficients other than 1 for the entries from ``start`` on."""
-        self._values.append((start, values))
-
-    def ids(self) -> np.ndarray:
-        chunks = [*self._id_chunks, np.array(self._ids, dtype=np.int64)]
-        self._id_chunks, self._ids = [], []
-        return np.concatenate(chunks)
-
-    def data(self) -> np.ndarray:
-        data = np.ones(self.size)
-        for start, values in self._values:
-            data[start : start + len(values)] = values
-        return data
-
-    def number_columns(self) -> tuple[list[Any], np.ndarray, ColumnIndex]:
-        """(column variables, column of every entry, id → column)."""
-        import pandas as pd
-
-        ids = self.ids()
-        codes, distinct = pd.factorize(ids, sort=False)
-        # codes number ids in order of first appearance, so a code's first entry is where the
-        # running maximum of the codes steps up
-        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
-        columns = list(map(self.variables.__getitem__, first.tolist()))
-        self.variables = []
-        return columns, codes.astype(np.int32), ColumnIndex(np.asarray(distinct, dtype=np.int64))
-
-    def _shape(self, args: list[Any]) -> str | None:
-        """Whether a row is all "variables", or "mixed" when the rest are monomials;
-        None for anything else (constants, nested expressions)."""
-        classes = set(map(type, args))
-        mixed = MonomialTermExpression in classes
-        classes.discard(MonomialTermExpression)
-        for cls in classes:
-            known = self._var_classes.get(cls)
-            if known is None:
-                sample: Any = next(a for a in args if type(a) is cls)
-                known = cls not in native_numeric_types and bool(
-                    getattr(sample, "is_variable_type", lambda: False)()
-                )
-                self._var_classes[cls] = known
-            if not known:
-                return None
-        return "mixed" if mixed else "variables"
-
-    def read(self, body: Any) -> tuple[float, int] | None:
-        """Append one row; returns (constant of the body, number of entries), None if not linear."""
-        if body.__class__ is LinearExpression:
-            args = body.args
-            shape = self._shape(args)
-            if shape == "variables":
-                return self._append_linear(args, [], ones=len(args))
-            if shape == "mixed":
-                plain = [a for a in args if a.__class__ is not MonomialTermExpression]
-                terms = [a._args_ for a in args if a.__class__ is MonomialTermExpression]
-                return self._append_linear(
-                    plain + [v for _c, v in terms], [c for c, _v in terms], ones=len(plain)
-                )
-        repn = generate_standard_repn(body, compute_values=False)
-        if not repn.is_linear():
-            return None
-        terms = list(zip(repn.linear_coefs, repn.linear_vars, strict=True))
-        return self._append_terms(terms, value(repn.constant))
-
-    def _append_linear(
-        self, variables: list[Any], coefficients: list[Any], ones: int = 0
-    ) -> tuple[float, int]:
-        """A row read straight off a ``LinearExpression``: its variables, the first ``ones`` of
-        them with coefficient 1 and the rest with ``coefficients``."""
-        # a variable may appear twice: HiGHS then refuses the matrix and the bridge sums the two
-        # entries (_sum_duplicates), a cost paid only by such models
-        start = self.size
-        self.add_variables(variables)
-        if coefficients:
-            self.add_values(start + ones, values_of(coefficients, self.memo))
-        self.indptr.append(self.size)
-        return 0.0, len(variables)
-
-    def _append_terms(self, terms: list[tuple[Any, Any]], constant: float) -> tuple[float, int]:
-        """A row whose variables may repeat: one entry per variable, coefficients summed."""
-        row: dict[int, list[Any]] = {}
-        for c, v in terms:
-            entry = row.setdefault(id(v), [v, 0.0])
-            entry[1] += shared_value(c, self.memo)
-        self.add_values(self.size, np.array([c for _v, c in row.values()], dtype=float))
-        self.add_variables([v for v, _c in row.values()], list(row))
-        self.indptr.append(self.size)
-        return constant, len(row)
-
-
 VALUE = attrgetter("value")
 
 
@@ -746,166 +502,3 @@ class ParameterTracker:
                 found.add(key)
                 self._seen[key] = now
         return found
-
-
-def _is_parametric(expr: Any) -> bool:
-    """An expression whose value can move with mutable parameters (not a plain number)."""
-    if expr.__class__ is tuple:  # (outer, inner) of a scaled term
-        return _is_parametric(expr[0]) or _is_parametric(expr[1])
-    return (
-        expr is not None and expr.__class__ not in native_numeric_types and not expr.is_constant()
-    )
-
-
-def _mutable_params(expr: Any) -> list[ParamData]:
-    if expr is None or expr.__class__ in native_numeric_types:
-        return []
-    if isinstance(expr, ParamData):
-        return [expr]  # only mutable Params have ParamData entries in expressions
-    return list(identify_mutable_parameters(expr))
-
-
-class LinearPart(NamedTuple):
-    """``factor · Σ coefficients[i] · variables[i]``; ``factor`` None means 1."""
-
-    factor: Any
-    coefficients: Sequence[Any]
-    variables: Sequence[Any]
-
-
-def _linear_parts(expr: Any) -> list[LinearPart]:
-    """A linear expression as parts read straight off its tree, without a term object per entry.
-
-    A ``LinearExpression`` is one part (its arguments are variables and monomials), and so is each
-    ``LinearExpression`` of a sum, scaled by its constant factor where it has one (how the planning
-    model writes E). Anything else goes through its standard repn.
-    """
-    if expr.__class__ is LinearExpression:
-        return [_plain_part(expr)]
-    if expr.__class__ is SumExpression:
-        parts = list(map(_scaled_part, expr.args))
-        if all(part is not None for part in parts):
-            return [part for part in parts if part is not None]
-    if hasattr(expr, "is_variable_type") and expr.is_variable_type():
-        return [LinearPart(None, [1], [expr])]
-    repn = generate_standard_repn(expr, compute_values=False)
-    return [LinearPart(None, list(repn.linear_coefs), list(repn.linear_vars))]
-
-
-def _plain_part(expr: LinearExpression) -> LinearPart:
-    args = expr.args
-    if all(arg.__class__ is MonomialTermExpression for arg in args):
-        pairs = [arg._args_ for arg in args]
-        coefficients, variables = zip(*pairs, strict=True) if pairs else ((), ())
-        return LinearPart(None, coefficients, variables)
-    terms = []
-    for arg in args:
-        if arg.__class__ is MonomialTermExpression:
-            terms.append(arg._args_)
-        elif arg.__class__ not in native_numeric_types and arg.is_variable_type():
-            terms.append((1, arg))
-    return LinearPart(None, [c for c, _v in terms], [v for _c, v in terms])
-
-
-def _scaled_part(expr: Any) -> LinearPart | None:
-    """A ``LinearExpression``, or a constant times one, as a part; None for anything else."""
-    if expr.__class__ is LinearExpression:
-        return _plain_part(expr)
-    if expr.__class__ in PRODUCTS:
-        factor, inner = expr.args
-        if inner.__class__ is LinearExpression and not _potentially_variable(factor):
-            return _plain_part(inner)._replace(factor=factor)
-    return None
-
-
-def _linear_terms(expr: Any) -> list[tuple[Any, Any]]:
-    """(coefficient, variable) of a linear expression (see :func:`_linear_parts`); the coefficient
-    of a term of a scaled part is the plain tuple ``(factor, coefficient)``, meaning their product."""
-    terms: list[tuple[Any, Any]] = []
-    for factor, coefficients, variables in _linear_parts(expr):
-        if factor is None:
-            terms.extend(zip(coefficients, variables, strict=True))
-        else:
-            terms.extend(((factor, c), v) for c, v in zip(coefficients, variables, strict=True))
-    return terms
-
-
-def parts_variables(parts: list[LinearPart]) -> list[Any]:
-    """The variables of parts, one after the other (the order of :func:`parts_values`)."""
-    return list(chain.from_iterable(part.variables for part in parts))
-
-
-def parts_values(parts: list[LinearPart], memo: dict[int, float]) -> np.ndarray:
-    """The coefficient values of parts, one after the other, each part's factor applied. All
-    coefficients are evaluated in one list, so nodes shared across parts are evaluated once."""
-    values = values_of(list(chain.from_iterable(part.coefficients for part in parts)), memo)
-    factors = [1.0 if part.factor is None else shared_value(part.factor, memo) for part in parts]
-    return values * np.repeat(factors, [len(part.coefficients) for part in parts])
-
-
-def _potentially_variable(expr: Any) -> bool:
-    return expr.__class__ not in native_numeric_types and expr.is_potentially_variable()
-
-
-PRODUCTS = frozenset({ProductExpression, NPV_ProductExpression})
-
-
-def values_of(coefficients: list[Any], memo: dict[int, float]) -> np.ndarray:
-    """:func:`shared_value` of many coefficients, as a float array, with one Python call per
-    distinct expression node rather than per entry.
-
-    A list of products (the objective's d[t]·tranches[k] times w·benefit, one product node per
-    column) is evaluated factor list by factor list, each factor node once, and the two multiplied
-    at once; any other list evaluates each distinct node once (a share row's 1 − share and −share)
-    and fills the array at C speed.
-    """
-    if len(coefficients) > 1 and set(map(type, coefficients)) <= PRODUCTS:
-        pairs = [c._args_ for c in coefficients]
-        first = _values_by_node([a for a, _b in pairs], memo)
-        return first * _values_by_node([b for _a, b in pairs], memo)
-    return _values_by_node(coefficients, memo)
-
-
-def _values_by_node(coefficients: list[Any], memo: dict[int, float]) -> np.ndarray:
-    ids = list(map(id, coefficients))
-    distinct = dict(zip(ids, coefficients, strict=True))
-    evaluated = {key: shared_value(c, memo) for key, c in distinct.items()}
-    return np.fromiter(map(evaluated.__getitem__, ids), dtype=float, count=len(ids))
-
-
-def shared_value(expr: Any, memo: dict[int, float]) -> float:
-    """``value(expr)``, evaluating each sub-expression node once per ``memo``.
-
-    The objective's coefficients share their factors (one discount node per period, one
-    weight × benefit node per pair), so evaluating through the memo costs one multiplication per
-    column instead of a walk of the whole product.
-    """
-    if expr.__class__ in native_numeric_types:
-        return expr
-    if expr.__class__ is tuple:  # (outer, inner) of a scaled term: their product
-        return shared_value(expr[0], memo) * shared_value(expr[1], memo)
-    key = id(expr)
-    found = memo.get(key)
-    if found is None:
-        if expr.is_expression_type():
-            values = []
-            for arg in expr.args:  # children looked up here, saving a call per shared child
-                if arg.__class__ in native_numeric_types:
-                    values.append(arg)
-                else:
-                    known = memo.get(id(arg))
-                    values.append(known if known is not None else shared_value(arg, memo))
-            # _apply_operation is how Pyomo's own evaluator combines a node's argument values
-            found = expr._apply_operation(values)
-        elif expr.__class__ is ParamData and expr.value is not None:
-            found = expr.value  # a mutable parameter's number, without value()'s checks
-        else:
-            found = value(expr)
-        memo[key] = found
-    return found
-
-
-def _objective_type() -> Any:
-    from pyomo.environ import Objective
-
-    return Objective

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import OutputError
-from planner.robust import CRITERIA, score_candidates
+from planner.sweep.report import report_section, summary_text
+from planner.sweep.robust import CRITERIA, score_candidates
 
 if TYPE_CHECKING:
-    from planner.scenario import Scenario
-    from planner.sweep import BatchResult, GridPlans
+    from planner.scenario.model import Scenario
+    from planner.sweep.batch import BatchResult, GridPlans
 
 FUNDED = 1e-6  # an amount above this (unit) counts as funded
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
@@ -178,14 +179,10 @@ class SweepResult:
 
     def summary_text(self, rows: int = 12) -> str:
         """A terminal summary: feasibility, regret, the robust plan, the least certain pairs."""
-        from planner.sweep_report import summary_text
-
         return summary_text(self, rows)
 
     def report_section(self, rows: int = 20) -> str:
         """The sweep as a Markdown report section (heading level 2)."""
-        from planner.sweep_report import report_section
-
         return report_section(self, rows)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from planner.sweep_result import SweepResult
+    from planner.sweep.result import SweepResult
 
 UNCERTAIN = (0.05, 0.95)  # a pair funded in between this share of samples is a coin toss
 

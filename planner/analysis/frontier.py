@@ -1,0 +1,156 @@
+"""What if: the budget frontier and the equity–efficiency Pareto frontier.
+
+Every point re-solves one live :class:`~planner.solve.plan_model.PlanModel` (HiGHS warm-starts from its
+last basis) instead of rebuilding a model per point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from models import objectives
+from planner.scenario.files import ScenarioLike, as_scenario
+from planner.solve.plan import Plan
+from planner.solve.plan_model import PlanModel
+
+FRONTIER_COLUMNS = [
+    "budget",
+    "status",
+    "E",
+    "min_coverage",
+    "objective",
+    "allocated",
+    "newly_funded",
+]
+PARETO_COLUMNS = ["point", "epsilon", "E", "min_coverage", "status", "balanced"]
+FUNDED = 1e-6  # money (unit) above which a region × sector counts as funded
+E_HOLD = 1e-9  # relative give on E when the second Pareto solve lifts the least coverage
+
+
+def frontier(
+    scenario: ScenarioLike, budgets: Iterable[float], *, time_limit_s: float | None = None
+) -> pd.DataFrame:
+    """Benefit E and least coverage at each total budget (unit), re-solving one live model.
+
+    A budget given per period keeps its shape: each level scales the periods' budgets to the total.
+    ``newly_funded`` lists the ``region/sector`` pairs that get money for the first time at that
+    level; ``frame.attrs["first_funded"]`` maps each funded pair to that budget. In efficiency mode
+    E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible).
+    """
+    base = as_scenario(scenario)
+    shape = np.asarray(base.budget_per_period(), dtype=float)
+    shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
+    live = PlanModel(base)
+    first: dict[str, float] = {}
+    rows = []
+    for total in budgets:
+        plan = live.solve(time_limit_s=time_limit_s, budget=[float(total) * s for s in shares])
+        funded = _funded_pairs(plan)
+        new = [p for p in funded if p not in first]
+        for pair in new:
+            first[pair] = float(total)
+        rows.append(
+            (
+                float(total),
+                plan.status,
+                plan.E,
+                plan.min_coverage,
+                plan.objective,
+                plan.allocated_total if plan.is_optimal else None,
+                ", ".join(new),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
+    frame.attrs["first_funded"] = first
+    return frame
+
+
+def _funded_pairs(plan: Plan) -> list[str]:
+    if not plan.is_optimal:
+        return []
+    sums = plan.allocation.groupby(["region", "sector"], sort=False)["amount"].sum()
+    return [f"{r}/{s}" for (r, s), amount in sums.items() if amount > FUNDED]
+
+
+def budget_levels(text: str) -> list[float]:
+    """``START:STOP:STEP`` (STOP included when the steps land on it) to a list of budgets."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise ValueError(f"expected START:STOP:STEP, got '{text}'")
+    start, stop, step = (float(p) for p in parts)
+    if step <= 0 or stop < start or start < 0:
+        raise ValueError("need 0 ≤ START ≤ STOP and STEP > 0")
+    count = int(math.floor((stop - start) / step + 1e-9)) + 1
+    return [start + i * step for i in range(count)]
+
+
+# ---- equity–efficiency Pareto frontier ----
+
+
+def pareto(
+    scenario: ScenarioLike, points: int = 11, *, time_limit_s: float | None = None
+) -> pd.DataFrame:
+    """ε-constraint frontier of (E, least coverage), ``points`` values of ε from 0 to max coverage.
+
+    Each point maximizes E with z ≥ ε, then lifts z as far as that E allows (so no point is
+    dominated by another); the balanced objective's plan (the scenario's ``equity_weight``) is added
+    with ``balanced`` True. ``frame.attrs["plans"]`` holds the Plan of each row.
+    """
+    if points < 2:
+        raise ValueError("a frontier needs at least 2 points")
+    live = PlanModel(as_scenario(scenario))
+    balanced = live.solve(time_limit_s=time_limit_s, mode="balanced")
+    if not balanced.is_optimal:
+        return _failed_pareto(balanced)
+    bridge, z = live.bridge, live.model.z
+    z_max = balanced.z_star or 0.0
+    plans, rows = [], []
+    for point, epsilon in enumerate(np.linspace(0.0, z_max, points)):
+        plan = _epsilon_plan(live, min(float(epsilon), z_max), time_limit_s)
+        plans.append(plan)
+        rows.append((point, float(epsilon), plan.E, plan.min_coverage, plan.status, False))
+    bridge.set_column_bounds(z, 0.0, 1.0)
+    plans.append(balanced)
+    rows.append((points, math.nan, balanced.E, balanced.min_coverage, balanced.status, True))
+    frame = pd.DataFrame(rows, columns=PARETO_COLUMNS)
+    frame.attrs["plans"] = plans
+    return frame
+
+
+def _failed_pareto(plan: Plan) -> pd.DataFrame:
+    frame = pd.DataFrame([(0, math.nan, None, None, plan.status, True)], columns=PARETO_COLUMNS)
+    frame.attrs["plans"] = [plan]
+    return frame
+
+
+def _epsilon_plan(live: PlanModel, epsilon: float, time_limit_s: float | None) -> Plan:
+    """Max E s.t. z ≥ ε, then max z s.t. E ≥ that optimum (lexicographic, on the live model)."""
+    bridge = live.bridge
+    bridge.set_column_bounds(live.model.z, max(0.0, epsilon - objectives.EQUITY_TIE_TOLERANCE), 1.0)
+    bridge.set_weights({objectives.BENEFIT: 1.0})
+    status = bridge.solve(time_limit_s)
+    if status != "optimal":
+        return live._plan(objectives.Outcome(status, None))
+    e_best = bridge.objective(objectives.BENEFIT)
+    row = _hold_benefit(live, e_best - E_HOLD * max(1.0, abs(e_best)))
+    try:
+        bridge.set_weights({objectives.EQUITY: 1.0})
+        status = bridge.solve(time_limit_s)
+        plan = live._plan(objectives.Outcome(status, e_best if status == "optimal" else None))
+    finally:
+        bridge.highs.deleteRows(1, np.array([row], dtype=np.int32))
+    plan.mode = "pareto"
+    return plan
+
+
+def _hold_benefit(live: PlanModel, at_least: float) -> int:
+    """Add the row E ≥ ``at_least`` to HiGHS (not to Pyomo: it lives for one solve); its index."""
+    cost = live.bridge.costs[objectives.BENEFIT]
+    idx = np.flatnonzero(cost).astype(np.int32)
+    highs = live.bridge.highs
+    highs.addRow(at_least, np.inf, len(idx), idx, cost[idx])
+    return int(highs.getNumRow()) - 1

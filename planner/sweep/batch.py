@@ -1,0 +1,144 @@
+"""The work of one batch, on a Dask worker or in-process: solve each sample, evaluate the candidates.
+
+A worker keeps one live model per model shape (``MODEL_CACHE_SIZE``) and re-solves it with each
+sample's numbers instead of rebuilding it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import models
+from planner.errors import ScenarioError
+from planner.scenario.model import Scenario
+from planner.sweep.design import TARGETS, Design, perturbed
+from planner.sweep.robust import SweepModel
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Samples of one grid point, with everything a worker needs to solve and evaluate them."""
+
+    grid: int
+    scenario: Scenario  # the grid point's scenario, before the samples' variations
+    design: Design
+    samples: tuple[int, ...]
+    draws: np.ndarray  # (len(samples), width) uniform numbers
+    x_keys: tuple[tuple[Any, Any, Any], ...]
+    candidates: np.ndarray  # (C, len(x_keys)) plans to evaluate; row 0 the deterministic plan
+    time_limit_s: float | None = None
+    reuse_model: bool = True
+
+
+@dataclass
+class BatchResult:
+    grid: int
+    samples: tuple[int, ...]
+    status: list[str]
+    message: list[str]
+    E: np.ndarray  # (k,) the sample's own optimum's benefit, NaN without one
+    objective: np.ndarray  # (k,) the objective reported in the scenario's mode
+    x: np.ndarray  # (k, len(x_keys)) allocation, zeros without a plan
+    candidate_E: np.ndarray  # (k, C) candidates evaluated under each sample, NaN where broken
+    candidate_status: list[list[str]]
+    scalars: dict[str, list[float]] = field(default_factory=dict)
+    models_built: int = 0
+
+
+_MODELS: OrderedDict[tuple[Any, ...], SweepModel] = OrderedDict()
+MODEL_CACHE_SIZE = 4  # live models per worker process, one per model shape
+
+
+def _live_model(scenario: Scenario, reuse: bool) -> tuple[SweepModel, bool]:
+    """The worker's live model for this scenario's shape (built on first use), updated to it."""
+    if not reuse:
+        return SweepModel(scenario), True
+    key = models.structure_key(scenario)
+    model = _MODELS.get(key)
+    if model is None:
+        model = _MODELS[key] = SweepModel(scenario)
+        while len(_MODELS) > MODEL_CACHE_SIZE:
+            _MODELS.popitem(last=False)
+        return model, True
+    _MODELS.move_to_end(key)
+    model.update(scenario)
+    return model, False
+
+
+def run_batch(batch: Batch) -> BatchResult:
+    """Solve every sample of a batch and evaluate the candidate plans under it."""
+    base = batch.scenario.model_dump()
+    k, n_c = len(batch.samples), len(batch.candidates)
+    result = BatchResult(
+        batch.grid,
+        batch.samples,
+        [],
+        [],
+        np.full(k, np.nan),
+        np.full(k, np.nan),
+        np.zeros((k, len(batch.x_keys))),
+        np.full((k, n_c), np.nan),
+        [],
+        {v.target: [] for v in batch.design.variations if TARGETS[v.target][0] == "scalar"},
+    )
+    for j, u in enumerate(batch.draws):
+        try:
+            scenario = perturbed(base, batch.design, batch.design.values(u))
+        except ScenarioError as err:
+            _record_invalid(result, err, n_c)
+            continue
+        for name in result.scalars:
+            result.scalars[name].append(_scalar_value(scenario, name))
+        model, built = _live_model(scenario, batch.reuse_model)
+        result.models_built += built
+        if tuple(model.x_keys) != batch.x_keys:
+            raise RuntimeError("the sample's model has other allocation cells than the sweep's")
+        _solve_one(model, batch, result, j)
+    return result
+
+
+def _solve_one(model: SweepModel, batch: Batch, result: BatchResult, j: int) -> None:
+    own = model.solve_sample(batch.time_limit_s)
+    result.status.append(own.status)
+    result.message.append("")
+    if own.x is None:
+        result.candidate_status.append([own.status] * len(batch.candidates))
+        return
+    result.E[j], result.objective[j] = own.E, own.objective
+    result.x[j] = own.x
+    statuses = []
+    for c, plan in enumerate(batch.candidates):
+        evaluated = model.evaluate(plan, batch.time_limit_s)
+        statuses.append(evaluated.status)
+        if evaluated.E is not None:
+            result.candidate_E[j, c] = evaluated.E
+    result.candidate_status.append(statuses)
+
+
+def _record_invalid(result: BatchResult, err: ScenarioError, n_candidates: int) -> None:
+    result.status.append("invalid")
+    result.message.append("; ".join(str(p) for p in err.problems))
+    result.candidate_status.append(["invalid"] * n_candidates)
+    for values in result.scalars.values():
+        values.append(math.nan)
+
+
+def _scalar_value(scenario: Scenario, name: str) -> float:
+    return scenario.total_budget() if name == "budget" else float(getattr(scenario, name))
+
+
+@dataclass(frozen=True)
+class GridPlans:
+    """A grid point's scenario, its deterministic plan, and the candidate plans (row 0: deterministic)."""
+
+    point: dict[str, Any]
+    scenario: Scenario
+    deterministic: Any  # SampleOutcome
+    names: list[str]
+    plans: np.ndarray
+    x_keys: tuple[tuple[Any, Any, Any], ...]
