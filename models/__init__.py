@@ -9,10 +9,33 @@ from __future__ import annotations
 
 from pyomo.environ import ConcreteModel
 
-from models import base, budget, capacity, corridor, floor, objectives, specialization, tranche
+from models import (
+    base,
+    budget,
+    capacity,
+    corridor,
+    floor,
+    objectives,
+    project_groups,
+    project_requirements,
+    project_start,
+    specialization,
+    tranche,
+)
 from planner.scenario.model import Scenario
 
-FAMILIES = (tranche, budget, corridor, specialization, floor, capacity, objectives)
+FAMILIES = (
+    tranche,
+    budget,
+    corridor,
+    specialization,
+    floor,
+    capacity,
+    project_start,
+    project_groups,
+    project_requirements,
+    objectives,
+)
 
 REPORTED_CONSTRAINTS = {
     kind: kind  # each family names its constraint component after its kind
@@ -44,10 +67,21 @@ def build_model(scenario: Scenario) -> ConcreteModel:
     return m
 
 
+PROJECT_CASH_COMPONENTS = ("budget", "corridor", "floor", "capacity")
+"""Rows that read project cash, whose coefficients (cost, cost / duration) are parameters."""
+
+
 def parametric_components(m: ConcreteModel) -> list[object]:
     """Constraint components whose coefficients move with the mutable parameters."""
-    names = ("share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS)
+    names = ["share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS]
+    if base.has_projects(m):
+        names += PROJECT_CASH_COMPONENTS
     return [getattr(m, name) for name in names]
+
+
+def integer_columns(m: ConcreteModel) -> list[object]:
+    """The binary start variables u[p,t] (projects.md); none in a pure LP."""
+    return list(m.u.values())
 
 
 def parametric_columns(m: ConcreteModel) -> list[object]:

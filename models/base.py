@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-from pyomo.environ import ConcreteModel, NonNegativeReals, Param, RangeSet, Set, SetOf, Var
+from pyomo.environ import Binary, ConcreteModel, NonNegativeReals, Param, RangeSet, Set, SetOf, Var
 
 if TYPE_CHECKING:  # annotations only: importing planner here would be circular
     from planner.scenario.model import Scenario
@@ -71,7 +71,28 @@ def structure_key(scenario: Scenario) -> tuple[Any, ...]:
         caps,
         corridors,
         needs_equity_rows(scenario),
+        project_structure(scenario),
     )
+
+
+def project_structure(scenario: Scenario) -> tuple[Any, ...]:
+    """What decides the project columns and rows: ids, pairs, start windows, groups, requirements.
+
+    Costs, values, ``mandatory`` and group limits are parameters: changing them re-solves in place.
+    """
+    projects = tuple(
+        (
+            p.id,
+            p.region,
+            p.sector,
+            p.duration,
+            tuple(scenario.start_window(p)),
+            p.group,
+            tuple(p.requires),
+        )
+        for p in scenario.projects
+    )
+    return projects, tuple(scenario.project_groups) if projects else ()
 
 
 def needs_equity_rows(scenario: Scenario) -> bool:
@@ -97,6 +118,28 @@ def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
     m.floor_regions = frozenset(r.id for r in scenario.regions if r.min_share_of_need > 0)
     m.capped_regions = frozenset(r.id for r in scenario.regions if r.max_per_period is not None)
     m.with_equity_rows = needs_equity_rows(scenario)
+    define_project_sets(m, scenario)
+
+
+def define_project_sets(m: ConcreteModel, scenario: Scenario) -> None:
+    """P projects, PW (project, period) start options of each window W(p), G groups with members.
+
+    Plain lookups: ``project_pair[p]`` its (region, sector), ``project_duration[p]``,
+    ``group_members[g]`` and ``requirements`` as (b, a) pairs, b requiring a.
+    """
+    periods = list(scenario.periods)
+    m.P = Set(initialize=[p.id for p in scenario.projects], ordered=True)
+    starts = [(p.id, periods[i]) for p in scenario.projects for i in scenario.start_window(p)]
+    m.PW = Set(dimen=2, initialize=starts, ordered=True)
+    m.project_pair = {p.id: (p.region, p.sector) for p in scenario.projects}
+    m.project_duration = {p.id: p.duration for p in scenario.projects}
+    members: dict[str, list[str]] = {g: [] for g in scenario.project_groups}
+    for p in scenario.projects:
+        if p.group is not None:
+            members[p.group].append(p.id)
+    m.group_members = {g: ids for g, ids in members.items() if ids}
+    m.G = Set(initialize=list(m.group_members), ordered=True)
+    m.requirements = [(p.id, a) for p in scenario.projects for a in p.requires]
 
 
 def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
@@ -115,6 +158,13 @@ def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
     m.smin = Param(m.SMIN, **mutable)  # smin[p(r),s] where not the default 0
     m.smax = Param(m.SMAX, **mutable)  # smax[p(r),s] where not the default 1
     m.shared_need = Param(m.GS, **mutable)  # shared_need[g,s] (unit)
+    m.cost = Param(m.P, **mutable)  # cost[p] (unit), spent over its duration
+    m.cash = Param(m.P, **mutable)  # cost[p] / duration[p]: the project's money per period (unit)
+    m.value = Param(m.P, **mutable)  # value[p], in the units of E
+    m.project_weight = Param(m.P, **mutable)  # w[p(r),s] of the project's region and sector
+    m.start_min = Param(m.P, **mutable)  # 1 for a mandatory project, else 0
+    m.start_max = Param(m.P, **mutable, default=1.0)  # 1; 0 forces a project out (analysis only)
+    m.group_max = Param(m.G, **mutable)  # max[G]
     set_parameter_values(m, scenario)
 
 
@@ -160,8 +210,23 @@ def set_parameter_values(
         for g, corridor in scenario.corridors.items():
             for s, amount in corridor.shared_need.items():
                 m.shared_need[g, s] = amount
+    if moved("projects", "project_groups", "regions", "profiles"):
+        set_project_values(m, scenario)
     if hasattr(m, "carry"):
         set_carry_over(m, scenario.carry_over)
+
+
+def set_project_values(m: ConcreteModel, scenario: Scenario) -> None:
+    regions = {r.id: r for r in scenario.regions}
+    for p in scenario.projects:
+        m.cost[p.id] = p.cost
+        m.cash[p.id] = p.cost / p.duration
+        m.value[p.id] = p.value
+        m.project_weight[p.id] = scenario.profile_of(regions[p.region]).weight.get(p.sector, 1.0)
+        m.start_min[p.id] = 1.0 if p.mandatory else 0.0
+        m.start_max[p.id] = 1.0
+    for g in m.G:
+        m.group_max[g] = scenario.project_groups[g].max
 
 
 def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
@@ -177,7 +242,9 @@ def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
     m.y_list = list(m.y.values())
     m.carry = Var(m.T, domain=NonNegativeReals)
     set_carry_over(m, scenario.carry_over)
+    m.u = Var(m.PW, domain=Binary)  # u[p,t] = 1: project p starts in period t
     index_terms(m)
+    index_project_terms(m)
 
 
 def set_carry_over(m: ConcreteModel, allowed: bool) -> None:
@@ -216,6 +283,36 @@ def index_terms(m: ConcreteModel) -> None:
     m.period_terms = {}
     for (_r, t), terms in m.region_period_terms.items():
         m.period_terms.setdefault(t, []).extend(terms)
+
+
+def index_project_terms(m: ConcreteModel) -> None:
+    """The project money each family reads, as (coefficient, u) terms (projects.md, "Variables").
+
+    cash[p,t] = (cost[p] / duration[p]) · Σ_{t0 ∈ W(p), i(t0) ≤ i(t) ≤ i(t0) + duration[p] − 1} u[p,t0]
+
+    ``project_period_terms[r, s, t]`` is the pair's project cash in period t; over the horizon every
+    start spends the whole cost, so ``project_pair_terms[r, s]`` holds (cost[p], u[p,t0]). Then by
+    region (``project_region_terms[r]``), region and period (``project_region_period_terms[r, t]``)
+    and period (``project_budget_terms[t]``). Empty when the scenario has no projects.
+    """
+    periods = list(m.T)
+    m.project_period_terms, m.project_pair_terms = {}, {}
+    m.project_region_terms, m.project_region_period_terms, m.project_budget_terms = {}, {}, {}
+    for p, t0 in m.PW:
+        r, s = m.project_pair[p]
+        u = m.u[p, t0]
+        m.project_pair_terms.setdefault((r, s), []).append((m.cost[p], u))
+        m.project_region_terms.setdefault(r, []).append((m.cost[p], u))
+        first = periods.index(t0)
+        for t in periods[first : first + m.project_duration[p]]:
+            term = (m.cash[p], u)
+            m.project_period_terms.setdefault((r, s, t), []).append(term)
+            m.project_region_period_terms.setdefault((r, t), []).append(term)
+            m.project_budget_terms.setdefault(t, []).append(term)
+
+
+def has_projects(m: ConcreteModel) -> bool:
+    return len(m.PW) > 0
 
 
 BUILD_ONLY_GROUPS = ("tranche_terms", "region_period_terms", "period_terms")

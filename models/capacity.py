@@ -1,6 +1,6 @@
 """Constraint 6, absorptive capacity: a region cannot use more than it can build in one period.
 
-Σ_s x[r,s,t] ≤ max_per_period[r]    for every t (where given)
+Σ_s m[r,s,t] ≤ max_per_period[r]    for every t (where given); m counts project cash too.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ KIND = "capacity"
 
 def define_components(m: ConcreteModel) -> None:
     def capacity_rule(m: ConcreteModel, r: str, t):  # type: ignore[no-untyped-def]
-        terms = m.region_period_terms.get((r, t))
-        if not terms or r not in m.capped_regions:
+        terms = m.region_period_terms.get((r, t), [])
+        projects = m.project_region_period_terms.get((r, t), [])
+        if not (terms or projects) or r not in m.capped_regions:
             return Constraint.Skip
-        return linear_sum(terms) <= m.max_per_period[r]
+        return linear_sum(terms, projects) <= m.max_per_period[r]
 
     m.capacity = Constraint(m.R, m.T, rule=capacity_rule)

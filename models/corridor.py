@@ -1,8 +1,10 @@
 """Constraint 3, corridor no-redundancy: a need shared along a corridor is funded once.
 
-    Σ_{r ∈ g} Σ_t x[r,s,t] ≤ (1 + τ) · shared_need[g,s]    for every corridor g and sector s in its shared_need
+    Σ_{r ∈ g} Σ_t m[r,s,t] ≤ (1 + τ) · shared_need[g,s]    for every corridor g and sector s in its shared_need
 
-A row whose members have no need in the sector would read 0 ≤ cap; it is not written.
+m counts programme money and project cash (a project in a member region and a corridor sector counts
+against the shared need). A row whose members have neither need nor projects in the sector would read
+0 ≤ cap; it is not written.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ def define_components(m: ConcreteModel) -> None:
     def corridor_rule(m: ConcreteModel, g: str, s: str):  # type: ignore[no-untyped-def]
         members = m.corridor_members[g]
         terms = [v for r in members for v in m.pair_terms.get((r, s), ())]
-        if not terms:
+        projects = [term for r in members for term in m.project_pair_terms.get((r, s), ())]
+        if not terms and not projects:
             return Constraint.Skip
-        return linear_sum(terms) <= (1 + m.tau) * m.shared_need[g, s]
+        return linear_sum(terms, projects) <= (1 + m.tau) * m.shared_need[g, s]
 
     m.corridor = Constraint(m.GS, rule=corridor_rule)

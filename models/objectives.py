@@ -1,7 +1,8 @@
 """The objectives (spec: "Objectives") and the solve sequence each mode needs.
 
     E      = Σ_{r,s,t,k} d[t] · w[p(r),s] · benefit[r,s] · tranches[k] · y[r,s,t,k],   d[t] = (1 + ρ) ** −i(t)
-    cov[r] = Σ_{s,t} x[r,s,t] / Σ_s need[r,s]                 (regions with a positive need)
+             + Σ_p Σ_{t ∈ W(p)} d[t] · w[p(r),s] · value[p] · u[p,t]        (projects.md)
+    cov[r] = Σ_{s,t} m[r,s,t] / Σ_s need[r,s]                 (regions with a positive need)
 
 - efficiency: maximize E; reported objective E*.
 - equity: maximize z subject to z ≤ cov[r]; reported objective z*. A second solve with z ≥ z* − 1e-7
@@ -39,7 +40,8 @@ def define_components(m: ConcreteModel) -> None:
         if not terms or not m.with_equity_rows:  # efficiency mode never reads z
             return Constraint.Skip
         # z ≤ cov[r], multiplied through by the region's (positive) total need
-        return linear_sum(terms, [(-m.total_need[r], m.z)]) >= 0
+        projects = m.project_region_terms.get(r, [])
+        return linear_sum(terms, [(-m.total_need[r], m.z), *projects]) >= 0
 
     m.coverage = Constraint(m.R, rule=coverage_rule)
     m.objective_E = Objective(expr=benefit_expression(m), sense=maximize)
@@ -63,7 +65,21 @@ def benefit_expression(m: ConcreteModel) -> Any:
         for k in m.K:
             variables = m.y_list[i * n_k + k - 1 :: per_pair]
             groups.append((discount * m.tranche_value[k]) * linear_terms(pair_value, variables))
+    groups += project_benefit_groups(m)
     return SumExpression(groups)
+
+
+def project_benefit_groups(m: ConcreteModel) -> list[Any]:
+    """Σ_p Σ_{t ∈ W(p)} d[t] · w[p(r),s] · value[p] · u[p,t], one scaled group per start period."""
+    by_period: dict[Any, list[tuple[Any, Any]]] = {}
+    for p, t in m.PW:
+        by_period.setdefault(t, []).append((m.project_weight[p] * m.value[p], m.u[p, t]))
+    groups = []
+    for i, t in enumerate(m.T):
+        if t in by_period:
+            coefficients, variables = zip(*by_period[t], strict=True)
+            groups.append(((1 + m.rho) ** -i) * linear_terms(coefficients, variables))
+    return groups
 
 
 PARAMETRIC_COMPONENTS = ("coverage",)

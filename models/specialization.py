@@ -1,10 +1,11 @@
 """Constraint 4, specialization shares: a region keeps its profile's sector mix.
 
-    Σ_t x[r,s,t] ≥ smin[p(r),s] · Σ_{s',t} x[r,s',t]
-    Σ_t x[r,s,t] ≤ smax[p(r),s] · Σ_{s',t} x[r,s',t]
+    Σ_t m[r,s,t] ≥ smin[p(r),s] · Σ_{s',t} m[r,s',t]
+    Σ_t m[r,s,t] ≤ smax[p(r),s] · Σ_{s',t} m[r,s',t]
 
-written only where the bound is not the default (smin > 0, smax < 1). A region with no need at all has
-no allocation and no rows.
+written only where the bound is not the default (smin > 0, smax < 1); m counts project cash too (over
+the horizon a funded project spends its whole cost). A region with neither need nor projects has no
+allocation and no rows.
 """
 
 from __future__ import annotations
@@ -31,11 +32,16 @@ def define_components(m: ConcreteModel) -> None:
 
 
 def _own_minus_share_of_total(m: ConcreteModel, r: str, s: str, share):  # type: ignore[no-untyped-def]
-    """Σ_t x[r,s,t] − share · Σ_{s',t} x[r,s',t], one coefficient per column: 1 − share on the
-    sector's own columns, −share on the rest of the region's (None for a region with no columns)."""
-    region = m.region_terms.get(r)
-    if not region:
+    """Σ_t m[r,s,t] − share · Σ_{s',t} m[r,s',t], one coefficient per column: 1 − share on the
+    sector's own columns, −share on the rest of the region's (None for a region with no columns).
+    A project's start u[p,t0] carries its cost times the same factor."""
+    region = m.region_terms.get(r, [])
+    projects = m.project_region_terms.get(r, [])
+    if not region and not projects:
         return None
     own = {id(v) for v in m.pair_terms.get((r, s), ())}
+    own_projects = {id(u) for _cost, u in m.project_pair_terms.get((r, s), ())}
     on_own, off_own = 1 - share, -share  # two shared expression nodes, not one per column
-    return linear_terms([on_own if id(v) in own else off_own for v in region], region)
+    coefficients = [on_own if id(v) in own else off_own for v in region]
+    coefficients += [(on_own if id(u) in own_projects else off_own) * cost for cost, u in projects]
+    return linear_terms(coefficients, [*region, *(u for _cost, u in projects)])

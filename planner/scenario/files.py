@@ -21,6 +21,7 @@ import yaml
 from planner.errors import Problem, ScenarioError
 from planner.scenario.datasets import bundled_scenario_path
 from planner.scenario.model import Scenario, validate_scenario
+from planner.scenario.projects import PROJECT_COLUMNS
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -30,8 +31,13 @@ MAX_YAML_NODES = 1_000_000
 TABLES = {
     "regions": ("id", "name", "profile", "min_share_of_need", "max_per_period"),
     "needs": ("region", "sector", "need", "benefit"),
+    "projects": PROJECT_COLUMNS,
 }
-REQUIRED_COLUMNS = {"regions": ("id",), "needs": ("region", "sector", "need", "benefit")}
+REQUIRED_COLUMNS = {
+    "regions": ("id",),
+    "needs": ("region", "sector", "need", "benefit"),
+    "projects": ("id", "region", "sector", "cost", "value"),
+}
 SCENARIO_FILENAME = "scenario.yaml"
 
 
@@ -294,19 +300,23 @@ def _path_problem(yaml_path: Path, table: str, message: str) -> Problem:
 
 
 def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
-    """Write ``scenario.yaml`` with ``regions.csv`` and ``needs.csv`` beside it; returns the YAML path.
+    """Write ``scenario.yaml`` with ``regions.csv``, ``needs.csv`` (and ``projects.csv``) beside it.
+
+    Returns the YAML path.
 
     Loading the folder again gives an equal scenario. Files are written atomically.
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     document = scenario.model_dump(mode="json")
-    regions = document.pop("regions")
-    needs = document.pop("needs")
-    document["regions"] = "regions.csv"
-    document["needs"] = "needs.csv"
-    _write_atomic(target / "regions.csv", _csv_text(regions, TABLES["regions"]))
-    _write_atomic(target / "needs.csv", _csv_text(needs, TABLES["needs"]))
+    for table, columns in TABLES.items():
+        rows = document.pop(table)
+        if table == "projects" and not rows:
+            continue  # a scenario without projects stays a model.md scenario
+        if table == "projects":
+            rows = [{**row, "requires": ";".join(row["requires"])} for row in rows]
+        document[table] = f"{table}.csv"
+        _write_atomic(target / f"{table}.csv", _csv_text(rows, columns))
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     _write_atomic(target / SCENARIO_FILENAME, text)
     return target / SCENARIO_FILENAME

@@ -15,29 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planner.errors import Problem, ScenarioError
-
-
-def _not_a_bool(value: Any) -> Any:
-    """YAML reads ``yes``/``true`` as booleans and pydantic would take them for 1.0; a number is meant."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {str(value).lower()}")
-    return value
-
-
-NoBool = BeforeValidator(_not_a_bool)
-NonNegative = Annotated[float, NoBool, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, NoBool, Field(ge=0, le=1, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1)]
-PeriodLabel = int | str
-
-Mode = Literal["efficiency", "equity", "balanced"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+from planner.scenario.fields import Mode, Name, NoBool, NonNegative, PeriodLabel, Share, Strict
+from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
 
 
 class Region(BaseModel):
@@ -72,7 +54,7 @@ class Region(BaseModel):
         return self.name or self.id
 
 
-class Need(_Strict):
+class Need(Strict):
     """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit."""
 
     region: Name = Field(description="Region id.")
@@ -83,7 +65,7 @@ class Need(_Strict):
     benefit: NonNegative = Field(description="Benefit per unit of money of the first tranche.")
 
 
-class Profile(_Strict):
+class Profile(Strict):
     """A specialization profile: benefit multipliers and sector-share bounds of a region type."""
 
     weight: dict[str, NonNegative] = Field(
@@ -99,7 +81,7 @@ class Profile(_Strict):
     )
 
 
-class Corridor(_Strict):
+class Corridor(Strict):
     """Regions that share a need (a trunk line, a hub): together they are funded for it once."""
 
     regions: list[Name] = Field(min_length=1, description="Member region ids.")
@@ -109,7 +91,7 @@ class Corridor(_Strict):
     )
 
 
-class Objective(_Strict):
+class Objective(Strict):
     """What the plan maximizes (spec: "Objectives")."""
 
     mode: Mode = Field("efficiency", description="efficiency | equity | balanced.")
@@ -118,7 +100,7 @@ class Objective(_Strict):
     )
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     """A complete, validated scenario (spec: "Scenario file (YAML, version 1)").
 
     Examples
@@ -155,6 +137,16 @@ class Scenario(_Strict):
     needs: list[Need] = Field(description="Needs table (inline or CSV path).")
     profiles: dict[str, Profile] = Field(default_factory=dict)
     corridors: dict[str, Corridor] = Field(default_factory=dict)
+    projects: list[Project] = Field(
+        default_factory=list,
+        description="Candidate projects (inline or CSV path), funded whole or not (projects.md).",
+    )
+    project_groups: dict[str, ProjectGroup] = Field(
+        default_factory=dict, description="Groups of alternatives: at most `max` funded of each."
+    )
+    mip_gap: Annotated[float, NoBool, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        1e-4, description="Relative optimality gap at which branch and bound may stop."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -182,6 +174,10 @@ class Scenario(_Strict):
 
     def profile_of(self, region: Region) -> Profile:
         return self.profiles[region.profile] if region.profile else Profile()
+
+    def start_window(self, project: Project) -> list[int]:
+        """W(p): the positions of the periods in which the project may start (projects.md)."""
+        return start_window(project, self.periods)
 
     def digest(self) -> str:
         """A short hash of the inputs, to label a run (same inputs, same hash)."""
@@ -236,6 +232,7 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "name": _set_top("name"),
     "mode": _set_objective("mode"),
     "equity_weight": _set_objective("equity_weight"),
+    "mip_gap": _set_top("mip_gap"),
 }
 """Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``."""
 
@@ -435,4 +432,5 @@ CHECKS = (
     check_needs,
     check_profiles,
     check_corridors,
+    *PROJECT_CHECKS,
 )

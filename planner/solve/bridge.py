@@ -86,6 +86,9 @@ class HighsBridge:
         :meth:`refresh` (row bounds and costs are always checked).
     parametric_columns:
         Variables whose bounds :meth:`refresh` re-reads; None (the default) means every column.
+    integer_columns:
+        Variables that must take whole values: with any, :meth:`solve` runs HiGHS's branch and
+        bound, starting from the last solve's incumbent.
     """
 
     def __init__(
@@ -93,6 +96,7 @@ class HighsBridge:
         model: Any,
         parametric_components: Iterable[Any] = (),
         parametric_columns: Iterable[Any] | None = None,
+        integer_columns: Iterable[Any] = (),
     ) -> None:
         started = time.perf_counter()
         self.model = model
@@ -120,6 +124,12 @@ class HighsBridge:
             compiled.rowwise if isinstance(compiled, CompiledLp) else rowwise_of(compiled.A)
         )
         del compiled  # HiGHS holds the matrix now
+        found = self.column_index.positions(list(integer_columns))
+        self.integer_columns = found[found >= 0].astype(np.int32)
+        self._set_integrality(highspy.HighsVarType.kInteger)
+        self.gap = 0.0  # relative MIP gap of the last solve (0 for a pure LP)
+        self._incumbent: np.ndarray | None = None
+        self._fixed: tuple[np.ndarray, np.ndarray] | None = None
         self._choose_first_algorithm()
         self._moving_columns = None
         if parametric_columns is not None:
@@ -194,7 +204,48 @@ class HighsBridge:
         if self.highs.passModel(lp) == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS refused the model")
 
+    def _set_integrality(self, kind: highspy.HighsVarType) -> None:
+        n = self.integer_columns.size
+        if n:
+            kinds = np.full(n, int(kind.value), dtype=np.uint8)
+            self.highs.changeColsIntegrality(n, self.integer_columns, kinds)
+
+    @property
+    def is_mip(self) -> bool:
+        """Whether the model has integer columns, and they are not fixed for the duals' LP now."""
+        return self.integer_columns.size > 0 and self._fixed is None
+
+    def set_mip_gap(self, gap: float) -> None:
+        """Branch and bound may stop once its relative gap is at most ``gap``."""
+        self.highs.setOptionValue("mip_rel_gap", float(gap))
+
+    def fix_integers(self) -> None:
+        """Fix every integer column at its value in the current solution and drop integrality:
+        the LP left has the plan's duals (projects.md: shadow prices come from the LP with the
+        binaries fixed). :meth:`release_integers` undoes it."""
+        cols = self.integer_columns
+        if not cols.size or self._fixed is not None:
+            return
+        values = np.round(self.primal()[cols])
+        self._fixed = (self.col_lower[cols].copy(), self.col_upper[cols].copy())
+        self._set_integrality(highspy.HighsVarType.kContinuous)
+        self.highs.changeColsBounds(cols.size, cols, values, values)
+        self.col_lower[cols], self.col_upper[cols] = values, values
+
+    def release_integers(self) -> None:
+        if self._fixed is None:
+            return
+        cols = self.integer_columns
+        lower, upper = self._fixed
+        self.highs.changeColsBounds(cols.size, cols, lower, upper)
+        self.col_lower[cols], self.col_upper[cols] = lower, upper
+        self._set_integrality(highspy.HighsVarType.kInteger)
+        self._fixed = None
+
     def _choose_first_algorithm(self) -> None:
+        if self.integer_columns.size:  # branch and bound picks its own LP algorithm
+            self._cold = False
+            return
         if len(self.columns) >= INTERIOR_POINT_FROM_COLUMNS:
             self.highs.setOptionValue("solver", "ipm")
             self._cold = True
@@ -378,7 +429,18 @@ class HighsBridge:
             "time_limit", INF if time_limit_s is None else float(time_limit_s)
         )
         started = time.perf_counter()
+        mip = self.is_mip
+        if mip and self._incumbent is not None:
+            # a warm start: the last incumbent, which stays feasible after many changes (a budget
+            # rise); HiGHS repairs or ignores it where it is not
+            self.highs.setSolution(
+                self._incumbent.size,
+                np.arange(self._incumbent.size, dtype=np.int32),
+                self._incumbent,
+            )
         self.highs.run()
+        if mip:
+            self._after_branch_and_bound()
         if self._cold:  # later solves start from this basis: the simplex is the one to warm-start
             self.highs.setOptionValue("solver", "choose")
             self._cold = False
@@ -387,6 +449,13 @@ class HighsBridge:
             status = self._settle_infeasible_or_unbounded()
         self.solve_s = time.perf_counter() - started
         return status
+
+    def _after_branch_and_bound(self) -> None:
+        if self.has_solution():
+            self._incumbent = self.primal()
+            self.gap = float(self.highs.getInfo().mip_gap)
+        else:
+            self.gap = math.inf
 
     def _settle_infeasible_or_unbounded(self) -> str:
         """Presolve can leave the two undecided; without it the simplex tells them apart."""

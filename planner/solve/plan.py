@@ -16,6 +16,20 @@ ALLOCATION_COLUMNS = ["region", "sector", "period", "amount"]
 BUDGET_COLUMNS = ["period", "budget", "carried_in", "spent", "carried_out", "lapsed"]
 COVERAGE_COLUMNS = ["region", "need", "allocated", "coverage", "floor"]
 CONSTRAINT_COLUMNS = ["name", "kind", "lhs", "rhs", "dual", "binding"]
+PROJECT_COLUMNS = [
+    "id",
+    "name",
+    "region",
+    "sector",
+    "group",
+    "mandatory",
+    "funded",
+    "start",
+    "cost",
+    "value",
+]
+PROJECT_CASH_COLUMNS = ["id", "period", "amount"]
+TABLES = ("scenario_digest", "allocation", "budget", "coverage", "constraints", "projects")
 
 T = TypeVar("T")
 
@@ -74,6 +88,13 @@ class Plan:
         Per period: ``budget``, ``carried_in``, ``spent``, ``carried_out`` and ``lapsed`` (unit).
     coverage:
         Per region: ``need``, ``allocated`` (unit), ``coverage`` (share), ``floor`` (share).
+    projects, project_cash:
+        With candidate projects (projects.md): one row per project (``id, name, region, sector,
+        group, mandatory, funded, start, cost, value``) and each funded project's cash per period
+        (``id, period, amount``); empty for a pure LP. The allocation's ``amount`` is all money
+        of the pair: programme and project cash.
+    gap:
+        The relative optimality gap reached (0 for a pure LP; None without a plan).
     constraints:
         Every budget, corridor, floor, capacity and share-bound row: ``name`` as a planner reads it
         (``corridor[northwest,transport]``), ``kind``, ``lhs``, ``rhs``, ``dual`` (change of the
@@ -104,9 +125,12 @@ class Plan:
     budget: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(BUDGET_COLUMNS))
     coverage: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(COVERAGE_COLUMNS))
     constraints: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(CONSTRAINT_COLUMNS))
+    projects: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(PROJECT_COLUMNS))
+    project_cash: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(PROJECT_CASH_COLUMNS))
     timings: dict[str, float] = field(default_factory=dict)
     E_star: float | None = None
     z_star: float | None = None
+    gap: float | None = 0.0
     message: str = ""
     solved_at: str = ""
     diagnosis: Any = None
@@ -116,7 +140,7 @@ class Plan:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with every table built (a builder is a closure, which does not pickle)."""
-        for name in ("scenario_digest", "allocation", "budget", "coverage", "constraints"):
+        for name in (*TABLES, "project_cash"):
             getattr(self, name)
         return self.__dict__
 
@@ -167,11 +191,27 @@ class Plan:
             "budget": _records(self.budget),
             "coverage": _records(self.coverage),
             "constraints": _records(self.constraints),
+            "gap": _num(self.gap),
+            "projects": self.project_records(),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
             "diagnosis": self.diagnosis.to_dict()
             if hasattr(self.diagnosis, "to_dict")
             else self.diagnosis,
         }
+
+    def project_records(self) -> list[dict[str, Any]]:
+        """The projects as JSON records, each with its ``cash`` per period (projects.md "Results")."""
+        cash: dict[str, dict[str, float]] = {}
+        for row in self.project_cash.itertuples(index=False):
+            cash.setdefault(str(row.id), {})[str(row.period)] = float(row.amount)
+        return [
+            {**record, "cash": cash.get(str(record["id"]), {})}
+            for record in _records(self.projects)
+        ]
+
+    @property
+    def funded_projects(self) -> pd.DataFrame:
+        return self.projects[self.projects["funded"]].reset_index(drop=True)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -196,6 +236,19 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         budget=table("budget", BUDGET_COLUMNS),
         coverage=table("coverage", COVERAGE_COLUMNS),
         constraints=table("constraints", CONSTRAINT_COLUMNS),
+        projects=pd.DataFrame(
+            [{k: v for k, v in r.items() if k != "cash"} for r in data.get("projects") or []],
+            columns=PROJECT_COLUMNS,
+        ),
+        project_cash=pd.DataFrame(
+            [
+                (r["id"], period, amount)
+                for r in data.get("projects") or []
+                for period, amount in (r.get("cash") or {}).items()
+            ],
+            columns=PROJECT_CASH_COLUMNS,
+        ),
+        gap=data.get("gap", 0.0),
         E_star=data.get("E_star"),
         z_star=data.get("z_star"),
         message=data.get("message", ""),

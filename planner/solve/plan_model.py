@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from planner.solve.plan import (
     COVERAGE_COLUMNS,
     Plan,
 )
+from planner.solve.projects import ProjectReader
 
 BINDING_TOLERANCE = 1e-7  # relative slack under which a row counts as binding
 FREEZE_FROM_COLUMNS = 200_000
@@ -120,6 +122,7 @@ class PlanModel:
             self.model,
             models.parametric_components(self.model),
             models.parametric_columns(self.model),
+            models.integer_columns(self.model),
         )
         self._index_columns()
         self._after_build()
@@ -141,16 +144,24 @@ class PlanModel:
         self._y_columns = self._column_positions(self.y_vars)
         self._carry_columns = self._column_positions(self.carry_vars)
         # the label columns of every plan table, built once and shared by every plan
-        self._allocation_keys = _Labels(pd.DataFrame(self.x_keys, columns=ALLOCATION_COLUMNS[:3]))
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
-        self._x_region = np.array([region_codes[r] for r, _s, _t in self.x_keys], dtype=np.int64)
         period_codes = {t: i for i, t in enumerate(self.scenario.periods)}
-        self._x_period = np.array([period_codes[t] for _r, _s, t in self.x_keys], dtype=np.int64)
         self._periods = _Labels(pd.DataFrame({BUDGET_COLUMNS[0]: list(self.scenario.periods)}))
         self._region_ids = _Labels(
             pd.DataFrame({COVERAGE_COLUMNS[0]: [r.id for r in self.scenario.regions]})
         )
         self._reported_rows = self._reported_row_table()
+        self.projects = ProjectReader(self.scenario, self.model, self.bridge, self.x_keys)
+        self._money_keys = self.x_keys + self.projects.extra_keys
+        self._allocation_keys = _Labels(
+            pd.DataFrame(self._money_keys, columns=ALLOCATION_COLUMNS[:3])
+        )
+        self._x_region = np.array(
+            [region_codes[r] for r, _s, _t in self._money_keys], dtype=np.int64
+        )
+        self._x_period = np.array(
+            [period_codes[t] for _r, _s, t in self._money_keys], dtype=np.int64
+        )
 
     def _column_positions(self, variables: list[Any]) -> np.ndarray:
         """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
@@ -177,7 +188,7 @@ class PlanModel:
         if scenario != self.scenario:
             models.set_parameter_values(self.model, scenario, previous=self.scenario)
             self.bridge.refresh()
-            self.scenario = scenario
+            self.scenario = self.projects.scenario = scenario
 
     def solve(self, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
         """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``)."""
@@ -187,6 +198,8 @@ class PlanModel:
             self.update(self.scenario.with_changes(**changes))
         scenario = self.scenario
         solve_started = time.perf_counter()
+        if self.bridge.integer_columns.size:
+            self.bridge.set_mip_gap(scenario.mip_gap)
         outcome = objectives.optimize(
             self.model,
             self.bridge,
@@ -194,8 +207,12 @@ class PlanModel:
             scenario.objective.equity_weight,
             time_limit_s,
         )
+        outcome = self._fix_projects_for_duals(outcome, time_limit_s)
         solve_s = time.perf_counter() - solve_started
-        plan = self._plan(outcome)
+        try:
+            plan = self._plan(outcome)
+        finally:
+            self.bridge.release_integers()
         plan.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
         plan.timings = {
             "build_s": self.build_s,
@@ -210,6 +227,26 @@ class PlanModel:
             plan.message = time_limit_message(plan, time_limit_s)
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
+
+    def _fix_projects_for_duals(
+        self, outcome: objectives.Outcome, time_limit_s: float | None
+    ) -> objectives.Outcome:
+        """With projects: re-solve the LP with every start fixed at the incumbent's (projects.md:
+        the shadow prices come from it), and report that LP's plan, which is the incumbent's or
+        better (its programme money re-optimized for the chosen projects)."""
+        bridge = self.bridge
+        if not bridge.integer_columns.size or not bridge.has_solution():
+            return outcome
+        bridge.fix_integers()
+        status = bridge.solve(time_limit_s)
+        if status != "optimal":
+            return outcome
+        if self.scenario.objective.mode == "efficiency" and outcome.objective is not None:
+            return dataclasses.replace(outcome, objective=bridge.objective(objectives.BENEFIT))
+        if self.scenario.objective.mode == "balanced" and outcome.objective is not None:
+            value = sum(w * bridge.objective(name) for name, w in bridge.weights.items())
+            return dataclasses.replace(outcome, objective=value)
+        return outcome
 
     # ---- reading the solution back ----
 
@@ -242,15 +279,21 @@ class PlanModel:
             E_star=outcome.E_star,
             z_star=outcome.z_star,
             scenario=scenario,
+            gap=self.bridge.gap if usable else None,
+            projects=partial(self.projects.table, x),
+            project_cash=partial(self.projects.cash_table, x),
         )
 
     def _amounts(self, x: np.ndarray | None) -> np.ndarray:
-        """x[r,s,t] = Σ_k y[r,s,t,k], in the order of ``x_keys`` (zeros without a solution)."""
-        amounts: np.ndarray = np.zeros(len(self.x_keys))
+        """m[r,s,t] = Σ_k y[r,s,t,k] + project cash, in the order of the allocation's keys (the
+        programme's ``x_keys``, then pairs that only projects fund); zeros without a solution."""
+        amounts: np.ndarray = np.zeros(len(self._money_keys))
         if x is not None and self.y_vars:
             y = values_at(self._y_columns, x)
-            amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
-            amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
+            amounts = np.bincount(self.y_group, weights=y, minlength=len(self._money_keys))
+        if x is not None:
+            self.projects.add_cash(amounts, x)
+        amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0
         return amounts
 
     def _budget_columns(self, x: np.ndarray | None, amounts: np.ndarray) -> dict[str, Any]:
