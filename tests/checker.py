@@ -1,4 +1,5 @@
-"""An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints").
+"""An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints",
+and shared/spec/projects.md for candidate projects).
 
 Written from the spec, not from ``models/``: it reads only the validated Scenario's fields and the
 Plan's tables. :func:`violations` returns every broken rule as a sentence, so a failing property test
@@ -38,9 +39,62 @@ def allocation_map(plan: Any) -> dict[tuple[str, str, Any], float]:
     return x
 
 
+def project_starts(scenario: Scenario, plan: Any) -> dict[str, Any]:
+    """The start period of every funded project, read from the plan's projects table."""
+    if not scenario.projects:
+        return {}
+    table = plan.projects
+    return {str(row.id): row.start for row in table.itertuples(index=False) if bool(row.funded)}
+
+
+def project_cash(scenario: Scenario, starts: dict[str, Any]) -> dict[tuple[str, str, Any], float]:
+    """cash[p,t] summed per (region, sector, period): cost / duration in each of its periods."""
+    periods = [str(t) for t in scenario.periods]
+    cash: dict[tuple[str, str, Any], float] = defaultdict(float)
+    for p in scenario.projects:
+        if p.id not in starts:
+            continue
+        first = periods.index(str(starts[p.id]))
+        for t in scenario.periods[first : first + p.duration]:
+            cash[(p.region, p.sector, t)] += p.cost / p.duration
+    return cash
+
+
+def project_violations(scenario: Scenario, starts: dict[str, Any]) -> list[str]:
+    """projects.md constraints 7–9 and the start window, from the funded projects' starts."""
+    periods = [str(t) for t in scenario.periods]
+    found = []
+    for p in scenario.projects:
+        first = periods.index(str(p.earliest)) if p.earliest is not None else 0
+        last = periods.index(str(p.latest)) if p.latest is not None else len(periods) - 1
+        if p.id in starts:
+            i = periods.index(str(starts[p.id]))
+            if not (first <= i <= last and i + p.duration - 1 <= len(periods) - 1):
+                found.append(f"project {p.id} starts in {starts[p.id]}, outside its window")
+        elif p.mandatory:
+            found.append(f"mandatory project {p.id} is not funded")
+        for a in p.requires:
+            if p.id in starts and (
+                a not in starts or periods.index(str(starts[a])) > periods.index(str(starts[p.id]))
+            ):
+                found.append(f"project {p.id} is funded but its requirement {a} is not, or later")
+    for g, group in scenario.project_groups.items():
+        funded = [p.id for p in scenario.projects if p.group == g and p.id in starts]
+        if len(funded) > group.max:
+            found.append(f"group {g} funds {funded}, more than its max {group.max}")
+    return found
+
+
 def violations(scenario: Scenario, plan: Any) -> list[str]:
-    """Every spec rule the plan breaks, as sentences (empty when the plan is valid)."""
-    x = allocation_map(plan)
+    """Every spec rule the plan breaks, as sentences (empty when the plan is valid).
+
+    With projects, the allocation's amount is all money m[r,s,t]; the programme money x is m minus
+    the funded projects' cash, recomputed here from their starts, costs and durations.
+    """
+    m = allocation_map(plan)
+    starts = project_starts(scenario, plan)
+    cash = project_cash(scenario, starts)
+    x = {key: m.get(key, 0.0) - cash.get(key, 0.0) for key in {*m, *cash}}
     periods = list(scenario.periods)
     need = {(n.region, n.sector): n.need for n in scenario.needs}
     regions = {r.id: r for r in scenario.regions}
@@ -50,19 +104,22 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
     region_total: dict[str, float] = defaultdict(float)
     region_period: dict[tuple[str, Any], float] = defaultdict(float)
     period_total: dict[Any, float] = defaultdict(float)
+    programme: dict[tuple[str, str], float] = defaultdict(float)
     for (r, s, t), amount in x.items():
         if r not in regions or s not in scenario.sectors or t not in periods:
             found.append(f"allocation names an unknown ({r}, {s}, {t})")
             continue
-        if amount < -TOL:
+        if amount < -TOL * max(1.0, cash.get((r, s, t), 0.0)):
             found.append(f"x[{r},{s},{t}] = {amount} is negative")
+        programme[(r, s)] += amount
+        amount += cash.get((r, s, t), 0.0)  # constraints 2–6 read all money m (projects.md)
         pair_total[(r, s)] += amount
         region_total[r] += amount
         region_period[(r, t)] += amount
         period_total[t] += amount
 
-    # 1. nothing funded beyond its need (a pair missing from the needs table has need 0)
-    for (r, s), got in pair_total.items():
+    # 1. no programme money beyond the need (a pair missing from the needs table has need 0)
+    for (r, s), got in programme.items():
         if _exceeds(got, need.get((r, s), 0.0)):
             found.append(f"({r},{s}) gets {got} beyond its need {need.get((r, s), 0.0)}")
 
@@ -111,19 +168,23 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
                     found.append(
                         f"{r} gets {region_period[(r, t)]} in {t}, capacity {region.max_per_period}"
                     )
-    found += _report_consistency(scenario, plan, x, period_total)
+    found += project_violations(scenario, starts)
+    found += _report_consistency(scenario, plan, x, period_total, starts)
     return found
 
 
 def _report_consistency(
-    scenario: Scenario, plan: Any, x: dict[tuple[str, str, Any], float], period_total: dict
+    scenario: Scenario,
+    plan: Any,
+    x: dict[tuple[str, str, Any], float],
+    period_total: dict,
+    starts: dict[str, Any],
 ) -> list[str]:
     """The plan's other tables and numbers agree with its allocation."""
     found = []
-    if plan.E is not None and not math.isclose(
-        plan.E, best_benefit(scenario, x), rel_tol=1e-6, abs_tol=1e-6
-    ):
-        found.append(f"reported E {plan.E} but the allocation is worth {best_benefit(scenario, x)}")
+    worth = best_benefit(scenario, x) + project_benefit(scenario, starts)
+    if plan.E is not None and not math.isclose(plan.E, worth, rel_tol=1e-6, abs_tol=1e-6):
+        found.append(f"reported E {plan.E} but the allocation is worth {worth}")
     budget = plan.budget.set_index("period")
     for t in scenario.periods:
         row = budget.loc[t]
@@ -165,6 +226,21 @@ def best_benefit(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> fl
                 room -= take
                 if room <= 1e-15 * max(1.0, size):
                     k, room = k + 1, size
+    return total
+
+
+def project_benefit(scenario: Scenario, starts: dict[str, Any]) -> float:
+    """Σ_p d[start] · w[p(r),s] · value[p] over the funded projects (projects.md, "Objectives")."""
+    periods = [str(t) for t in scenario.periods]
+    profile_of = {r.id: r.profile for r in scenario.regions}
+    total = 0.0
+    for p in scenario.projects:
+        if p.id not in starts:
+            continue
+        i = periods.index(str(starts[p.id]))
+        profile = profile_of[p.region]
+        weight = scenario.profiles[profile].weight.get(p.sector, 1.0) if profile else 1.0
+        total += (1 + scenario.discount_rate) ** -i * weight * p.value
     return total
 
 

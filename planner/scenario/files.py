@@ -308,9 +308,9 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    document = scenario.model_dump(mode="json")
+    document = _document(scenario)
     for table, columns in TABLES.items():
-        rows = document.pop(table)
+        rows = document.pop(table, [])
         if table == "projects" and not rows:
             continue  # a scenario without projects stays a model.md scenario
         if table == "projects":
@@ -324,7 +324,17 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
 
 def scenario_yaml_text(scenario: Scenario) -> str:
     """The scenario as one self-contained YAML document (tables inline)."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(_document(scenario), sort_keys=False, allow_unicode=True)
+
+
+def _document(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data; without projects, the project keys are left out, so a model.md
+    scenario is written as one."""
+    document = scenario.model_dump(mode="json")
+    if not scenario.projects:
+        for key in ("projects", "project_groups", "mip_gap"):
+            document.pop(key, None)
+    return document
 
 
 def _csv_text(rows: list[dict[str, Any]], first: tuple[str, ...]) -> str:
