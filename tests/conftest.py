@@ -88,3 +88,17 @@ def tiny(
 @pytest.fixture
 def tiny_scenario():
     return tiny
+
+
+PROGRAMME_BUDGET = 2100.0
+"""western_china's programme budget: its ``budget`` (2,510) less the committed projects' 410."""
+
+
+def western_lp() -> planner.Scenario:
+    """The bundled western_china without its candidate projects: the pure LP of model.md, with the
+    programme budget of 2,100 CNY bn (the default before projects; corridor caps and capacities
+    keep the room the projects' data added). For tests about the LP's own behaviour."""
+    scenario = planner.load_scenario("western_china")
+    return scenario.with_changes(budget=PROGRAMME_BUDGET).model_copy(
+        update={"projects": [], "project_groups": {}}
+    )

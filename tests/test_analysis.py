@@ -12,11 +12,12 @@ import planner
 from planner.analysis.frontier import budget_levels
 from planner.cli import main
 from planner.scenario.synthetic import synthetic_scenario
+from tests.conftest import western_lp
 
 
 @pytest.fixture(scope="module")
 def western():
-    return planner.load_scenario("western_china")
+    return western_lp()
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -62,12 +63,15 @@ def _dominates(p, q, tol=1e-6):
 
 @pytest.mark.parametrize("budget", [1200, 1600])
 def test_pareto_points_are_not_dominated(western, budget):
+    """Up to the solver's guarantee: with candidate projects each point is a mixed-integer optimum
+    within the relative gap ``mip_gap``, so a point may trail another by that much."""
     table = planner.pareto(western.with_changes(budget=budget), 6)
     points = list(table.itertuples())
     assert all(p.status == "optimal" for p in points)
     assert table["balanced"].sum() == 1
+    tol = max(1e-6, western.mip_gap if western.projects else 0.0)
     for p in points:
-        assert not any(_dominates(q, p) for q in points), p
+        assert not any(_dominates(q, p, tol) for q in points), p
     assert points[0].min_coverage < points[-2].min_coverage  # the frontier has a trade-off here
 
 

@@ -51,7 +51,8 @@ def test_an_uneven_split_becomes_a_budget_per_period(base: planner.Scenario) -> 
         edit.profiles_table(base),
         edit.corridors_table(base),
     )
-    assert scenario.budget_per_period() == pytest.approx([840, 420, 420, 420, 0])
+    fifth = base.total_budget() / 5  # weights 2, 1, 1, 1, 0 over 5 shares of the total
+    assert scenario.budget_per_period() == pytest.approx([2 * fifth, fifth, fifth, fifth, 0])
     assert math.isclose(scenario.total_budget(), base.total_budget())
 
 
@@ -71,6 +72,22 @@ def test_excluding_a_province_drops_its_needs_and_corridor_membership(
     assert "xizang" not in {r.id for r in scenario.regions}
     assert all(n.region != "xizang" for n in scenario.needs)
     assert scenario.corridors["sichuan_xizang"].regions == ["sichuan"]
+    # its projects go too, and so does any project elsewhere that requires one of them
+    assert all(p.region != "xizang" for p in scenario.projects)
+    kept = {p.id for p in scenario.projects}
+    assert all(set(p.requires) <= kept for p in scenario.projects)
+    assert kept >= {p.id for p in base.projects if p.region != "xizang" and not p.requires}
+
+
+def test_projects_requiring_a_dropped_project_go_with_it() -> None:
+    projects = [
+        {"id": "a", "region": "r1", "requires": ""},
+        {"id": "b", "region": "r2", "requires": "a"},
+        {"id": "c", "region": "r2", "requires": ["b"]},
+        {"id": "d", "region": "r2"},
+    ]
+    assert [p["id"] for p in edit.projects_in(projects, {"r2"})] == ["d"]
+    assert [p["id"] for p in edit.projects_in(projects, {"r1", "r2"})] == ["a", "b", "c", "d"]
 
 
 def test_a_blank_shared_need_removes_that_cap(base: planner.Scenario) -> None:
