@@ -27,6 +27,12 @@ from models import objectives
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel
 
+PRIMAL_SIMPLEX = 4
+"""HiGHS's ``simplex_strategy`` while the set is held. Every solve in it changes only the costs (or
+adds a row the current plan satisfies), so the last basis stays primal feasible and the primal
+simplex continues from it; the default (dual) restarts further away. Measured on western_china's 24
+range solves: 0.025 s against 0.087 s."""
+
 HOLD_GIVE = 1e-9
 """Relative give on the objective row, so the optimal plan itself stays inside the set despite the
 solver's feasibility tolerance (slack 0 would otherwise be at the mercy of the last digit)."""
@@ -68,6 +74,9 @@ class NearOptimalSet:
         # the equity solves pin z at its optimum; the set lets z fall to the threshold
         self.bridge.set_column_bounds(z, 0.0, 1.0)
         self._row = self._add_objective_row()
+        highs = self.bridge.highs
+        _ok, self._strategy = highs.getOptionValue("simplex_strategy")
+        highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         self._y_columns = self.bridge.column_index.positions(live.y_vars)
         self._key_of_y = [live.x_keys[g] for g in live.y_group]
 
@@ -91,6 +100,7 @@ class NearOptimalSet:
         if self._row is not None:
             self._delete_row(self._row)
             self._row = None
+        self.bridge.highs.setOptionValue("simplex_strategy", self._strategy)
         self.bridge.set_column_bounds(self.live.model.z, *self._z_bounds)
         self.bridge.set_weights(self._saved_weights)
 
