@@ -173,3 +173,34 @@ def test_json_document_has_exactly_the_issues_keys(tmp_path, capsys):
         {"region": "r1", "sector": "a"},
         {"region": "r2", "sector": "a"},
     ]
+
+
+def test_reports_carry_an_alternatives_sheet_section_and_key(tmp_path):
+    import openpyxl
+
+    found = alternatives(hand_case(), slack=0.1, count=2)
+    xlsx = planner.export(found.optimal, tmp_path / "p.xlsx", alternatives=found)
+    sheet = openpyxl.load_workbook(xlsx)["Alternatives"]
+    assert [c.value for c in sheet[2]][:5] == [
+        "Region id",
+        "Sector",
+        "Least (CNY bn)",
+        "Most (CNY bn)",
+        "Optimal plan (CNY bn)",
+    ]
+    assert [sheet.cell(3, j).value for j in (1, 3, 4, 5)] == pytest.approx(["r1", 8.05, 9.5, 9.5])
+    html = planner.export(found.optimal, tmp_path / "p.html", alternatives=found).read_text()
+    assert "Near-optimal alternatives" in html
+    document = json.loads(
+        planner.export(found.optimal, tmp_path / "p.json", alternatives=found).read_text()
+    )
+    assert document["alternatives"] == json.loads(json.dumps(found.to_dict()))
+    plain = planner.export(found.optimal, tmp_path / "q.xlsx")
+    assert "Alternatives" not in openpyxl.load_workbook(plain).sheetnames
+
+
+def test_report_verb_adds_alternatives(tmp_path, capsys):
+    folder = planner.save_scenario(hand_case(), tmp_path / "hand")
+    out = tmp_path / "r.json"
+    assert main(["report", str(folder), "--alternatives", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["alternatives"]["optimum"] == pytest.approx(29.0)
