@@ -18,7 +18,7 @@ exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,7 +73,7 @@ class NearOptimalSet:
         self._saved_weights = dict(self.bridge.weights)
         # the equity solves pin z at its optimum; the set lets z fall to the threshold
         self.bridge.set_column_bounds(z, 0.0, 1.0)
-        self._row = self._add_objective_row()
+        self._row: int | None = self._add_objective_row()
         highs = self.bridge.highs
         _ok, self._strategy = highs.getOptionValue("simplex_strategy")
         highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
@@ -112,7 +112,7 @@ class NearOptimalSet:
 
     # ---- linear expressions of the money ----
 
-    def money_costs(self, weight_of: dict[Hashable, float], key: Any) -> np.ndarray:
+    def money_costs(self, weight_of: Mapping[Any, float], key: Any) -> np.ndarray:
         """A cost vector over HiGHS's columns: each y[r,s,t,k] gets ``weight_of[key(r, s, t)]``
         (0 for keys not in the dict), so ``cost · x`` is a weighted sum of the money x[r,s,t]."""
         cost = np.zeros(len(self.bridge.columns))
@@ -121,10 +121,10 @@ class NearOptimalSet:
                 cost[column] = weight_of.get(key(*rst), 0.0)
         return cost
 
-    def group_columns(self, key: Any) -> dict[Hashable, np.ndarray]:
+    def group_columns(self, key: Any) -> dict[Any, np.ndarray]:
         """The HiGHS columns of each group of x[r,s,t] (``key(r, s, t)`` names the group), in order
         of first appearance; :meth:`indicator` turns them into the group's total money."""
-        groups: dict[Hashable, list[int]] = {}
+        groups: dict[Any, list[int]] = {}
         for column, rst in zip(self._y_columns, self._key_of_y, strict=True):
             if column >= 0:
                 groups.setdefault(key(*rst), []).append(int(column))
