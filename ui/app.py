@@ -11,11 +11,11 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import analysis, controls, downloads, edit, state, views
+    from planner._ui import alternatives, analysis, controls, downloads, edit, state, views
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import analysis, controls, downloads, edit, state, views
+    from ui import alternatives, analysis, controls, downloads, edit, state, views
 
 import streamlit as st  # noqa: E402
 
@@ -91,13 +91,13 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Binding constraints",
             "Periods",
             "Frontier & Pareto",
+            "Alternatives",
             "Compare with baseline",
             "Downloads",
         ]
     )
-    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
-        tabs
-    )
+    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
+    alternatives_tab, compare_tab, files_tab = tabs[5:]
     with allocation_tab:
         left, right = st.columns([1, 1])
         left.markdown(f"**Allocation by province and sector** ({plan.unit}, all periods)")
@@ -115,6 +115,8 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         analysis.frontier_section(scenario, plan)
         st.divider()
         analysis.pareto_section(scenario, plan)
+    with alternatives_tab:
+        alternatives.alternatives_section(scenario, plan)
     with compare_tab:
         analysis.compare_section(baseline, plan)
     with files_tab:

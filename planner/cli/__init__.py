@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Sequence
 
 from planner.cli import (
+    alternatives,
     compare,
     diagnose,
     frontier,
@@ -28,7 +29,19 @@ from planner.cli import (
 )
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep, ui)
+VERBS = (
+    solve,
+    validate,
+    schema,
+    report,
+    diagnose,
+    frontier,
+    pareto,
+    alternatives,
+    compare,
+    sweep,
+    ui,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.reports import RENDERERS, check_output, export
 from planner.solve.plan_model import solve
@@ -33,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="FILE",
         help=f"report file to write (repeatable); format from the suffix: {known}",
     )
+    parser.add_argument(
+        "--alternatives",
+        action="store_true",
+        help="add near-optimal ranges and 5 alternatives within 5%% of the optimum "
+        "(as `planner alternatives`)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,9 +47,14 @@ def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
     scenario = load(args)
-    plan = solve(scenario, time_limit_s=args.time_limit)
+    found = None
+    if args.alternatives:
+        found = alternatives(scenario, time_limit_s=args.time_limit)
+        plan = found.optimal
+    else:
+        plan = solve(scenario, time_limit_s=args.time_limit)
     for path in args.outs:
-        written = export(plan, path)
+        written = export(plan, path, alternatives=found if plan.is_optimal else None)
         print(f"wrote {written}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)

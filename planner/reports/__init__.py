@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
@@ -54,24 +56,33 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     return check_writable(path)
 
 
-def render(plan: Plan, fmt: str, info: ReportInfo | None = None) -> bytes:
-    """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes."""
+def render(
+    plan: Plan, fmt: str, info: ReportInfo | None = None, *, alternatives: Any = None
+) -> bytes:
+    """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes.
+
+    ``alternatives`` (a :class:`planner.Alternatives` of the same scenario) adds an Alternatives
+    sheet (xlsx), section (html) or key (json); the CSV stays the plan's tidy allocation."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in RENDERERS:
         raise OutputError(f"unknown report format '{fmt}': use one of {', '.join(RENDERERS)}")
-    return RENDERERS[fmt](plan, info or ReportInfo.now())
+    info = info or ReportInfo.now()
+    if alternatives is not None:
+        info = replace(info, alternatives=alternatives)
+    return RENDERERS[fmt](plan, info)
 
 
-def export(plan: Plan, path: str | os.PathLike[str]) -> Path:
+def export(plan: Plan, path: str | os.PathLike[str], *, alternatives: Any = None) -> Path:
     """Write the report ``path`` names, in the format its suffix names, atomically.
 
     The whole file is rendered in memory first and then put in place by one rename, so a failure
     leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
     Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
+    ``alternatives`` adds them to the report (see :func:`render`).
     """
     fmt = format_of(path)
     check_writable(path)
-    return atomic_write(path, render(plan, fmt))
+    return atomic_write(path, render(plan, fmt, alternatives=alternatives))
 
 
 __all__ = [

@@ -50,6 +50,9 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         _table(
             book.create_sheet("Constraints"), tables.constraints(plan), plan.unit, wrap={"meaning"}
         )
+    alternatives = tables.alternatives_tables(info)
+    if alternatives:
+        _titled_tables(book.create_sheet("Alternatives"), alternatives, plan.unit)
     _assumptions(book.create_sheet("Assumptions"), plan)
     if not tables.has_allocation(plan):
         _diagnosis(book.create_sheet("Diagnosis"), plan)
@@ -173,14 +176,19 @@ def _region_sector(sheet: Worksheet, plan: Plan) -> None:
 
 
 def _assumptions(sheet: Worksheet, plan: Plan) -> None:
+    _titled_tables(sheet, tables.assumptions(plan), plan.unit)
+
+
+def _titled_tables(sheet: Worksheet, titled: list[tuple[str, pd.DataFrame]], unit: str) -> None:
+    """Tables one below the other, each under its bold title (``none`` for an empty one)."""
     row = 1
-    for title, frame in tables.assumptions(plan):
+    for title, frame in titled:
         put(sheet, row, 1, title).font = Font(bold=True, size=12)
         if frame.empty:
             put(sheet, row + 1, 1, "none")
             row += 3
             continue
-        row = _table(sheet, frame, plan.unit, top=row + 1, freeze=False) + 1
+        row = _table(sheet, frame, unit, top=row + 1, freeze=False) + 1
     sheet.freeze_panes = None
 
 

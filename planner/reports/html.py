@@ -43,7 +43,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
     if not solved:
         parts.append(_diagnosis(plan))
     else:
-        parts += [_charts(plan), _result_tables(plan)]
+        parts += [_charts(plan), _result_tables(plan), _alternatives(plan, info)]
     parts += [_assumption_tables(plan), "</body></html>\n"]
     return "\n".join(parts).encode("utf-8")
 
@@ -204,6 +204,17 @@ def _constraints(plan: Plan) -> str:
         f"{escape(plan.unit)} of the limit.</p>"
     )
     return note + html_table(frame, plan.unit)
+
+
+def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:
+    titled = tables.alternatives_tables(info)
+    if not titled:
+        return ""
+    parts = ["<h2>Near-optimal alternatives</h2>"]
+    for title, frame in titled:
+        parts.append(f"<h3>{escape(title)}</h3>")
+        parts.append(html_table(frame, plan.unit) if len(frame) else "<p>none</p>")
+    return "\n".join(parts)
 
 
 def _assumption_tables(plan: Plan) -> str:

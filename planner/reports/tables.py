@@ -17,6 +17,9 @@ from planner.analysis.meaning import meaning
 from planner.solve.plan import Plan
 
 MONEY = {
+    "least",
+    "most",
+    "optimal_plan",
     "amount",
     "need",
     "allocated",
@@ -33,7 +36,17 @@ MONEY = {
 }
 """Columns in the scenario's unit of money."""
 
-SHARES = {"coverage", "floor", "min_share_of_need", "share_min", "share_max", "sector_coverage"}
+SHARES = {
+    "coverage",
+    "floor",
+    "min_share_of_need",
+    "share_min",
+    "share_max",
+    "sector_coverage",
+    "min_coverage",
+    "distance_to_optimal",
+    "least_distance_to_others",
+}
 """Columns that are a share in [0, 1], shown as percentages."""
 
 LABELS = {
@@ -79,6 +92,8 @@ class ReportInfo:
 
     planner_version: str
     written_at: str
+    alternatives: Any = None
+    """Near-optimal alternatives to add (:class:`planner.Alternatives`), or None for none."""
 
     @classmethod
     def now(cls) -> ReportInfo:
@@ -278,4 +293,28 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         ("Needs", needs),
         ("Profiles", profiles),
         ("Corridors", corridors),
+    ]
+
+
+def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) of the Alternatives sheet/section: the ranges, the alternatives' KPIs and
+    distances, and which pairs are funded in all, none or some of the plans. Empty without them."""
+    found = info.alternatives
+    if found is None or not len(found.ranges):
+        return []
+    ranges = found.ranges.rename(
+        columns={
+            "min": "least",
+            "max": "most",
+            "optimal": "optimal_plan",
+        }
+    ).fillna({"region": "all regions", "sector": "all sectors"})
+    head = (
+        f"Within {found.slack:.1%} of the {found.mode} optimum ({found.optimum:,.4g}): "
+        f"least and most money over all such plans, all periods"
+    )
+    return [
+        (head, ranges),
+        ("Alternatives (distances: share of the budget moved)", found.summary()),
+        ("Region × sector pairs funded in all, none or some of the plans", found.funded_table()),
     ]
