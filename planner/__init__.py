@@ -9,6 +9,7 @@ The public API::
     planner.export(plan, "plan.xlsx")                      # or .html, .csv, .json (planner.reports)
 """
 
+from planner.analysis.attribution import Attribution, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
@@ -26,6 +27,8 @@ from planner.sweep.result import SweepResult
 __version__ = "0.1.0"
 
 __all__ = [
+    "Attribution",
+    "attribute",
     "CHANGEABLE",
     "Comparison",
     "Diagnosis",
