@@ -168,7 +168,20 @@ def take_profiles(draft: Draft) -> None:
 
 
 def take_corridors(draft: Draft) -> None:
-    draft.corridors = dict(draft.b.corridors)
+    """B's corridors. One that B lacks because too few of its members are left in B belongs to
+    the structure: it stays (and goes once ``structure`` is taken)."""
+    b_ids = {r.id for r in draft.b.regions}
+    gone_with_regions = {
+        name: c
+        for name, c in draft.a.corridors.items()
+        if name not in draft.b.corridors and _too_few(c, [r for r in c.regions if r in b_ids])
+    }
+    draft.corridors = {**gone_with_regions, **draft.b.corridors}
+
+
+def _too_few(corridor: Corridor, members: list[str]) -> bool:
+    """Fewer than two members left of two or more: a single region shares its need with nobody."""
+    return len(members) < min(2, len(corridor.regions))
 
 
 @dataclass(frozen=True)
@@ -220,20 +233,20 @@ def playing_groups(a: Scenario, b: Scenario) -> list[str]:
     check_comparable(a, b)
     plain = compose(a, b, ())
     structure = compose(a, b, ["structure"])
-    moves_structure = _model_inputs(structure) != _model_inputs(plain)
+    moves_structure = model_inputs(structure) != model_inputs(plain)
     playing = ["structure"] if moves_structure else []
     for group in GROUPS[1:]:
         alone = compose(a, b, [group.name])
-        differs = _model_inputs(alone) != _model_inputs(plain)
+        differs = model_inputs(alone) != model_inputs(plain)
         if not differs and moves_structure:
             both = compose(a, b, ["structure", group.name])
-            differs = _model_inputs(both) != _model_inputs(structure)
+            differs = model_inputs(both) != model_inputs(structure)
         if differs:
             playing.append(group.name)
     return playing
 
 
-def _model_inputs(s: Scenario) -> tuple[Any, ...]:
+def model_inputs(s: Scenario) -> tuple[Any, ...]:
     """What the model reads of a scenario: its numbers by key, not its names or extra columns."""
     regions = sorted((r.id, r.profile, r.min_share_of_need, r.max_per_period) for r in s.regions)
     needs = sorted((n.region, n.sector, n.need, n.benefit) for n in s.needs if n.need > 0)
@@ -299,12 +312,13 @@ def _within(profile: Profile, sectors: set[str]) -> Profile:
 def _corridors_within(
     corridors: dict[str, Corridor], regions: set[str], sectors: set[str]
 ) -> dict[str, Corridor]:
-    """Corridors restricted to the draft's regions and sectors; one with no member left goes."""
+    """Corridors restricted to the draft's regions and sectors. One left with fewer than two
+    members (of two or more) goes: a single region shares its need with nobody."""
     kept = {}
     for name, c in corridors.items():
         members = [r for r in c.regions if r in regions]
         caps = {s: v for s, v in c.shared_need.items() if s in sectors}
-        if not members:
+        if _too_few(c, members):
             continue
         if members == c.regions and caps == c.shared_need:
             kept[name] = c

@@ -159,7 +159,8 @@ def _metric_sentence(result: Attribution, metric: str) -> str:
     rest = ranked[NAMED:]
     if rest:
         total = float(sum(values[g] for g in rest))
-        named.append(f"the other {len(rest)} changes for {amount(metric, total)}")
+        others = "the other change" if len(rest) == 1 else f"the other {len(rest)} changes"
+        named.append(f"{others} for {amount(metric, total)}")
     if amount(metric, change) in _ZEROS:
         opening = f"{name.capitalize()} does not change overall ({amount(metric, change)}): "
     else:
