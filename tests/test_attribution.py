@@ -9,7 +9,7 @@ import pytest
 from conftest import tiny
 
 import planner
-from planner.analysis.attribution_groups import GROUP_NAMES, model_inputs, compose
+from planner.analysis.attribution_groups import GROUP_NAMES, compose, model_inputs
 from planner.cli import main
 
 ONE = [("r1", "a", 100.0, 1.0)]  # one region, one sector, need 100, benefit 1 per unit of money

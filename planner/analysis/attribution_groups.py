@@ -251,7 +251,7 @@ def model_inputs(s: Scenario) -> tuple[Any, ...]:
     regions = sorted((r.id, r.profile, r.min_share_of_need, r.max_per_period) for r in s.regions)
     needs = sorted((n.region, n.sector, n.need, n.benefit) for n in s.needs if n.need > 0)
     profiles = {name: p.model_dump() for name, p in s.profiles.items()}
-    used = sorted((r.profile, repr(profiles.get(r.profile or ""))) for r in s.regions)
+    used = sorted((r.profile or "", repr(profiles.get(r.profile or ""))) for r in s.regions)
     corridors = sorted(
         (sorted(c.regions), sorted(c.shared_need.items())) for c in s.corridors.values()
     )
