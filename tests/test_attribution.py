@@ -241,3 +241,19 @@ def test_cli_refuses_saved_plans_and_infeasible_sides(capsys, tmp_path):
     planner.save_scenario(tiny(ONE, [{"id": "r1"}], budget=50), tmp_path / "ok")
     assert main(["compare", str(tmp_path / "ok"), str(tmp_path / "broken"), "--attribute"]) == 3
     assert "B (hand case) is infeasible" in capsys.readouterr().err
+
+
+def test_reports_against_a_baseline_carry_the_attribution(tmp_path, capsys):
+    import openpyxl
+
+    outs = [str(tmp_path / f"plan.{fmt}") for fmt in ("html", "xlsx", "json")]
+    args = ["report", "western_china", "--set", "budget=1800", "--baseline", "western_china"]
+    assert main([*args, *[x for out in outs for x in ("--out", out)]]) == 0
+    html = (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert "Why the plan differs from the baseline" in html and "the lower budget" in html
+    assert "Attribution" in openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames
+    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert [r["group"] for r in document["attribution"]["attribution"]] == ["budget"]
+    plain = tmp_path / "plain.html"
+    planner.export(planner.solve("western_china"), plain)
+    assert "Why the plan differs" not in plain.read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ import argparse
 import sys
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.reports import RENDERERS, check_output, export
+from planner.reports import RENDERERS, check_output, export, report_info
+from planner.scenario.files import load_scenario
 from planner.solve.plan_model import solve
 
 
@@ -33,16 +34,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="FILE",
         help=f"report file to write (repeatable); format from the suffix: {known}",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="SCENARIO",
+        help="compare the plan against this scenario: the reports say which input changes moved it",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
+    baseline = load_scenario(args.baseline) if args.baseline else None
     scenario = load(args)
     plan = solve(scenario, time_limit_s=args.time_limit)
+    info = report_info(plan, baseline)
     for path in args.outs:
-        written = export(plan, path)
+        written = export(plan, path, info=info)
         print(f"wrote {written}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)

@@ -51,6 +51,8 @@ def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
     document = plan.to_dict()
     if tables.has_allocation(plan):
         document["allocation"] = _records(tables.allocation(plan))
+    if info.attribution is not None:
+        document["attribution"] = info.attribution.to_dict()
     document["report"] = {
         "format": REPORT_FORMAT,
         "scenario": plan.scenario_name,
