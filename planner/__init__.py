@@ -10,6 +10,7 @@ The public API::
 """
 
 from planner.analysis.alternatives import Alternatives, alternatives
+from planner.analysis.attribution import Attribution, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
@@ -29,6 +30,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Alternatives",
     "alternatives",
+    "Attribution",
+    "attribute",
     "CHANGEABLE",
     "Comparison",
     "Diagnosis",

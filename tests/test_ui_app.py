@@ -247,3 +247,17 @@ def test_pinned_baseline_is_compared_with_the_new_plan(app: AppTest) -> None:
     assert kpis.loc["allocated", "delta"] == pytest.approx(drop, abs=0.01)
     deltas = {m.label: m.delta for m in app.metric}
     assert deltas["Allocated"].startswith(f"{drop:,.1f}")
+
+
+def test_attribution_explains_the_change_against_the_baseline(app: AppTest) -> None:
+    """Only the budget moved (2,100 → 1,500): one group, whose value is the whole change of E."""
+    app.button(key="pin_baseline").click().run()
+    app.number_input(key="budget_total").set_value(1500.0).run()
+    app.button(key="attribute").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = frame_with(app, "E_alone")
+    assert list(table["group"]) == ["budget"]
+    kpis = frame_with(app, "kpi").set_index("kpi")
+    assert table.loc[0, "E"] == pytest.approx(kpis.loc["E", "delta"], abs=1e-6)
+    assert any("the lower budget accounts for" in m.value for m in app.markdown)
+    assert app.get("vega_lite_chart") or app.get("arrow_vega_lite_chart")

@@ -11,11 +11,20 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import alternatives, analysis, controls, downloads, edit, state, views
+    from planner._ui import (
+        alternatives,
+        analysis,
+        attribution,
+        controls,
+        downloads,
+        edit,
+        state,
+        views,
+    )
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import alternatives, analysis, controls, downloads, edit, state, views
+    from ui import alternatives, analysis, attribution, controls, downloads, edit, state, views
 
 import streamlit as st  # noqa: E402
 
@@ -119,6 +128,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         alternatives.alternatives_section(scenario, plan)
     with compare_tab:
         analysis.compare_section(baseline, plan)
+        attribution.attribution_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
 

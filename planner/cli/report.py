@@ -12,7 +12,8 @@ import sys
 
 from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.reports import RENDERERS, check_output, export
+from planner.reports import RENDERERS, check_output, export, report_info
+from planner.scenario.files import load_scenario
 from planner.solve.plan_model import solve
 
 
@@ -40,12 +41,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="add near-optimal ranges and 5 alternatives within 5%% of the optimum "
         "(as `planner alternatives`)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="SCENARIO",
+        help="compare the plan against this scenario: the reports say which input changes moved it",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
+    baseline = load_scenario(args.baseline) if args.baseline else None
     scenario = load(args)
     found = None
     if args.alternatives:
@@ -53,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
         plan = found.optimal
     else:
         plan = solve(scenario, time_limit_s=args.time_limit)
+    info = report_info(plan, baseline)
     for path in args.outs:
-        written = export(plan, path, alternatives=found if plan.is_optimal else None)
+        written = export(plan, path, info=info, alternatives=found if plan.is_optimal else None)
         print(f"wrote {written}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
 from planner.reports.excel import render_xlsx
@@ -72,8 +73,29 @@ def render(
     return RENDERERS[fmt](plan, info)
 
 
-def export(plan: Plan, path: str | os.PathLike[str], *, alternatives: Any = None) -> Path:
+def report_info(plan: Plan, baseline: Any = None) -> ReportInfo:
+    """Who writes the report and when, and, given a ``baseline`` (a plan or scenario), why the plan
+    differs from it (:func:`planner.attribute`; left out when either side has no optimal plan)."""
+    if baseline is None:
+        return ReportInfo.now()
+    try:
+        return ReportInfo.now(attribute(baseline, plan))
+    except EndpointNotOptimal:
+        return ReportInfo.now()
+
+
+def export(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    baseline: Any = None,
+    *,
+    info: ReportInfo | None = None,
+    alternatives: Any = None,
+) -> Path:
     """Write the report ``path`` names, in the format its suffix names, atomically.
+
+    With ``baseline`` (a plan or scenario), the xlsx, html and json reports add a section on why the
+    plan differs from it (``info`` from :func:`report_info` reuses one computed attribution).
 
     The whole file is rendered in memory first and then put in place by one rename, so a failure
     leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
@@ -82,7 +104,8 @@ def export(plan: Plan, path: str | os.PathLike[str], *, alternatives: Any = None
     """
     fmt = format_of(path)
     check_writable(path)
-    return atomic_write(path, render(plan, fmt, alternatives=alternatives))
+    info = info or report_info(plan, baseline)
+    return atomic_write(path, render(plan, fmt, info, alternatives=alternatives))
 
 
 __all__ = [
@@ -94,4 +117,5 @@ __all__ = [
     "format_of",
     "meaning",
     "render",
+    "report_info",
 ]

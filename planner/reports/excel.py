@@ -53,6 +53,8 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
     alternatives = tables.alternatives_tables(info)
     if alternatives:
         _titled_tables(book.create_sheet("Alternatives"), alternatives, plan.unit)
+    if info.attribution is not None:
+        _attribution(book.create_sheet("Attribution"), info)
     _assumptions(book.create_sheet("Assumptions"), plan)
     if not tables.has_allocation(plan):
         _diagnosis(book.create_sheet("Diagnosis"), plan)
@@ -197,3 +199,14 @@ def _diagnosis(sheet: Worksheet, plan: Plan) -> None:
     for i, line in enumerate(tables.diagnosis_lines(plan), start=2):
         put(sheet, i, 1, line).alignment = WRAPPED
     sheet.column_dimensions["A"].width = 110
+
+
+def _attribution(sheet: Worksheet, info: tables.ReportInfo) -> None:
+    """The change against the baseline in words, then one row per group of changed inputs."""
+    put(sheet, 1, 1, info.attribution.summary()).alignment = WRAPPED
+    sheet.row_dimensions[1].height = 90
+    table = tables.attribution_table(info)
+    if len(table):
+        formats = {c: (c, NUMBER_FORMAT) for c in table.columns if c not in ("group", "change")}
+        _table(sheet, table, info.attribution.unit, top=3, extra=formats)
+    sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width or 0, 24)

@@ -15,6 +15,7 @@ from planner.reports import charts, tables
 from planner.scenario.datasets import data_dir
 from planner.solve.plan import Plan
 
+ATTRIBUTED = ("E", "min_coverage", "objective", "allocated")  # attribution columns: plain numbers
 STYLE = """
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: Helvetica, Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto;
@@ -43,7 +44,12 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
     if not solved:
         parts.append(_diagnosis(plan))
     else:
-        parts += [_charts(plan), _result_tables(plan), _alternatives(plan, info)]
+        parts += [
+            _attribution(info),
+            _charts(plan),
+            _result_tables(plan),
+            _alternatives(plan, info),
+        ]
     parts += [_assumption_tables(plan), "</body></html>\n"]
     return "\n".join(parts).encode("utf-8")
 
@@ -91,6 +97,23 @@ def _key_assumptions(plan: Plan) -> str:
 def _diagnosis(plan: Plan) -> str:
     lines = "".join(f"<li>{escape(line)}</li>" for line in tables.diagnosis_lines(plan))
     return f'<h2>Diagnosis</h2><p>No plan was found.</p><ul class="diagnosis">{lines}</ul>'
+
+
+def _attribution(info: tables.ReportInfo) -> str:
+    """Why the plan differs from the baseline: the summary in words and the table (none without)."""
+    result = info.attribution
+    if result is None:
+        return ""
+    table = tables.attribution_table(info)
+    shown = html_table(table, result.unit) if len(table) else ""
+    note = (
+        f'<p class="note">{escape(result.method)} Shapley values over the groups of changed '
+        f"inputs ({result.solves} solves); each row's values add up to the change of the plan.</p>"
+    )
+    return (
+        "<h2>Why the plan differs from the baseline</h2>"
+        f"<p>{escape(result.summary())}</p>{shown}{note if len(table) else ''}"
+    )
 
 
 def _charts(plan: Plan) -> str:
@@ -259,7 +282,7 @@ def _kind(column: str, money: set[str], shares: set[str]) -> str:
         return "share"
     if column in money or column in tables.MONEY:
         return "money"
-    if column in ("dual", "benefit", "weight"):
+    if column in ("dual", "benefit", "weight") or column.startswith(ATTRIBUTED):
         return "number"
     return "text"
 

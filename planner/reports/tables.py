@@ -94,12 +94,26 @@ class ReportInfo:
     written_at: str
     alternatives: Any = None
     """Near-optimal alternatives to add (:class:`planner.Alternatives`), or None for none."""
+    attribution: Any = None
+    """The :class:`~planner.analysis.attribution.Attribution` of the plan against a baseline, when
+    the report compares it with one (its section appears then)."""
 
     @classmethod
-    def now(cls) -> ReportInfo:
+    def now(cls, attribution: Any = None) -> ReportInfo:
         from planner import __version__
 
-        return cls(__version__, datetime.now(UTC).isoformat(timespec="seconds"))
+        return cls(__version__, datetime.now(UTC).isoformat(timespec="seconds"), attribution)
+
+
+def attribution_table(info: ReportInfo) -> pd.DataFrame:
+    """One row per group of input changes: what changed, its share of each metric's change
+    (Shapley value) and its effect alone; empty without a baseline."""
+    result = info.attribution
+    if result is None or not result.groups:
+        return pd.DataFrame()
+    table = result.table()
+    table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
+    return table[[c for c in table.columns if not c.endswith("_interaction")]]
 
 
 def has_allocation(plan: Plan) -> bool:

@@ -53,6 +53,8 @@ def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
         document["allocation"] = _records(tables.allocation(plan))
     if info.alternatives is not None:
         document["alternatives"] = info.alternatives.to_dict()
+    if info.attribution is not None:
+        document["attribution"] = info.attribution.to_dict()
     document["report"] = {
         "format": REPORT_FORMAT,
         "scenario": plan.scenario_name,
