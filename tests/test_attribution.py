@@ -177,6 +177,12 @@ def _without_xizang(data):
     data["regions"] = [r for r in data["regions"] if r["id"] != "xizang"]
     data["needs"] = [n for n in data["needs"] if n["region"] != "xizang"]
     data["corridors"].pop("sichuan_xizang")
+    # its projects go too, and those elsewhere that require one of them (a structure change)
+    ids = {r["id"] for r in data["regions"]}
+    kept = [p for p in data.get("projects", []) if p["region"] in ids]
+    while any(a not in {k["id"] for k in kept} for p in kept for a in p["requires"]):
+        kept = [p for p in kept if all(a in {k["id"] for k in kept} for a in p["requires"])]
+    data["projects"] = kept
 
 
 def test_structure_is_one_player_and_composing_every_group_gives_b(western):

@@ -345,3 +345,12 @@ def test_a_requirement_that_cannot_start_in_time_releases_the_project_that_asks(
     diagnosis = _diagnosed(ports(projects=projects))
     assert diagnosis.relaxations["family"].tolist() == ["mandatory"]
     assert "rail_b" in diagnosis.lines[0]
+
+
+def test_projects_requiring_a_dropped_project_go_with_it():
+    from planner.scenario.projects import projects_within
+
+    scenario = ports()
+    kept = projects_within(scenario.projects, {"a"}, {"transport"})
+    assert [p.id for p in kept] == ["port_a"]  # port_b's region is gone, and rail_b needs it
+    assert projects_within(scenario.projects, {"a", "b"}, {"transport"}) == scenario.projects

@@ -79,17 +79,6 @@ def test_excluding_a_province_drops_its_needs_and_corridor_membership(
     assert kept >= {p.id for p in base.projects if p.region != "xizang" and not p.requires}
 
 
-def test_projects_requiring_a_dropped_project_go_with_it() -> None:
-    projects = [
-        {"id": "a", "region": "r1", "requires": ""},
-        {"id": "b", "region": "r2", "requires": "a"},
-        {"id": "c", "region": "r2", "requires": ["b"]},
-        {"id": "d", "region": "r2"},
-    ]
-    assert [p["id"] for p in edit.projects_in(projects, {"r2"})] == ["d"]
-    assert [p["id"] for p in edit.projects_in(projects, {"r1", "r2"})] == ["a", "b", "c", "d"]
-
-
 def test_a_blank_shared_need_removes_that_cap(base: planner.Scenario) -> None:
     corridors = edit.corridors_table(base)
     mask = (corridors["corridor"] == "northwest") & (corridors["sector"] == "power")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner import Scenario, validate_scenario
 from planner.errors import Problem, ScenarioError
+from planner.scenario.projects import projects_within
 
 PROVINCES = "Provinces table"
 PROFILES = "Profiles table"
@@ -207,25 +208,8 @@ def _apply_regions(data: dict[str, Any], base: Scenario, regions: pd.DataFrame) 
         if members:  # a corridor whose members are all excluded has nothing left to cap
             corridors[name] = {**corridor, "regions": members}
     data["corridors"] = corridors
-    data["projects"] = projects_in(data.get("projects") or [], ids)
+    data["projects"] = projects_within(base.projects, ids, set(base.sectors))
     return kept_rows
-
-
-def projects_in(projects: list[dict[str, Any]], region_ids: set[str]) -> list[dict[str, Any]]:
-    """The projects of the kept regions, less those that require a dropped project (a section that
-    is useless without another goes with it: projects.md's requirements)."""
-    kept = [p for p in projects if p["region"] in region_ids]
-    while True:
-        ids = {p["id"] for p in kept}
-        still = [p for p in kept if all(a in ids for a in _requires(p))]
-        if len(still) == len(kept):
-            return kept
-        kept = still
-
-
-def _requires(project: dict[str, Any]) -> list[str]:
-    value = project.get("requires") or []
-    return [a.strip() for a in value.split(";") if a.strip()] if isinstance(value, str) else value
 
 
 def _apply_profiles(data: dict[str, Any], profiles: pd.DataFrame) -> None:

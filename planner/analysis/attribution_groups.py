@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.errors import Problem, ScenarioError
 from planner.scenario.model import Corridor, Need, Profile, Region, Scenario, validate_scenario
+from planner.scenario.projects import Project, ProjectGroup, projects_within
 
 Pair = tuple[str, str]
 
@@ -41,6 +42,8 @@ class Draft:
     fields: dict[str, Any] = field(default_factory=dict)  # scalar fields, objective, tranches
     profiles: dict[str, Profile] = field(default_factory=dict)
     corridors: dict[str, Corridor] = field(default_factory=dict)
+    projects: list[Project] = field(default_factory=list)
+    project_groups: dict[str, ProjectGroup] = field(default_factory=dict)
 
     def shared_regions(self) -> list[str]:
         """Regions of the draft that B has too: those whose values B can give."""
@@ -66,6 +69,8 @@ class Draft:
             "sectors": list(self.sectors),
             "budget": [self.budget[t] for t in self.periods],
             "regions": list(self.regions.values()),
+            "projects": projects_within(self.projects, set(self.regions), sectors),
+            "project_groups": dict(self.project_groups),
             "needs": [
                 n for n in self.needs.values() if n.region in self.regions and n.sector in sectors
             ],
@@ -91,6 +96,8 @@ def draft_of_a(a: Scenario, b: Scenario) -> Draft:
         fields={key: getattr(a, key) for key in SCALARS},
         profiles=dict(a.profiles),
         corridors=dict(a.corridors),
+        projects=list(a.projects),
+        project_groups=dict(a.project_groups),
     )
 
 
@@ -179,6 +186,20 @@ def take_corridors(draft: Draft) -> None:
     draft.corridors = {**gone_with_regions, **draft.b.corridors}
 
 
+def take_projects(draft: Draft) -> None:
+    """B's candidate projects, groups and gap: which projects exist, their costs, values, windows,
+    commitments and requirements (a project of a region or sector the draft lacks waits for
+    ``structure``)."""
+    b_regions, b_sectors = {r.id for r in draft.b.regions}, set(draft.b.sectors)
+    fits_b = {p.id for p in projects_within(draft.a.projects, b_regions, b_sectors)}
+    b_ids = {p.id for p in draft.b.projects}
+    # a project of A that B lacks only because its region or sector is gone belongs to structure
+    with_structure = [p for p in draft.a.projects if p.id not in fits_b and p.id not in b_ids]
+    draft.projects = [*draft.b.projects, *with_structure]
+    draft.project_groups = {**draft.a.project_groups, **draft.b.project_groups}
+    draft.fields["mip_gap"] = draft.b.mip_gap
+
+
 def _too_few(corridor: Corridor, members: list[str]) -> bool:
     """Fewer than two members left of two or more: a single region shares its need with nobody."""
     return len(members) < min(2, len(corridor.regions))
@@ -208,6 +229,7 @@ GROUPS: tuple[Group, ...] = (
     Group("capacities", _take_region_field("max_per_period"), "the capacities"),
     Group("profiles", take_profiles, "the profiles"),
     Group("corridors", take_corridors, "the corridor caps"),
+    Group("projects", take_projects, "the candidate projects"),
 )
 """Every kind of input a plan can differ in, in the order they are applied (``structure`` first:
 it decides which keys the others fill). A new kind of input is one more entry."""
@@ -255,8 +277,13 @@ def model_inputs(s: Scenario) -> tuple[Any, ...]:
     corridors = sorted(
         (sorted(c.regions), sorted(c.shared_need.items())) for c in s.corridors.values()
     )
+    projects = sorted(tuple(sorted(p.model_dump().items(), key=str)) for p in s.projects)
+    groups = sorted((g, v.max) for g, v in s.project_groups.items())
     return (
         regions,
+        projects,
+        groups,
+        s.mip_gap,
         sorted(s.sectors),
         list(zip(s.periods, s.budget_per_period(), strict=True)),
         needs,

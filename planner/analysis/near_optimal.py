@@ -79,6 +79,21 @@ class NearOptimalSet:
         highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         self._y_columns = self.bridge.column_index.positions(live.y_vars)
         self._key_of_y = [live.x_keys[g] for g in live.y_group]
+        self._projects = self._project_money(live)
+
+    @staticmethod
+    def _project_money(live: PlanModel) -> list[tuple[int, tuple[Any, Any, Any], float]]:
+        """(HiGHS column of u[p,t0], (region, sector, t0), the project's cost): a start puts its
+        whole cost into its pair over the horizon (projects.md)."""
+        m = live.model
+        starts = list(m.PW)
+        columns = live.bridge.column_index.positions([m.u[key] for key in starts])
+        costs = {p.id: p.cost for p in live.scenario.projects}
+        return [
+            (int(j), (*m.project_pair[p], t0), costs[p])
+            for j, (p, t0) in zip(columns, starts, strict=True)
+            if j >= 0
+        ]
 
     def _add_objective_row(self) -> int:
         cost = np.zeros(len(self.bridge.columns))
@@ -119,22 +134,35 @@ class NearOptimalSet:
         for column, rst in zip(self._y_columns, self._key_of_y, strict=True):
             if column >= 0:
                 cost[column] = weight_of.get(key(*rst), 0.0)
+        for column, rst, project_cost in self._projects:
+            cost[column] += weight_of.get(key(*rst), 0.0) * project_cost
         return cost
 
-    def group_columns(self, key: Any) -> dict[Any, np.ndarray]:
-        """The HiGHS columns of each group of x[r,s,t] (``key(r, s, t)`` names the group), in order
-        of first appearance; :meth:`indicator` turns them into the group's total money."""
-        groups: dict[Any, list[int]] = {}
+    def group_columns(self, key: Any) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+        """The HiGHS columns of each group of money m[r,s,t] (``key(r, s, t)`` names the group) and
+        their coefficients (1 for programme money, a project's cost for its start), in order of
+        first appearance; :meth:`indicator` turns them into the group's total money."""
+        groups: dict[Any, tuple[list[int], list[float]]] = {}
         for column, rst in zip(self._y_columns, self._key_of_y, strict=True):
             if column >= 0:
-                groups.setdefault(key(*rst), []).append(int(column))
-        return {name: np.array(columns, dtype=np.int64) for name, columns in groups.items()}
+                columns, coefficients = groups.setdefault(key(*rst), ([], []))
+                columns.append(int(column))
+                coefficients.append(1.0)
+        for column, rst, project_cost in self._projects:
+            columns, coefficients = groups.setdefault(key(*rst), ([], []))
+            columns.append(column)
+            coefficients.append(project_cost)
+        return {
+            name: (np.array(columns, dtype=np.int64), np.array(coefficients, dtype=float))
+            for name, (columns, coefficients) in groups.items()
+        }
 
-    def indicator(self, columns: np.ndarray) -> np.ndarray:
-        """The cost vector whose ``cost · x`` is the money in ``columns`` (dense only while used:
-        one per pair would not fit in memory at the larger sizes)."""
+    def indicator(self, group: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The cost vector whose ``cost · x`` is the group's money (dense only while used: one per
+        pair would not fit in memory at the larger sizes)."""
+        columns, coefficients = group
         cost = np.zeros(len(self.bridge.columns))
-        cost[columns] = 1.0
+        np.add.at(cost, columns, coefficients)
         return cost
 
     def extreme(

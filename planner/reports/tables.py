@@ -102,7 +102,8 @@ class ReportInfo:
     def now(cls, attribution: Any = None) -> ReportInfo:
         from planner import __version__
 
-        return cls(__version__, datetime.now(UTC).isoformat(timespec="seconds"), attribution)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        return cls(__version__, stamp, attribution=attribution)
 
 
 def attribution_table(info: ReportInfo) -> pd.DataFrame:

@@ -129,6 +129,20 @@ def period_position(label: Any, periods: Sequence[Any], default: int) -> int | N
     return texts.index(str(label)) if str(label) in texts else None
 
 
+def projects_within(
+    projects: Sequence[Project], regions: set[str], sectors: set[str]
+) -> list[Project]:
+    """The projects whose region and sector are kept, less those that require a dropped project
+    (a section useless without another goes with it), repeatedly until none is left requiring one."""
+    kept = [p for p in projects if p.region in regions and p.sector in sectors]
+    while True:
+        ids = {p.id for p in kept}
+        still = [p for p in kept if all(a in ids for a in p.requires)]
+        if len(still) == len(kept):
+            return kept
+        kept = still
+
+
 # ---- checks between tables: one function per rule ----
 
 
