@@ -61,3 +61,8 @@ class ScenarioError(Exception):
 
 class OutputError(Exception):
     """An output file cannot be written (unwritable folder, unknown format)."""
+
+
+class StoreError(Exception):
+    """The run store cannot be used as asked: not a planner store, a newer schema, a server that
+    cannot be reached, an unknown run id. The message is one line and never shows a password."""
