@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     INVALID_INPUT = 2  # the scenario, a --set change or an output path is wrong
     INFEASIBLE = 3  # the scenario is valid but no plan meets all its constraints
     SOLVER = 4  # HiGHS failed, hit the time limit, or the problem is unbounded
+    AUDIT_BROKEN = 5  # `planner runs verify`: a stored run or event does not match its hash
     BROKEN_PIPE = (
         141  # the reader of stdout went away (`planner solve | head`), as a shell reports SIGPIPE
     )

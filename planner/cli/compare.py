@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from planner.analysis.compare import compare
+from planner.analysis.compare import Comparison, compare
 from planner.cli.tables import add_format_arguments, print_json, print_table
 
 
@@ -17,7 +17,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    comparison = compare(args.a, args.b)
+    return print_comparison(compare(args.a, args.b), args)
+
+
+def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
+    """The comparison as text, CSV or one JSON document (also ``planner runs diff``)."""
     if args.json:
         print_json(comparison.to_dict())
         return 0

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
+from planner.cli.recording import add_record_arguments, check_store, record_plan
 from planner.reports import RENDERERS, check_output, export
 from planner.solve.plan_model import solve
 
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="FILE",
         help=f"report file to write (repeatable); format from the suffix: {known}",
     )
+    add_record_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -40,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
     scenario = load(args)
+    store = check_store(args)
     plan = solve(scenario, time_limit_s=args.time_limit)
+    record_plan(store, plan, args)
     for path in args.outs:
         written = export(plan, path)
         print(f"wrote {written}", file=sys.stderr)
