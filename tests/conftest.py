@@ -88,3 +88,31 @@ def tiny(
 @pytest.fixture
 def tiny_scenario():
     return tiny
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL 15 cluster (tests/pg.py), started once for the session.
+
+    Skipped, with the reason, where it truly cannot start; under CI (CI=true) that is a failure."""
+    import os
+
+    from tests import pg
+
+    try:
+        with pg.cluster() as server:
+            yield server
+    except pg.Unavailable as err:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI and could not start: {err}")
+        pytest.skip(f"PostgreSQL not available: {err}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty run store in SQLite (a temp file) and in PostgreSQL (a fresh database)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "runs.sqlite")
+    from tests import pg
+
+    return pg.new_database(request.getfixturevalue("postgres_server"))
