@@ -180,6 +180,7 @@ class RunStore:
             document = self._plan_document(conn, row)
             scenario = self._scenario(conn, row["scenario_digest"])
         plan = plan_from_dict(document)
+        plan.constraints["binding"] = plan.constraints["binding"].astype(bool)
         plan.scenario = scenario
         plan.timings = document["timings"]
         plan.diagnosis = document["diagnosis"]

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -57,16 +59,16 @@ def link_hash(previous: str, row: Mapping[str, Any], columns: Sequence[str]) -> 
 
 
 class ContentHasher:
-    """The SHA-256 of a run's plan tables and diagnosis, fed table by table, row by row, in order."""
+    """The SHA-256 of a run's plan tables and diagnosis: each table as its name, then its rows as
+    one JSON array (values exactly as the database gives them back), in :data:`PLAN_TABLES` order."""
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
 
-    def table(self, name: str) -> None:
+    def table(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
         self._hash.update(f"table {name}\n".encode())
-
-    def row(self, values: Sequence[Any]) -> None:
-        self._hash.update((canonical(list(values)) + "\n").encode())
+        self._hash.update(json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode())
+        self._hash.update(b"\n")
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
@@ -76,12 +78,8 @@ def content_sha256(tables: Mapping[str, list[list[Any]]], diagnosis: str | None)
     """``content_sha256`` of a run about to be recorded (rows already coerced as stored)."""
     hasher = ContentHasher()
     for spec in PLAN_TABLES:
-        hasher.table(spec.attribute)
-        for values in tables.get(spec.attribute, []):
-            hasher.row(values)
-    hasher.table("diagnosis")
-    if diagnosis is not None:
-        hasher.row([diagnosis])
+        hasher.table(spec.attribute, tables.get(spec.attribute, []))
+    hasher.table("diagnosis", [] if diagnosis is None else [[diagnosis]])
     return hasher.hexdigest()
 
 
@@ -126,37 +124,37 @@ def _check_scenarios(conn: Connection) -> tuple[int, str | None]:
 
 
 def _check_contents(conn: Connection, run_rows: list[dict[str, Any]]) -> str | None:
-    """Each run's tables against its ``content_sha256`` (one query per table, streamed)."""
+    """Each run's tables against its ``content_sha256``: one streamed query per table, rows
+    grouped by run, each group hashed as one JSON array (the per-row cost is the driver's)."""
     hashers = {row["seq"]: ContentHasher() for row in run_rows}
-    for spec in PLAN_TABLES:
-        for hasher in hashers.values():
-            hasher.table(spec.attribute)
-        columns = [spec.table.c[c] for c in spec.columns]
-        query = select(spec.table.c.run_seq, *columns).order_by(
-            spec.table.c.run_seq, spec.table.c.row_no
-        )
-        coercers = spec.coercers()
-        for seq, *values in _stream(conn, query):
-            found = hashers.get(seq)
-            if found is None:
-                return f"{spec.table.name} holds rows of run #{seq}, which is not in the chain"
-            found.row([f(v) for f, v in zip(coercers, values, strict=True)])
-    for hasher in hashers.values():
-        hasher.table("diagnosis")
-    for seq, document in _stream(conn, select(run_diagnosis).order_by(run_diagnosis.c.run_seq)):
-        if seq not in hashers:
-            return f"run_diagnosis holds the diagnosis of run #{seq}, which is not in the chain"
-        hashers[seq].row([document])
+    sections = [(spec.attribute, spec.table, spec.columns) for spec in PLAN_TABLES]
+    sections.append(("diagnosis", run_diagnosis, ["document"]))
+    for name, table, columns in sections:
+        order = [table.c.run_seq] + ([table.c.row_no] if "row_no" in table.c else [])
+        query = select(table.c.run_seq, *[table.c[c] for c in columns]).order_by(*order)
+        unseen = set(hashers)
+        for seq, rows in groupby(_stream(conn, query), key=itemgetter(0)):
+            if seq not in unseen:
+                return f"{table.name} holds rows of run #{seq}, which is not in the chain"
+            unseen.discard(seq)
+            hashers[seq].table(name, [row[1:] for row in rows])
+        for seq in unseen:
+            hashers[seq].table(name, [])
     for row in run_rows:
         if hashers[row["seq"]].hexdigest() != row["content_sha256"]:
             return f"run {row['id']} (#{row['seq']}): its stored tables do not match its hash"
     return None
 
 
-def _stream(conn: Connection, query: Any) -> Iterable[Sequence[Any]]:
-    result = conn.execution_options(yield_per=20_000).execute(query)
-    for partition in result.partitions():
-        yield from partition
+def _stream(conn: Connection, query: Any, batch: int = 50_000) -> Iterator[tuple[Any, ...]]:
+    """The query's rows as the driver's plain tuples, fetched in batches (no per-row wrapping)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(query.compile(dialect=conn.dialect)))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def _check_links(

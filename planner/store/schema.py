@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -156,15 +155,10 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _bool(value: Any) -> bool | None:
-    return None if value is None else bool(value)
-
-
 COERCE: dict[type, Callable[[Any], Any]] = {
     Float: _float,
     Integer: _int,
     Text: _str,
-    Boolean: _bool,
 }
 
 
@@ -238,7 +232,7 @@ PLAN_TABLES = (
             Column("lhs", Float),
             Column("rhs", Float),
             Column("dual", Float),
-            Column("binding", Boolean),
+            Column("binding", Integer),  # 0 or 1: the same value from every database
         ),
     ),
 )

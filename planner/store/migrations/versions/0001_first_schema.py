@@ -119,7 +119,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("kind", sa.Text, nullable=False),
         *(sa.Column(c, sa.Float) for c in ("lhs", "rhs", "dual")),
-        sa.Column("binding", sa.Boolean),
+        sa.Column("binding", sa.Integer),
     )
     op.create_table(
         "run_diagnosis",
