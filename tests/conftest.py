@@ -39,6 +39,13 @@ def base() -> planner.Scenario:
 
 
 @pytest.fixture(autouse=True)
+def a_run_store_of_its_own(monkeypatch, tmp_path_factory):
+    """No test reads or writes the user's own run store (the UI's History tab opens it); the
+    store sits beside, not in, the test's tmp_path, which some tests zip or list."""
+    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path_factory.mktemp("store") / "runs.sqlite"))
+
+
+@pytest.fixture(autouse=True)
 def every_optimal_plan_obeys_the_spec(monkeypatch):
     """Every optimal plan solved anywhere in this process is checked against the spec by
     tests/checker.py, which shares no code with models/."""

@@ -11,11 +11,11 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import analysis, controls, downloads, edit, state, views
+    from planner._ui import analysis, controls, downloads, edit, history, state, views
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import analysis, controls, downloads, edit, state, views
+    from ui import analysis, controls, downloads, edit, history, state, views
 
 import streamlit as st  # noqa: E402
 
@@ -39,7 +39,7 @@ def main() -> None:
 
 
 def page() -> None:
-    source = controls.pick_source(default_scenario())
+    source = history.opened_source(controls.pick_source(default_scenario()))
     if source.problems:
         show_problems(f"Cannot use {source.label}", source.problems)
         return
@@ -93,10 +93,11 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Frontier & Pareto",
             "Compare with baseline",
             "Downloads",
+            "History",
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
-        tabs
+        tabs[:7]
     )
     with allocation_tab:
         left, right = st.columns([1, 1])
@@ -119,6 +120,8 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         analysis.compare_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
+    with tabs[7]:
+        history.history_tab(scenario, plan)
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:
