@@ -27,6 +27,16 @@ from planner.sweep.result import SweepResult
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``planner.store`` on first use: SQLAlchemy and Alembic load only for those who record runs."""
+    if name == "store":
+        import importlib
+
+        return importlib.import_module("planner.store")
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
+
+
 __all__ = [
     "Alternatives",
     "alternatives",

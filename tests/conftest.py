@@ -39,6 +39,13 @@ def base() -> planner.Scenario:
 
 
 @pytest.fixture(autouse=True)
+def a_run_store_of_its_own(monkeypatch, tmp_path_factory):
+    """No test reads or writes the user's own run store (the UI's History tab opens it); the
+    store sits beside, not in, the test's tmp_path, which some tests zip or list."""
+    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path_factory.mktemp("store") / "runs.sqlite"))
+
+
+@pytest.fixture(autouse=True)
 def every_optimal_plan_obeys_the_spec(monkeypatch):
     """Every optimal plan solved anywhere in this process is checked against the spec by
     tests/checker.py, which shares no code with models/."""
@@ -102,3 +109,31 @@ def western_lp() -> planner.Scenario:
     return scenario.with_changes(budget=PROGRAMME_BUDGET).model_copy(
         update={"projects": [], "project_groups": {}}
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL 15 cluster (tests/pg.py), started once for the session.
+
+    Skipped, with the reason, where it truly cannot start; under CI (CI=true) that is a failure."""
+    import os
+
+    from tests import pg
+
+    try:
+        with pg.cluster() as server:
+            yield server
+    except pg.Unavailable as err:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI and could not start: {err}")
+        pytest.skip(f"PostgreSQL not available: {err}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """An empty run store in SQLite (a temp file) and in PostgreSQL (a fresh database)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "runs.sqlite")
+    from tests import pg
+
+    return pg.new_database(request.getfixturevalue("postgres_server"))

@@ -18,13 +18,24 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         controls,
         downloads,
         edit,
+        history,
         state,
         views,
     )
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import alternatives, analysis, attribution, controls, downloads, edit, state, views
+    from ui import (
+        alternatives,
+        analysis,
+        attribution,
+        controls,
+        downloads,
+        edit,
+        history,
+        state,
+        views,
+    )
 
 import streamlit as st  # noqa: E402
 
@@ -48,7 +59,7 @@ def main() -> None:
 
 
 def page() -> None:
-    source = controls.pick_source(default_scenario())
+    source = history.opened_source(controls.pick_source(default_scenario()))
     if source.problems:
         show_problems(f"Cannot use {source.label}", source.problems)
         return
@@ -103,10 +114,11 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Alternatives",
             "Compare with baseline",
             "Downloads",
+            "History",
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
-    alternatives_tab, compare_tab, files_tab = tabs[5:]
+    alternatives_tab, compare_tab, files_tab, history_tab = tabs[5:9]
     with allocation_tab:
         left, right = st.columns([1, 1])
         left.markdown(f"**Allocation by province and sector** ({plan.unit}, all periods)")
@@ -131,6 +143,8 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         attribution.attribution_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
+    with history_tab:
+        history.history_tab(scenario, plan)
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:

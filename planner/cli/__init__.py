@@ -21,13 +21,14 @@ from planner.cli import (
     frontier,
     pareto,
     report,
+    runs,
     schema,
     solve,
     sweep,
     ui,
     validate,
 )
-from planner.errors import ExitCode, OutputError, ScenarioError
+from planner.errors import ExitCode, OutputError, ScenarioError, StoreError
 
 VERBS = (
     solve,
@@ -41,6 +42,7 @@ VERBS = (
     compare,
     sweep,
     ui,
+    runs,
 )
 
 
@@ -68,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
-    except OutputError as err:
+    except (OutputError, StoreError) as err:
         print(f"error: {err}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except BrokenPipeError:

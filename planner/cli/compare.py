@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from planner.analysis.attribution import DEFAULT_SAMPLES, EndpointNotOptimal, attribute
-from planner.analysis.compare import compare
+from planner.analysis.compare import Comparison, compare
 from planner.cli.common import exit_code_for
 from planner.cli.tables import add_format_arguments, print_json, print_table
 
@@ -40,7 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     if args.attribute:
         return run_attribution(args)
-    comparison = compare(args.a, args.b)
+    return print_comparison(compare(args.a, args.b), args)
+
+
+def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
+    """The comparison as text, CSV or one JSON document (also ``planner runs diff``)."""
     if args.json:
         print_json(comparison.to_dict())
         return 0

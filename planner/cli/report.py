@@ -12,6 +12,7 @@ import sys
 
 from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
+from planner.cli.recording import add_record_arguments, check_store, record_plan
 from planner.reports import RENDERERS, check_output, export, report_info
 from planner.scenario.files import load_scenario
 from planner.solve.plan_model import solve
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="SCENARIO",
         help="compare the plan against this scenario: the reports say which input changes moved it",
     )
+    add_record_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -54,12 +56,14 @@ def run(args: argparse.Namespace) -> int:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
     baseline = load_scenario(args.baseline) if args.baseline else None
     scenario = load(args)
+    store = check_store(args)
     found = None
     if args.alternatives:
         found = alternatives(scenario, time_limit_s=args.time_limit)
         plan = found.optimal
     else:
         plan = solve(scenario, time_limit_s=args.time_limit)
+    record_plan(store, plan, args)
     info = report_info(plan, baseline)
     for path in args.outs:
         written = export(plan, path, info=info, alternatives=found if plan.is_optimal else None)
