@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from planner.analysis.explain import explain
+from planner.analysis.projects import group_choices
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.summary import plan_summary
 from planner.solve.plan_model import PlanModel
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         print(plan.to_json())
     else:
         meanings = explain(plan, live) if plan.is_optimal else None
-        print(plan_summary(plan, meanings=meanings))
+        choices = group_choices(plan, live) if plan.is_optimal else None
+        print(plan_summary(plan, meanings=meanings, choices=choices))
     if plan.diagnosis is not None:
         for line in plan.diagnosis.lines:
             print(line, file=sys.stderr)
