@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.reports import RENDERERS, check_output, export
+from planner.reports import RENDERERS, check_output, export, format_of, projects_csv_path
 from planner.solve.plan_model import solve
 
 
@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         written = export(plan, path)
         print(f"wrote {written}", file=sys.stderr)
+        if format_of(written) == "csv" and len(plan.projects):
+            print(f"wrote {projects_csv_path(written)}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)
     print(f"{plan.scenario_name}: {plan.status}", file=sys.stderr)

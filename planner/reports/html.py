@@ -43,7 +43,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
     if not solved:
         parts.append(_diagnosis(plan))
     else:
-        parts += [_charts(plan), _result_tables(plan)]
+        parts += [_charts(plan), _projects(plan), _result_tables(plan)]
     parts += [_assumption_tables(plan), "</body></html>\n"]
     return "\n".join(parts).encode("utf-8")
 
@@ -199,11 +199,54 @@ def _constraints(plan: Plan) -> str:
     frame = tables.constraints(plan)
     if frame.empty:
         return "<p>No budget, corridor, floor, capacity or share constraint binds.</p>"
+    fixed = f", {tables.DUALS_WITH_PROJECTS}" if tables.has_projects(plan) else ""
     note = (
         '<p class="note">Shadow price: the change of the objective per extra '
-        f"{escape(plan.unit)} of the limit.</p>"
+        f"{escape(plan.unit)} of the limit{escape(fixed)}.</p>"
     )
     return note + html_table(frame, plan.unit)
+
+
+def _projects(plan: Plan) -> str:
+    """Funded projects' cash by period, every candidate, and the groups' choices; nothing without
+    projects."""
+    if not tables.has_projects(plan):
+        return ""
+    scenario = tables.scenario_of(plan)
+    periods = [str(t) for t in scenario.periods]
+    funded = tables.funded_cash(plan)
+    chart = (
+        charts.project_timeline(
+            funded,
+            periods,
+            list(scenario.sectors),
+            plan.unit,
+            f"Funded projects' cash by period ({plan.unit})",
+        )
+        if funded
+        else "<p>No candidate project is funded.</p>"
+    )
+    candidates = tables.projects(plan)
+    cash = {c for c in candidates.columns if c.startswith(tables.CASH_PREFIX)}
+    headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": "Project"}
+    groups = tables.project_groups(plan)
+    facts = "; ".join(
+        f"{item}: {_format(value, kind)}"
+        for item, value, kind in tables.summary(plan, tables.ReportInfo("", ""))
+        if item.startswith(("Projects funded", "Funded projects", "Optimality gap"))
+    )
+    return "\n".join(
+        [
+            "<h2>Projects</h2>",
+            f"<p>{escape(facts)}.</p>",
+            "<h3>Funded projects' cash by period</h3>",
+            chart,
+            "<h3>Candidate projects</h3>",
+            html_table(candidates, plan.unit, money=cash, headers=headers),
+            "<h3>Groups of alternatives</h3>",
+            html_table(groups, plan.unit) if len(groups) else "<p>none</p>",
+        ]
+    )
 
 
 def _assumption_tables(plan: Plan) -> str:
@@ -248,7 +291,7 @@ def _kind(column: str, money: set[str], shares: set[str]) -> str:
         return "share"
     if column in money or column in tables.MONEY:
         return "money"
-    if column in ("dual", "benefit", "weight"):
+    if column in ("dual", "benefit", "weight", "value"):
         return "number"
     return "text"
 
