@@ -11,11 +11,11 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import analysis, controls, downloads, edit, state, views
+    from planner._ui import analysis, controls, downloads, edit, projects, state, views
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import analysis, controls, downloads, edit, state, views
+    from ui import analysis, controls, downloads, edit, projects, state, views
 
 import streamlit as st  # noqa: E402
 
@@ -52,8 +52,10 @@ def page() -> None:
     regions, profiles, corridors = controls.tables(base)
     try:
         scenario = edit.edited_scenario(base, chosen, split, regions, profiles, corridors)
+        scenario = projects.apply(scenario, base)
     except ScenarioError as err:
         show_problems("These settings are not valid", [str(p) for p in err.problems])
+        projects.controls()  # the project edits stay on the page, to be corrected
         return
     with st.spinner("Solving…"):
         solved = state.solve(scenario)
@@ -79,10 +81,12 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     st.caption(status_line(scenario, solved))
     if not plan.is_optimal:
         analysis.diagnosis_section(scenario, plan)
+        projects.controls()  # a forced project that made it infeasible can be released here
         download_section(scenario, plan)
         return
     baseline = state.baseline()
     views.kpi_cards(plan, baseline)
+    projects.kpi_cards(plan)
     baseline_buttons(plan, baseline)
     tabs = st.tabs(
         [
@@ -93,10 +97,11 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Frontier & Pareto",
             "Compare with baseline",
             "Downloads",
+            *projects.tab_names(),
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
-        tabs
+        tabs[:7]
     )
     with allocation_tab:
         left, right = st.columns([1, 1])
@@ -119,6 +124,9 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         analysis.compare_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
+    for projects_tab in tabs[7:]:
+        with projects_tab:
+            projects.tab(plan, state.live_model(plan))
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:

@@ -391,27 +391,42 @@ def funded_cash(plan: Plan) -> list[tuple[str, str, dict[str, float]]]:
     ]
 
 
-def project_groups(plan: Plan) -> pd.DataFrame:
+def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     """Per group: ``group, max, funded, chosen, left_out`` and ``words``: what a binding group
-    chose over what and the best swap's cost in E (:func:`planner.group_choices`, re-solved once
-    per plan and kept on it, so several reports of one plan pay once)."""
+    chose over what and each swap's cost in E (:func:`planner.group_choices`, re-solved once per
+    plan and kept on it, so several reports of one plan pay once). ``with_words=False`` words only
+    what is already kept (blank otherwise) and solves nothing."""
     columns = ["group", "max", "funded", "chosen", "left_out", "words"]
     scenario = scenario_of(plan)
     if not has_projects(plan) or not scenario.project_groups:
         return pd.DataFrame(columns=columns)
-    words = _choices(plan).groupby("group", sort=False)["words"].agg(" ".join)
+    choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
+    words = (
+        choices.groupby("group", sort=False)["words"].agg(" ".join)
+        if choices is not None
+        else pd.Series(dtype=str)
+    )
     rows = []
     for group, limit in scenario.project_groups.items():
         members = plan.projects[plan.projects["group"] == group]
         chosen = members.loc[members["funded"], "id"].tolist()
         left = members.loc[~members["funded"], "id"].tolist()
-        said = words.get(group) or f"Not binding: {len(chosen)} funded of at most {limit.max}."
+        said = words.get(group) or (
+            f"Not binding: {len(chosen)} funded of at most {limit.max}."
+            if choices is not None
+            else ""
+        )
         rows.append((group, limit.max, len(chosen), ", ".join(chosen), ", ".join(left), said))
     return pd.DataFrame(rows, columns=columns)
 
 
-def _choices(plan: Plan) -> pd.DataFrame:
-    kept = plan.__dict__.get("_group_choices")
+CHOICES_SLOT = "_group_choices"
+"""Where a plan keeps its :func:`planner.group_choices` once computed (not part of its JSON form)."""
+
+
+def group_choices_of(plan: Plan, live: Any = None) -> pd.DataFrame:
+    """:func:`planner.group_choices` of the plan, computed on first use and kept on the plan."""
+    kept = plan.__dict__.get(CHOICES_SLOT)
     if kept is None:
-        kept = plan.__dict__["_group_choices"] = group_choices(plan)
+        kept = plan.__dict__[CHOICES_SLOT] = group_choices(plan, live)
     return kept
