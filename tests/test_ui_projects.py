@@ -14,10 +14,8 @@ from streamlit.testing.v1 import AppTest
 import planner
 from planner.errors import ScenarioError
 from tests.test_projects import PORTS, ports
+from tests.test_ui_app import APP, TIMEOUT_S, metrics
 from ui import projects
-
-APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
-TIMEOUT_S = 120
 
 
 def edits(**kwargs: object) -> projects.Edits:
@@ -78,10 +76,6 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def status_of(at: AppTest) -> dict[str, str]:

@@ -21,6 +21,7 @@ from planner import Plan, PlanModel, Scenario, validate_scenario
 from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share
 from planner.errors import Problem, ScenarioError
 from planner.reports import tables
+from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
 
 TABLE = "Projects table"
 EDITOR_KEY = "projects_editor"
@@ -29,20 +30,6 @@ EXCLUDE_KEY = "projects_exclude"
 SWAPS_KEY = "projects_swaps_button"
 BASE_KEY = "planner.projects.base"
 TAB_NAME = "Projects"
-COLUMNS = [
-    "id",
-    "name",
-    "region",
-    "sector",
-    "cost",
-    "duration",
-    "earliest",
-    "latest",
-    "value",
-    "mandatory",
-    "group",
-    "requires",
-]
 
 
 # ---- the candidates as a table, and edits back into the scenario (pure: tested directly) ----
@@ -50,24 +37,7 @@ COLUMNS = [
 
 def candidates_table(scenario: Scenario) -> pd.DataFrame:
     """The candidates as the editor shows them: one row per project, the spec's columns."""
-    rows = [
-        {
-            "id": p.id,
-            "name": p.name,
-            "region": p.region,
-            "sector": p.sector,
-            "cost": p.cost,
-            "duration": p.duration,
-            "earliest": "" if p.earliest is None else str(p.earliest),
-            "latest": "" if p.latest is None else str(p.latest),
-            "value": p.value,
-            "mandatory": p.mandatory,
-            "group": p.group or "",
-            "requires": "; ".join(p.requires),
-        }
-        for p in scenario.projects
-    ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return tables.candidate_inputs(scenario)[list(COLUMNS)]
 
 
 @dataclass
@@ -245,29 +215,13 @@ def status_table(plan: Plan) -> pd.DataFrame:
     frame["value"] = plan.projects["value"]
     frame["status"] = ["funded" if f else "not funded" for f in frame["funded"]]
     base = st.session_state.get(BASE_KEY)
-    solved = set(frame["id"])
     if base is not None:
-        missing = [p for p in base.projects if p.id not in solved]
-        extra = pd.DataFrame(
-            [
-                (
-                    p.id,
-                    p.label,
-                    p.region,
-                    p.sector,
-                    p.group,
-                    p.mandatory,
-                    False,
-                    "",
-                    p.cost,
-                    p.value,
-                )
-                for p in missing
-            ],
-            columns=[c for c in frame.columns if c != "status"],
+        given = tables.candidate_inputs(base)
+        extra = given[~given["id"].isin(frame["id"])].assign(
+            funded=False, start="", status="excluded"
         )
-        extra["status"] = "excluded"
-        frame = pd.concat([frame, extra], ignore_index=True) if len(extra) else frame
+        extra["name"] = extra["name"].where(extra["name"] != "", extra["id"])
+        frame = pd.concat([frame, extra[list(frame.columns)]], ignore_index=True)
     frame["group"] = frame["group"].fillna("")
     return frame
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.analysis.meaning import meaning
 from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share, group_choices
+from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
 MONEY = {
@@ -313,11 +314,19 @@ def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
     """The candidates as the scenario gives them, and the groups' limits; none without projects."""
     if not s.projects:
         return []
-    candidates = pd.DataFrame(
+    limits = pd.DataFrame(
+        [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
+    )
+    return [("Candidate projects", candidate_inputs(s)), ("Project groups", limits)]
+
+
+def candidate_inputs(s: Any) -> pd.DataFrame:
+    """The scenario's candidate projects as given: the spec's columns (blank for a default)."""
+    return pd.DataFrame(
         [
             {
                 "id": p.id,
-                "name": p.label,
+                "name": p.name,
                 "region": p.region,
                 "sector": p.sector,
                 "cost": p.cost,
@@ -330,12 +339,9 @@ def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
                 "requires": "; ".join(p.requires),
             }
             for p in s.projects
-        ]
+        ],
+        columns=list(PROJECT_COLUMNS),
     )
-    limits = pd.DataFrame(
-        [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
-    )
-    return [("Candidate projects", candidates), ("Project groups", limits)]
 
 
 # ---- candidate projects (projects.md); every function is empty for a plan without them ----
