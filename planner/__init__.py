@@ -15,6 +15,7 @@ from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
 from planner.analysis.frontier import frontier, pareto
+from planner.analysis.projects import group_choices
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.reports import export
 from planner.scenario.datasets import bundled_scenarios, default_scenario_path
@@ -58,6 +59,7 @@ __all__ = [
     "export",
     "explain",
     "frontier",
+    "group_choices",
     "load_scenario",
     "pareto",
     "save_scenario",

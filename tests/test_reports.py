@@ -19,6 +19,7 @@ import planner
 from planner.analysis.meaning import constraint_index, meaning
 from planner.errors import OutputError
 from planner.reports import export, render
+from tests.conftest import western_lp
 
 EVIL_NAME = '=HYPERLINK("http://x","y")'
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def plan() -> planner.Plan:
-    return planner.solve("western_china")
+    """The default's programme as an LP: report layout of a plan without projects (the projects'
+    sheet, section and CSV are tested in test_project_reports.py)."""
+    return planner.solve(western_lp())
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         downloads,
         edit,
         history,
+        projects,
         state,
         views,
     )
@@ -33,6 +34,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         downloads,
         edit,
         history,
+        projects,
         state,
         views,
     )
@@ -72,8 +74,10 @@ def page() -> None:
     regions, profiles, corridors = controls.tables(base)
     try:
         scenario = edit.edited_scenario(base, chosen, split, regions, profiles, corridors)
+        scenario = projects.apply(scenario, base)
     except ScenarioError as err:
         show_problems("These settings are not valid", [str(p) for p in err.problems])
+        projects.controls()  # the project edits stay on the page, to be corrected
         return
     with st.spinner("Solving…"):
         solved = state.solve(scenario)
@@ -99,10 +103,12 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     st.caption(status_line(scenario, solved))
     if not plan.is_optimal:
         analysis.diagnosis_section(scenario, plan)
+        projects.controls()  # a forced project that made it infeasible can be released here
         download_section(scenario, plan)
         return
     baseline = state.baseline()
     views.kpi_cards(plan, baseline)
+    projects.kpi_cards(plan)
     baseline_buttons(plan, baseline)
     tabs = st.tabs(
         [
@@ -115,6 +121,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Compare with baseline",
             "Downloads",
             "History",
+            *projects.tab_names(),
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
@@ -145,6 +152,9 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         download_section(scenario, plan)
     with history_tab:
         history.history_tab(scenario, plan)
+    for projects_tab in tabs[9:]:
+        with projects_tab:
+            projects.tab(plan, state.live_model(plan))
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:

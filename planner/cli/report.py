@@ -13,7 +13,14 @@ import sys
 from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.recording import add_record_arguments, check_store, record_plan
-from planner.reports import RENDERERS, check_output, export, report_info
+from planner.reports import (
+    RENDERERS,
+    check_output,
+    export,
+    format_of,
+    projects_csv_path,
+    report_info,
+)
 from planner.scenario.files import load_scenario
 from planner.solve.plan_model import solve
 
@@ -68,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         written = export(plan, path, info=info, alternatives=found if plan.is_optimal else None)
         print(f"wrote {written}", file=sys.stderr)
+        if format_of(written) == "csv" and len(plan.projects):
+            print(f"wrote {projects_csv_path(written)}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)
     print(f"{plan.scenario_name}: {plan.status}", file=sys.stderr)

@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from planner.analysis.explain import explain
+from planner.analysis.projects import group_choices
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.recording import add_record_arguments, check_store, record_plan
 from planner.cli.summary import plan_summary
@@ -34,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
         print(plan.to_json())
     else:
         meanings = explain(plan, live) if plan.is_optimal else None
-        print(plan_summary(plan, meanings=meanings))
+        choices = group_choices(plan, live) if plan.is_optimal else None
+        print(plan_summary(plan, meanings=meanings, choices=choices))
     if plan.diagnosis is not None:
         for line in plan.diagnosis.lines:
             print(line, file=sys.stderr)

@@ -21,8 +21,8 @@ from planner.errors import OutputError
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
-from planner.reports.tables import ReportInfo
-from planner.reports.tabular import render_csv, render_json
+from planner.reports.tables import ReportInfo, has_projects
+from planner.reports.tabular import render_csv, render_json, render_projects_csv
 from planner.solve.plan import Plan
 
 RENDERERS: dict[str, Callable[[Plan, ReportInfo], bytes]] = {
@@ -99,13 +99,28 @@ def export(
 
     The whole file is rendered in memory first and then put in place by one rename, so a failure
     leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
+    A CSV of a plan with candidate projects also writes every project with its cash per period
+    beside it (:func:`projects_csv_path`: ``plan.csv`` → ``plan.projects.csv``), each file whole.
     Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
     ``alternatives`` adds them to the report (see :func:`render`).
     """
     fmt = format_of(path)
     check_writable(path)
     info = info or report_info(plan, baseline)
-    return atomic_write(path, render(plan, fmt, info, alternatives=alternatives))
+    data = render(plan, fmt, info, alternatives=alternatives)
+    companion = (
+        render_projects_csv(plan, info) if fmt == "csv" and has_projects(plan) else None
+    )  # rendered before anything is written, so a failure leaves neither file
+    written = atomic_write(path, data)
+    if companion is not None:
+        atomic_write(projects_csv_path(written), companion)
+    return written
+
+
+def projects_csv_path(path: str | os.PathLike[str]) -> Path:
+    """Where the projects CSV of an allocation CSV goes: ``plan.csv`` → ``plan.projects.csv``."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.projects.csv")
 
 
 __all__ = [
@@ -116,6 +131,7 @@ __all__ = [
     "export",
     "format_of",
     "meaning",
+    "projects_csv_path",
     "render",
     "report_info",
 ]

@@ -1,5 +1,6 @@
 """The plan as an Excel workbook (openpyxl): Summary, Allocation, Region × sector, Coverage, Budget,
-Constraints, Assumptions and, when there is no plan, Diagnosis.
+Constraints, Projects (with candidate projects only), Assumptions and, when there is no plan,
+Diagnosis.
 
 Every number is a number with a number format, every header carries its unit, header rows are frozen,
 and text is always a string cell (see :mod:`planner.reports.safety`). NaN and infinity, which Excel
@@ -48,8 +49,14 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         )
         _table(book.create_sheet("Budget"), tables.budget(plan), plan.unit)
         _table(
-            book.create_sheet("Constraints"), tables.constraints(plan), plan.unit, wrap={"meaning"}
+            book.create_sheet("Constraints"),
+            tables.constraints(plan),
+            plan.unit,
+            wrap={"meaning"},
+            extra=_dual_header(plan),
         )
+    if tables.has_projects(plan):
+        _projects(book.create_sheet("Projects"), plan)
     alternatives = tables.alternatives_tables(info)
     if alternatives:
         _titled_tables(book.create_sheet("Alternatives"), alternatives, plan.unit)
@@ -61,6 +68,24 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _dual_header(plan: Plan) -> dict[str, tuple[str, str]]:
+    if not tables.has_projects(plan):
+        return {}
+    header = f"{tables.label('dual', plan.unit)}, {tables.DUALS_WITH_PROJECTS}"
+    return {"dual": (header, NUMBER_FORMAT)}
+
+
+def _projects(sheet: Worksheet, plan: Plan) -> None:
+    """Every candidate with its cash per period, then the groups and the choice each made."""
+    row = _table(sheet, tables.projects(plan), plan.unit, extra={"name": ("Project", "General")})
+    put(sheet, row + 1, 1, "Groups of alternatives").font = Font(bold=True, size=12)
+    groups = tables.project_groups(plan)
+    if groups.empty:
+        put(sheet, row + 2, 1, "none")
+        return
+    _table(sheet, groups, plan.unit, top=row + 2, wrap={"words"}, freeze=False)
 
 
 def _sector_shares(plan: Plan) -> dict[str, tuple[str, str]]:
@@ -91,7 +116,7 @@ def put(
 def _format_for(column: str) -> str | None:
     if column in tables.SHARES:
         return SHARE_FORMAT
-    if column in tables.MONEY:
+    if tables.is_money(column):
         return MONEY_FORMAT
     if column in ("dual", "benefit", "weight", "value"):
         return NUMBER_FORMAT

@@ -47,6 +47,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
         parts += [
             _attribution(info),
             _charts(plan),
+            _projects(plan),
             _result_tables(plan),
             _alternatives(plan, info),
         ]
@@ -222,9 +223,10 @@ def _constraints(plan: Plan) -> str:
     frame = tables.constraints(plan)
     if frame.empty:
         return "<p>No budget, corridor, floor, capacity or share constraint binds.</p>"
+    fixed = f", {tables.DUALS_WITH_PROJECTS}" if tables.has_projects(plan) else ""
     note = (
         '<p class="note">Shadow price: the change of the objective per extra '
-        f"{escape(plan.unit)} of the limit.</p>"
+        f"{escape(plan.unit)} of the limit{escape(fixed)}.</p>"
     )
     return note + html_table(frame, plan.unit)
 
@@ -238,6 +240,48 @@ def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:
         parts.append(f"<h3>{escape(title)}</h3>")
         parts.append(html_table(frame, plan.unit) if len(frame) else "<p>none</p>")
     return "\n".join(parts)
+
+
+def _projects(plan: Plan) -> str:
+    """Funded projects' cash by period, every candidate, and the groups' choices; nothing without
+    projects."""
+    if not tables.has_projects(plan):
+        return ""
+    scenario = tables.scenario_of(plan)
+    periods = [str(t) for t in scenario.periods]
+    funded = tables.funded_cash(plan)
+    chart = (
+        charts.project_timeline(
+            funded,
+            periods,
+            list(scenario.sectors),
+            plan.unit,
+            f"Funded projects' cash by period ({plan.unit})",
+        )
+        if funded
+        else "<p>No candidate project is funded.</p>"
+    )
+    candidates = tables.projects(plan)
+    cash = {c for c in candidates.columns if c.startswith(tables.CASH_PREFIX)}
+    headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": "Project"}
+    groups = tables.project_groups(plan)
+    facts = "; ".join(
+        f"{item}: {_format(value, kind)}"
+        for item, value, kind in tables.summary(plan, tables.ReportInfo("", ""))
+        if item.startswith(("Projects funded", "Funded projects", "Optimality gap"))
+    )
+    return "\n".join(
+        [
+            "<h2>Projects</h2>",
+            f"<p>{escape(facts)}.</p>",
+            "<h3>Funded projects' cash by period</h3>",
+            chart,
+            "<h3>Candidate projects</h3>",
+            html_table(candidates, plan.unit, money=cash, headers=headers),
+            "<h3>Groups of alternatives</h3>",
+            html_table(groups, plan.unit) if len(groups) else "<p>none</p>",
+        ]
+    )
 
 
 def _assumption_tables(plan: Plan) -> str:
@@ -282,7 +326,7 @@ def _kind(column: str, money: set[str], shares: set[str]) -> str:
         return "share"
     if column in money or column in tables.MONEY:
         return "money"
-    if column in ("dual", "benefit", "weight") or column.startswith(ATTRIBUTED):
+    if column in ("dual", "benefit", "weight", "value") or column.startswith(ATTRIBUTED):
         return "number"
     return "text"
 
