@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -95,23 +97,57 @@ def test_a_zip_bomb_is_stopped_at_the_unpacked_limit(
         upload.extract_zip(bomb, tmp_path)
 
 
-def test_a_lying_header_is_caught_while_copying(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A header that understates the size passes the first check; counting the real bytes stops it."""
-    data = zipped({"scenario.yaml": "version: 1\n", "needs.csv": "0" * 200_000})
-    monkeypatch.setattr(upload, "MAX_UNZIPPED_BYTES", 100_000)
-    original = zipfile.ZipFile.infolist
+def understating(data: bytes, member: str, size: int, crc: int | None = None) -> bytes:
+    """The zip with ``member``'s uncompressed size (and CRC, if given) rewritten in both its central
+    directory entry and its local header: a real lying archive, not a patched reader."""
+    patched = bytearray(data)
+    # (signature, CRC offset, size offset, name-length offset, header length) per the zip format
+    for signature, at_crc, at_size, at_name_len, head in (
+        (b"PK\x01\x02", 16, 24, 28, 46),
+        (b"PK\x03\x04", 14, 22, 26, 30),
+    ):
+        found = patched.find(signature)
+        while found >= 0:
+            name_len = struct.unpack_from("<H", patched, found + at_name_len)[0]
+            if patched[found + head : found + head + name_len] == member.encode():
+                struct.pack_into("<I", patched, found + at_size, size)
+                if crc is not None:
+                    struct.pack_into("<I", patched, found + at_crc, crc)
+            found = patched.find(signature, found + 4)
+    return bytes(patched)
 
-    def understated(self: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-        infos = original(self)
-        for info in infos:
-            info.file_size = 10
-        return infos
 
-    monkeypatch.setattr(zipfile.ZipFile, "infolist", understated)
-    with pytest.raises(ScenarioError):
-        upload.extract_zip(data, tmp_path)
+BOMB = "0" * 200_000
+
+
+def test_a_header_that_understates_a_size_fails_the_crc_check(tmp_path: Path) -> None:
+    """What stops a lying header is zipfile itself: it reads a member only up to its declared size
+    (10 bytes here, well inside the declared-total limit) and then checks the CRC, which the real
+    200,000 bytes' CRC does not match. There is no byte counting in ui/upload.py: it could never fire."""
+    data = understating(
+        zipped({"scenario.yaml": "version: 1\n", "needs.csv": BOMB}), "needs.csv", 10
+    )
+    with pytest.raises(ScenarioError, match=r"cannot unpack: Bad CRC-32 for file 'needs.csv'"):
+        upload.extract_zip(data, tmp_path, "lie.zip")
+    written = tmp_path / "needs.csv"
+    assert not written.exists() or written.stat().st_size <= 10
+
+
+def test_a_header_that_lies_consistently_unpacks_only_what_it_declares(tmp_path: Path) -> None:
+    """With the CRC forged to match the declared first 10 bytes the check passes, and what unpacks
+    is those 10 bytes: the declared total, checked before anything is written, bounds the real one."""
+    data = zipped({"scenario.yaml": "version: 1\n", "needs.csv": BOMB})
+    data = understating(data, "needs.csv", 10, crc=zlib.crc32(BOMB[:10].encode()))
+    assert sorted(upload.extract_zip(data, tmp_path, "lie.zip")) == ["needs.csv", "scenario.yaml"]
+    assert (tmp_path / "needs.csv").read_text() == BOMB[:10]
+
+
+def test_a_lying_upload_is_one_located_message() -> None:
+    data = understating(
+        zipped({"scenario.yaml": "version: 1\n", "needs.csv": BOMB}), "needs.csv", 10
+    )
+    shown = problems_of("lie.zip", data)
+    assert shown == ["lie.zip: needs.csv: cannot unpack: Bad CRC-32 for file 'needs.csv'"]
 
 
 def test_yaml_tags_that_construct_objects_are_refused() -> None:
