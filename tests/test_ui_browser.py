@@ -93,6 +93,16 @@ def browser_or_skip():  # type: ignore[no-untyped-def]
     return sync_playwright
 
 
+TRACEBACK = '[data-testid="stException"]'
+ERROR_BOX = '[data-testid="stAlertContentError"]'  # st.error; ui/app.py shows caught errors so
+
+
+def problems_shown(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Texts of every traceback and error box on the page: the app catches planner's exceptions and
+    shows them with ``st.error``, so counting tracebacks alone would miss them."""
+    return [e.inner_text() for e in page.locator(f"{TRACEBACK}, {ERROR_BOX}").all()]
+
+
 def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label)
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
@@ -109,6 +119,7 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
             page.get_by_text("Benefit E").first.wait_for()
             before = metric_value(page, "Allocated")
             assert before == "2,100.0 CNY bn"
+            assert problems_shown(page) == []
             benefit_before = metric_value(page, "Benefit E")
             shot = os.environ.get("PLANNER_UI_SCREENSHOT")
             if shot:
@@ -124,6 +135,12 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
             assert metric_value(page, "Allocated") == "1,500.0 CNY bn"
             assert metric_value(page, "Benefit E") != benefit_before
             assert page.get_by_text("re-solved in place").count() == 1
-            assert page.locator('[data-testid="stException"]').count() == 0
+            assert problems_shown(page) == []
+            # the same count sees an error box: an infeasible budget shows one (so 0 above means 0)
+            budget.fill("100")
+            budget.press("Enter")
+            page.locator(ERROR_BOX).first.wait_for()
+            assert any("infeasible" in text for text in problems_shown(page))
+            assert page.locator(TRACEBACK).count() == 0
         finally:
             browser.close()
