@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from typing import Any
 
 import pytest
@@ -88,3 +90,27 @@ def tiny(
 @pytest.fixture
 def tiny_scenario():
     return tiny
+
+
+# ---- system tools some tests need (.ci/run installs them) ----
+
+POSTGRES_INITDB = "/usr/lib/postgresql/15/bin/initdb"  # Debian's postgresql package, version 15
+NOTO_CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # fonts-noto-cjk
+
+
+def in_ci() -> bool:
+    """True on the CI machine (``CI=true``), where every system tool must be present."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def require_or_skip(tool: str, reason: str) -> str:
+    """The path of ``tool`` (a command on PATH or an absolute path); without it the test is skipped
+    with ``reason``, or fails under CI, so a CI machine missing a browser, a database or a font
+    cannot pass by skipping what it could not run."""
+    found = shutil.which(tool) or (tool if os.path.isabs(tool) and os.path.exists(tool) else None)
+    if found:
+        return found
+    message = f"{tool} not found: {reason}"
+    if in_ci():
+        pytest.fail(f"{message} (CI=true: a missing tool fails the run)")
+    pytest.skip(message)
