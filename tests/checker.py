@@ -41,6 +41,40 @@ def allocation_map(plan: Any) -> dict[tuple[str, str, Any], float]:
 def violations(scenario: Scenario, plan: Any) -> list[str]:
     """Every spec rule the plan breaks, as sentences (empty when the plan is valid)."""
     x = allocation_map(plan)
+    period_total: dict[Any, float] = defaultdict(float)
+    for (_r, _s, t), amount in x.items():
+        period_total[t] += amount
+    return allocation_violations(scenario, x) + _report_consistency(scenario, plan, x, period_total)
+
+
+def outcome_violations(
+    scenario: Scenario,
+    x_keys: Any,
+    x: Any,
+    E: float | None,
+    ceiling: Any = None,
+    ceiling_slack: float = 0.0,
+) -> list[str]:
+    """Every spec rule an allocation array breaks (a sweep sample's plan, or a committed plan
+    evaluated under a sample), with its reported benefit ``E`` and, for an evaluation, the committed
+    plan ``ceiling`` it may not exceed in any cell (by more than ``ceiling_slack`` relative and
+    absolute)."""
+    cells: dict[tuple[str, str, Any], float] = defaultdict(float)
+    for key, amount in zip(x_keys, x, strict=True):
+        cells[tuple(key)] += float(amount)
+    found = allocation_violations(scenario, cells)
+    worth = best_benefit(scenario, cells)
+    if E is not None and not math.isclose(E, worth, rel_tol=1e-6, abs_tol=1e-6):
+        found.append(f"reported E {E} but the allocation is worth {worth}")
+    if ceiling is not None:
+        for key, amount, cap in zip(x_keys, x, ceiling, strict=True):
+            if amount > cap * (1 + ceiling_slack) + ceiling_slack + TOL * max(1.0, abs(cap)):
+                found.append(f"x{list(key)} = {amount} above the committed plan's {cap}")
+    return found
+
+
+def allocation_violations(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> list[str]:
+    """Every constraint of the spec that the allocation x[r,s,t] breaks, as sentences."""
     periods = list(scenario.periods)
     need = {(n.region, n.sector): n.need for n in scenario.needs}
     regions = {r.id: r for r in scenario.regions}
@@ -111,7 +145,6 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
                     found.append(
                         f"{r} gets {region_period[(r, t)]} in {t}, capacity {region.max_per_period}"
                     )
-    found += _report_consistency(scenario, plan, x, period_total)
     return found
 
 
