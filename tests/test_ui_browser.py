@@ -3,8 +3,9 @@ and the numbers on the page change.
 
 Needs Debian's ``chromium`` (``apt-get install chromium``; .ci/run installs it) and the ``playwright``
 Python package (the ``test`` extra); Playwright's own browser download is not used. Without either the
-test is skipped with the reason, never passed; under ``CI=true`` it fails instead. Set ``PLANNER_UI_SCREENSHOT=path.png`` to also save a
-screenshot of the page as opened (docs/ui.png is made that way).
+test is skipped with the reason, never passed; under ``CI=true`` it fails instead. Set
+``PLANNER_UI_SCREENSHOT=path.png`` to also save a screenshot of the page as opened (docs/ui.png is made
+that way).
 """
 
 from __future__ import annotations
