@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from planner.cli import (
     compare,
+    convert,
     diagnose,
     frontier,
     pareto,
@@ -23,12 +24,26 @@ from planner.cli import (
     schema,
     solve,
     sweep,
+    template,
     ui,
     validate,
 )
 from planner.errors import ExitCode, OutputError, ScenarioError
 
-VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep, ui)
+VERBS = (
+    solve,
+    validate,
+    schema,
+    report,
+    diagnose,
+    frontier,
+    pareto,
+    compare,
+    sweep,
+    ui,
+    convert,
+    template,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

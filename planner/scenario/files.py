@@ -322,9 +322,9 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
         if table == "projects":
             rows = [{**row, "requires": ";".join(row["requires"])} for row in rows]
         document[table] = f"{table}.csv"
-        _write_atomic(target / f"{table}.csv", _csv_text(rows, columns))
+        write_atomic(target / f"{table}.csv", _csv_text(rows, columns))
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    _write_atomic(target / SCENARIO_FILENAME, text)
+    write_atomic(target / SCENARIO_FILENAME, text)
     return target / SCENARIO_FILENAME
 
 
@@ -357,11 +357,12 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file in the same folder and one rename: never a half-written file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -160,7 +160,9 @@ def sheet_rows(
     if problems:
         return [], problems
     rows: list[Row] = []
-    for number, (cells, formula_cells) in enumerate(zip(value_rows, formula_rows, strict=False), start=2):
+    for number, (cells, formula_cells) in enumerate(
+        zip(value_rows, formula_rows, strict=False), start=2
+    ):
         if number - 1 > MAX_TABLE_ROWS:
             problems.append(Problem(f"more than {MAX_TABLE_ROWS:,} rows", file=file))
             break
