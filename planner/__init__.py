@@ -21,6 +21,7 @@ from planner.reports import export
 from planner.scenario.datasets import bundled_scenarios, default_scenario_path
 from planner.scenario.files import load_scenario, save_scenario, scenario_yaml_text
 from planner.scenario.model import CHANGEABLE, Scenario, validate_scenario
+from planner.scenario.workbook_write import save_workbook, workbook_bytes
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel, diagnose, solve
 from planner.sweep.engine import sweep
@@ -63,10 +64,12 @@ __all__ = [
     "load_scenario",
     "pareto",
     "save_scenario",
+    "save_workbook",
     "scenario_yaml_text",
     "solve",
     "sweep",
     "SweepResult",
     "validate_scenario",
+    "workbook_bytes",
     "__version__",
 ]

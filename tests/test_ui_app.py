@@ -301,3 +301,33 @@ def test_a_bug_inside_planner_is_a_message_that_the_clean_check_sees(
     ]
     with pytest.raises(AssertionError):
         assert_clean(at)
+
+
+def test_an_xlsx_upload_is_solved_and_the_workbook_download_loads_equal(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload(
+        "mine.xlsx", planner.workbook_bytes(scenario), "application/vnd.ms-excel"
+    )
+    app.run()
+    assert not app.exception and not errors(app)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+    files = served_files(monkeypatch, app)
+    (tmp_path / "edited.xlsx").write_bytes(files["Scenario workbook (xlsx)"])
+    assert planner.load_scenario(tmp_path / "edited.xlsx") == scenario
+
+
+def test_a_needs_grid_edit_is_checked_inline(app: AppTest) -> None:
+    app.session_state["needs_grid_editor"] = {
+        "edited_rows": {0: {"power": -3.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any(
+        "Needs grid, row 1, field 'power'" in e and "greater than or equal to 0" in e for e in shown
+    ), shown

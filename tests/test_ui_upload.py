@@ -218,9 +218,29 @@ def test_csv_problems_name_the_csv_file_row_and_field(tmp_path: Path) -> None:
 
 def test_other_file_types_are_refused() -> None:
     shown = problems_of("scenario.pkl", b"\x80\x04")
-    assert shown == ["scenario.pkl: upload a scenario .yaml/.yml file or a .zip of YAML + CSVs"]
+    assert shown == [
+        "scenario.pkl: upload a scenario .yaml/.yml file, an .xlsx workbook or a .zip of YAML + CSVs"
+    ]
 
 
 def test_a_corrupt_zip_is_a_message() -> None:
     shown = problems_of("bad.zip", b"PK\x03\x04 not really")
     assert len(shown) == 1 and shown[0].startswith("bad.zip: not a readable zip file")
+
+
+def test_an_xlsx_upload_loads_the_same_scenario() -> None:
+    scenario = planner.load_scenario("western_china")
+    assert upload.scenario_from_upload("w.xlsx", planner.workbook_bytes(scenario)) == scenario
+
+
+def test_an_xlsx_bomb_is_refused_by_its_declared_size() -> None:
+    from planner.scenario import workbook
+
+    buffer = io.BytesIO(planner.workbook_bytes(planner.load_scenario("western_china")))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b" " * (workbook.MAX_MEMBER_BYTES + 1))
+    assert len(buffer.getvalue()) < upload.MAX_UPLOAD_BYTES
+    shown = problems_of("bomb.xlsx", buffer.getvalue())
+    assert shown == [
+        "bomb.xlsx: part 'xl/padding.xml' unpacks to 52,428,801 bytes; the limit is 52,428,800 (zip bomb?)"
+    ]

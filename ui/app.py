@@ -72,8 +72,11 @@ def page() -> None:
     controls.reset_when_changed(base)
     chosen, split = controls.settings(base)
     regions, profiles, corridors = controls.tables(base)
+    needs, benefits = controls.need_grids(base)
     try:
-        scenario = edit.edited_scenario(base, chosen, split, regions, profiles, corridors)
+        scenario = edit.edited_scenario(
+            base, chosen, split, regions, profiles, corridors, needs, benefits
+        )
         scenario = projects.apply(scenario, base)
     except ScenarioError as err:
         show_problems("These settings are not valid", [str(p) for p in err.problems])

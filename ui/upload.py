@@ -1,6 +1,7 @@
 """Uploaded scenarios: size-limited, unpacked only into a temporary folder, validated by the loader.
 
-An upload is either one scenario YAML file (tables inline) or a zip holding a scenario YAML and the CSV
+An upload is one scenario YAML file (tables inline), one xlsx workbook (read by the same loader, with
+its own zip-size checks before parsing and openpyxl's defused XML parser), or a zip holding a scenario YAML and the CSV
 tables it names. Nothing uploaded is ever executed or unpickled: the YAML goes through
 :func:`planner.load_scenario` (PyYAML's safe loader, alias-bomb and size limits), CSVs through its CSV
 reader. A zip is checked member by member before a byte is written: no absolute paths, no ``..``, no
@@ -26,6 +27,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # one uploaded file, as sent
 MAX_ZIP_MEMBERS = 20  # files in a zip
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # all members of a zip together, once unpacked
 YAML_SUFFIXES = (".yaml", ".yml")
+WORKBOOK_SUFFIX = ".xlsx"
 ALLOWED_SUFFIXES = (*YAML_SUFFIXES, ".csv")
 _CHUNK_BYTES = 64 * 1024
 
@@ -59,12 +61,17 @@ def scenario_from_upload(filename: str, data: bytes) -> Scenario:
         folder = Path(tmp)
         if suffix == ".zip":
             yaml_path = folder / _scenario_member(extract_zip(data, folder, name), name)
-        elif suffix in YAML_SUFFIXES:
+        elif suffix in YAML_SUFFIXES or suffix == WORKBOOK_SUFFIX:
             yaml_path = folder / name
             yaml_path.write_bytes(data)
         else:
             raise ScenarioError(
-                [Problem("upload a scenario .yaml/.yml file or a .zip of YAML + CSVs", file=name)]
+                [
+                    Problem(
+                        "upload a scenario .yaml/.yml file, an .xlsx workbook or a .zip of YAML + CSVs",
+                        file=name,
+                    )
+                ]
             )
         return load_scenario(yaml_path)
 

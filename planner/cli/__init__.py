@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from planner.cli import (
     alternatives,
     compare,
+    convert,
     diagnose,
     frontier,
     pareto,
@@ -25,6 +26,7 @@ from planner.cli import (
     schema,
     solve,
     sweep,
+    template,
     ui,
     validate,
 )
@@ -43,6 +45,8 @@ VERBS = (
     sweep,
     ui,
     runs,
+    convert,
+    template,
 )
 
 

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from planner.errors import Problem
-from planner.scenario.fields import Name, NoBool, NonNegative, PeriodLabel, Strict
+from planner.scenario.fields import AnnotatedRow, Name, NoBool, NonNegative, PeriodLabel, Strict
 
 if TYPE_CHECKING:
     from planner.scenario.model import Scenario
@@ -41,10 +41,8 @@ WholeAtLeastOne = Annotated[int, NoBool, Field(ge=1, strict=False)]
 WholeAtLeastZero = Annotated[int, NoBool, Field(ge=0, strict=False)]
 
 
-class Project(BaseModel):
-    """One candidate project. Extra columns (``source``, ``name_zh``, ``status``, …) are kept as given."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+class Project(AnnotatedRow):
+    """One candidate project. Extra columns (``source``, ``name_zh``, ``status``, …) are kept as text."""
 
     id: Name = Field(description="Unique project id.")
     name: str = Field("", description="Readable name; the id when blank.")
