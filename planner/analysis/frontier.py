@@ -7,7 +7,7 @@ last basis) instead of rebuilding a model per point.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,11 @@ E_HOLD = 1e-9  # relative give on E when the second Pareto solve lifts the least
 
 
 def frontier(
-    scenario: ScenarioLike, budgets: Iterable[float], *, time_limit_s: float | None = None
+    scenario: ScenarioLike,
+    budgets: Iterable[float],
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Benefit E and least coverage at each total budget (unit), re-solving one live model.
 
@@ -40,6 +44,7 @@ def frontier(
     ``newly_funded`` lists the ``region/sector`` pairs that get money for the first time at that
     level; ``frame.attrs["first_funded"]`` maps each funded pair to that budget. In efficiency mode
     E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible).
+    ``progress(done, total)`` is called after each level (an exception it raises stops the run).
     """
     base = as_scenario(scenario)
     shape = np.asarray(base.budget_per_period(), dtype=float)
@@ -47,7 +52,8 @@ def frontier(
     live = PlanModel(base)
     first: dict[str, float] = {}
     rows = []
-    for total in budgets:
+    levels = list(budgets)
+    for done, total in enumerate(levels, start=1):
         plan = live.solve(time_limit_s=time_limit_s, budget=[float(total) * s for s in shares])
         funded = _funded_pairs(plan)
         new = [p for p in funded if p not in first]
@@ -64,6 +70,8 @@ def frontier(
                 ", ".join(new),
             )
         )
+        if progress is not None:
+            progress(done, len(levels))
     frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
     frame.attrs["first_funded"] = first
     return frame
@@ -92,7 +100,11 @@ def budget_levels(text: str) -> list[float]:
 
 
 def pareto(
-    scenario: ScenarioLike, points: int = 11, *, time_limit_s: float | None = None
+    scenario: ScenarioLike,
+    points: int = 11,
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """ε-constraint frontier of (E, least coverage), ``points`` values of ε from 0 to max coverage.
 
@@ -113,6 +125,8 @@ def pareto(
         plan = _epsilon_plan(live, min(float(epsilon), z_max), time_limit_s)
         plans.append(plan)
         rows.append((point, float(epsilon), plan.E, plan.min_coverage, plan.status, False))
+        if progress is not None:
+            progress(point + 1, points)
     bridge.set_column_bounds(z, 0.0, 1.0)
     plans.append(balanced)
     rows.append((points, math.nan, balanced.E, balanced.min_coverage, balanced.status, True))
