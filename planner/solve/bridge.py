@@ -219,18 +219,24 @@ class HighsBridge:
         """Branch and bound may stop once its relative gap is at most ``gap``."""
         self.highs.setOptionValue("mip_rel_gap", float(gap))
 
-    def fix_integers(self) -> None:
-        """Fix every integer column at its value in the current solution and drop integrality:
-        the LP left has the plan's duals (projects.md: shadow prices come from the LP with the
-        binaries fixed). :meth:`release_integers` undoes it."""
+    def fix_integers(self, values: np.ndarray | None = None) -> None:
+        """Fix every integer column at ``values`` (default: its value in the current solution) and
+        drop integrality: the LP left has the plan's duals (projects.md: shadow prices come from the
+        LP with the binaries fixed), or evaluates a committed plan's starts (sweeps).
+        :meth:`release_integers` undoes it."""
         cols = self.integer_columns
         if not cols.size or self._fixed is not None:
             return
-        values = np.round(self.primal()[cols])
+        values = np.round(self.primal()[cols] if values is None else values)
         self._fixed = (self.col_lower[cols].copy(), self.col_upper[cols].copy())
         self._set_integrality(highspy.HighsVarType.kContinuous)
         self.highs.changeColsBounds(cols.size, cols, values, values)
         self.col_lower[cols], self.col_upper[cols] = values, values
+
+    def forget_incumbent(self) -> None:
+        """Start the next branch and bound without the last incumbent (a sweep's sample must not
+        depend on the samples solved before it)."""
+        self._incumbent = None
 
     def release_integers(self) -> None:
         if self._fixed is None:
