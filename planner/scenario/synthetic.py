@@ -132,7 +132,8 @@ def synthetic_projects(
     region_need = {r: 0.0 for r in regions}
     for n in scenario.needs:
         region_need[n.region] += n.need
-    projects, groups = [], {}
+    projects: list[dict[str, object]] = []
+    groups: dict[str, dict[str, int]] = {}
     i = 0
     while i < n_projects:
         kind = rng.random()
