@@ -13,6 +13,7 @@ import pytest
 
 import planner
 from planner.cli import main
+from planner.scenario.synthetic import synthetic_scenario
 from tests.test_projects import PORTS, ports
 
 
@@ -30,7 +31,8 @@ def test_the_frontier_shows_projects_entering_and_leaving():
 
 
 def test_a_frontier_without_projects_has_no_project_columns():
-    table = planner.frontier("western_china", [1500, 2000])
+    scenario = synthetic_scenario(4, 2, 2, seed=1)  # western_china gets projects (issue 14)
+    table = planner.frontier(scenario, [0.5 * scenario.total_budget(), scenario.total_budget()])
     assert "new_projects" not in table and "first_funded_projects" not in table.attrs
 
 

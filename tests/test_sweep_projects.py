@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import planner
+from planner.scenario.synthetic import synthetic_scenario
 from planner.sweep.design import Design, parse_variation, perturbed
 from tests.test_projects import ports
 
@@ -90,6 +91,7 @@ def test_the_project_table_is_written_and_reported(dear_port_b, tmp_path):
 
 
 def test_a_sweep_without_projects_has_no_project_table(tmp_path):
-    result = planner.sweep("western_china", samples=2, workers=0, candidates=0)
+    # a synthetic scenario: western_china gets real candidate projects (issue 14)
+    result = planner.sweep(synthetic_scenario(4, 2, 2, seed=1), samples=2, workers=0, candidates=0)
     assert result.projects.empty
     assert "projects" not in result.tables()
