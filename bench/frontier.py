@@ -1,7 +1,8 @@
 """Budget frontier: one live model re-solved per point against a model rebuilt per point.
 
 Prints, for the default scenario and a large synthetic one, the seconds of each way and their ratio
-(rebuild ÷ re-solve), both measured in this run. Usage, from the project root: ``python -m bench.frontier [--regions N]``.
+(rebuild ÷ re-solve), both measured in this run; exits with status 1 if the two ways give a different E
+at any point. Usage, from the project root: ``python -m bench.frontier [--regions N]``.
 """
 
 from __future__ import annotations
@@ -31,13 +32,25 @@ def compare_ways(label: str, scenario: planner.Scenario, points: int) -> None:
     started = time.perf_counter()
     rebuilt = rebuild_per_point(scenario, budgets)
     rebuild_s = time.perf_counter() - started
-    same = np.allclose(
-        np.array(live, dtype=float), np.array(rebuilt, dtype=float), rtol=1e-7, equal_nan=True
-    )
     print(
         f"{label}: {points} points  re-solve {live_s:.2f} s  rebuild {rebuild_s:.2f} s  "
-        f"ratio {rebuild_s / live_s:.1f}x  same E: {same}"
+        f"ratio {rebuild_s / live_s:.1f}x"
     )
+    check_same_E(label, budgets, live, rebuilt)
+
+
+def check_same_E(label: str, budgets: list[float], live: list[float], rebuilt: list[float]) -> None:
+    """Stop (exit status 1, as bench/run.py does) when the two ways disagree: a timing of a wrong
+    answer is no benchmark."""
+    got, want = np.array(live, dtype=float), np.array(rebuilt, dtype=float)
+    same = np.isclose(got, want, rtol=1e-7, equal_nan=True)
+    if not same.all():
+        wrong = [
+            f"budget {b:g}: {float(g)!r} against {float(w)!r}"
+            for b, g, w, ok in zip(budgets, got, want, same, strict=True)
+            if not ok
+        ]
+        raise SystemExit(f"E MISMATCH ({label}, re-solve against rebuild): " + "; ".join(wrong))
 
 
 def main() -> None:

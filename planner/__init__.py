@@ -9,15 +9,19 @@ The public API::
     planner.export(plan, "plan.xlsx")                      # or .html, .csv, .json (planner.reports)
 """
 
+from planner.analysis.alternatives import Alternatives, alternatives
+from planner.analysis.attribution import Attribution, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
 from planner.analysis.frontier import frontier, pareto
+from planner.analysis.projects import group_choices
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.reports import export
 from planner.scenario.datasets import bundled_scenarios, default_scenario_path
 from planner.scenario.files import load_scenario, save_scenario, scenario_yaml_text
 from planner.scenario.model import CHANGEABLE, Scenario, validate_scenario
+from planner.scenario.workbook_write import save_workbook, workbook_bytes
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel, diagnose, solve
 from planner.sweep.engine import sweep
@@ -25,7 +29,21 @@ from planner.sweep.result import SweepResult
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``planner.store`` on first use: SQLAlchemy and Alembic load only for those who record runs."""
+    if name == "store":
+        import importlib
+
+        return importlib.import_module("planner.store")
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
+
+
 __all__ = [
+    "Alternatives",
+    "alternatives",
+    "Attribution",
+    "attribute",
     "CHANGEABLE",
     "Comparison",
     "Diagnosis",
@@ -42,13 +60,16 @@ __all__ = [
     "export",
     "explain",
     "frontier",
+    "group_choices",
     "load_scenario",
     "pareto",
     "save_scenario",
+    "save_workbook",
     "scenario_yaml_text",
     "solve",
     "sweep",
     "SweepResult",
     "validate_scenario",
+    "workbook_bytes",
     "__version__",
 ]

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     INVALID_INPUT = 2  # the scenario, a --set change or an output path is wrong
     INFEASIBLE = 3  # the scenario is valid but no plan meets all its constraints
     SOLVER = 4  # HiGHS failed, hit the time limit, or the problem is unbounded
+    AUDIT_BROKEN = 5  # `planner runs verify`: a stored run or event does not match its hash
     BROKEN_PIPE = (
         141  # the reader of stdout went away (`planner solve | head`), as a shell reports SIGPIPE
     )
@@ -61,3 +62,8 @@ class ScenarioError(Exception):
 
 class OutputError(Exception):
     """An output file cannot be written (unwritable folder, unknown format)."""
+
+
+class StoreError(Exception):
+    """The run store cannot be used as asked: not a planner store, a newer schema, a server that
+    cannot be reached, an unknown run id. The message is one line and never shows a password."""

@@ -39,6 +39,13 @@ def allocation_map(plan: Any) -> dict[tuple[str, str, Any], float]:
     return x
 
 
+def starts_from_columns(u_keys: Any, u: Any) -> dict[str, Any]:
+    """Funded project → start period, from start options (project, period) and their 0/1 values."""
+    if u is None:
+        return {}
+    return {str(p): t for (p, t), value in zip(u_keys, u, strict=True) if value > 0.5}
+
+
 def project_starts(scenario: Scenario, plan: Any) -> dict[str, Any]:
     """The start period of every funded project, read from the plan's projects table."""
     if not scenario.projects:
@@ -95,6 +102,54 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
     starts = project_starts(scenario, plan)
     cash = project_cash(scenario, starts)
     x = {key: m.get(key, 0.0) - cash.get(key, 0.0) for key in {*m, *cash}}
+    period_total: dict[Any, float] = defaultdict(float)
+    for (_r, _s, t), amount in m.items():
+        period_total[t] += amount
+    return (
+        allocation_violations(scenario, x, cash)
+        + project_violations(scenario, starts)
+        + _report_consistency(scenario, plan, x, period_total, starts)
+    )
+
+
+def outcome_violations(
+    scenario: Scenario,
+    x_keys: Any,
+    x: Any,
+    E: float | None,
+    ceiling: Any = None,
+    ceiling_slack: float = 0.0,
+    starts: dict[str, Any] | None = None,
+) -> list[str]:
+    """Every spec rule an allocation array breaks (a sweep sample's plan, or a committed plan
+    evaluated under a sample), with its reported benefit ``E`` and, for an evaluation, the committed
+    plan ``ceiling`` it may not exceed in any cell (by more than ``ceiling_slack`` relative and
+    absolute). ``x`` is programme money; with projects, ``starts`` (funded project → start period)
+    adds their cash to the money and their value to E, and rules 7–9 are checked."""
+    cells: dict[tuple[str, str, Any], float] = defaultdict(float)
+    for key, amount in zip(x_keys, x, strict=True):
+        cells[tuple(key)] += float(amount)
+    starts = starts or {}
+    found = project_violations(scenario, starts) if scenario.projects else []
+    found += allocation_violations(scenario, cells, project_cash(scenario, starts))
+    worth = best_benefit(scenario, cells) + project_benefit(scenario, starts)
+    if E is not None and not math.isclose(E, worth, rel_tol=1e-6, abs_tol=1e-6):
+        found.append(f"reported E {E} but the allocation is worth {worth}")
+    if ceiling is not None:
+        for key, amount, cap in zip(x_keys, x, ceiling, strict=True):
+            if amount > cap * (1 + ceiling_slack) + ceiling_slack + TOL * max(1.0, abs(cap)):
+                found.append(f"x{list(key)} = {amount} above the committed plan's {cap}")
+    return found
+
+
+def allocation_violations(
+    scenario: Scenario,
+    x: dict[tuple[str, str, Any], float],
+    cash: dict[tuple[str, str, Any], float] | None = None,
+) -> list[str]:
+    """Every constraint of the spec that the programme money x[r,s,t] breaks, with the funded
+    projects' ``cash`` on top (constraints 2–6 read all money m = x + cash: projects.md)."""
+    cash = cash or {}
     periods = list(scenario.periods)
     need = {(n.region, n.sector): n.need for n in scenario.needs}
     regions = {r.id: r for r in scenario.regions}
@@ -105,14 +160,14 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
     region_period: dict[tuple[str, Any], float] = defaultdict(float)
     period_total: dict[Any, float] = defaultdict(float)
     programme: dict[tuple[str, str], float] = defaultdict(float)
-    for (r, s, t), amount in x.items():
+    for (r, s, t), amount in {**{k: 0.0 for k in cash}, **x}.items():
         if r not in regions or s not in scenario.sectors or t not in periods:
             found.append(f"allocation names an unknown ({r}, {s}, {t})")
             continue
         if amount < -TOL * max(1.0, cash.get((r, s, t), 0.0)):
             found.append(f"x[{r},{s},{t}] = {amount} is negative")
         programme[(r, s)] += amount
-        amount += cash.get((r, s, t), 0.0)  # constraints 2–6 read all money m (projects.md)
+        amount += cash.get((r, s, t), 0.0)
         pair_total[(r, s)] += amount
         region_total[r] += amount
         region_period[(r, t)] += amount
@@ -168,8 +223,6 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
                     found.append(
                         f"{r} gets {region_period[(r, t)]} in {t}, capacity {region.max_per_period}"
                     )
-    found += project_violations(scenario, starts)
-    found += _report_consistency(scenario, plan, x, period_total, starts)
     return found
 
 

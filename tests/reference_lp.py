@@ -212,3 +212,44 @@ def _dual_bound(lp: ReferenceLP, multipliers: np.ndarray | None) -> float:
     # every column is boxed (0 ≤ v ≤ upper), so r_j · v_j ≥ min(r_j, 0) · upper_j always holds
     lower_on_min = float(lam @ lp.b) + float(np.minimum(reduced, 0.0) @ lp.upper)
     return -lower_on_min
+
+
+RELAXABLE = ("budget", "corridor", "floor", "share_min", "share_max", "capacity")
+
+
+def elastic_optimum(scenario: Scenario, weights: dict[str, float]) -> float:
+    """The least weighted relaxation that makes ``scenario`` feasible, from the reference LP's rows.
+
+    Written from the elastic LP's definition (planner/analysis/elastic.py's docstring), not its code:
+    every row of a relaxable family gets a slack s ≥ 0 with ``a·v − s ≤ b`` (every reference row is
+    written ≤, so the slack always loosens it), one slack per scenario number: a region's
+    ``capacity[r,t]`` rows share one, weighted by how many rows it loosens; tranche rows stay hard.
+    Minimizes Σ weight[family] · rows · s by interior point. Carry-over columns lose their box (with
+    more budget, more can be carried).
+    """
+    lp = build_reference_lp(scenario)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, name in enumerate(lp.row_names):
+        family, _, index = name.partition("[")
+        if family not in RELAXABLE:
+            continue
+        key = index.split(",")[0] if family == "capacity" else index
+        groups.setdefault((family, key), []).append(i)
+    n_v, n_s = len(lp.upper), len(groups)
+    slack = np.zeros((len(lp.b), n_s))
+    cost = np.zeros(n_v + n_s)
+    for j, ((family, _key), rows) in enumerate(groups.items()):
+        slack[rows, j] = -1.0
+        cost[n_v + j] = weights[family] * len(rows)
+    upper = lp.upper.astype(float).copy()
+    for j in lp.carry_index.values():
+        upper[j] = np.inf if scenario.carry_over else 0.0
+    result = linprog(
+        cost,
+        A_ub=np.hstack([lp.A, slack]),
+        b_ub=lp.b,
+        bounds=[(0.0, float(u)) for u in upper] + [(0.0, None)] * n_s,
+        method="highs-ipm",
+    )
+    assert result.status == 0, result.message
+    return float(result.fun)

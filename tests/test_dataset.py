@@ -99,6 +99,15 @@ def test_scenario_region_sets(provinces: pd.DataFrame) -> None:
     assert set(national["id"]) == set(provinces["id"])
 
 
+def committed_projects(name: str) -> pd.DataFrame:
+    """The scenario's mandatory projects (none when it has no projects table)."""
+    path = DATA / name / "projects.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["region", "sector", "cost", "mandatory"])
+    table = pd.read_csv(path)
+    return table[table["mandatory"]]
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_feasible_by_arithmetic(name: str) -> None:
     scn, regions, needs = load(name)
@@ -107,8 +116,9 @@ def test_feasible_by_arithmetic(name: str) -> None:
     r = regions.set_index("id")
     floors = r["min_share_of_need"].fillna(0) * total_need.reindex(r.index).fillna(0)
     budget = scn["budget"] if not isinstance(scn["budget"], list) else sum(scn["budget"])
-    # The budget binds (real choices), and the floors fit inside it.
-    assert 0.55 <= budget / total_need.sum() <= 0.75
+    committed = committed_projects(name)
+    # The programme budget (without committed projects) binds (real choices); floors fit inside.
+    assert 0.55 <= (budget - committed["cost"].sum()) / total_need.sum() <= 0.75
     assert floors.sum() <= budget
     assert ((r["min_share_of_need"] >= 0.1) & (r["min_share_of_need"] <= 0.3)).all()
     # Absorptive capacity over the horizon allows each floor.
@@ -129,12 +139,13 @@ def test_feasible_by_arithmetic(name: str) -> None:
         assert sum(min(n.get(s, 0.0), smax.get(s, 1.0) * t) for s in scn["sectors"]) >= t - 1e-9, (
             rid
         )
-    # Corridors: the shared need is below the members' summed need, so the cap can bind,
-    # and it leaves room for the members' share_min on that sector at their floors.
+    # Corridors: the shared need beyond the committed projects in it is below the members' summed
+    # need, so the cap can bind, and it leaves room for the members' share_min at their floors.
     for cname, c in scn["corridors"].items():
         for s, shared in c["shared_need"].items():
             member_need = needs[needs.region.isin(c["regions"]) & (needs.sector == s)]["need"].sum()
-            assert 0 < shared < member_need, (cname, s)
+            inside = committed[committed.region.isin(c["regions"]) & (committed.sector == s)]
+            assert 0 < shared - inside["cost"].sum() < member_need, (cname, s)
             required = sum(
                 scn["profiles"].get(r.at[m, "profile"], {}).get("share_min", {}).get(s, 0.0)
                 * floors[m]
@@ -159,3 +170,61 @@ def test_bundled_scenario_solves(name: str) -> None:
     scn = planner.load_scenario(name)
     plan = planner.solve(scn)
     assert plan.status == "optimal"
+
+
+# ---- candidate projects of western_china (shared/spec/projects.md) ----
+
+PROJECT_STATUSES = {"read from source", "estimated"}
+
+
+@pytest.fixture(scope="module")
+def projects() -> pd.DataFrame:
+    return pd.read_csv(DATA / "western_china" / "projects.csv")
+
+
+def test_at_least_twenty_real_projects_each_with_its_source(projects: pd.DataFrame) -> None:
+    assert len(projects) >= 20
+    assert set(projects["status"]) <= PROJECT_STATUSES
+    assert (projects["status"] == "read from source").sum() >= 20
+    for row in projects.itertuples():
+        assert isinstance(row.source, str) and row.source.strip(), row.id
+        assert isinstance(row.url, str) and row.url.startswith("http"), row.id
+        assert 2015 <= int(row.source_year) <= 2026, row.id
+        # every cost says how it was read from the source figure (remaining share, split rule)
+        assert isinstance(row.method, str) and len(row.method) > 20, row.id
+        assert row.cost <= row.total_investment_cny_bn + 1e-9, row.id
+    assert set(projects["sector"]) == SECTORS
+    assert set(projects["region"]) <= WEST
+
+
+def test_project_values_follow_the_one_formula(projects: pd.DataFrame) -> None:
+    """value = cost × benefit[r,s] × project_value_factor (data/derive/derive_projects.py)."""
+    needs = pd.read_csv(DATA / "western_china" / "needs.csv").set_index(["region", "sector"])
+    factors = pd.read_csv(DATA / "derive" / "assumptions.csv").set_index("parameter")["value"]
+    for row in projects.itertuples():
+        expected = row.cost * needs.loc[(row.region, row.sector), "benefit"]
+        expected *= factors["project_value_factor"]
+        assert row.value == pytest.approx(expected, abs=0.006), row.id
+
+
+def test_groups_are_real_alternatives_with_a_reason(projects: pd.DataFrame) -> None:
+    reasons = pd.read_csv(DATA / "derive" / "project_groups.csv").set_index("group")["reason"]
+    for group, members in projects.dropna(subset=["group"]).groupby("group"):
+        assert len(members) >= 2, group
+        assert len(reasons[group]) > 100, group  # the reason names the competing proposals
+
+
+def test_every_optional_project_can_be_funded() -> None:
+    """A project that can never fit is an error of the data (projects.md): forced in alone, every
+    optional project leaves a feasible plan."""
+    import planner
+
+    scenario = planner.load_scenario("western_china")
+    live = planner.PlanModel(scenario)
+    for i, project in enumerate(scenario.projects):
+        if project.mandatory:
+            continue
+        forced = [*scenario.projects]
+        forced[i] = project.model_copy(update={"mandatory": True})
+        live.update(scenario.model_copy(update={"projects": forced}))
+        assert live.solve().status == "optimal", project.id

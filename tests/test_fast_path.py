@@ -25,6 +25,7 @@ from planner.scenario.model import Scenario, validate_scenario
 from planner.scenario.synthetic import synthetic_scenario
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel
+from tests.conftest import western_lp
 
 REL = 1e-7
 
@@ -196,7 +197,7 @@ def test_optimum_equals_independent_numpy_lp() -> None:
 
     from bench.reference_highspy import build_lp
 
-    for scenario in (synthetic_scenario(20, 5, 3, seed=7), planner.load_scenario("western_china")):
+    for scenario in (synthetic_scenario(20, 5, 3, seed=7), western_lp()):
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.passModel(build_lp(scenario))

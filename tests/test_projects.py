@@ -163,7 +163,7 @@ def test_projects_count_against_corridor_caps():
 
 
 def test_a_scenario_without_projects_stays_a_pure_lp():
-    live = planner.PlanModel(planner.load_scenario("western_china"))
+    live = planner.PlanModel(planner.load_scenario("china_national"))
     assert live.bridge.integer_columns.size == 0
     plan = live.solve()
     assert plan.gap == 0.0 and plan.projects.empty
@@ -300,3 +300,57 @@ def test_the_cli_exits_2_on_a_bad_project(tmp_path, capsys):
 def test_schema_lists_projects():
     schema = planner.Scenario.model_json_schema()
     assert {"projects", "project_groups", "mip_gap"} <= set(schema["properties"])
+
+
+# ---- diagnosis: which projects, groups and limits conflict, and the least change (item 4) ----
+
+
+def _diagnosed(scenario: planner.Scenario) -> planner.Diagnosis:
+    plan = planner.solve(scenario)
+    assert plan.status == "infeasible"
+    diagnosis = plan.diagnosis
+    fixed = planner.solve(diagnosis.apply(scenario))
+    assert fixed.status == "optimal", diagnosis.lines  # the proposed change makes it feasible
+    return diagnosis
+
+
+def test_committed_projects_beyond_the_budget_ask_for_budget_first():
+    """port_a (6) and rail_b (4, with port_b's 3 in 2026) all committed in 2026 but the budget of
+    2026 is 5, port_b and port_a allowed together: 13 in 2026 against 5, so the least fix raises the
+    2026 budget by 8 (money is offered before releasing a committed project)."""
+    projects = copy.deepcopy(PORTS["projects"])
+    for p in projects:
+        p.update(mandatory=True, earliest=2026, latest=2026)
+    scenario = ports(budget=[5, 10], projects=projects, project_groups={"port": {"max": 2}})
+    diagnosis = _diagnosed(scenario)
+    table = diagnosis.relaxations.set_index("constraint")
+    assert table.loc["budget[2026]", "change"] == pytest.approx(8.0)
+
+
+def test_a_group_too_small_for_its_committed_members_is_named():
+    projects = copy.deepcopy(PORTS["projects"])
+    projects[0]["mandatory"] = projects[1]["mandatory"] = True
+    diagnosis = _diagnosed(ports(projects=projects))
+    row = diagnosis.relaxations.iloc[0]
+    assert row["family"] == "project_group" and row["proposed"] == 2
+    assert any("project group port allows 1" in line for line in diagnosis.lines)
+
+
+def test_a_requirement_that_cannot_start_in_time_releases_the_project_that_asks():
+    """rail_b is committed for 2026 but requires port_b, which may start only in 2027 (one
+    period): rail_b cannot start after its requirement, so it is released."""
+    projects = copy.deepcopy(PORTS["projects"])
+    projects[1].update(duration=1, earliest=2027)
+    projects[2].update(mandatory=True, latest=2026)
+    diagnosis = _diagnosed(ports(projects=projects))
+    assert diagnosis.relaxations["family"].tolist() == ["mandatory"]
+    assert "rail_b" in diagnosis.lines[0]
+
+
+def test_projects_requiring_a_dropped_project_go_with_it():
+    from planner.scenario.projects import projects_within
+
+    scenario = ports()
+    kept = projects_within(scenario.projects, {"a"}, {"transport"})
+    assert [p.id for p in kept] == ["port_a"]  # port_b's region is gone, and rail_b needs it
+    assert projects_within(scenario.projects, {"a", "b"}, {"transport"}) == scenario.projects

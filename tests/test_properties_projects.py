@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -61,9 +60,8 @@ def _project(
         if earlier
         else []
     )
-    # mandatory only outside groups and requirements: an infeasibility made by rules 7-9 alone crashes
-    # the diagnosis today (test_a_rule_conflict_between_mandatory_projects_is_diagnosed below)
-    may_be_mandatory = group is None and not requires
+    # a mandatory project in a group of max 0 is an input error, not a case (projects.md)
+    may_be_mandatory = group is None or groups[group]["max"] > 0
     share = draw(st.sampled_from([0.02, 0.1, 0.3, 0.8]))  # of the total budget
     cost = share * budget
     return {
@@ -109,9 +107,6 @@ def test_plans_with_projects_match_an_independent_mixed_integer_program(scenario
     )
 
 
-@pytest.mark.xfail(
-    strict=True, raises=RuntimeError, reason="the elastic diagnosis LP relaxes no project rule"
-)
 def test_a_rule_conflict_between_mandatory_projects_is_diagnosed():
     """Two mandatory projects in a group of max 1 cannot both be funded (projects.md, constraints 7
     and 8): the plan must say infeasible, with a diagnosis, not raise."""

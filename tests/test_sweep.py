@@ -16,6 +16,7 @@ from planner.errors import OutputError, ScenarioError
 from planner.scenario.synthetic import synthetic_scenario
 from planner.sweep.design import Design, parse_grid, parse_variation, perturbed
 from planner.sweep.robust import SweepModel
+from tests.conftest import western_lp
 
 VARY = ["benefit=±30%", "need=±20%", "budget=tri:-25%..0%..+10%"]
 
@@ -108,7 +109,7 @@ def test_a_filter_moves_only_its_rows(small):
 
 
 def test_ceiling_rows_leave_the_optimum_alone():
-    scenario = planner.load_scenario("western_china")
+    scenario = western_lp()
     own = SweepModel(scenario).solve_sample()
     assert pytest.approx(planner.solve(scenario).E, rel=1e-9) == own.E
 

@@ -31,8 +31,22 @@ TIMEOUT_S = 120
 def app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert_clean(at)
     return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No traceback and no error box: ui/app.py catches planner's exceptions and shows them with
+    ``st.error``, so ``at.exception`` alone would stay empty while the page says something broke."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, errors(at)
+
+
+def assert_only_expected_errors(at: AppTest) -> None:
+    """A page that must show errors (bad input, no plan) shows them as messages, never as a bug."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert errors(at), "expected an error message on the page"
+    assert not [e for e in errors(at) if e.startswith("Something went wrong inside planner")]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -60,7 +74,7 @@ def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest
     before = metrics(app)
     app.number_input(key="budget_total").set_value(1500.0).run()
     after = metrics(app)
-    assert not app.exception
+    assert_clean(app)
     assert number(after["Allocated"]) == pytest.approx(1500.0, abs=0.1)
     assert number(after["Benefit E"]) < number(before["Benefit E"])
     # a shape-keeping change re-solves the live model rather than rebuilding it
@@ -69,6 +83,7 @@ def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest
 
 def test_rerun_without_change_does_not_solve_again(app: AppTest) -> None:
     app.run()
+    assert_clean(app)
     assert "unchanged, not re-solved" in app.caption[0].value
 
 
@@ -76,7 +91,7 @@ def test_an_infeasible_setting_shows_the_diagnosis_not_a_traceback(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.number_input(key="budget_total").set_value(100.0).run()
-    assert not app.exception
+    assert_only_expected_errors(app)
     assert any("infeasible" in e for e in errors(app))
     assert not app.metric  # no KPI cards pretend there is a plan
     expected = planner.diagnose(planner.load_scenario("western_china").with_changes(budget=100))
@@ -97,7 +112,7 @@ def test_excluding_a_province_removes_it_from_the_plan(app: AppTest) -> None:
         "deleted_rows": [],
     }
     app.run()
-    assert not app.exception and not errors(app)
+    assert_clean(app)
     assert "11 provinces" in app.caption[0].value
 
 
@@ -108,7 +123,7 @@ def test_a_bad_table_edit_is_reported_with_table_row_and_field(app: AppTest) -> 
         "deleted_rows": [],
     }
     app.run()
-    assert not app.exception
+    assert_only_expected_errors(app)
     shown = errors(app)
     assert any("Profiles table" in e and "share_min" in e and "more than 1" in e for e in shown)
 
@@ -122,7 +137,7 @@ def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
         "broken.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml"
     )
     app.run()
-    assert not app.exception
+    assert_only_expected_errors(app)
     shown = errors(app)
     assert any("broken.yaml, row 3, field 'need'" in e for e in shown), shown
     assert any("broken.yaml, row 5, field 'benefit'" in e for e in shown), shown
@@ -139,7 +154,7 @@ def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) ->
     app.radio(key="source").set_value("Upload").run()
     app.file_uploader(key="upload").upload("mine.zip", buffer.getvalue(), "application/zip")
     app.run()
-    assert not app.exception and not errors(app)
+    assert_clean(app)
     assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
 
 
@@ -175,10 +190,16 @@ def test_downloads_parse_and_the_scenario_files_solve_unchanged(
 ) -> None:
     app.number_input(key="budget_total").set_value(1700.0).run()
     files = served_files(monkeypatch, app)
+    assert_clean(app)
     yaml_path = tmp_path / "edited.yaml"
     yaml_path.write_bytes(files["Scenario YAML"])
     with zipfile.ZipFile(io.BytesIO(files["Scenario zip (YAML + CSVs)"])) as archive:
-        assert sorted(archive.namelist()) == ["needs.csv", "regions.csv", "scenario.yaml"]
+        assert sorted(archive.namelist()) == [
+            "needs.csv",
+            "projects.csv",
+            "regions.csv",
+            "scenario.yaml",
+        ]
         archive.extractall(tmp_path / "zipped")
     from_yaml = planner.load_scenario(yaml_path)
     from_zip = planner.load_scenario(tmp_path / "zipped")
@@ -192,6 +213,7 @@ def test_report_downloads_are_the_exporters_files_of_the_plan_shown(
 ) -> None:
     app.number_input(key="budget_total").set_value(1700.0).run()
     files = served_files(monkeypatch, app)
+    assert_clean(app)
     document = json.loads(files["JSON plan"])
     assert document["status"] == "optimal"
     assert document["allocated"] == pytest.approx(1700.0, abs=0.01)
@@ -222,12 +244,15 @@ def test_frontier_and_pareto_are_computed_on_demand(app: AppTest) -> None:
     app.button(key="frontier_button").click().run()
     frontier = frame_with(app, "newly_funded")
     assert len(frontier) == 11
-    assert frontier["budget"].iloc[[0, -1]].tolist() == pytest.approx([1050.0, 3150.0])
+    budget = planner.load_scenario("western_china").total_budget()
+    assert frontier["budget"].iloc[[0, -1]].tolist() == pytest.approx([0.5 * budget, 1.5 * budget])
     optimal = frontier[frontier["status"] == "optimal"]
     assert optimal["E"].is_monotonic_increasing  # efficiency: more budget never lowers E
     app.button(key="pareto_button").click().run()
+    assert_clean(app)
     pareto = frame_with(app, "epsilon")
     assert pareto["balanced"].sum() == 1
+    assert_clean(app)
     app.run()  # kept for the scenario: a rerun shows them without asking again
     assert len(frame_with(app, "newly_funded")) == 11
 
@@ -235,8 +260,74 @@ def test_frontier_and_pareto_are_computed_on_demand(app: AppTest) -> None:
 def test_pinned_baseline_is_compared_with_the_new_plan(app: AppTest) -> None:
     app.button(key="pin_baseline").click().run()
     app.number_input(key="budget_total").set_value(1500.0).run()
-    assert not app.exception
+    assert_clean(app)
     kpis = frame_with(app, "kpi").set_index("kpi")
-    assert kpis.loc["allocated", "delta"] == pytest.approx(-600.0, abs=0.01)
+    drop = 1500.0 - planner.load_scenario("western_china").total_budget()  # all of it is spent
+    assert kpis.loc["allocated", "delta"] == pytest.approx(drop, abs=0.01)
     deltas = {m.label: m.delta for m in app.metric}
-    assert deltas["Allocated"].startswith("-600.0")
+    assert deltas["Allocated"].startswith(f"{drop:,.1f}")
+
+
+def test_attribution_explains_the_change_against_the_baseline(app: AppTest) -> None:
+    """Only the budget moved (2,100 → 1,500): one group, whose value is the whole change of E."""
+    app.button(key="pin_baseline").click().run()
+    app.number_input(key="budget_total").set_value(1500.0).run()
+    app.button(key="attribute").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = frame_with(app, "E_alone")
+    assert list(table["group"]) == ["budget"]
+    kpis = frame_with(app, "kpi").set_index("kpi")
+    assert table.loc[0, "E"] == pytest.approx(kpis.loc["E", "delta"], abs=1e-6)
+    assert any("the lower budget accounts for" in m.value for m in app.markdown)
+    assert app.get("vega_lite_chart") or app.get("arrow_vega_lite_chart")
+
+
+def test_a_bug_inside_planner_is_a_message_that_the_clean_check_sees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page turns an unexpected exception into an error box, not a traceback: so ``at.exception``
+    stays empty, and only :func:`assert_clean`'s look at ``at.error`` catches it."""
+    from ui import state
+
+    def broken(scenario: planner.Scenario, session: object = None) -> None:
+        raise RuntimeError("deliberate")
+
+    monkeypatch.setattr(state, "solve", broken)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception
+    assert errors(at) == [
+        "Something went wrong inside planner (RuntimeError: deliberate). Please report it."
+    ]
+    with pytest.raises(AssertionError):
+        assert_clean(at)
+
+
+def test_an_xlsx_upload_is_solved_and_the_workbook_download_loads_equal(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+    app.radio(key="source").set_value("Upload").run()
+    app.file_uploader(key="upload").upload(
+        "mine.xlsx", planner.workbook_bytes(scenario), "application/vnd.ms-excel"
+    )
+    app.run()
+    assert not app.exception and not errors(app)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+    files = served_files(monkeypatch, app)
+    (tmp_path / "edited.xlsx").write_bytes(files["Scenario workbook (xlsx)"])
+    assert planner.load_scenario(tmp_path / "edited.xlsx") == scenario
+
+
+def test_a_needs_grid_edit_is_checked_inline(app: AppTest) -> None:
+    app.session_state["needs_grid_editor"] = {
+        "edited_rows": {0: {"power": -3.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception
+    shown = errors(app)
+    assert any(
+        "Needs grid, row 1, field 'power'" in e and "greater than or equal to 0" in e for e in shown
+    ), shown

@@ -51,7 +51,8 @@ def test_an_uneven_split_becomes_a_budget_per_period(base: planner.Scenario) -> 
         edit.profiles_table(base),
         edit.corridors_table(base),
     )
-    assert scenario.budget_per_period() == pytest.approx([840, 420, 420, 420, 0])
+    fifth = base.total_budget() / 5  # weights 2, 1, 1, 1, 0 over 5 shares of the total
+    assert scenario.budget_per_period() == pytest.approx([2 * fifth, fifth, fifth, fifth, 0])
     assert math.isclose(scenario.total_budget(), base.total_budget())
 
 
@@ -71,6 +72,11 @@ def test_excluding_a_province_drops_its_needs_and_corridor_membership(
     assert "xizang" not in {r.id for r in scenario.regions}
     assert all(n.region != "xizang" for n in scenario.needs)
     assert scenario.corridors["sichuan_xizang"].regions == ["sichuan"]
+    # its projects go too, and so does any project elsewhere that requires one of them
+    assert all(p.region != "xizang" for p in scenario.projects)
+    kept = {p.id for p in scenario.projects}
+    assert all(set(p.requires) <= kept for p in scenario.projects)
+    assert kept >= {p.id for p in base.projects if p.region != "xizang" and not p.requires}
 
 
 def test_a_blank_shared_need_removes_that_cap(base: planner.Scenario) -> None:
@@ -113,3 +119,55 @@ def test_bad_edits_name_table_row_and_column(base: planner.Scenario) -> None:
     shown = problems_shown()
     assert len(shown) == 1
     assert shown[0].startswith("Provinces table, row 3, field 'min_share_of_need'")
+
+
+def with_grids(base: planner.Scenario, needs, benefits) -> planner.Scenario:
+    return edit.edited_scenario(
+        base,
+        edit.settings_of(base),
+        edit.split_table(base),
+        edit.regions_table(base),
+        edit.profiles_table(base),
+        edit.corridors_table(base),
+        needs,
+        benefits,
+    )
+
+
+def test_untouched_grids_give_back_the_same_scenario(base: planner.Scenario) -> None:
+    from ui import grids
+
+    assert with_grids(base, grids.grid(base, "need"), grids.grid(base, "benefit")) == base
+
+
+def test_grid_edits_change_needs_and_keep_annotations() -> None:
+    """Raising r1's need in sector a from 8 to 11 changes that row only; its `source` stays."""
+    from tests.conftest import make
+    from ui import grids
+
+    data = make().model_dump()
+    data["needs"][0]["source"] = "survey"
+    scenario = planner.validate_scenario(data)
+    needs, benefits = grids.grid(scenario, "need"), grids.grid(scenario, "benefit")
+    needs.loc[0, "a"] = 11.0
+    changed = with_grids(scenario, needs, benefits)
+    assert changed.need_table()[("r1", "a")].need == 11.0
+    assert changed.needs[0].annotations == {"source": "survey"}
+    assert len(changed.needs) == len(scenario.needs)
+    needs.loc[0, "b"] = None  # clearing both cells drops the need
+    benefits.loc[0, "b"] = None
+    assert ("r1", "b") not in with_grids(scenario, needs, benefits).need_table()
+
+
+def test_a_benefit_without_a_need_is_named_by_grid_row_and_sector() -> None:
+    from tests.conftest import make
+    from ui import grids
+
+    scenario = make()
+    needs, benefits = grids.grid(scenario, "need"), grids.grid(scenario, "benefit")
+    benefits.loc[1, "b"] = 2.0  # r2 has no need in b
+    with pytest.raises(ScenarioError) as caught:
+        with_grids(scenario, needs, benefits)
+    assert [str(p) for p in caught.value.problems] == [
+        "Needs grid, row 2, field 'b': give a need too, or clear both"
+    ]

@@ -11,11 +11,33 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
-    from planner._ui import analysis, controls, downloads, edit, state, views
+    from planner._ui import (
+        alternatives,
+        analysis,
+        attribution,
+        controls,
+        downloads,
+        edit,
+        history,
+        projects,
+        state,
+        views,
+    )
 else:  # source checkout: ui/ beside planner/; put the checkout first so both come from it
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
-    from ui import analysis, controls, downloads, edit, state, views
+    from ui import (
+        alternatives,
+        analysis,
+        attribution,
+        controls,
+        downloads,
+        edit,
+        history,
+        projects,
+        state,
+        views,
+    )
 
 import streamlit as st  # noqa: E402
 
@@ -39,7 +61,7 @@ def main() -> None:
 
 
 def page() -> None:
-    source = controls.pick_source(default_scenario())
+    source = history.opened_source(controls.pick_source(default_scenario()))
     if source.problems:
         show_problems(f"Cannot use {source.label}", source.problems)
         return
@@ -50,10 +72,15 @@ def page() -> None:
     controls.reset_when_changed(base)
     chosen, split = controls.settings(base)
     regions, profiles, corridors = controls.tables(base)
+    needs, benefits = controls.need_grids(base)
     try:
-        scenario = edit.edited_scenario(base, chosen, split, regions, profiles, corridors)
+        scenario = edit.edited_scenario(
+            base, chosen, split, regions, profiles, corridors, needs, benefits
+        )
+        scenario = projects.apply(scenario, base)
     except ScenarioError as err:
         show_problems("These settings are not valid", [str(p) for p in err.problems])
+        projects.controls()  # the project edits stay on the page, to be corrected
         return
     with st.spinner("Solving…"):
         solved = state.solve(scenario)
@@ -79,10 +106,12 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     st.caption(status_line(scenario, solved))
     if not plan.is_optimal:
         analysis.diagnosis_section(scenario, plan)
+        projects.controls()  # a forced project that made it infeasible can be released here
         download_section(scenario, plan)
         return
     baseline = state.baseline()
     views.kpi_cards(plan, baseline)
+    projects.kpi_cards(plan)
     baseline_buttons(plan, baseline)
     tabs = st.tabs(
         [
@@ -91,13 +120,15 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             "Binding constraints",
             "Periods",
             "Frontier & Pareto",
+            "Alternatives",
             "Compare with baseline",
             "Downloads",
+            "History",
+            *projects.tab_names(),
         ]
     )
-    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab, compare_tab, files_tab = (
-        tabs
-    )
+    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
+    alternatives_tab, compare_tab, files_tab, history_tab = tabs[5:9]
     with allocation_tab:
         left, right = st.columns([1, 1])
         left.markdown(f"**Allocation by province and sector** ({plan.unit}, all periods)")
@@ -115,10 +146,18 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         analysis.frontier_section(scenario, plan)
         st.divider()
         analysis.pareto_section(scenario, plan)
+    with alternatives_tab:
+        alternatives.alternatives_section(scenario, plan)
     with compare_tab:
         analysis.compare_section(baseline, plan)
+        attribution.attribution_section(baseline, plan)
     with files_tab:
         download_section(scenario, plan)
+    with history_tab:
+        history.history_tab(scenario, plan)
+    for projects_tab in tabs[9:]:
+        with projects_tab:
+            projects.tab(plan, state.live_model(plan))
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:

@@ -16,7 +16,7 @@ from planner import Scenario, bundled_scenarios
 from planner.errors import ScenarioError
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
-from . import edit, state, upload
+from . import edit, grids, state, upload
 
 SOURCE_KEY = "source"
 BUNDLED_KEY = "bundled"
@@ -60,8 +60,8 @@ def pick_source(default: str | None = None) -> Source:
         ["Bundled", "Upload"],
         key=SOURCE_KEY,
         horizontal=True,
-        help="Start from a scenario shipped with planner, or upload your own (YAML, or a zip of "
-        f"YAML + CSVs; at most {upload.MAX_UPLOAD_BYTES // 2**20} MiB).",
+        help="Start from a scenario shipped with planner, or upload your own (YAML, an xlsx "
+        f"workbook, or a zip of YAML + CSVs; at most {upload.MAX_UPLOAD_BYTES // 2**20} MiB).",
     )
     if kind == "Bundled":
         wanted = default or DEFAULT_SCENARIO
@@ -84,10 +84,10 @@ def pick_source(default: str | None = None) -> Source:
 def _uploaded() -> Source:
     file = st.sidebar.file_uploader(
         "Scenario file",
-        type=["yaml", "yml", "zip"],
+        type=["yaml", "yml", "xlsx", "zip"],
         key=UPLOAD_KEY,
         max_upload_size=upload.MAX_UPLOAD_BYTES // 2**20,
-        help="A scenario YAML with inline tables, or a zip holding scenario.yaml and the CSV tables it "
+        help="A scenario YAML with inline tables, an xlsx workbook (see `planner template`), or a zip holding scenario.yaml and the CSV tables it "
         f"names. Limits: {upload.MAX_UPLOAD_BYTES // 2**20} MiB per upload, "
         f"{upload.MAX_ZIP_MEMBERS} files and {upload.MAX_UNZIPPED_BYTES // 2**20} MiB unpacked.",
     )
@@ -299,3 +299,37 @@ def _percent_input(label: str, fraction: float, step: float, key: str, help_text
         help=help_text,
     )
     return float(percent) / 100
+
+
+def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Needs and benefits as editable region × sector grids (blank need = no need in that sector)."""
+    with st.expander("Edit needs and benefits", expanded=False):
+        needs_tab, benefits_tab = st.tabs(["Needs", "Benefits"])
+        with needs_tab:
+            needs = _grid_editor(
+                grids.grid(base, "need"),
+                "needs_grid_editor",
+                f"Need ({base.unit})",
+                f"Money the province needs in this sector over the horizon, in {base.unit}; "
+                "blank = no need.",
+            )
+        with benefits_tab:
+            benefits = _grid_editor(
+                grids.grid(base, "benefit"),
+                "benefits_grid_editor",
+                "Benefit per unit",
+                "Benefit per unit of money of the first tranche; blank where there is no need.",
+            )
+    return needs, benefits
+
+
+def _grid_editor(table: pd.DataFrame, key: str, label: str, help_text: str) -> pd.DataFrame:
+    sectors = [c for c in table.columns if c != "region"]
+    config = {
+        s: st.column_config.NumberColumn(f"{s}: {label}", min_value=0.0, help=help_text)
+        for s in sectors
+    }
+    config["region"] = st.column_config.TextColumn("Province")
+    return st.data_editor(
+        table, key=key, hide_index=True, disabled=["region"], column_config=config
+    )

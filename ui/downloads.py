@@ -1,7 +1,7 @@
 """Files the page offers for download, built in memory when a button is clicked.
 
 Reports come from :func:`planner.reports.render`, the exporters ``planner report`` uses; the scenario
-files from :func:`planner.scenario_yaml_text` and :func:`planner.save_scenario`.
+files from :func:`planner.scenario_yaml_text`, :func:`planner.save_scenario` and the workbook writer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from planner import Plan, Scenario, reports, save_scenario, scenario_yaml_text
+from planner import Plan, Scenario, reports, save_scenario, scenario_yaml_text, workbook_bytes
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 REPORTS = (
     (
@@ -62,7 +64,7 @@ def report_files(plan: Plan, stem: str) -> list[Download]:
 
 
 def scenario_files(scenario: Scenario, stem: str) -> list[Download]:
-    """The edited scenario as one YAML file, and as a zip of YAML + CSVs."""
+    """The edited scenario as one YAML file, as an xlsx workbook, and as a zip of YAML + CSVs."""
     return [
         Download(
             "Scenario YAML",
@@ -70,6 +72,13 @@ def scenario_files(scenario: Scenario, stem: str) -> list[Download]:
             "application/x-yaml",
             "One YAML file with the tables inline.",
             partial(scenario_yaml, scenario),
+        ),
+        Download(
+            "Scenario workbook (xlsx)",
+            f"{stem}-scenario.xlsx",
+            XLSX_MIME,
+            "One sheet per table, with a README sheet and drop-downs; planner solve reads it.",
+            partial(scenario_workbook, scenario),
         ),
         Download(
             "Scenario zip (YAML + CSVs)",
@@ -84,6 +93,11 @@ def scenario_files(scenario: Scenario, stem: str) -> list[Download]:
 def scenario_yaml(scenario: Scenario) -> bytes:
     """The edited scenario as one YAML file with inline tables (``planner solve`` reads it as is)."""
     return scenario_yaml_text(scenario).encode("utf-8")
+
+
+def scenario_workbook(scenario: Scenario) -> bytes:
+    """The edited scenario as a workbook (``planner convert`` writes the same bytes)."""
+    return workbook_bytes(scenario)
 
 
 def scenario_zip(scenario: Scenario) -> bytes:

@@ -15,6 +15,9 @@ import pandas as pd
 
 from planner import Scenario, validate_scenario
 from planner.errors import Problem, ScenarioError
+from planner.scenario.projects import projects_within
+
+from . import grids
 
 PROVINCES = "Provinces table"
 PROFILES = "Profiles table"
@@ -130,8 +133,12 @@ def edited_scenario(
     regions: pd.DataFrame,
     profiles: pd.DataFrame,
     corridors: pd.DataFrame,
+    needs: pd.DataFrame | None = None,
+    benefits: pd.DataFrame | None = None,
 ) -> Scenario:
     """The base scenario with the page's settings and table edits, validated as one document.
+
+    ``needs`` and ``benefits`` are the region × sector grids of :mod:`ui.grids` (unchanged when not given).
 
     Raises
     ------
@@ -150,6 +157,10 @@ def edited_scenario(
         objective={"mode": settings.mode, "equity_weight": settings.equity_weight},
     )
     kept_rows = _apply_regions(data, base, regions)
+    places: list[tuple[int, str]] = []
+    if needs is not None and benefits is not None:  # after regions: excluded ones stay out
+        places, grid_problems = grids.apply_grids(data, needs, benefits)
+        problems += grid_problems
     _apply_profiles(data, profiles)
     _apply_corridors(data, corridors)
     if problems:
@@ -158,7 +169,10 @@ def edited_scenario(
         return validate_scenario(data)
     except ScenarioError as err:
         raise ScenarioError(
-            [_locate(p, kept_rows, profiles, corridors) for p in err.problems]
+            [
+                grids.locate(p, places) or _locate(p, kept_rows, profiles, corridors)
+                for p in err.problems
+            ]
         ) from None
 
 
@@ -207,6 +221,7 @@ def _apply_regions(data: dict[str, Any], base: Scenario, regions: pd.DataFrame) 
         if members:  # a corridor whose members are all excluded has nothing left to cap
             corridors[name] = {**corridor, "regions": members}
     data["corridors"] = corridors
+    data["projects"] = projects_within(base.projects, ids, set(base.sectors))
     return kept_rows
 
 

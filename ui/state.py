@@ -37,6 +37,8 @@ class Solved:
     plan: Plan
     solved_now: bool
     rebuilt: bool
+    chosen: bool = False
+    """The plan is a near-optimal alternative the user chose, not the live model's last solve."""
 
 
 def solve(scenario: Scenario, session: Any = None) -> Solved:
@@ -64,7 +66,17 @@ def live_model(plan: Plan, session: Any = None) -> PlanModel | None:
     """The session's live model if ``plan`` is the last one it solved (it still holds that basis)."""
     session = st.session_state if session is None else session
     last: Solved | None = session.get(LAST_KEY)
-    return session.get(MODEL_KEY) if last is not None and last.plan is plan else None
+    if last is None or last.plan is not plan or last.chosen:
+        return None
+    return session.get(MODEL_KEY)
+
+
+def use_plan(scenario: Scenario, plan: Plan, optimal: Plan, session: Any = None) -> None:
+    """Make a near-optimal alternative the current plan of ``scenario``, the optimum its baseline.
+    It stays current until the scenario changes (then the live model solves again)."""
+    session = st.session_state if session is None else session
+    session[BASELINE_KEY] = optimal
+    session[LAST_KEY] = Solved(scenario, plan, solved_now=False, rebuilt=False, chosen=True)
 
 
 def pin_baseline(plan: Plan, session: Any = None) -> None:

@@ -14,12 +14,14 @@ that conflict, any one of which removed leaves the rest feasible. It names the e
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
 import pandas as pd
+from pyomo.environ import value as pyomo_value
 
 from planner.analysis import elastic
 from planner.scenario.model import Scenario, validate_scenario
@@ -159,6 +161,10 @@ def _solve_elastic(
     )
     highs = quiet_highs()
     highs.passModel(lp)
+    integers = bridge.integer_columns
+    if integers.size:  # projects start whole: a fractional start would propose a false fix
+        kinds = np.full(integers.size, int(highspy.HighsVarType.kInteger.value), dtype=np.uint8)
+        highs.changeColsIntegrality(integers.size, integers, kinds)
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -195,7 +201,7 @@ def _proposal(
         if slack.family == "capacity":
             name = f"capacity[{slack.key},*]"
         changes.append((slack.family, slack.key, proposed))
-        money = float(amount) * len(slack.rows)
+        money = float(amount) * len(slack.rows) * slack.scale
         rows.append((slack.family, name, subject, current, proposed, proposed - current, money))
     return changes, rows
 
@@ -229,6 +235,11 @@ def _change_of(
         region = scenario.region(key)
         current = float(region.max_per_period or 0.0)
         return f"max_per_period of {key}", current, current + amount
+    if family == "mandatory":
+        return f"mandatory of project {key}", 1.0, 0.0
+    if family == "project_group":
+        current = float(scenario.project_groups[key].max)
+        return f"max of project group {key}", current, current + math.ceil(amount - 1e-6)
     r, s = key
     profile = scenario.region(r).profile
     own, total = _own_and_total(live, r, s, x)
@@ -239,10 +250,20 @@ def _change_of(
 
 
 def _own_and_total(live: PlanModel, r: str, s: str, x: np.ndarray) -> tuple[float, float]:
+    """The pair's and the region's money over the horizon in the elastic plan, projects included."""
     m = live.model
     values = live.bridge.column_values
-    own = float(values(m.pair_terms.get((r, s), []), x).sum())
-    total = float(values(m.region_terms.get(r, []), x).sum())
+
+    def money(variables: list[Any], projects: list[tuple[Any, Any]]) -> float:
+        programme = float(values(variables, x).sum())
+        if not projects:
+            return programme
+        starts = values([u for _cost, u in projects], x)
+        costs = np.array([float(pyomo_value(cost)) for cost, _u in projects])
+        return programme + float(starts @ costs)
+
+    own = money(m.pair_terms.get((r, s), []), m.project_pair_terms.get((r, s), []))
+    total = money(m.region_terms.get(r, []), m.project_region_terms.get(r, []))
     return own, total
 
 
@@ -261,6 +282,10 @@ def apply_changes(scenario: Scenario, changes: list[tuple[str, Any, float]]) -> 
             regions[key]["min_share_of_need"] = value
         elif family == "capacity":
             regions[key]["max_per_period"] = value
+        elif family == "mandatory":
+            next(p for p in data["projects"] if p["id"] == key)["mandatory"] = False
+        elif family == "project_group":
+            data["project_groups"][key]["max"] = int(value)
         else:
             _apply_share(data, scenario, family, key, value)
     data["budget"] = budgets
@@ -334,6 +359,10 @@ def _pct(share: float) -> str:
 
 
 def _short(row: Any, unit: str) -> str:
+    if row.family == "mandatory":
+        return f"release the committed {row.subject.removeprefix('mandatory of ')}"
+    if row.family == "project_group":
+        return f"{row.subject} {row.current:g} → {row.proposed:g}"
     if row.family in ("floor", "share_min", "share_max"):
         return f"{row.subject} {_pct(row.current)} → {_pct(row.proposed)}"
     return f"{row.subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
@@ -368,6 +397,8 @@ def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit
             f"{name} can absorb {_m(row.current)} {unit} per period, {_m(amount)} too little for "
             f"its floor and shares: raise max_per_period to {_m(row.proposed)}"
         )
+    if family in ("mandatory", "project_group"):
+        return _project_detail(scenario, family, key, row, unit)
     r, s = key
     name = scenario.region(r).label
     least = "at least" if family == "share_min" else "at most"
@@ -376,6 +407,22 @@ def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit
     return (
         f"{name} must put {least} {_pct(row.current)} of its allocation into {s} (profile "
         f"{profile}) and cannot, by {_m(amount)} {unit}: {verb} that share to {_pct(row.proposed)}"
+    )
+
+
+def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, unit: str) -> str:
+    if family == "mandatory":
+        project = next(p for p in scenario.projects if p.id == key)
+        return (
+            f"the committed project {project.label} ({scenario.region(project.region).label}, "
+            f"{project.sector}, {_m(project.cost)} {unit} over {project.duration} period(s)) cannot "
+            f"be funded with the budget, caps, shares, requirements and its start window as they "
+            f"are: release it (mandatory: false), or loosen the limits it meets"
+        )
+    members = [p.label for p in scenario.projects if p.group == key]
+    return (
+        f"project group {key} allows {row.current:g} of {', '.join(members)}, but its committed "
+        f"members need {row.proposed:g}: raise its max to {row.proposed:g}"
     )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import highspy
 import numpy as np
 import scipy.sparse as sp
+from pyomo.environ import value
 
 from planner.solve.bridge import highs_lp
 
@@ -44,8 +45,15 @@ WEIGHTS = {
     "corridor": 1.001,
     "capacity": 1.001,
     "budget": 1.002,
+    "project_group": 1.0,
+    "mandatory": 1.003,
 }
-"""Cost of one unit of money of relaxation per family (see the module docstring for the tie-break)."""
+"""Cost of one unit of money of relaxation per family (see the module docstring for the tie-break).
+
+With candidate projects, a slack of a project row is counted in projects, not money: it is weighed
+by the money it frees (:attr:`Slack.scale`): allowing one more project of a group costs its members'
+mean cost (a policy rule, offered with the floors and shares); releasing a committed project costs its
+cost, and comes last, after the budget: a project under construction is the hardest commitment."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class Slack:
     key: Any  # t, (g, s), r, r (capacity: one per region), (r, s)
     rows: tuple[int, ...]
     sense: int  # +1: the rows are upper limits (slack raises them), −1: lower limits (slack lowers them)
+    scale: float = (
+        1.0  # money per unit of slack: 1 for money rows, a project's cost for project rows
+    )
 
 
 def slacks(m: Any, rows_of: Any) -> Iterator[Slack]:
@@ -69,6 +80,21 @@ def slacks(m: Any, rows_of: Any) -> Iterator[Slack]:
         by_region.setdefault(r, []).append(i)
     for r, rows in by_region.items():
         yield Slack("capacity", r, tuple(rows), 1)
+    yield from project_slacks(m, rows_of)
+
+
+def project_slacks(m: Any, rows_of: Any) -> Iterator[Slack]:
+    """A committed project may be released (its ``project_mandatory`` row), a group's ``max``
+    raised (its ``project_group`` row); requirements and one-start rows stay hard: a requirement
+    that cannot be met is released through the committed project that asks for it."""
+    if not len(m.PW):
+        return
+    for p, i in rows_of(m.project_mandatory):
+        if value(m.start_min[p]) > 0:
+            yield Slack("mandatory", p, (i,), -1, float(value(m.cost[p])))
+    for g, i in rows_of(m.project_group):
+        costs = [float(value(m.cost[p])) for p in m.group_members[g]]
+        yield Slack("project_group", g, (i,), 1, sum(costs) / len(costs))
 
 
 def elastic_lp(
@@ -93,7 +119,9 @@ def elastic_lp(
     values = np.array([e[2] for e in entries], dtype=float)
     slack_block = sp.csc_matrix((values, (rows_idx, cols_idx)), shape=(n_rows, len(used)))
     a = sp.hstack([matrix, slack_block], format="csc")
-    cost = np.concatenate([np.zeros(n_cols), [weights[s.family] * len(s.rows) for s in used]])
+    cost = np.concatenate(
+        [np.zeros(n_cols), [weights[s.family] * len(s.rows) * s.scale for s in used]]
+    )
     return highs_lp(
         highspy.ObjSense.kMinimize,
         cost,

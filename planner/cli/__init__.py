@@ -15,20 +15,39 @@ import traceback
 from collections.abc import Sequence
 
 from planner.cli import (
+    alternatives,
     compare,
+    convert,
     diagnose,
     frontier,
     pareto,
     report,
+    runs,
     schema,
     solve,
     sweep,
+    template,
     ui,
     validate,
 )
-from planner.errors import ExitCode, OutputError, ScenarioError
+from planner.errors import ExitCode, OutputError, ScenarioError, StoreError
 
-VERBS = (solve, validate, schema, report, diagnose, frontier, pareto, compare, sweep, ui)
+VERBS = (
+    solve,
+    validate,
+    schema,
+    report,
+    diagnose,
+    frontier,
+    pareto,
+    alternatives,
+    compare,
+    sweep,
+    ui,
+    runs,
+    convert,
+    template,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
-    except OutputError as err:
+    except (OutputError, StoreError) as err:
         print(f"error: {err}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except BrokenPipeError:

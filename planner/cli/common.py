@@ -15,7 +15,7 @@ def add_scenario_argument(parser: argparse.ArgumentParser, optional: bool = True
     parser.add_argument(
         "scenario",
         nargs="?" if optional else None,
-        help="scenario YAML file, folder holding scenario.yaml, or bundled name"
+        help="scenario YAML file, folder holding scenario.yaml, xlsx workbook, or bundled name"
         + (" (default: the bundled western_china)" if optional else ""),
     )
 

@@ -1,10 +1,17 @@
-"""``planner compare A B``: B minus A, for scenarios or saved plans (``planner solve --json``)."""
+"""``planner compare A B``: B minus A, for scenarios or saved plans (``planner solve --json``).
+
+``--attribute`` also splits B − A among the groups of input changes (Shapley values, see
+:mod:`planner.analysis.attribution`) and says it in words; A and B must then be scenarios.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from planner.analysis.compare import compare
+from planner.analysis.attribution import DEFAULT_SAMPLES, EndpointNotOptimal, attribute
+from planner.analysis.compare import Comparison, compare
+from planner.cli.common import exit_code_for
 from planner.cli.tables import add_format_arguments, print_json, print_table
 
 
@@ -13,11 +20,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("a", help="scenario (file, folder, bundled name) or saved plan .json")
     parser.add_argument("b", help="the same, compared against A")
     add_format_arguments(parser)
+    parser.add_argument(
+        "--attribute",
+        action="store_true",
+        help="attribute B − A to the groups of input changes (Shapley values; A and B scenarios)",
+    )
+    parser.add_argument(
+        "--exact-up-to",
+        type=int,
+        default=10,
+        metavar="G",
+        help="exact over all 2^G subsets up to G changed groups, sampled beyond (default 10)",
+    )
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help="orders sampled")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sampled orders")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    comparison = compare(args.a, args.b)
+    if args.attribute:
+        return run_attribution(args)
+    return print_comparison(compare(args.a, args.b), args)
+
+
+def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
+    """The comparison as text, CSV or one JSON document (also ``planner runs diff``)."""
     if args.json:
         print_json(comparison.to_dict())
         return 0
@@ -31,4 +58,25 @@ def run(args: argparse.Namespace) -> int:
         if len(comparison.projects):
             print()
             print_table(comparison.projects, args, "Projects funded or started differently")
+    return 0
+
+
+def run_attribution(args: argparse.Namespace) -> int:
+    try:
+        result = attribute(
+            args.a, args.b, exact_up_to=args.exact_up_to, seed=args.seed, samples=args.samples
+        )
+    except EndpointNotOptimal as err:
+        print(f"error: {err}", file=sys.stderr)
+        return exit_code_for(err.plan.status)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    if not args.csv:
+        print(result.summary())
+        if not result.groups:
+            return 0
+        print()
+    how = f"{result.method}, {result.solves} solves"
+    print_table(result.table(), args, f"B minus A by group of changes ({result.unit}; {how})")
     return 0

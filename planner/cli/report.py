@@ -10,8 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
-from planner.reports import RENDERERS, check_output, export
+from planner.cli.recording import add_record_arguments, check_store, record_plan
+from planner.reports import (
+    RENDERERS,
+    check_output,
+    export,
+    format_of,
+    projects_csv_path,
+    report_info,
+)
+from planner.scenario.files import load_scenario
 from planner.solve.plan_model import solve
 
 
@@ -33,17 +43,40 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="FILE",
         help=f"report file to write (repeatable); format from the suffix: {known}",
     )
+    parser.add_argument(
+        "--alternatives",
+        action="store_true",
+        help="add near-optimal ranges and 5 alternatives within 5%% of the optimum "
+        "(as `planner alternatives`)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="SCENARIO",
+        help="compare the plan against this scenario: the reports say which input changes moved it",
+    )
+    add_record_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     for path in args.outs:
         check_output(path)  # OutputError → exit 2 with the reason, before any work
+    baseline = load_scenario(args.baseline) if args.baseline else None
     scenario = load(args)
-    plan = solve(scenario, time_limit_s=args.time_limit)
+    store = check_store(args)
+    found = None
+    if args.alternatives:
+        found = alternatives(scenario, time_limit_s=args.time_limit)
+        plan = found.optimal
+    else:
+        plan = solve(scenario, time_limit_s=args.time_limit)
+    record_plan(store, plan, args)
+    info = report_info(plan, baseline)
     for path in args.outs:
-        written = export(plan, path)
+        written = export(plan, path, info=info, alternatives=found if plan.is_optimal else None)
         print(f"wrote {written}", file=sys.stderr)
+        if format_of(written) == "csv" and len(plan.projects):
+            print(f"wrote {projects_csv_path(written)}", file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)
     print(f"{plan.scenario_name}: {plan.status}", file=sys.stderr)

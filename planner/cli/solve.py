@@ -9,7 +9,9 @@ import argparse
 import sys
 
 from planner.analysis.explain import explain
+from planner.analysis.projects import group_choices
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
+from planner.cli.recording import add_record_arguments, check_store, record_plan
 from planner.cli.summary import plan_summary
 from planner.solve.plan_model import PlanModel
 
@@ -19,17 +21,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_scenario_argument(parser)
     add_change_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print exactly one JSON document")
+    add_record_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    live = PlanModel(load(args))
+    scenario = load(args)
+    store = check_store(args)
+    live = PlanModel(scenario)
     plan = live.solve(time_limit_s=args.time_limit)
+    record_plan(store, plan, args)
     if args.json:
         print(plan.to_json())
     else:
         meanings = explain(plan, live) if plan.is_optimal else None
-        print(plan_summary(plan, meanings=meanings))
+        choices = group_choices(plan, live) if plan.is_optimal else None
+        print(plan_summary(plan, meanings=meanings, choices=choices))
     if plan.diagnosis is not None:
         for line in plan.diagnosis.lines:
             print(line, file=sys.stderr)

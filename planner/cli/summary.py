@@ -6,21 +6,29 @@ import math
 
 import pandas as pd
 
+from planner.analysis.projects import DUALS_WITH_PROJECTS, duals_note, funded_share
 from planner.solve.plan import Plan
 
 
 def plan_summary(
-    plan: Plan, max_constraints: int = 25, meanings: pd.DataFrame | None = None
+    plan: Plan,
+    max_constraints: int = 25,
+    meanings: pd.DataFrame | None = None,
+    choices: pd.DataFrame | None = None,
 ) -> str:
-    """``meanings``: ``planner.explain(plan)``, to word the binding constraints' shadow prices."""
+    """``meanings``: ``planner.explain(plan)``, to word the binding constraints' shadow prices;
+    ``choices``: ``planner.group_choices(plan)``, to word what each binding group chose."""
     parts = [_headline(plan)]
     if plan.status in ("optimal", "time limit") and len(plan.allocation):
         binding = (
             _binding(plan, max_constraints)
             if meanings is None
-            else _meanings(meanings, max_constraints)
+            else _meanings(plan, meanings, max_constraints)
         )
-        parts += [_allocation_table(plan), _budget_table(plan), binding]
+        parts += [_allocation_table(plan), _budget_table(plan)]
+        if len(plan.projects):
+            parts += [_projects_table(plan), _group_words(choices)]
+        parts.append(binding)
     elif plan.message:
         parts.append(plan.message)
     return "\n\n".join(p for p in parts if p)
@@ -83,7 +91,10 @@ def _binding(plan: Plan, limit: int) -> str:
     if binding.empty:
         return "No budget, corridor, floor, capacity or share constraint binds."
     binding = binding.reindex(binding["dual"].abs().sort_values(ascending=False).index)
-    lines = [f"Binding constraints (shadow price: change of the objective per extra {plan.unit})"]
+    fixed = f", {DUALS_WITH_PROJECTS}" if len(plan.projects) else ""
+    lines = [
+        f"Binding constraints (shadow price: change of the objective per extra {plan.unit}{fixed})"
+    ]
     width = max(len(n) for n in binding["name"])
     for row in binding.head(limit).itertuples():
         lines.append(f"  {row.name:<{width}}  {row.dual:>12.6g}")
@@ -92,11 +103,37 @@ def _binding(plan: Plan, limit: int) -> str:
     return "\n".join(lines)
 
 
-def _meanings(meanings: pd.DataFrame, limit: int) -> str:
+def _meanings(plan: Plan, meanings: pd.DataFrame, limit: int) -> str:
     if meanings.empty:
         return "No budget, corridor, floor, capacity or share constraint binds."
-    lines = ["Binding constraints, by shadow price"]
+    lines = [f"Binding constraints, by shadow price{duals_note(plan)}"]
     lines += [f"  {row.name}: {row.meaning}" for row in meanings.head(limit).itertuples()]
     if len(meanings) > limit:
         lines.append(f"  ... and {len(meanings) - limit} more (see --json)")
     return "\n".join(lines)
+
+
+def _projects_table(plan: Plan) -> str:
+    """The funded projects (id, name, region, start, cost), their count and share, and the gap."""
+    share = funded_share(plan)
+    head = (
+        f"Projects: {share.funded} of {share.candidates} candidates funded, "
+        f"cost {_fmt(share.cost)} {plan.unit} ({_pct(share.share)} of the budget)   "
+        f"gap: {_gap(plan.gap)}"
+    )
+    funded = plan.funded_projects
+    if funded.empty:
+        return head
+    shown = funded[["id", "name", "region", "start", "cost"]].copy()
+    shown["cost"] = [_fmt(float(v)) for v in shown["cost"]]
+    return head + "\n" + shown.to_string(index=False)
+
+
+def _gap(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.4g}%"
+
+
+def _group_words(choices: pd.DataFrame | None) -> str:
+    if choices is None or choices.empty:
+        return ""
+    return "Groups of alternatives that bind\n" + "\n".join(f"  {w}" for w in choices["words"])

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
-from planner.reports.tables import ReportInfo
-from planner.reports.tabular import render_csv, render_json
+from planner.reports.tables import ReportInfo, has_projects
+from planner.reports.tabular import render_csv, render_json, render_projects_csv
 from planner.solve.plan import Plan
 
 RENDERERS: dict[str, Callable[[Plan, ReportInfo], bytes]] = {
@@ -54,24 +57,70 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     return check_writable(path)
 
 
-def render(plan: Plan, fmt: str, info: ReportInfo | None = None) -> bytes:
-    """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes."""
+def render(
+    plan: Plan, fmt: str, info: ReportInfo | None = None, *, alternatives: Any = None
+) -> bytes:
+    """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes.
+
+    ``alternatives`` (a :class:`planner.Alternatives` of the same scenario) adds an Alternatives
+    sheet (xlsx), section (html) or key (json); the CSV stays the plan's tidy allocation."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in RENDERERS:
         raise OutputError(f"unknown report format '{fmt}': use one of {', '.join(RENDERERS)}")
-    return RENDERERS[fmt](plan, info or ReportInfo.now())
+    info = info or ReportInfo.now()
+    if alternatives is not None:
+        info = replace(info, alternatives=alternatives)
+    return RENDERERS[fmt](plan, info)
 
 
-def export(plan: Plan, path: str | os.PathLike[str]) -> Path:
+def report_info(plan: Plan, baseline: Any = None) -> ReportInfo:
+    """Who writes the report and when, and, given a ``baseline`` (a plan or scenario), why the plan
+    differs from it (:func:`planner.attribute`; left out when either side has no optimal plan)."""
+    if baseline is None:
+        return ReportInfo.now()
+    try:
+        return ReportInfo.now(attribute(baseline, plan))
+    except EndpointNotOptimal:
+        return ReportInfo.now()
+
+
+def export(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    baseline: Any = None,
+    *,
+    info: ReportInfo | None = None,
+    alternatives: Any = None,
+) -> Path:
     """Write the report ``path`` names, in the format its suffix names, atomically.
+
+    With ``baseline`` (a plan or scenario), the xlsx, html and json reports add a section on why the
+    plan differs from it (``info`` from :func:`report_info` reuses one computed attribution).
 
     The whole file is rendered in memory first and then put in place by one rename, so a failure
     leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
+    A CSV of a plan with candidate projects also writes every project with its cash per period
+    beside it (:func:`projects_csv_path`: ``plan.csv`` → ``plan.projects.csv``), each file whole.
     Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
+    ``alternatives`` adds them to the report (see :func:`render`).
     """
     fmt = format_of(path)
     check_writable(path)
-    return atomic_write(path, render(plan, fmt))
+    info = info or report_info(plan, baseline)
+    data = render(plan, fmt, info, alternatives=alternatives)
+    companion = (
+        render_projects_csv(plan, info) if fmt == "csv" and has_projects(plan) else None
+    )  # rendered before anything is written, so a failure leaves neither file
+    written = atomic_write(path, data)
+    if companion is not None:
+        atomic_write(projects_csv_path(written), companion)
+    return written
+
+
+def projects_csv_path(path: str | os.PathLike[str]) -> Path:
+    """Where the projects CSV of an allocation CSV goes: ``plan.csv`` → ``plan.projects.csv``."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.projects.csv")
 
 
 __all__ = [
@@ -82,5 +131,7 @@ __all__ = [
     "export",
     "format_of",
     "meaning",
+    "projects_csv_path",
     "render",
+    "report_info",
 ]

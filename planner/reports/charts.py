@@ -229,3 +229,50 @@ def _scale(y: float) -> list[str]:
             _text(70 + i * 46 + 22, y + 12, f"{share:.0%}", "middle", 'fill="#555" font-size="9"'),
         ]
     return parts
+
+
+def project_timeline(
+    rows: Sequence[tuple[str, str, dict[str, float]]],
+    periods: Sequence[str],
+    sectors: Sequence[str],
+    unit: str,
+    title: str,
+) -> str:
+    """One row per funded project, one column per period: a bar where the project pays, coloured
+    by its sector and labelled with its cash in that period; the periods' totals underneath."""
+    colours = sector_colours(sectors)
+    slot = (WIDTH - LABEL_W - 10) / max(len(periods), 1)
+    top = 42
+    body = _legend([(s, colours[s]) for s in sectors], 14)
+    body += [_text(LABEL_W + slot * (j + 0.5), top - 6, t, "middle") for j, t in enumerate(periods)]
+    totals = dict.fromkeys(periods, 0.0)
+    for i, (name, sector, cash) in enumerate(rows):
+        y = top + i * ROW_H
+        body.append(_text(LABEL_W - 6, y + 14, _short(name, 24), "end"))
+        for j, period in enumerate(periods):
+            amount = cash.get(period, 0.0)
+            if amount <= 0:
+                continue
+            totals[period] += amount
+            tip = f"{name}, {period}: {amount:,.1f} {unit}"
+            body.append(
+                _rect(LABEL_W + slot * j + 1, y + 3, slot - 2, ROW_H - 6, colours[sector]).replace(
+                    "/>", f"><title>{escape(tip)}</title></rect>"
+                )
+            )
+            body.append(
+                _text(LABEL_W + slot * (j + 0.5), y + 14, f"{amount:,.1f}", "middle", 'fill="#fff"')
+            )
+    bottom = top + ROW_H * len(rows)
+    body.append(_text(LABEL_W - 6, bottom + 16, f"total ({unit})", "end", 'font-weight="bold"'))
+    body += [
+        _text(
+            LABEL_W + slot * (j + 0.5),
+            bottom + 16,
+            f"{totals[t]:,.1f}",
+            "middle",
+            'font-weight="bold"',
+        )
+        for j, t in enumerate(periods)
+    ]
+    return _svg(bottom + 26, title, body)

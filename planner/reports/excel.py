@@ -1,5 +1,6 @@
 """The plan as an Excel workbook (openpyxl): Summary, Allocation, Region × sector, Coverage, Budget,
-Constraints, Assumptions and, when there is no plan, Diagnosis.
+Constraints, Projects (with candidate projects only), Assumptions and, when there is no plan,
+Diagnosis.
 
 Every number is a number with a number format, every header carries its unit, header rows are frozen,
 and text is always a string cell (see :mod:`planner.reports.safety`). NaN and infinity, which Excel
@@ -48,14 +49,43 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         )
         _table(book.create_sheet("Budget"), tables.budget(plan), plan.unit)
         _table(
-            book.create_sheet("Constraints"), tables.constraints(plan), plan.unit, wrap={"meaning"}
+            book.create_sheet("Constraints"),
+            tables.constraints(plan),
+            plan.unit,
+            wrap={"meaning"},
+            extra=_dual_header(plan),
         )
+    if tables.has_projects(plan):
+        _projects(book.create_sheet("Projects"), plan)
+    alternatives = tables.alternatives_tables(info)
+    if alternatives:
+        _titled_tables(book.create_sheet("Alternatives"), alternatives, plan.unit)
+    if info.attribution is not None:
+        _attribution(book.create_sheet("Attribution"), info)
     _assumptions(book.create_sheet("Assumptions"), plan)
     if not tables.has_allocation(plan):
         _diagnosis(book.create_sheet("Diagnosis"), plan)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _dual_header(plan: Plan) -> dict[str, tuple[str, str]]:
+    if not tables.has_projects(plan):
+        return {}
+    header = f"{tables.label('dual', plan.unit)}, {tables.DUALS_WITH_PROJECTS}"
+    return {"dual": (header, NUMBER_FORMAT)}
+
+
+def _projects(sheet: Worksheet, plan: Plan) -> None:
+    """Every candidate with its cash per period, then the groups and the choice each made."""
+    row = _table(sheet, tables.projects(plan), plan.unit, extra={"name": ("Project", "General")})
+    put(sheet, row + 1, 1, "Groups of alternatives").font = Font(bold=True, size=12)
+    groups = tables.project_groups(plan)
+    if groups.empty:
+        put(sheet, row + 2, 1, "none")
+        return
+    _table(sheet, groups, plan.unit, top=row + 2, wrap={"words"}, freeze=False)
 
 
 def _sector_shares(plan: Plan) -> dict[str, tuple[str, str]]:
@@ -86,7 +116,7 @@ def put(
 def _format_for(column: str) -> str | None:
     if column in tables.SHARES:
         return SHARE_FORMAT
-    if column in tables.MONEY:
+    if tables.is_money(column):
         return MONEY_FORMAT
     if column in ("dual", "benefit", "weight", "value"):
         return NUMBER_FORMAT
@@ -173,14 +203,19 @@ def _region_sector(sheet: Worksheet, plan: Plan) -> None:
 
 
 def _assumptions(sheet: Worksheet, plan: Plan) -> None:
+    _titled_tables(sheet, tables.assumptions(plan), plan.unit)
+
+
+def _titled_tables(sheet: Worksheet, titled: list[tuple[str, pd.DataFrame]], unit: str) -> None:
+    """Tables one below the other, each under its bold title (``none`` for an empty one)."""
     row = 1
-    for title, frame in tables.assumptions(plan):
+    for title, frame in titled:
         put(sheet, row, 1, title).font = Font(bold=True, size=12)
         if frame.empty:
             put(sheet, row + 1, 1, "none")
             row += 3
             continue
-        row = _table(sheet, frame, plan.unit, top=row + 1, freeze=False) + 1
+        row = _table(sheet, frame, unit, top=row + 1, freeze=False) + 1
     sheet.freeze_panes = None
 
 
@@ -189,3 +224,14 @@ def _diagnosis(sheet: Worksheet, plan: Plan) -> None:
     for i, line in enumerate(tables.diagnosis_lines(plan), start=2):
         put(sheet, i, 1, line).alignment = WRAPPED
     sheet.column_dimensions["A"].width = 110
+
+
+def _attribution(sheet: Worksheet, info: tables.ReportInfo) -> None:
+    """The change against the baseline in words, then one row per group of changed inputs."""
+    put(sheet, 1, 1, info.attribution.summary()).alignment = WRAPPED
+    sheet.row_dimensions[1].height = 90
+    table = tables.attribution_table(info)
+    if len(table):
+        formats = {c: (c, NUMBER_FORMAT) for c in table.columns if c not in ("group", "change")}
+        _table(sheet, table, info.attribution.unit, top=3, extra=formats)
+    sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width or 0, 24)

@@ -15,6 +15,7 @@ from planner.reports import charts, tables
 from planner.scenario.datasets import data_dir
 from planner.solve.plan import Plan
 
+ATTRIBUTED = ("E", "min_coverage", "objective", "allocated")  # attribution columns: plain numbers
 STYLE = """
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: Helvetica, Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto;
@@ -43,7 +44,13 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
     if not solved:
         parts.append(_diagnosis(plan))
     else:
-        parts += [_charts(plan), _result_tables(plan)]
+        parts += [
+            _attribution(info),
+            _charts(plan),
+            _projects(plan),
+            _result_tables(plan),
+            _alternatives(plan, info),
+        ]
     parts += [_assumption_tables(plan), "</body></html>\n"]
     return "\n".join(parts).encode("utf-8")
 
@@ -91,6 +98,23 @@ def _key_assumptions(plan: Plan) -> str:
 def _diagnosis(plan: Plan) -> str:
     lines = "".join(f"<li>{escape(line)}</li>" for line in tables.diagnosis_lines(plan))
     return f'<h2>Diagnosis</h2><p>No plan was found.</p><ul class="diagnosis">{lines}</ul>'
+
+
+def _attribution(info: tables.ReportInfo) -> str:
+    """Why the plan differs from the baseline: the summary in words and the table (none without)."""
+    result = info.attribution
+    if result is None:
+        return ""
+    table = tables.attribution_table(info)
+    shown = html_table(table, result.unit) if len(table) else ""
+    note = (
+        f'<p class="note">{escape(result.method)} Shapley values over the groups of changed '
+        f"inputs ({result.solves} solves); each row's values add up to the change of the plan.</p>"
+    )
+    return (
+        "<h2>Why the plan differs from the baseline</h2>"
+        f"<p>{escape(result.summary())}</p>{shown}{note if len(table) else ''}"
+    )
 
 
 def _charts(plan: Plan) -> str:
@@ -199,11 +223,65 @@ def _constraints(plan: Plan) -> str:
     frame = tables.constraints(plan)
     if frame.empty:
         return "<p>No budget, corridor, floor, capacity or share constraint binds.</p>"
+    fixed = f", {tables.DUALS_WITH_PROJECTS}" if tables.has_projects(plan) else ""
     note = (
         '<p class="note">Shadow price: the change of the objective per extra '
-        f"{escape(plan.unit)} of the limit.</p>"
+        f"{escape(plan.unit)} of the limit{escape(fixed)}.</p>"
     )
     return note + html_table(frame, plan.unit)
+
+
+def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:
+    titled = tables.alternatives_tables(info)
+    if not titled:
+        return ""
+    parts = ["<h2>Near-optimal alternatives</h2>"]
+    for title, frame in titled:
+        parts.append(f"<h3>{escape(title)}</h3>")
+        parts.append(html_table(frame, plan.unit) if len(frame) else "<p>none</p>")
+    return "\n".join(parts)
+
+
+def _projects(plan: Plan) -> str:
+    """Funded projects' cash by period, every candidate, and the groups' choices; nothing without
+    projects."""
+    if not tables.has_projects(plan):
+        return ""
+    scenario = tables.scenario_of(plan)
+    periods = [str(t) for t in scenario.periods]
+    funded = tables.funded_cash(plan)
+    chart = (
+        charts.project_timeline(
+            funded,
+            periods,
+            list(scenario.sectors),
+            plan.unit,
+            f"Funded projects' cash by period ({plan.unit})",
+        )
+        if funded
+        else "<p>No candidate project is funded.</p>"
+    )
+    candidates = tables.projects(plan)
+    cash = {c for c in candidates.columns if c.startswith(tables.CASH_PREFIX)}
+    headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": "Project"}
+    groups = tables.project_groups(plan)
+    facts = "; ".join(
+        f"{item}: {_format(value, kind)}"
+        for item, value, kind in tables.summary(plan, tables.ReportInfo("", ""))
+        if item.startswith(("Projects funded", "Funded projects", "Optimality gap"))
+    )
+    return "\n".join(
+        [
+            "<h2>Projects</h2>",
+            f"<p>{escape(facts)}.</p>",
+            "<h3>Funded projects' cash by period</h3>",
+            chart,
+            "<h3>Candidate projects</h3>",
+            html_table(candidates, plan.unit, money=cash, headers=headers),
+            "<h3>Groups of alternatives</h3>",
+            html_table(groups, plan.unit) if len(groups) else "<p>none</p>",
+        ]
+    )
 
 
 def _assumption_tables(plan: Plan) -> str:
@@ -248,7 +326,7 @@ def _kind(column: str, money: set[str], shares: set[str]) -> str:
         return "share"
     if column in money or column in tables.MONEY:
         return "money"
-    if column in ("dual", "benefit", "weight"):
+    if column in ("dual", "benefit", "weight", "value") or column.startswith(ATTRIBUTED):
         return "number"
     return "text"
 

@@ -14,9 +14,14 @@ from typing import Any
 import pandas as pd
 
 from planner.analysis.meaning import meaning
+from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share, group_choices
+from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
 MONEY = {
+    "least",
+    "most",
+    "optimal_plan",
     "amount",
     "need",
     "allocated",
@@ -30,10 +35,23 @@ MONEY = {
     "total",
     "max_per_period",
     "shared_need",
+    "cost",
+    "E_if_swapped",
+    "cost_in_E",
 }
 """Columns in the scenario's unit of money."""
 
-SHARES = {"coverage", "floor", "min_share_of_need", "share_min", "share_max", "sector_coverage"}
+SHARES = {
+    "coverage",
+    "floor",
+    "min_share_of_need",
+    "share_min",
+    "share_max",
+    "sector_coverage",
+    "min_coverage",
+    "distance_to_optimal",
+    "least_distance_to_others",
+}
 """Columns that are a share in [0, 1], shown as percentages."""
 
 LABELS = {
@@ -58,7 +76,22 @@ LABELS = {
     "carried_out": "Carried out",
     "lapsed": "Lapsed",
     "total": "Total",
+    "id": "Id",
+    "group": "Group",
+    "mandatory": "Mandatory",
+    "funded": "Funded",
+    "start": "Start",
+    "cost": "Cost",
+    "value": "Value (E)",
+    "max": "At most",
+    "chosen": "Chosen",
+    "left_out": "Left out",
+    "words": "The choice in words",
 }
+
+
+CASH_PREFIX = "cash_"
+"""Projects tables: ``cash_2026`` is a project's cash in period 2026 (unit)."""
 
 
 def label(column: str, unit: str) -> str:
@@ -70,7 +103,14 @@ def label(column: str, unit: str) -> str:
         return f"{text} (%)"
     if column == "dual":
         return f"{text} (objective per {unit})"
+    if column.startswith(CASH_PREFIX):
+        return f"Cash {column[len(CASH_PREFIX) :]} ({unit})"
     return text
+
+
+def is_money(column: str) -> bool:
+    """A column in the scenario's unit of money (a project's cash in a period included)."""
+    return column in MONEY or column.startswith(CASH_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -79,12 +119,29 @@ class ReportInfo:
 
     planner_version: str
     written_at: str
+    alternatives: Any = None
+    """Near-optimal alternatives to add (:class:`planner.Alternatives`), or None for none."""
+    attribution: Any = None
+    """The :class:`~planner.analysis.attribution.Attribution` of the plan against a baseline, when
+    the report compares it with one (its section appears then)."""
 
     @classmethod
-    def now(cls) -> ReportInfo:
+    def now(cls, attribution: Any = None) -> ReportInfo:
         from planner import __version__
 
-        return cls(__version__, datetime.now(UTC).isoformat(timespec="seconds"))
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        return cls(__version__, stamp, attribution=attribution)
+
+
+def attribution_table(info: ReportInfo) -> pd.DataFrame:
+    """One row per group of input changes: what changed, its share of each metric's change
+    (Shapley value) and its effect alone; empty without a baseline."""
+    result = info.attribution
+    if result is None or not result.groups:
+        return pd.DataFrame()
+    table = result.table()
+    table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
+    return table[[c for c in table.columns if not c.endswith("_interaction")]]
 
 
 def has_allocation(plan: Plan) -> bool:
@@ -120,6 +177,7 @@ def summary(plan: Plan, info: ReportInfo) -> list[tuple[str, Any, str]]:
         (f"Budget used ({unit})", plan.allocated_total if solved else None, "money"),
         (f"Budget unspent ({unit})", plan.unspent_total if solved else None, "money"),
         ("Budget used (%)", plan.allocated_total / budget if solved and budget else None, "share"),
+        *_project_summary(plan),
         ("Solved at (UTC)", plan.solved_at or None, "text"),
         ("Report written at (UTC)", info.written_at, "text"),
         ("Planner version", info.planner_version, "text"),
@@ -278,4 +336,157 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         ("Needs", needs),
         ("Profiles", profiles),
         ("Corridors", corridors),
+        *_project_inputs(s),
     ]
+
+
+def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) of the Alternatives sheet/section: the ranges, the alternatives' KPIs and
+    distances, and which pairs are funded in all, none or some of the plans. Empty without them."""
+    found = info.alternatives
+    if found is None or not len(found.ranges):
+        return []
+    ranges = found.ranges.rename(
+        columns={
+            "min": "least",
+            "max": "most",
+            "optimal": "optimal_plan",
+        }
+    ).fillna({"region": "all regions", "sector": "all sectors"})
+    head = (
+        f"Within {found.slack:.1%} of the {found.mode} optimum ({found.optimum:,.4g}): "
+        f"least and most money over all such plans, all periods"
+    )
+    return [
+        (head, ranges),
+        ("Alternatives (distances: share of the budget moved)", found.summary()),
+        ("Region × sector pairs funded in all, none or some of the plans", found.funded_table()),
+    ]
+
+
+def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
+    """The candidates as the scenario gives them, and the groups' limits; none without projects."""
+    if not s.projects:
+        return []
+    limits = pd.DataFrame(
+        [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
+    )
+    return [("Candidate projects", candidate_inputs(s)), ("Project groups", limits)]
+
+
+def candidate_inputs(s: Any) -> pd.DataFrame:
+    """The scenario's candidate projects as given: the spec's columns (blank for a default)."""
+    return pd.DataFrame(
+        [
+            {
+                "id": p.id,
+                "name": p.name,
+                "region": p.region,
+                "sector": p.sector,
+                "cost": p.cost,
+                "duration": p.duration,
+                "earliest": "" if p.earliest is None else str(p.earliest),
+                "latest": "" if p.latest is None else str(p.latest),
+                "value": p.value,
+                "mandatory": p.mandatory,
+                "group": p.group or "",
+                "requires": "; ".join(p.requires),
+            }
+            for p in s.projects
+        ],
+        columns=list(PROJECT_COLUMNS),
+    )
+
+
+# ---- candidate projects (projects.md); every function is empty for a plan without them ----
+
+
+def has_projects(plan: Plan) -> bool:
+    return bool(len(plan.projects))
+
+
+def _project_summary(plan: Plan) -> list[tuple[str, Any, str]]:
+    if not has_projects(plan):
+        return []
+    share = funded_share(plan)
+    return [
+        ("Projects funded", f"{share.funded} of {share.candidates}", "text"),
+        (f"Funded projects' cost ({plan.unit})", share.cost, "money"),
+        ("Funded projects' share of the budget", share.share, "share"),
+        ("Optimality gap (relative)", plan.gap, "number"),
+        ("Shadow prices", DUALS_WITH_PROJECTS, "text"),
+    ]
+
+
+def projects(plan: Plan) -> pd.DataFrame:
+    """Every candidate: ``id, name, region, sector, group, mandatory, funded, start, cost, value``
+    and its cash in each period (``cash_<period>``, 0 where it pays nothing, unit)."""
+    frame = plan.projects.copy()
+    periods = [str(t) for t in scenario_of(plan).periods]
+    cash = plan.project_cash.pivot_table(
+        index="id", columns="period", values="amount", aggfunc="sum", sort=False
+    )
+    cash.columns = [str(c) for c in cash.columns]
+    for period in periods:
+        column = cash[period] if period in cash.columns else pd.Series(dtype=float)
+        frame[CASH_PREFIX + period] = frame["id"].map(column).fillna(0.0).astype(float)
+    frame["group"] = frame["group"].fillna("")
+    return frame
+
+
+def funded_cash(plan: Plan) -> list[tuple[str, str, dict[str, float]]]:
+    """(label, sector, cash per period label) of every funded project, in start order."""
+    table = projects(plan)
+    funded = table[table["funded"]]
+    order = [str(t) for t in scenario_of(plan).periods]
+    starts = funded["start"].map(lambda t: order.index(str(t)))
+    funded = funded.assign(start_position=starts).sort_values("start_position", kind="stable")
+    return [
+        (
+            str(row["name"]) if row["name"] == row["id"] else f"{row['name']} ({row['id']})",
+            str(row["sector"]),
+            {t: float(row[CASH_PREFIX + t]) for t in order},
+        )
+        for row in funded.to_dict("records")
+    ]
+
+
+def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
+    """Per group: ``group, max, funded, chosen, left_out`` and ``words``: what a binding group
+    chose over what and each swap's cost in E (:func:`planner.group_choices`, re-solved once per
+    plan and kept on it, so several reports of one plan pay once). ``with_words=False`` words only
+    what is already kept (blank otherwise) and solves nothing."""
+    columns = ["group", "max", "funded", "chosen", "left_out", "words"]
+    scenario = scenario_of(plan)
+    if not has_projects(plan) or not scenario.project_groups:
+        return pd.DataFrame(columns=columns)
+    choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
+    words = (
+        choices.groupby("group", sort=False)["words"].agg(" ".join)
+        if choices is not None
+        else pd.Series(dtype=str)
+    )
+    rows = []
+    for group, limit in scenario.project_groups.items():
+        members = plan.projects[plan.projects["group"] == group]
+        chosen = members.loc[members["funded"], "id"].tolist()
+        left = members.loc[~members["funded"], "id"].tolist()
+        said = words.get(group) or (
+            f"Not binding: {len(chosen)} funded of at most {limit.max}."
+            if choices is not None
+            else ""
+        )
+        rows.append((group, limit.max, len(chosen), ", ".join(chosen), ", ".join(left), said))
+    return pd.DataFrame(rows, columns=columns)
+
+
+CHOICES_SLOT = "_group_choices"
+"""Where a plan keeps its :func:`planner.group_choices` once computed (not part of its JSON form)."""
+
+
+def group_choices_of(plan: Plan, live: Any = None) -> pd.DataFrame:
+    """:func:`planner.group_choices` of the plan, computed on first use and kept on the plan."""
+    kept = plan.__dict__.get(CHOICES_SLOT)
+    if kept is None:
+        kept = plan.__dict__[CHOICES_SLOT] = group_choices(plan, live)
+    return kept

@@ -28,6 +28,22 @@ def render_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
         frame["amount"] = math.nan
         frame["coverage"] = math.nan
     frame["unit"] = plan.unit
+    return _csv_bytes(frame)
+
+
+def render_projects_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
+    """Every candidate project, one row each: ``id, name, region, sector, group, mandatory, funded,
+    start, cost, value``, its cash per period (``cash_<period>``) and ``unit``; written beside the
+    allocation CSV as ``<stem>.projects.csv``. Without a plan ``funded`` and ``start`` are empty."""
+    frame = tables.projects(plan)
+    if not tables.has_allocation(plan):
+        frame["funded"] = None
+        frame["start"] = None
+    frame["unit"] = plan.unit
+    return _csv_bytes(frame)
+
+
+def _csv_bytes(frame: Any) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(frame.columns)
@@ -45,12 +61,19 @@ def _csv_value(value: Any) -> Any:
 
 
 def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
-    """The ``planner solve --json`` document, its allocation rows extended with ``name``, ``need``
-    and ``coverage``, plus a ``report`` block: scenario name and inputs hash, planner version, when
+    """The ``planner solve --json`` document (with ``projects`` and ``gap``), its allocation rows
+    extended with ``name``, ``need`` and ``coverage``, with candidate projects a ``project_groups``
+    list (``group, max, funded, chosen, left_out, words``), plus a ``report`` block: scenario name and inputs hash, planner version, when
     the plan was solved and when the report was written (UTC ISO 8601)."""
     document = plan.to_dict()
     if tables.has_allocation(plan):
         document["allocation"] = _records(tables.allocation(plan))
+    if info.alternatives is not None:
+        document["alternatives"] = info.alternatives.to_dict()
+    if info.attribution is not None:
+        document["attribution"] = info.attribution.to_dict()
+    if tables.has_projects(plan):
+        document["project_groups"] = _records(tables.project_groups(plan))
     document["report"] = {
         "format": REPORT_FORMAT,
         "scenario": plan.scenario_name,
@@ -59,4 +82,6 @@ def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
         "solved_at": plan.solved_at or None,
         "written_at": info.written_at,
     }
+    if tables.has_projects(plan):
+        document["report"]["shadow_prices"] = tables.DUALS_WITH_PROJECTS
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

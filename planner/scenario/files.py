@@ -19,26 +19,17 @@ from typing import Any
 import yaml
 
 from planner.errors import Problem, ScenarioError
+from planner.scenario.columns import TABLES, header_problems, near_miss_problems
 from planner.scenario.datasets import bundled_scenario_path
 from planner.scenario.model import Scenario, validate_scenario
-from planner.scenario.projects import PROJECT_COLUMNS
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_TABLE_ROWS = 200_000
 MAX_YAML_NODES = 1_000_000
 
-TABLES = {
-    "regions": ("id", "name", "profile", "min_share_of_need", "max_per_period"),
-    "needs": ("region", "sector", "need", "benefit"),
-    "projects": PROJECT_COLUMNS,
-}
-REQUIRED_COLUMNS = {
-    "regions": ("id",),
-    "needs": ("region", "sector", "need", "benefit"),
-    "projects": ("id", "region", "sector", "cost", "value"),
-}
 SCENARIO_FILENAME = "scenario.yaml"
+WORKBOOK_SUFFIX = ".xlsx"
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,8 @@ def as_scenario(scenario: ScenarioLike) -> Scenario:
 
 
 def load_scenario(source: str | os.PathLike[str]) -> Scenario:
-    """Load a scenario from a YAML file, a folder holding ``scenario.yaml``, or a bundled name.
+    """Load a scenario from a YAML file, a folder holding ``scenario.yaml``, a workbook (``.xlsx``, see
+    docs/workbooks.md) or a bundled name.
 
     Raises :class:`~planner.errors.ScenarioError` listing every problem, each with file, row and field.
 
@@ -85,6 +77,10 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         path = bundled
     if path.is_dir():
         path = path / SCENARIO_FILENAME
+    if path.suffix.lower() == WORKBOOK_SUFFIX:
+        from planner.scenario.workbook import load_workbook_scenario
+
+        return load_workbook_scenario(path)
     document = _read_yaml(path)
     sources: dict[str, TableSource] = {}
     problems: list[Problem] = []
@@ -98,12 +94,26 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
                 sources[table] = table_source
         elif isinstance(value, list):
             sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
+            problems += _inline_near_misses(table, value, path.name)
     if problems:
         raise ScenarioError(problems)
     try:
         return validate_scenario(document)
     except ScenarioError as err:
         raise ScenarioError([_locate(p, path.name, sources) for p in err.problems]) from None
+
+
+def _inline_near_misses(table: str, rows: list[Any], name: str) -> list[Problem]:
+    """An inline table's keys get the same near-miss check as a CSV header (row: the first item)."""
+    first: dict[str, int] = {}
+    for item, row in enumerate(rows, start=1):
+        if isinstance(row, dict):
+            for key in row:
+                first.setdefault(str(key), item)
+    return [
+        p.at(row=first[p.field], field=f"{table}.{p.field}")
+        for p in near_miss_problems(list(first), TABLES[table], name)
+    ]
 
 
 def _locate(problem: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
@@ -253,13 +263,9 @@ def _read_csv_table(
         return [], None, err.problems
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS[table] if c not in header]
-    if missing:
-        return (
-            [],
-            None,
-            [Problem(f"missing column '{c}'", file=relative, row=1, field=c) for c in missing],
-        )
+    header_issues = header_problems(table, header, relative)
+    if header_issues:
+        return [], None, header_issues
     reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
@@ -308,7 +314,7 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    document = _document(scenario)
+    document = scenario_document(scenario)
     for table, columns in TABLES.items():
         rows = document.pop(table, [])
         if table == "projects" and not rows:
@@ -316,18 +322,18 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
         if table == "projects":
             rows = [{**row, "requires": ";".join(row["requires"])} for row in rows]
         document[table] = f"{table}.csv"
-        _write_atomic(target / f"{table}.csv", _csv_text(rows, columns))
+        write_atomic(target / f"{table}.csv", _csv_text(rows, columns))
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
-    _write_atomic(target / SCENARIO_FILENAME, text)
+    write_atomic(target / SCENARIO_FILENAME, text)
     return target / SCENARIO_FILENAME
 
 
 def scenario_yaml_text(scenario: Scenario) -> str:
     """The scenario as one self-contained YAML document (tables inline)."""
-    return yaml.safe_dump(_document(scenario), sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(scenario_document(scenario), sort_keys=False, allow_unicode=True)
 
 
-def _document(scenario: Scenario) -> dict[str, Any]:
+def scenario_document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain data; without projects, the project keys are left out, so a model.md
     scenario is written as one."""
     document = scenario.model_dump(mode="json")
@@ -351,11 +357,12 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file in the same folder and one rename: never a half-written file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

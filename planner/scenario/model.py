@@ -15,17 +15,24 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from planner.errors import Problem, ScenarioError
-from planner.scenario.fields import Mode, Name, NoBool, NonNegative, PeriodLabel, Share, Strict
+from planner.scenario.fields import (
+    AnnotatedRow,
+    Mode,
+    Name,
+    NoBool,
+    NonNegative,
+    PeriodLabel,
+    Share,
+    Strict,
+)
 from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
 
 
-class Region(BaseModel):
-    """One row of the regions table. Extra columns (``name_zh``, ``macro_region``, …) are kept as given."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+class Region(AnnotatedRow):
+    """One row of the regions table. Extra columns (``name_zh``, ``macro_region``, …) are kept as text."""
 
     id: Name = Field(description="Identifier used by needs and corridors, e.g. 'xinjiang'.")
     name: str = Field("", description="Display name; the id when blank.")
@@ -54,8 +61,10 @@ class Region(BaseModel):
         return self.name or self.id
 
 
-class Need(Strict):
-    """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit."""
+class Need(AnnotatedRow):
+    """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit.
+
+    Extra columns (``source``, ``note``, …) are kept as text annotations."""
 
     region: Name = Field(description="Region id.")
     sector: Name = Field(description="Sector name, one of `sectors`.")

@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from planner.errors import Problem
-from planner.scenario.fields import Name, NoBool, NonNegative, PeriodLabel, Strict
+from planner.scenario.fields import AnnotatedRow, Name, NoBool, NonNegative, PeriodLabel, Strict
 
 if TYPE_CHECKING:
     from planner.scenario.model import Scenario
@@ -41,10 +41,8 @@ WholeAtLeastOne = Annotated[int, NoBool, Field(ge=1, strict=False)]
 WholeAtLeastZero = Annotated[int, NoBool, Field(ge=0, strict=False)]
 
 
-class Project(BaseModel):
-    """One candidate project. Extra columns (``source``, ``name_zh``, ``status``, …) are kept as given."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+class Project(AnnotatedRow):
+    """One candidate project. Extra columns (``source``, ``name_zh``, ``status``, …) are kept as text."""
 
     id: Name = Field(description="Unique project id.")
     name: str = Field("", description="Readable name; the id when blank.")
@@ -127,6 +125,20 @@ def period_position(label: Any, periods: Sequence[Any], default: int) -> int | N
         return default
     texts = [str(p) for p in periods]
     return texts.index(str(label)) if str(label) in texts else None
+
+
+def projects_within(
+    projects: Sequence[Project], regions: set[str], sectors: set[str]
+) -> list[Project]:
+    """The projects whose region and sector are kept, less those that require a dropped project
+    (a section useless without another goes with it), repeatedly until none is left requiring one."""
+    kept = [p for p in projects if p.region in regions and p.sector in sectors]
+    while True:
+        ids = {p.id for p in kept}
+        still = [p for p in kept if all(a in ids for a in p.requires)]
+        if len(still) == len(kept):
+            return kept
+        kept = still
 
 
 # ---- checks between tables: one function per rule ----

@@ -268,6 +268,13 @@ class HighsBridge:
         self.weights = dict(weights)
         self._push_weighted_costs()
 
+    def set_costs(self, cost: np.ndarray) -> None:
+        """Maximize ``cost · x`` from now on: any linear expression of the columns (one entry per
+        column), not only a weighted sum of the model's named objectives. The next
+        :meth:`set_weights` replaces it."""
+        self.weights = {}  # the named weights no longer describe what HiGHS holds
+        self._push_costs(np.asarray(cost, dtype=float))
+
     def _push_weighted_costs(self) -> None:
         cost = np.zeros(len(self.columns))
         for name, weight in self.weights.items():

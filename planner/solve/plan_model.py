@@ -190,8 +190,13 @@ class PlanModel:
             self.bridge.refresh()
             self.scenario = self.projects.scenario = scenario
 
-    def solve(self, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
-        """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``)."""
+    def solve(
+        self, *, time_limit_s: float | None = None, diagnose: bool = True, **changes: Any
+    ) -> Plan:
+        """Solve the current scenario with ``changes`` (see ``Scenario.with_changes``).
+
+        ``diagnose=False`` skips the diagnosis of an infeasible plan (an elastic LP and an IIS), for
+        callers that solve many scenarios and only need to know which are infeasible."""
         started = time.perf_counter()
         check_time_limit(time_limit_s)
         if changes:
@@ -220,7 +225,7 @@ class PlanModel:
             "solve_s": solve_s,
             "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
         }
-        if plan.status == "infeasible":
+        if plan.status == "infeasible" and diagnose:
             plan.diagnosis = diagnose_model(self)
             plan.message = plan.diagnosis.lines[0]
         elif plan.status == "time limit":

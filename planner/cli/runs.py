@@ -1,0 +1,263 @@
+"""``planner runs …``: the run store from the command line: list, show, decide, compare, report, verify.
+
+Every subcommand takes ``--db URL`` (default ``$PLANNER_DB_URL``, else the per-user SQLite file) and
+those that decide take ``--user``. An unknown run id, a file that is not a store, a newer schema or
+an unreachable server is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from planner.cli.recording import add_store_arguments, open_store
+from planner.cli.tables import add_format_arguments, print_json, print_table
+from planner.errors import ExitCode
+
+LISTED = [
+    "id",
+    "created_at",
+    "user",
+    "scenario",
+    "mode",
+    "status",
+    "E",
+    "min_coverage",
+    "decision",
+    "note",
+]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "runs",
+        help="recorded runs: list, show, note, approve, reject, diff, report, scenario, verify",
+        description="The run store: every plan recorded with --record, its scenario and decisions.",
+    )
+    commands = parser.add_subparsers(dest="runs_command", required=True, metavar="COMMAND")
+    for name, helptext, arguments, func in COMMANDS:
+        command = commands.add_parser(name, help=helptext, description=helptext)
+        arguments(command)
+        add_store_arguments(command)
+        command.set_defaults(func=func)
+
+
+def _list_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", metavar="NAME", help="only runs of this scenario")
+    parser.add_argument("--since", metavar="DATE", help="only runs from this UTC date or time on")
+    parser.add_argument("--status", help="only runs with this status (optimal, infeasible, …)")
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON document")
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        frame = store.runs(
+            scenario=args.scenario, since=args.since, user=args.user, status=args.status
+        )
+    if args.json:
+        print_json({"runs": frame.astype(object).where(frame.notna(), None).to_dict("records")})
+    elif frame.empty:
+        print(
+            f"no runs in {store.location}"
+            + (" match" if args.scenario or args.since or args.user else "")
+        )
+    else:
+        shown = frame[LISTED].copy()
+        shown["created_at"] = shown["created_at"].str.slice(0, 19).str.replace("T", " ")
+        print_table(shown.round({"E": 1, "min_coverage": 3}), argparse.Namespace(csv=False))
+    return 0
+
+
+def _run_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="run id (or its first characters, at least 4)")
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    _run_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON document")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from planner.cli.summary import plan_summary
+
+    with open_store(args) as store:
+        document = store.show(args.id)
+        plan = store.get(document["id"])
+    if args.json:
+        print_json(document)
+        return 0
+    print(
+        f"run {document['id']}: {document['created_at']} by {document['user']} on {document['host']} "
+        f"({document['source']}); planner {document['versions']['planner']}"
+    )
+    if document["changes"]:
+        print("changes: " + ", ".join(f"{k}={v}" for k, v in document["changes"].items()))
+    if document["note"]:
+        print(f"note: {document['note']}")
+    for event in document["events"]:
+        print(_event_line(event))
+    print()
+    print(plan_summary(plan))
+    return 0
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    line = f"{event['created_at'][:19].replace('T', ' ')} {event['kind']} by {event['user']}"
+    if event["other_run_id"]:
+        line += f" (replaced by {event['other_run_id']})"
+    return line + (f": {event['note']}" if event["note"] else "")
+
+
+def _note_arguments(parser: argparse.ArgumentParser) -> None:
+    _run_argument(parser)
+    parser.add_argument("text", help="the note")
+
+
+def _note(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        store.note(args.id, args.text, user=args.user)
+    print(f"noted on run {args.id}", file=sys.stderr)
+    return 0
+
+
+def _decision_arguments(parser: argparse.ArgumentParser) -> None:
+    _run_argument(parser)
+    parser.add_argument("--note", default="", metavar="TEXT", help="why")
+
+
+def _decide(kind: str) -> Any:
+    def decide(args: argparse.Namespace) -> int:
+        with open_store(args) as store:
+            getattr(store, kind)(args.id, note=args.note, user=args.user)
+        print(
+            f"{kind}d run {args.id}" if kind.endswith("e") else f"{kind}ed run {args.id}",
+            file=sys.stderr,
+        )
+        return 0
+
+    return decide
+
+
+def _supersede_arguments(parser: argparse.ArgumentParser) -> None:
+    _decision_arguments(parser)
+    parser.add_argument("--by", required=True, metavar="ID", help="the run that replaces it")
+
+
+def _supersede(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        store.supersede(args.id, args.by, note=args.note, user=args.user)
+    print(f"run {args.id} superseded by {args.by}", file=sys.stderr)
+    return 0
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("a", help="run id")
+    parser.add_argument("b", help="run id, compared against A")
+    add_format_arguments(parser)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from planner.analysis.compare import compare
+    from planner.cli import compare as compare_verb
+
+    with open_store(args) as store:
+        a, b = store.get(args.a), store.get(args.b)
+        a.scenario_name = f"{a.scenario_name} (run {store.resolve(args.a)})"
+        b.scenario_name = f"{b.scenario_name} (run {store.resolve(args.b)})"
+    return compare_verb.print_comparison(compare(a, b), args)
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    _run_argument(parser)
+    parser.add_argument(
+        "--out",
+        "-o",
+        dest="outs",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="report file to write (repeatable); format from the suffix",
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    from planner.reports import check_output, export
+
+    for path in args.outs:
+        check_output(path)
+    with open_store(args) as store:
+        plan = store.get(args.id)
+    for path in args.outs:
+        print(f"wrote {export(plan, path)}", file=sys.stderr)
+    return 0
+
+
+def _scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    _run_argument(parser)
+    parser.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="DIR",
+        help="folder to write scenario.yaml, regions.csv and needs.csv into",
+    )
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    from planner.errors import OutputError
+    from planner.scenario.files import save_scenario
+
+    with open_store(args) as store:
+        scenario = store.scenario(args.id)
+    try:
+        written = save_scenario(scenario, args.out)
+    except OSError as err:
+        raise OutputError(f"cannot write the scenario to {args.out}: {err.strerror}") from None
+    print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
+def _verify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--links-only",
+        action="store_true",
+        help="check run and event rows and their hashes, trusting each run's "
+        "content hash (skips re-reading the plan tables)",
+    )
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        result = store.verify(tables=not args.links_only)
+    print(result, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else ExitCode.AUDIT_BROKEN
+
+
+COMMANDS = (
+    ("list", "list recorded runs, newest first", _list_arguments, _list),
+    ("show", "one run: who, when, from what, its plan and its decisions", _show_arguments, _show),
+    ("note", "add a note to a run", _note_arguments, _note),
+    ("approve", "approve a run", _decision_arguments, _decide("approve")),
+    ("reject", "reject a run", _decision_arguments, _decide("reject")),
+    ("supersede", "mark a run as replaced by another", _supersede_arguments, _supersede),
+    ("diff", "what changed between two runs (as planner compare)", _diff_arguments, _diff),
+    (
+        "report",
+        "write reports of a run from its stored results, without solving",
+        _report_arguments,
+        _report,
+    ),
+    (
+        "scenario",
+        "write the exact scenario of a run back as YAML + CSV",
+        _scenario_arguments,
+        _scenario,
+    ),
+    (
+        "verify",
+        "recompute the audit trail's hash chain; exit 5 naming the first bad row",
+        _verify_arguments,
+        _verify,
+    ),
+)

@@ -1,0 +1,80 @@
+"""The columns of each scenario table, and the header checks every table reader shares (CSV and xlsx).
+
+A column a table does not know is an annotation (``source``, ``note``), kept as text. A column whose
+name is a near miss of a known one (``benfit``, ``min_share_of_needs``) is refused with "did you mean",
+since it is almost surely a typo that would otherwise be silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from planner.errors import Problem
+from planner.scenario.projects import PROJECT_COLUMNS
+
+TABLES = {
+    "regions": ("id", "name", "profile", "min_share_of_need", "max_per_period"),
+    "needs": ("region", "sector", "need", "benefit"),
+    "projects": PROJECT_COLUMNS,
+}
+"""The spec's columns of each table, in the order files are written; any other column is an annotation."""
+
+REQUIRED_COLUMNS = {
+    "regions": ("id",),
+    "needs": ("region", "sector", "need", "benefit"),
+    "projects": ("id", "region", "sector", "cost", "value"),
+}
+
+NEAR_MISS_CUTOFF = 0.85
+"""difflib similarity from which an unknown name counts as a typo of a known one. ``benfit`` scores
+0.92 against ``benefit`` and ``min_share_of_needs`` 0.97 against ``min_share_of_need``; the
+annotations planners use stay well below: ``source``/``sector`` 0.50, ``name_zh``/``name`` 0.73,
+``region_zh``/``region`` 0.80."""
+
+
+def near_miss(name: str, known: Iterable[str]) -> str | None:
+    """The known name that ``name`` is almost surely a typo of, if any (case is ignored)."""
+    if name in known:
+        return None
+    lowered = {k.lower(): k for k in known}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=NEAR_MISS_CUTOFF)
+    return lowered[hits[0]] if hits else None
+
+
+def near_miss_problems(
+    header: Sequence[str], known: Sequence[str], file: str, row: int | None = 1
+) -> list[Problem]:
+    """One problem per header name that is a near miss of a known column."""
+    problems = []
+    for name in header:
+        meant = near_miss(name, known)
+        if meant is not None:
+            problems.append(
+                Problem(
+                    f"unknown column '{name}': did you mean '{meant}'? (rename it, or give an "
+                    "annotation a name that is not a near miss)",
+                    file=file,
+                    row=row,
+                    field=name,
+                )
+            )
+    return problems
+
+
+def header_problems(table: str, header: Sequence[str], file: str, row: int = 1) -> list[Problem]:
+    """Missing required columns, columns named twice and near misses of known columns."""
+    problems = [
+        Problem(f"missing column '{c}'", file=file, row=row, field=c)
+        for c in REQUIRED_COLUMNS[table]
+        if c not in header
+    ]
+    problems += [
+        Problem(f"column '{name}' appears {n} times", file=file, row=row, field=name)
+        for name, n in Counter(h for h in header if h).items()
+        if n > 1
+    ]
+    return problems + near_miss_problems(header, TABLES[table], file, row)

@@ -1,0 +1,373 @@
+"""The workbook's sheets as plain rows: each sheet to its part of the scenario document, and back.
+
+No openpyxl here: :mod:`planner.scenario.workbook` turns cells into :class:`Row` values (Excel row
+number, header → value) and :mod:`planner.scenario.workbook_write` turns rows into cells. Each sheet
+has a reader (rows → document part, problems, and where each part came from) and a writer (document →
+header and rows), registered in :data:`SHEETS`.
+
+Adding a sheet (the ``Criteria`` sheet of issue 19 is the next one): write ``read_x`` and ``write_x``
+here, add a :class:`SheetSpec` to :data:`SHEETS`, and describe its columns in ``COLUMN_HELP``; the
+reader, the writer, the template and the README sheet pick it up from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.errors import Problem
+from planner.scenario.columns import TABLES, header_problems, near_miss
+
+Where = dict[tuple[Any, ...], tuple[str, int]]
+"""Location index: a document path (``("needs", 3)``, ``("profiles", "core", "power")``, ``("budget",)``)
+→ the (sheet, Excel row) it was read from, so a validation problem can name the cell's row."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One non-blank sheet row: its Excel row number and its cells by column header (blanks left out)."""
+
+    number: int
+    cells: dict[str, Any]
+
+
+@dataclass
+class SheetRead:
+    """What a sheet contributes: document keys, problems, and the location of what it read."""
+
+    document: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    where: Where = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A sheet: its title, whether a scenario needs it, its header, its reader and its writer."""
+
+    title: str
+    required: bool
+    header: tuple[str, ...]
+    read: Callable[[list[Row], str], SheetRead]
+    write: Callable[[dict[str, Any]], list[dict[str, Any]]]
+    text_columns: tuple[str, ...] = ()  # a number typed here is meant as text (an id, a name)
+
+
+# ---- Scenario: key / value rows ----
+
+SETTINGS = (
+    "version",
+    "name",
+    "unit",
+    "periods",
+    "budget",
+    "budget per period",
+    "sectors",
+    "tranches",
+    "carry_over",
+    "discount_rate",
+    "redundancy_tolerance",
+    "mode",
+    "equity_weight",
+    "mip_gap",
+)
+LIST_SETTINGS = ("periods", "budget per period", "sectors", "tranches")
+OBJECTIVE_SETTINGS = ("mode", "equity_weight")
+SCENARIO_HEADER = ("key", "value")
+
+
+def read_settings(rows: list[Row], file: str) -> SheetRead:
+    """``key | value [| value …]`` rows; lists (periods, sectors, tranches, budget per period) run
+    along the row, one value per cell, so a budget per period sits under its period label."""
+    read = SheetRead()
+    objective: dict[str, Any] = {}
+    for row in rows:
+        key, values = row.cells.get("key"), row.cells.get("value", [])
+        if key is None:
+            read.problems.append(Problem("a value without a key", file=file, row=row.number))
+            continue
+        key = str(key).strip()
+        if key not in SETTINGS:
+            meant = near_miss(key, SETTINGS)
+            hint = f": did you mean '{meant}'?" if meant else f" (known: {', '.join(SETTINGS)})"
+            read.problems.append(
+                Problem(f"unknown setting '{key}'{hint}", file=file, row=row.number, field=key)
+            )
+            continue
+        if (key,) in read.where:
+            read.problems.append(
+                Problem(f"'{key}' is set twice", file=file, row=row.number, field=key)
+            )
+            continue
+        read.where[(key,)] = (file, row.number)
+        value = values if key in LIST_SETTINGS else (values[0] if len(values) == 1 else values)
+        if values == []:
+            continue  # blank: the default, or "missing" if required
+        if key in OBJECTIVE_SETTINGS:
+            objective[key] = value
+        elif key.startswith("budget") and "budget" in read.document:
+            read.problems.append(
+                Problem(
+                    "give either 'budget' (the total) or 'budget per period', not both",
+                    file=file,
+                    row=row.number,
+                    field=key,
+                )
+            )
+        else:
+            read.document["budget" if key.startswith("budget") else key] = value
+    if objective:
+        read.document["objective"] = objective
+    return read
+
+
+def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
+    budget = document["budget"]
+    rows = [
+        ("version", [document["version"]]),
+        ("name", [document["name"]]),
+        ("unit", [document["unit"]]),
+        ("periods", document["periods"]),
+        ("budget per period", budget) if isinstance(budget, list) else ("budget", [budget]),
+        ("sectors", document["sectors"]),
+        ("tranches", document["tranches"]),
+        ("carry_over", [document["carry_over"]]),
+        ("discount_rate", [document["discount_rate"]]),
+        ("redundancy_tolerance", [document["redundancy_tolerance"]]),
+        ("mode", [document["objective"]["mode"]]),
+        ("equity_weight", [document["objective"]["equity_weight"]]),
+    ]
+    if "mip_gap" in document:
+        rows.append(("mip_gap", [document["mip_gap"]]))
+    return [{"key": key, "value": values} for key, values in rows]
+
+
+# ---- Regions, Needs, Projects: one row per item, extra columns are annotations ----
+
+
+def table_reader(table: str) -> Callable[[list[Row], str], SheetRead]:
+    def read(rows: list[Row], file: str) -> SheetRead:
+        records = [dict(row.cells) for row in rows]
+        where = {(table, i): (file, row.number) for i, row in enumerate(rows)}
+        return SheetRead({table: records}, [], where)
+
+    return read
+
+
+def table_writer(table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    def write(document: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = document.get(table, [])
+        if table == "projects":
+            rows = [{**row, "requires": ";".join(row["requires"])} for row in rows]
+        return [dict(row) for row in rows]
+
+    return write
+
+
+# ---- Profiles: long, one row per (profile, sector) ----
+
+PROFILE_VALUES = ("weight", "share_min", "share_max")
+
+
+def read_profiles(rows: list[Row], file: str) -> SheetRead:
+    """A row with a profile and no sector declares a profile with the defaults."""
+    read = SheetRead()
+    profiles: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        name, sector = row.cells.get("profile"), row.cells.get("sector")
+        if name is None:
+            read.problems.append(_blank(file, row, "profile"))
+            continue
+        target = profiles.setdefault(name, {key: {} for key in PROFILE_VALUES})
+        read.where.setdefault(("profiles", name), (file, row.number))
+        if sector is None:
+            continue
+        if ("profiles", name, sector) in read.where:
+            read.problems.append(
+                _twice(file, row, "sector", f"profile '{name}', sector '{sector}'")
+            )
+            continue
+        read.where[("profiles", name, sector)] = (file, row.number)
+        for key in PROFILE_VALUES:
+            if key in row.cells:
+                target[key][sector] = row.cells[key]
+    read.document["profiles"] = profiles
+    return read
+
+
+def write_profiles(document: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for name, profile in document.get("profiles", {}).items():
+        sectors = list(dict.fromkeys(s for key in PROFILE_VALUES for s in profile[key]))
+        if not sectors:
+            rows.append({"profile": name})
+        for sector in sectors:
+            values = {key: profile[key][sector] for key in PROFILE_VALUES if sector in profile[key]}
+            rows.append({"profile": name, "sector": sector, **values})
+    return rows
+
+
+# ---- Corridors: one row per (corridor, sector), members separated by ';' ----
+
+
+def read_corridors(rows: list[Row], file: str) -> SheetRead:
+    """Later rows of a corridor may leave ``members`` blank; if they give it, it must agree."""
+    read = SheetRead()
+    corridors: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name, sector = row.cells.get("corridor"), row.cells.get("sector")
+        if name is None:
+            read.problems.append(_blank(file, row, "corridor"))
+            continue
+        members = _split(row.cells.get("members"))
+        corridor = corridors.get(name)
+        if corridor is None:
+            corridor = corridors[name] = {"regions": members, "shared_need": {}}
+            read.where[("corridors", name)] = (file, row.number)
+        elif members and members != corridor["regions"]:
+            read.problems.append(
+                Problem(
+                    f"corridor '{name}' lists other members than in row "
+                    f"{read.where[('corridors', name)][1]}",
+                    file=file,
+                    row=row.number,
+                    field="members",
+                )
+            )
+        if sector is None:
+            continue
+        if ("corridors", name, sector) in read.where:
+            read.problems.append(
+                _twice(file, row, "sector", f"corridor '{name}', sector '{sector}'")
+            )
+            continue
+        read.where[("corridors", name, sector)] = (file, row.number)
+        if "shared_need" in row.cells:
+            corridor["shared_need"][sector] = row.cells["shared_need"]
+    read.document["corridors"] = corridors
+    return read
+
+
+def write_corridors(document: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for name, corridor in document.get("corridors", {}).items():
+        members = ";".join(corridor["regions"])
+        if not corridor["shared_need"]:
+            rows.append({"corridor": name, "members": members})
+        for sector, amount in corridor["shared_need"].items():
+            rows.append(
+                {"corridor": name, "members": members, "sector": sector, "shared_need": amount}
+            )
+    return rows
+
+
+def _split(value: Any) -> list[str]:
+    return [part.strip() for part in str(value).split(";") if part.strip()] if value else []
+
+
+# ---- Groups ----
+
+
+def read_groups(rows: list[Row], file: str) -> SheetRead:
+    read = SheetRead()
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row.cells.get("group")
+        if name is None:
+            read.problems.append(_blank(file, row, "group"))
+        elif name in groups:
+            read.problems.append(_twice(file, row, "group", f"group '{name}'"))
+        else:
+            groups[name] = {k: v for k, v in row.cells.items() if k == "max"}
+            read.where[("project_groups", name)] = (file, row.number)
+    read.document["project_groups"] = groups
+    return read
+
+
+def write_groups(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"group": name, **group} for name, group in document.get("project_groups", {}).items()]
+
+
+def _blank(file: str, row: Row, column: str) -> Problem:
+    return Problem(f"'{column}' is blank", file=file, row=row.number, field=column)
+
+
+def _twice(file: str, row: Row, column: str, what: str) -> Problem:
+    return Problem(f"{what} appears twice", file=file, row=row.number, field=column)
+
+
+SHEETS = (
+    SheetSpec("Scenario", True, SCENARIO_HEADER, read_settings, write_settings),
+    SheetSpec(
+        "Regions",
+        True,
+        TABLES["regions"],
+        table_reader("regions"),
+        table_writer("regions"),
+        ("id", "name", "profile"),
+    ),
+    SheetSpec(
+        "Needs",
+        True,
+        TABLES["needs"],
+        table_reader("needs"),
+        table_writer("needs"),
+        ("region", "sector"),
+    ),
+    SheetSpec(
+        "Profiles",
+        False,
+        ("profile", "sector", *PROFILE_VALUES),
+        read_profiles,
+        write_profiles,
+        ("profile", "sector"),
+    ),
+    SheetSpec(
+        "Corridors",
+        False,
+        ("corridor", "members", "sector", "shared_need"),
+        read_corridors,
+        write_corridors,
+        ("corridor", "members", "sector"),
+    ),
+    SheetSpec(
+        "Projects",
+        False,
+        TABLES["projects"],
+        table_reader("projects"),
+        table_writer("projects"),
+        ("id", "name", "region", "sector", "group", "requires"),
+    ),
+    SheetSpec("Groups", False, ("group", "max"), read_groups, write_groups, ("group",)),
+)
+"""Every sheet a scenario workbook may hold, in the order they are written. A ``README`` sheet is
+written for people and ignored when reading; any other sheet is ignored too (planners keep scratch
+sheets), unless its title is a near miss of one of these."""
+
+SHEET_TABLES = {"Regions": "regions", "Needs": "needs", "Projects": "projects"}
+"""Sheets whose extra columns are annotations carried in the Scenario."""
+
+
+def header_check(spec: SheetSpec, header: list[str], file: str) -> list[Problem]:
+    """Missing and near-miss columns of a sheet's header row (row 1)."""
+    table = SHEET_TABLES.get(spec.title)
+    if table is not None:
+        return header_problems(table, header, file)
+    required = spec.header[:1] if spec.title != "Scenario" else spec.header
+    problems = [
+        Problem(f"missing column '{c}'", file=file, row=1, field=c)
+        for c in required
+        if c not in header
+    ]
+    for name in header:
+        meant = near_miss(name, spec.header)
+        if meant is not None:
+            problems.append(
+                Problem(
+                    f"unknown column '{name}': did you mean '{meant}'?",
+                    file=file,
+                    row=1,
+                    field=name,
+                )
+            )
+    return problems

@@ -1,0 +1,301 @@
+"""The run store as planner's API sees it: :func:`open` gives a :class:`RunStore`.
+
+>>> import planner, planner.store
+>>> store = planner.store.open("runs.sqlite")                      # doctest: +SKIP
+>>> run_id = store.record(planner.solve("western_china"), note="baseline for the board")  # doctest: +SKIP
+>>> store.approve(run_id, note="agreed 3 March")                  # doctest: +SKIP
+>>> store.runs(scenario="western_china")                          # doctest: +SKIP
+>>> store.verify().ok                                              # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.engine import URL
+
+from planner.errors import StoreError
+from planner.store import chain, engine, record
+from planner.store.schema import PLAN_TABLES, events, run_diagnosis, runs, scenarios
+
+MIN_PREFIX = 4
+"""A run may be named by the first characters of its id, as long as they are this many and unique."""
+
+LIST_COLUMNS = [
+    "id",
+    "created_at",
+    "user",
+    "scenario",
+    "mode",
+    "status",
+    "objective",
+    "E",
+    "min_coverage",
+    "decision",
+    "note",
+    "source",
+    "host",
+    "parent_id",
+]
+DECISIONS = ("approve", "reject", "supersede")
+
+
+def open(url: str | os.PathLike[str] | None = None) -> RunStore:  # noqa: A001 (the API's name)
+    """The run store at ``url`` (an SQLAlchemy URL or an SQLite file path), else at
+    ``PLANNER_DB_URL``, else in the user's data folder; created and migrated as needed.
+
+    Raises :class:`~planner.errors.StoreError` (one line, nothing written) for a file that is not a
+    planner store, a store of a newer schema, or a server that cannot be reached.
+    """
+    resolved = engine.resolve(url)
+    return RunStore(resolved, engine.open_engine(resolved))
+
+
+class RunStore:
+    """Runs, their scenarios and decisions, in one database; every method is one transaction."""
+
+    def __init__(self, url: URL, db: Engine) -> None:
+        self.url = url
+        self.engine = db
+
+    @property
+    def location(self) -> str:
+        """Where the store is, safe to print (no password)."""
+        return engine.shown(self.url)
+
+    def __repr__(self) -> str:
+        return f"RunStore({self.location})"
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def record(
+        self,
+        plan: Any,
+        note: str = "",
+        *,
+        user: str | None = None,
+        source: str = "api",
+        changes: dict[str, Any] | None = None,
+        parent: str | None = None,
+    ) -> str:
+        """Store a solved plan (with its scenario, tables and diagnosis) as a new run; its id.
+
+        ``changes`` are the ``--set`` changes the plan was made with, ``parent`` the run it was
+        derived from. The run is written in one transaction: all of it, or (on any failure or a
+        killed process) nothing.
+        """
+        with engine.writing(self.engine) as conn:
+            parent_id = self._resolve(conn, parent) if parent else None
+            row = record.append_run(
+                conn,
+                plan,
+                user=user or record.os_user(),
+                source=source,
+                note=note,
+                changes=changes,
+                parent_id=parent_id,
+            )
+        return str(row["id"])
+
+    def note(self, run_id: str, text: str, *, user: str | None = None) -> None:
+        """Add a note to a run (the run itself never changes; the note is an event)."""
+        self._event(run_id, "note", text, user)
+
+    def approve(self, run_id: str, note: str = "", *, user: str | None = None) -> None:
+        self._event(run_id, "approve", note, user)
+
+    def reject(self, run_id: str, note: str = "", *, user: str | None = None) -> None:
+        self._event(run_id, "reject", note, user)
+
+    def supersede(self, run_id: str, by: str, note: str = "", *, user: str | None = None) -> None:
+        """Mark ``run_id`` as replaced by the run ``by``."""
+        self._event(run_id, "supersede", note, user, other=by)
+
+    def _event(
+        self, run_id: str, kind: str, note: str, user: str | None, other: str | None = None
+    ) -> None:
+        with engine.writing(self.engine) as conn:
+            found = self._resolve(conn, run_id)
+            replacement = self._resolve(conn, other) if other else None
+            record.append_event(conn, found, kind, user or record.os_user(), note, replacement)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def runs(
+        self,
+        scenario: str | None = None,
+        since: str | None = None,
+        user: str | None = None,
+        status: str | None = None,
+    ) -> pd.DataFrame:
+        """One row per run, newest first (:data:`LIST_COLUMNS`); ``decision`` is the latest
+        approve, reject or supersede. ``since`` is a date or UTC time (``2026-03-01``)."""
+        query = select(runs).order_by(runs.c.seq.desc())
+        if scenario:
+            query = query.where(runs.c.scenario_name == scenario)
+        if since:
+            query = query.where(runs.c.created_at >= _utc_text(since))
+        if user:
+            query = query.where(runs.c.user == user)
+        if status:
+            query = query.where(runs.c.status == status)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            decided = conn.execute(
+                select(events.c.run_id, events.c.kind)
+                .where(events.c.kind.in_(DECISIONS))
+                .order_by(events.c.seq)
+            ).all()
+        decision = {run_id: kind for run_id, kind in decided}
+        frame = pd.DataFrame(
+            [
+                {**row, "scenario": row["scenario_name"], "decision": decision.get(row["id"], "")}
+                for row in rows
+            ],
+            columns=[*LIST_COLUMNS, "scenario_name"],
+        )
+        return frame[LIST_COLUMNS]
+
+    def get(self, run_id: str) -> Any:
+        """The run's Plan as it was recorded, with its scenario (reports need no re-solve)."""
+        from planner.solve.plan import plan_from_dict
+
+        with self.engine.connect() as conn:
+            row = self._row(conn, run_id)
+            document = self._plan_document(conn, row)
+            scenario = self._scenario(conn, row["scenario_digest"])
+        plan = plan_from_dict(document)
+        plan.constraints["binding"] = plan.constraints["binding"].astype(bool)
+        plan.scenario = scenario
+        plan.timings = document["timings"]
+        plan.diagnosis = document["diagnosis"]
+        return plan
+
+    def show(self, run_id: str) -> dict[str, Any]:
+        """The run as ``planner runs show --json`` prints it: the plan's document (as
+        ``planner solve --json``) plus who, when, from what, and every event."""
+        plan = self.get(run_id)
+        with self.engine.connect() as conn:
+            row = self._row(conn, run_id)
+            history = self._events(conn, row["id"])
+        document = plan.to_dict()
+        document.update(
+            id=row["id"],
+            user=row["user"],
+            created_at=row["created_at"],
+            note=row["note"],
+            events=history,
+            source=row["source"],
+            host=row["host"],
+            changes=json.loads(row["changes"]),
+            parent_id=row["parent_id"],
+            versions={k: row[f"{k}_version"] for k in ("planner", "pyomo", "highs")},
+            hash=row["hash"],
+        )
+        return document
+
+    def events(self, run_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return self._events(conn, self._resolve(conn, run_id))
+
+    def scenario(self, run_id: str) -> Any:
+        """The exact scenario the run solved (a validated :class:`~planner.Scenario`)."""
+        with self.engine.connect() as conn:
+            return self._scenario(conn, self._row(conn, run_id)["scenario_digest"])
+
+    def resolve(self, run_id: str) -> str:
+        """The full id of the run ``run_id`` names (the id or a unique prefix of it)."""
+        with self.engine.connect() as conn:
+            return self._resolve(conn, run_id)
+
+    def verify(self, tables: bool = True) -> chain.Verification:
+        """Recompute the hash chain; ``.ok`` and ``.problem`` (the first run or event that fails)."""
+        with self.engine.connect() as conn:
+            return chain.verify(conn, tables=tables)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _resolve(self, conn: Connection, run_id: str) -> str:
+        wanted = run_id.strip().lower()
+        if len(wanted) < MIN_PREFIX:
+            raise StoreError(
+                f"no run '{run_id}' in the store (give at least {MIN_PREFIX} characters)"
+            )
+        found = (
+            conn.execute(
+                select(runs.c.id).where(runs.c.id.startswith(wanted, autoescape=True)).limit(2)
+            )
+            .scalars()
+            .all()
+        )
+        if not found:
+            raise StoreError(f"no run '{run_id}' in the store at {self.location}")
+        if len(found) > 1 and wanted not in found:
+            raise StoreError(f"'{run_id}' names more than one run; give more characters")
+        return wanted if wanted in found else str(found[0])
+
+    def _row(self, conn: Connection, run_id: str) -> dict[str, Any]:
+        full = self._resolve(conn, run_id)
+        return dict(conn.execute(select(runs).where(runs.c.id == full)).mappings().one())
+
+    def _plan_document(self, conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "scenario": row["scenario_name"],
+            "scenario_digest": row["scenario_digest"][:12],
+            **{k: row[k] for k in ("unit", "mode", "status", "objective", "E", "min_coverage")},
+            **{k: row[k] for k in ("E_star", "z_star", "message")},
+            "timings": json.loads(row["timings"]),
+        }
+        for spec in PLAN_TABLES:
+            table = spec.table
+            query = select(*[table.c[c] for c in spec.columns]).where(table.c.run_seq == row["seq"])
+            document[spec.attribute] = [
+                dict(r._mapping) for r in conn.execute(query.order_by(table.c.row_no))
+            ]
+        diagnosis = conn.execute(
+            select(run_diagnosis.c.document).where(run_diagnosis.c.run_seq == row["seq"])
+        ).scalar()
+        document["diagnosis"] = None if diagnosis is None else json.loads(diagnosis)
+        return document
+
+    def _scenario(self, conn: Connection, digest: str) -> Any:
+        from planner.scenario.model import validate_scenario
+
+        document = conn.execute(
+            select(scenarios.c.document).where(scenarios.c.digest == digest)
+        ).scalar_one()
+        return validate_scenario(json.loads(document))
+
+    def _events(self, conn: Connection, run_id: str) -> list[dict[str, Any]]:
+        query = select(
+            events.c.kind, events.c.user, events.c.created_at, events.c.note, events.c.other_run_id
+        ).where(events.c.run_id == run_id)
+        return [dict(r._mapping) for r in conn.execute(query.order_by(events.c.seq))]
+
+
+def _utc_text(since: str) -> str:
+    """A date or time as the text ``created_at`` sorts against (UTC ISO 8601)."""
+    try:
+        moment = datetime.fromisoformat(since.strip())
+    except ValueError:
+        raise StoreError(
+            f"cannot read the date '{since}': use YYYY-MM-DD or an ISO 8601 time"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat()

@@ -1,0 +1,362 @@
+"""Mutation check: deliberate breakages the suite must catch (issue 22, "and keep it that way").
+
+Each mutant replaces one exact piece of source text in a copy of the project (planner/, models/, ui/,
+tests/, data/) in a temporary folder, then runs the tests that guard that code on the copy in a fresh
+process (``-x``: the first failure is enough). The mutant is *killed* when that run fails; a mutant
+that survives is a hole in the suite and fails here. Covered: every constraint family of models/
+(tranche, budget, corridor, specialization, floor, capacity), the objectives, the read-back of a
+solution into the tables the checker reads (plans and sweep samples), and the upload guard.
+
+Not run by default (marker ``mutation``, deselected in pyproject.toml's addopts); run it with
+``python -m pytest -m mutation -p no:cacheprovider`` (a few minutes: one short pytest run per mutant). The
+kill rate is the share of these tests that pass.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.mutation
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ("planner", "models", "ui", "tests", "data", "pyproject.toml")
+
+MODEL_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_diagnosis.py")
+EQUITY_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_properties.py")
+READ_BACK_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_reports.py")
+SWEEP_TESTS = ("tests/test_sweep.py",)
+UPLOAD_TESTS = ("tests/test_ui_upload.py",)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+MUTANTS = [
+    # ---- tranche: Σ_t y[r,s,t,k] ≤ need[r,s] / K ----
+    Mutant(
+        "tranche size is the whole need",
+        "models/tranche.py",
+        "q = m.need[r, s] / n_tranches",
+        "q = m.need[r, s]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "tranche bound doubled",
+        "models/tranche.py",
+        "return linear_sum(m.tranche_terms[r, s, k]) <= q",
+        "return linear_sum(m.tranche_terms[r, s, k]) <= 2 * q",
+        MODEL_TESTS,
+    ),
+    # ---- budget with carry-over ----
+    Mutant(
+        "first period's budget raised by half",
+        "models/budget.py",
+        "return linear_sum([*spent, m.carry[t]]) <= m.B[t]",
+        "return linear_sum([*spent, m.carry[t]]) <= 1.5 * m.B[t]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "first period's carry-over costs nothing",
+        "models/budget.py",
+        "return linear_sum([*spent, m.carry[t]]) <= m.B[t]",
+        "return linear_sum([*spent]) <= m.B[t]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "carried money counted twice",
+        "models/budget.py",
+        "[(-1, carried_in)]",
+        "[(-2, carried_in)]",
+        MODEL_TESTS,
+    ),
+    # ---- corridor caps ----
+    Mutant(
+        "corridor cap one shared need too high",
+        "models/corridor.py",
+        "<= (1 + m.tau) * m.shared_need[g, s]",
+        "<= (2 + m.tau) * m.shared_need[g, s]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "corridors dropped",
+        "models/corridor.py",
+        "terms = [v for r in members for v in m.pair_terms.get((r, s), ())]",
+        "terms = []",
+        MODEL_TESTS,
+    ),
+    # ---- specialization shares ----
+    Mutant(
+        "share_min dropped",
+        "models/specialization.py",
+        "return Constraint.Skip if row is None else row >= 0",
+        "return Constraint.Skip",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "share_max dropped",
+        "models/specialization.py",
+        "return Constraint.Skip if row is None else row <= 0",
+        "return Constraint.Skip",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "share of the region's total leaves the sector's own money out of the total",
+        "models/specialization.py",
+        "on_own, off_own = 1 - share, -share",
+        "on_own, off_own = 1, -share",
+        MODEL_TESTS,
+    ),
+    # ---- equity floor ----
+    Mutant(
+        "floor halved",
+        "models/floor.py",
+        ">= m.min_share_of_need[r] * m.total_need[r]",
+        ">= 0.5 * m.min_share_of_need[r] * m.total_need[r]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "floors dropped",
+        "models/floor.py",
+        "if not terms or r not in m.floor_regions:",
+        "if True:",
+        MODEL_TESTS,
+    ),
+    # ---- absorptive capacity ----
+    Mutant(
+        "capacity doubled",
+        "models/capacity.py",
+        "return linear_sum(terms) <= m.max_per_period[r]",
+        "return linear_sum(terms) <= 2 * m.max_per_period[r]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "capacity dropped",
+        "models/capacity.py",
+        "if not terms or r not in m.capped_regions:",
+        "if True:",
+        MODEL_TESTS,
+    ),
+    # ---- objectives ----
+    Mutant(
+        "discounting compounds the wrong way",
+        "models/objectives.py",
+        "discount = (1 + m.rho) ** -i",
+        "discount = (1 + m.rho) ** i",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "every tranche valued as the first",
+        "models/objectives.py",
+        "(discount * m.tranche_value[k])",
+        "(discount * m.tranche_value[1])",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "profile weights ignored",
+        "models/objectives.py",
+        "pair_value = [m.w[r, s] * m.benefit[r, s] for r, s in m.RS]",
+        "pair_value = [m.benefit[r, s] for r, s in m.RS]",
+        MODEL_TESTS,
+    ),
+    Mutant(
+        "equity's coverage row counts half the need",
+        "models/objectives.py",
+        "return linear_sum(terms, [(-m.total_need[r], m.z)]) >= 0",
+        "return linear_sum(terms, [(-0.5 * m.total_need[r], m.z)]) >= 0",
+        EQUITY_TESTS,
+    ),
+    Mutant(
+        "equity's second solve forgets z*",
+        "models/objectives.py",
+        "solver.set_column_bounds(m.z, max(0.0, z_star - EQUITY_TIE_TOLERANCE), 1.0)",
+        "solver.set_column_bounds(m.z, 0.0, 1.0)",
+        EQUITY_TESTS,
+    ),
+    Mutant(
+        "balanced weights E by λ instead of 1 − λ",
+        "models/objectives.py",
+        "weights[BENEFIT] = (1 - equity_weight) / e_star",
+        "weights[BENEFIT] = equity_weight / e_star",
+        EQUITY_TESTS,
+    ),
+    # ---- read-back: the tables the checker and every report read ----
+    Mutant(
+        "amounts under 1e-3 rounded away as noise",
+        "planner/solve/plan_model.py",
+        "amounts[np.abs(amounts) < ZERO_AMOUNT] = 0.0",
+        "amounts[np.abs(amounts) < 1e-3] = 0.0",
+        READ_BACK_TESTS,
+    ),
+    Mutant(
+        "allocation read from the wrong tranche order",
+        "planner/solve/plan_model.py",
+        "amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))",
+        "amounts = np.bincount(self.y_group, weights=y[::-1], minlength=len(self.x_keys))",
+        READ_BACK_TESTS,
+    ),
+    Mutant(
+        "budget table's spent drifts from the allocation",
+        "planner/solve/plan_model.py",
+        "spent = np.bincount(self._x_period, weights=amounts, minlength=len(periods))",
+        "spent = np.bincount(self._x_period, weights=0.999 * amounts, minlength=len(periods))",
+        READ_BACK_TESTS,
+    ),
+    Mutant(
+        "nothing is ever carried in",
+        "planner/solve/plan_model.py",
+        "carried_in = np.concatenate([[0.0], carried_out[:-1]])",
+        "carried_in = np.zeros(len(periods))",
+        READ_BACK_TESTS,
+    ),
+    Mutant(
+        "a sweep sample's plan read back short",
+        "planner/sweep/robust.py",
+        "x = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))",
+        "x = np.bincount(self.y_group, weights=0.9 * y, minlength=len(self.x_keys))",
+        SWEEP_TESTS,
+    ),
+    Mutant(
+        "an evaluated plan may exceed the committed one",
+        "planner/sweep/robust.py",
+        "cap = np.minimum(upper, x_plan * (1 + CEILING_SLACK) + CEILING_SLACK)",
+        "cap = np.minimum(upper, 2 * x_plan + CEILING_SLACK)",
+        SWEEP_TESTS,
+    ),
+    # ---- the upload guard ----
+    Mutant(
+        "oversized upload accepted",
+        "ui/upload.py",
+        "if len(data) > MAX_UPLOAD_BYTES:",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "member count unlimited",
+        "ui/upload.py",
+        "if len(members) > MAX_ZIP_MEMBERS:",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "declared unpacked size unchecked",
+        "ui/upload.py",
+        "if declared > MAX_UNZIPPED_BYTES:",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "only absolute paths refused",
+        "ui/upload.py",
+        'if path.is_absolute() or ".." in path.parts or ":" in info.filename:',
+        "if path.is_absolute():",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "links accepted",
+        "ui/upload.py",
+        "if stat.S_ISLNK(info.external_attr >> 16):",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "encrypted members accepted",
+        "ui/upload.py",
+        "if info.flag_bits & 0x1:",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "any file type accepted",
+        "ui/upload.py",
+        "if path.suffix.lower() not in ALLOWED_SUFFIXES:",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "the last path guard while writing dropped",
+        "ui/upload.py",
+        "if not target.is_relative_to(root):",
+        "if False:",
+        UPLOAD_TESTS,
+    ),
+    Mutant(
+        "a member that cannot be unpacked escapes as a traceback",
+        "ui/upload.py",
+        "except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as err:\n"
+        "        raise ScenarioError(\n"
+        '            [Problem(f"cannot unpack: {err}"',
+        'except ():\n        raise ScenarioError(\n            [Problem(f"cannot unpack: {err}"',
+        UPLOAD_TESTS,
+    ),
+]
+
+
+def project_copy(folder: Path) -> Path:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, folder / name)
+    return folder
+
+
+def run_tests(folder: Path, tests: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    """The tests, on the copy, in a fresh process that imports planner/models/ui from the copy."""
+    env = {**os.environ, "PYTHONPATH": str(folder)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_unmutated_copy_passes_and_is_what_the_tests_import(tmp_path):
+    """Kills mean something only if the copy passes as it is, and imports its own sources."""
+    folder = project_copy(tmp_path)
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import planner, models, ui; print(planner.__file__, models.__file__)",
+        ],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.split() == [
+        str(folder / "planner" / "__init__.py"),
+        str(folder / "models" / "__init__.py"),
+    ]
+    selected = sorted({t for m in MUTANTS for t in m.tests})
+    done = run_tests(folder, tuple(selected))
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+def test_the_suite_kills_the_mutant(mutant, tmp_path):
+    folder = project_copy(tmp_path)
+    target = folder / mutant.path
+    source = target.read_text(encoding="utf-8")
+    assert source.count(mutant.old) == 1, f"mutant no longer applies to {mutant.path}"
+    target.write_text(source.replace(mutant.old, mutant.new), encoding="utf-8")
+    done = run_tests(folder, mutant.tests)
+    # 1: a test failed; 2: collection failed (the mutant broke an import). 4/5 would be a usage
+    # error or no tests: a broken harness, not a kill.
+    assert done.returncode in (1, 2), f"survived: {mutant.name}\n{done.stdout[-1500:]}"

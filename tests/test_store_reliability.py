@@ -1,0 +1,119 @@
+"""The store under stress: many recorders at once, a recorder killed mid-run, an old schema."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import make
+from sqlalchemy import text
+
+import planner
+import planner.store
+
+PROCESSES = 8
+RUNS_EACH = 25
+_PLAN = None  # the plan each forked recorder stores (set before forking)
+
+
+def _recorder(url: str) -> list[str]:
+    """One process: open the store (possibly while others migrate it) and record 25 runs."""
+    with planner.store.open(url) as store:
+        return [store.record(_PLAN, note=f"pid {os.getpid()}") for _ in range(RUNS_EACH)]
+
+
+@pytest.mark.slow
+def test_eight_processes_recording_at_once_lose_nothing(store_url):
+    """8 processes × 25 runs into one fresh store: 200 runs, 200 distinct ids, an intact chain."""
+    global _PLAN
+    _PLAN = planner.solve(make())
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        recorded = pool.map(_recorder, [store_url] * PROCESSES)
+    ids = [run_id for batch in recorded for run_id in batch]
+    assert len(set(ids)) == PROCESSES * RUNS_EACH
+    with planner.store.open(store_url) as store:
+        listed = store.runs()
+        result = store.verify()
+    assert set(listed["id"]) == set(ids) and len(listed) == len(ids)
+    assert result.ok and result.runs == len(ids), result
+
+
+KILLED_RECORDER = textwrap.dedent(
+    """
+    import sys, time
+    import planner, planner.store
+    from planner.store import record
+    sys.path.insert(0, {tests!r})
+    from conftest import make
+
+    plan = planner.solve(make())
+    store = planner.store.open({url!r})
+    store.record(plan, note="kept")
+    original = record.insert
+
+    def insert_then_hang(table):
+        if table.name == "run_constraints":  # the run row and its allocation are already written
+            print("inside", flush=True)
+            time.sleep(600)
+        return original(table)
+
+    record.insert = insert_then_hang
+    store.record(plan, note="never finished")
+    """
+)
+
+
+def test_a_recorder_killed_mid_run_leaves_no_partial_run(store_url):
+    tests = str(Path(__file__).resolve().parent)
+    script = KILLED_RECORDER.format(tests=tests, url=store_url)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "inside"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    with planner.store.open(store_url) as store:
+        listed = store.runs()
+        assert list(listed["note"]) == ["kept"]
+        with store.engine.connect() as conn:
+            orphans = conn.execute(
+                text(
+                    "SELECT count(*) FROM run_allocation WHERE run_seq NOT IN (SELECT seq FROM runs)"
+                )
+            ).scalar()
+        assert orphans == 0
+        assert store.verify().ok
+        store.record(planner.solve(make()), note="after")  # the lock died with the process
+        assert store.verify().runs == 2
+
+
+def test_a_store_of_the_first_schema_is_migrated_on_open(store_url):
+    """Build the store at revision 0001, record into it, then open it with this planner."""
+    from alembic import command
+
+    from planner.store import engine
+    from planner.store.api import RunStore
+
+    url = engine.resolve(store_url)
+    db = engine.connect(url)
+    with engine.writing(db) as conn:
+        config = engine._alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    old = RunStore(url, db)
+    run_id = old.record(planner.solve(make()), note="made under 0001")
+    old.approve(run_id)
+    old.close()
+    with planner.store.open(store_url) as store:
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert store.runs()["note"].tolist() == ["made under 0001"]
+        assert store.verify().ok
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text("DELETE FROM events"))  # 0002's triggers now guard the old rows

@@ -1,0 +1,35 @@
+"""The History tab driven headless: save the plan as a run, approve it, open it again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import planner.store
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+
+
+def test_save_approve_and_open_a_run(tmp_path, monkeypatch):
+    db = tmp_path / "runs.sqlite"
+    monkeypatch.setenv("PLANNER_DB_URL", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="history_note").input("for the board")
+    at.button(key="history_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with planner.store.open(db) as store:
+        runs = store.runs()
+    assert list(runs["note"]) == ["for the board"] and list(runs["source"]) == ["ui"]
+    run_id = runs["id"][0]
+    at.text_input(key="history_decide_note").input("agreed")
+    at.button(key="history_decide").click().run()
+    with planner.store.open(db) as store:
+        assert [(e["kind"], e["note"]) for e in store.events(run_id)] == [("approve", "agreed")]
+    at.button(key="history_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"stored run {run_id}" in info.value for info in at.sidebar.info)
+    at.sidebar.button(key="history_close").click().run()
+    assert not any("stored run" in info.value for info in at.sidebar.info)

@@ -1,0 +1,170 @@
+"""The History tab: keep the current plan as a run, find runs, open one, compare two, decide.
+
+Runs live in planner's run store (``planner.store``: ``PLANNER_DB_URL``, else the per-user SQLite
+file), the same store ``planner solve --record`` and ``planner runs`` use. The user is the signed-in
+``st.user`` when the app has login configured, else the OS user running the server.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from planner import Plan, Scenario
+from planner.errors import StoreError
+
+from . import analysis, state
+
+OPENED_KEY = "planner.history.opened"
+
+
+def run_store() -> Any:
+    """The run store ``PLANNER_DB_URL`` names (else the per-user file), opened once per server."""
+    return _store_at(os.environ.get("PLANNER_DB_URL") or None)
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(url: str | None) -> Any:
+    import planner.store
+
+    return planner.store.open(url)
+
+
+def current_user() -> str:
+    """``st.user``'s e-mail or name when login is configured and the viewer signed in."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
+    except (AttributeError, KeyError):  # a Streamlit without st.user
+        pass
+    from planner.store.record import os_user
+
+    return os_user()
+
+
+def opened_source(source: Any) -> Any:
+    """The sidebar's choice, unless a stored run was opened: then its exact scenario, until closed."""
+    opened = st.session_state.get(OPENED_KEY)
+    if opened is None:
+        return source
+    run_id, scenario, _plan = opened
+    st.sidebar.info(f"Showing stored run {run_id}.")
+    if st.sidebar.button("Close the stored run", key="history_close"):
+        st.session_state.pop(OPENED_KEY, None)
+        st.rerun()
+    return type(source)(scenario, f"run {run_id}", [])
+
+
+def history_tab(scenario: Scenario, plan: Plan) -> None:
+    try:
+        store = run_store()
+    except StoreError as err:
+        st.error(f"The run store cannot be used: {err}")
+        return
+    user = current_user()
+    st.caption(f"Run store: {store.location} · acting as **{user}**")
+    try:
+        save_section(store, plan, user)
+        runs = filtered_runs(store)
+        if runs.empty:
+            st.info(
+                "No runs match. Save the current plan above, or record with `planner solve --record`."
+            )
+            return
+        ids = list(runs["id"])
+        open_section(store, ids)
+        compare_runs_section(store, ids)
+        decide_section(store, ids, user)
+    except StoreError as err:
+        st.error(str(err))
+
+
+def save_section(store: Any, plan: Plan, user: str) -> None:
+    left, right = st.columns([4, 1])
+    note = left.text_input("Note for this run", key="history_note", placeholder="why this plan")
+    right.write("")
+    if right.button("Save as run", key="history_save", disabled=plan.scenario is None):
+        run_id = store.record(plan, note=note, user=user, source="ui")
+        st.success(f"Saved as run {run_id}.")
+
+
+def filtered_runs(store: Any) -> Any:
+    everything = store.runs()
+    left, middle, right = st.columns(3)
+    names = sorted(everything["scenario"].unique())
+    scenario = left.selectbox("Scenario", ["(all)", *names], key="history_scenario")
+    user = middle.selectbox(
+        "User", ["(all)", *sorted(everything["user"].unique())], key="history_user"
+    )
+    since = right.date_input("Since", value=None, key="history_since")
+    runs = store.runs(
+        scenario=None if scenario == "(all)" else scenario,
+        user=None if user == "(all)" else user,
+        since=since.isoformat() if since else None,
+    )
+    st.dataframe(
+        runs[
+            [
+                "id",
+                "created_at",
+                "user",
+                "scenario",
+                "mode",
+                "status",
+                "E",
+                "min_coverage",
+                "decision",
+                "note",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    return runs
+
+
+def open_section(store: Any, ids: list[str]) -> None:
+    left, right = st.columns([4, 1])
+    chosen = left.selectbox("Run to open", ids, key="history_open_id")
+    right.write("")
+    if right.button(
+        "Open",
+        key="history_open",
+        help="Its scenario goes into the editor and its plan becomes the current one.",
+    ):
+        open_run(store, chosen, st.session_state)
+        st.rerun()
+
+
+def open_run(store: Any, run_id: str, session: Any) -> None:
+    """Make the stored run current: its scenario feeds the controls, its plan is shown unsolved."""
+    scenario, plan = store.scenario(run_id), store.get(run_id)
+    session[OPENED_KEY] = (run_id, scenario, plan)
+    session.pop(state.MODEL_KEY, None)  # the live model belongs to another scenario
+    session[state.LAST_KEY] = state.Solved(scenario, plan, solved_now=False, rebuilt=False)
+
+
+def compare_runs_section(store: Any, ids: list[str]) -> None:
+    left, right = st.columns(2)
+    a = left.selectbox("Compare run A", ids, index=min(1, len(ids) - 1), key="history_a")
+    b = right.selectbox("with run B", ids, index=0, key="history_b")
+    if a != b and st.toggle("Show the comparison (B minus A)", key="history_compare"):
+        analysis.compare_section(store.get(a), store.get(b))
+
+
+def decide_section(store: Any, ids: list[str], user: str) -> None:
+    left, middle, right = st.columns([2, 3, 1])
+    chosen = left.selectbox("Decide on run", ids, key="history_decide_id")
+    note = middle.text_input("Why", key="history_decide_note")
+    kind = right.radio("Decision", ["approve", "reject"], key="history_decision", horizontal=True)
+    if st.button(f"Record: {kind} run {chosen}", key="history_decide"):
+        getattr(store, kind)(chosen, note=note, user=user)
+        st.success(f"Recorded: {kind} run {chosen} by {user}.")
+    events = store.events(chosen)
+    if events:
+        st.dataframe(events, hide_index=True, width="stretch")
+
+
+__all__ = ["history_tab", "open_run", "opened_source"]

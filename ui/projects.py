@@ -1,0 +1,340 @@
+"""The Projects tab: candidate projects, when the funded ones pay, the groups' choices, and the
+planner's edits: force a project in, leave it out, change the candidates' table.
+
+The edits live in widget state (``projects_editor``, ``projects_force_in``, ``projects_exclude``) and
+are applied to the scenario *before* it is solved (:func:`apply`), reading what the widgets held at
+the end of the last run; the tab draws the same widgets again after the solve. An excluded project
+is dropped from the solved scenario but stays listed, so unticking it brings it back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from planner import Plan, PlanModel, Scenario, validate_scenario
+from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share
+from planner.errors import Problem, ScenarioError
+from planner.reports import tables
+from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
+
+TABLE = "Projects table"
+EDITOR_KEY = "projects_editor"
+FORCE_KEY = "projects_force_in"
+EXCLUDE_KEY = "projects_exclude"
+SWAPS_KEY = "projects_swaps_button"
+BASE_KEY = "planner.projects.base"
+TAB_NAME = "Projects"
+
+
+# ---- the candidates as a table, and edits back into the scenario (pure: tested directly) ----
+
+
+def candidates_table(scenario: Scenario) -> pd.DataFrame:
+    """The candidates as the editor shows them: one row per project, the spec's columns."""
+    return tables.candidate_inputs(scenario)[list(COLUMNS)]
+
+
+@dataclass
+class Edits:
+    """What the planner changed: the editor's delta, and the ids forced in and excluded."""
+
+    delta: dict[str, Any] = field(default_factory=dict)
+    force_in: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        changed = any(self.delta.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+        return bool(changed or self.force_in or self.exclude)
+
+
+def left_out(records: list[dict[str, Any]], exclude: list[str]) -> set[str]:
+    """The excluded ids and every project that requires one of them (it could never start)."""
+    out = set(exclude)
+    grown = True
+    while grown:
+        grown = False
+        for record in records:
+            requires = set(_split(record.get("requires")))
+            if record["id"] not in out and requires & out:
+                out.add(record["id"])
+                grown = True
+    return out
+
+
+def edited(scenario: Scenario, base: Scenario, edits: Edits) -> Scenario:
+    """``scenario`` with ``base``'s candidates as edited, forced in and excluded, validated.
+
+    Untouched rows keep their exact values (and annotation columns); without edits the scenario
+    comes back unchanged. Raises :class:`ScenarioError` with each problem located by the page's
+    row (from 1) and column of the Projects table.
+    """
+    if not edits.any:
+        return scenario
+    records, rows = _edited_records(base, edits.delta)
+    out = left_out(records, edits.exclude)
+    kept = [(r, row) for r, row in zip(records, rows, strict=True) if r["id"] not in out]
+    for record, _row in kept:
+        if record["id"] in edits.force_in:
+            record["mandatory"] = True
+    data = scenario.model_dump()
+    data["projects"] = [r for r, _row in kept]
+    try:
+        return validate_scenario(data)
+    except ScenarioError as err:
+        raise ScenarioError([_locate(p, [row for _r, row in kept]) for p in err.problems]) from None
+
+
+def _edited_records(
+    base: Scenario, delta: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The candidates after the editor's delta, and each one's row on the page (from 1)."""
+    records = [p.model_dump() for p in base.projects]
+    for position, changes in (delta.get("edited_rows") or {}).items():
+        i = int(position)
+        if 0 <= i < len(records):
+            records[i].update({k: _cell(k, v) for k, v in changes.items() if k in COLUMNS})
+    rows = list(range(1, len(records) + 1))
+    deleted = {int(i) for i in delta.get("deleted_rows") or []}
+    records = [r for i, r in enumerate(records) if i not in deleted]
+    rows = [n for i, n in enumerate(rows) if i not in deleted]
+    for j, added in enumerate(delta.get("added_rows") or [], start=len(base.projects) + 1):
+        records.append({k: _cell(k, v) for k, v in added.items() if k in COLUMNS})
+        rows.append(j)
+    return records, rows
+
+
+def _cell(column: str, value: Any) -> Any:
+    """An edited cell as the scenario reads it: blank is the default; numbers stay numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None if column not in ("name",) else ""
+    if column == "requires":
+        return _split(value)
+    return value
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part.strip() for part in str(value or "").split(";") if part.strip()]
+
+
+def _locate(problem: Problem, rows: list[int]) -> Problem:
+    loc = problem.loc
+    if len(loc) >= 2 and loc[0] == "projects" and isinstance(loc[1], int):
+        row = rows[loc[1]] if loc[1] < len(rows) else None
+        field_name = str(loc[2]) if len(loc) >= 3 else problem.field
+        return problem.at(file=TABLE, row=row, field=field_name)
+    return problem
+
+
+# ---- the page ----
+
+
+def session_edits() -> Edits:
+    state = st.session_state
+    return Edits(
+        delta=dict(state.get(EDITOR_KEY) or {}),
+        force_in=list(state.get(FORCE_KEY) or []),
+        exclude=list(state.get(EXCLUDE_KEY) or []),
+    )
+
+
+def apply(scenario: Scenario, base: Scenario) -> Scenario:
+    """The scenario to solve: the page's project edits over ``base``'s candidates (remembered so the
+    tab can draw its widgets against the same table)."""
+    st.session_state[BASE_KEY] = base
+    return edited(scenario, base, session_edits())
+
+
+def tab_names() -> list[str]:
+    """``["Projects"]`` when the scenario the page started from has candidates, else none."""
+    base = st.session_state.get(BASE_KEY)
+    return [TAB_NAME] if base is not None and base.projects else []
+
+
+def kpi_cards(plan: Plan) -> None:
+    """Funded projects and their share of the budget, under the main KPIs; nothing without projects."""
+    if not len(plan.projects):
+        return
+    share = funded_share(plan)
+    left, middle, right, _ = st.columns(4)
+    left.metric(
+        "Projects funded",
+        f"{share.funded} of {share.candidates}",
+        help="Candidate projects the plan funds, of those in the solved scenario (excluded ones "
+        "are not counted).",
+    )
+    middle.metric(
+        "Projects' share of budget",
+        "—" if share.share is None else f"{share.share:.1%}",
+        help=f"The funded projects' cost ({share.cost:,.1f} {plan.unit}) over the total budget.",
+    )
+    right.metric(
+        "Optimality gap",
+        "—" if plan.gap is None else f"{plan.gap:.2%}",
+        help="Relative gap at which branch and bound stopped (the scenario's mip_gap or better).",
+    )
+
+
+def tab(plan: Plan | None, live: PlanModel | None) -> None:
+    """The Projects tab: results (with a plan) and the edits."""
+    if plan is not None and plan.is_optimal and len(plan.projects):
+        results(plan, live)
+        st.divider()
+    controls()
+
+
+def results(plan: Plan, live: PlanModel | None) -> None:
+    unit = plan.unit
+    st.markdown(f"**Candidate projects** ({unit}; value in units of E)")
+    st.dataframe(status_table(plan), hide_index=True, width="stretch")
+    st.markdown(f"**Funded projects' cash by period** ({unit})")
+    chart = timeline(plan)
+    if chart is None:
+        st.info("No candidate project is funded.")
+    else:
+        st.altair_chart(chart, width="stretch")
+    groups_section(plan, live)
+    st.caption(f"Shadow prices elsewhere on this page are {DUALS_WITH_PROJECTS}.")
+
+
+def status_table(plan: Plan) -> pd.DataFrame:
+    """Every candidate of the page with its status: funded, not funded, or excluded by the planner."""
+    frame = plan.projects[["id", "name", "region", "sector", "group", "mandatory", "funded"]].copy()
+    frame["start"] = plan.projects["start"].map(lambda t: "" if t is None else str(t))
+    frame["cost"] = plan.projects["cost"]
+    frame["value"] = plan.projects["value"]
+    frame["status"] = ["funded" if f else "not funded" for f in frame["funded"]]
+    base = st.session_state.get(BASE_KEY)
+    if base is not None:
+        given = tables.candidate_inputs(base)
+        extra = given[~given["id"].isin(frame["id"])].assign(
+            funded=False, start="", status="excluded"
+        )
+        extra["name"] = extra["name"].where(extra["name"] != "", extra["id"])
+        frame = pd.concat([frame, extra[list(frame.columns)]], ignore_index=True)
+    frame["group"] = frame["group"].fillna("")
+    return frame
+
+
+def timeline(plan: Plan) -> alt.Chart | None:
+    """Funded projects × periods: a cell where the project pays, coloured by sector, with its cash."""
+    funded = tables.funded_cash(plan)
+    if not funded:
+        return None
+    rows = [
+        {"project": name, "sector": sector, "period": period, "cash": amount}
+        for name, sector, cash in funded
+        for period, amount in cash.items()
+        if amount > 0
+    ]
+    table = pd.DataFrame(rows)
+    order = [name for name, _s, _c in funded]
+    periods = [str(t) for t in plan.scenario.periods] if plan.scenario is not None else None
+    base = alt.Chart(table).encode(
+        x=alt.X("period:N", sort=periods, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    bars = base.mark_bar(height=18).encode(
+        color=alt.Color("sector:N", scale=alt.Scale(scheme="tableau10")),
+        tooltip=["project", "period", alt.Tooltip("cash:Q", format=",.1f", title=plan.unit)],
+    )
+    text = base.mark_text(color="white").encode(text=alt.Text("cash:Q", format=",.1f"))
+    return (bars + text).properties(height=alt.Step(26))
+
+
+def groups_section(plan: Plan, live: PlanModel | None) -> None:
+    """Each group's limit and choice; the price of each swap on demand (a re-solve per alternative)."""
+    groups = tables.project_groups(plan, with_words=False)
+    if groups.empty:
+        return
+    st.markdown("**Groups of alternatives**: at most *max* of each group are funded")
+    priced = tables.CHOICES_SLOT in plan.__dict__
+    if not priced and st.button(
+        "Price each swap",
+        key=SWAPS_KEY,
+        help="Re-solve once per alternative left out of a full group, forced in: what would "
+        "funding it instead cost in E?",
+    ):
+        tables.group_choices_of(plan, live)
+        priced = True
+    if priced:
+        groups = tables.project_groups(plan)
+    st.dataframe(
+        groups,
+        hide_index=True,
+        width="stretch",
+        column_config={"words": st.column_config.TextColumn("the choice in words", width="large")},
+    )
+
+
+def controls() -> None:
+    """Force in, exclude, and the candidates' editor, over the page's starting candidates."""
+    base: Scenario | None = st.session_state.get(BASE_KEY)
+    if base is None or not base.projects:
+        return
+    ids = [p.id for p in base.projects]
+    left, right = st.columns(2)
+    left.multiselect(
+        "Force in (mandatory)",
+        ids,
+        key=FORCE_KEY,
+        help="The plan must fund these projects (as `mandatory: true`).",
+    )
+    right.multiselect(
+        "Exclude",
+        ids,
+        key=EXCLUDE_KEY,
+        help="Leave these projects out of the solved scenario (and any project that requires "
+        "them); remove them from this list to bring them back.",
+    )
+    edits = session_edits()
+    records, _rows = _edited_records(base, edits.delta)
+    dropped = left_out(records, edits.exclude) - set(edits.exclude)
+    if dropped:
+        st.caption(
+            f"Also left out, since they require an excluded project: {', '.join(sorted(dropped))}."
+        )
+    both = set(edits.force_in) & set(edits.exclude)
+    if both:
+        st.warning(f"Both forced in and excluded (excluded wins): {', '.join(sorted(both))}.")
+    st.markdown("**Edit the candidates** (blank = the default; `requires`: ids separated by `;`)")
+    st.data_editor(
+        candidates_table(base),
+        key=EDITOR_KEY,
+        hide_index=True,
+        num_rows="dynamic",
+        column_config=_editor_columns(base),
+    )
+
+
+def _editor_columns(base: Scenario) -> dict[str, Any]:
+    unit = base.unit
+    config = st.column_config
+    return {
+        "id": config.TextColumn("Id", help="Unique project id."),
+        "name": config.TextColumn("Name"),
+        "region": config.SelectboxColumn("Region", options=[r.id for r in base.regions]),
+        "sector": config.SelectboxColumn("Sector", options=list(base.sectors)),
+        "cost": config.NumberColumn(
+            f"Cost ({unit})", format="%.1f", help="Spent from the start on."
+        ),
+        "duration": config.NumberColumn("Duration (periods)", min_value=1, step=1, format="%d"),
+        "earliest": config.TextColumn("Earliest start", help="A period label; blank = the first."),
+        "latest": config.TextColumn("Latest start", help="A period label; blank = the last."),
+        "value": config.NumberColumn(
+            "Value (E)", format="%.2f", help="Benefit of the whole project."
+        ),
+        "mandatory": config.CheckboxColumn("Mandatory"),
+        "group": config.SelectboxColumn("Group", options=["", *base.project_groups]),
+        "requires": config.TextColumn("Requires", help="Project ids, separated by ';'."),
+    }
