@@ -389,6 +389,8 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc if not isinstance(p, int)]
     # union members show up as type names in pydantic locs ("list[...]", "float"); drop them
     names = [n for n in names if not _is_type_tag(n)]
+    if names[:2] == ["needs", "scores"]:  # a score's column is its criterion key
+        names = ["needs", *names[2:]]
     return ".".join(names)
 
 
