@@ -56,7 +56,7 @@ def test_hand_case_benefits_and_optimum():
         {("r1", "a"): 1.0, ("r1", "b"): 2.5, ("r2", "a"): 0.5, ("r2", "b"): 4.0 + 4.5}
     )
     plan = planner.solve(s)
-    assert plan.E == pytest.approx(30.0)
+    assert pytest.approx(30.0) == plan.E
     parts = dict(zip(plan.criteria["criterion"], plan.criteria["E"], strict=True))
     assert parts == pytest.approx({"people": 10.0, "ecology": 20.0})
     row = plan.benefits.set_index(["region", "sector"]).loc[("r1", "b")]
@@ -69,9 +69,9 @@ def test_a_weight_change_re_solves_in_place_and_equals_a_fresh_build():
     model = live.model
     changed = live.solve(criteria={"ecology": 0.0})
     assert live.model is model  # re-solved, not rebuilt
-    assert changed.E == pytest.approx(12.5)
+    assert pytest.approx(12.5) == changed.E
     fresh = planner.solve(hand().with_changes(criteria={"ecology": 0.0}))
-    assert changed.E == pytest.approx(fresh.E)
+    assert pytest.approx(fresh.E) == changed.E
     assert changed.allocation["amount"].tolist() == pytest.approx(
         fresh.allocation["amount"].tolist()
     )
@@ -183,5 +183,5 @@ def test_random_criteria_match_the_spec_and_the_reference_lp(weights, table, bud
     plan = planner.solve(s)
     reference = solve_reference(s)
     assert plan.is_optimal and reference.status == "optimal"
-    assert plan.E == pytest.approx(reference.optimum, rel=1e-6, abs=1e-6)
+    assert pytest.approx(reference.optimum, rel=1e-6, abs=1e-6) == plan.E
     assert plan.criteria["E"].sum() == pytest.approx(plan.E, rel=1e-6, abs=1e-6)
