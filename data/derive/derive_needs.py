@@ -24,8 +24,6 @@ Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   income_factor = (national / provincial GDP per resident) ** benefit_income_elasticity
   max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
   corridor shared_need[s] = shared_fraction * sum of members' need in s
-Criteria (derive_criteria.py, criteria.csv): relief, growth, people, ecology scores per pair; the
-  planner derives benefit = sum_c weight[c] * score_c / max_c (needs.csv holds the scores, no benefit).
 Candidate projects (western_china): see derive_projects.py for values and the recalibration.
 """
 
@@ -33,7 +31,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import derive_criteria
 import derive_projects as projects_module
 import pandas as pd
 
@@ -209,17 +206,12 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     reg = pd.read_csv(HERE / "region_assumptions.csv")
     keep = prov[prov["macro_region"].isin(scn["macro_regions"].split())]
     ids = list(keep["id"])
-    criteria = derive_criteria.read_criteria()
-    keys = list(criteria["criterion"])
-    scored = table[table.region.isin(ids)].copy()
-    scored["region"] = pd.Categorical(scored["region"], ids)
-    scored = scored.sort_values(["region", "sector"]).astype({"region": str}).reset_index(drop=True)
+    needs = table[table.region.isin(ids)][["region", "sector", "need", "benefit"]].copy()
+    needs["region"] = pd.Categorical(needs["region"], ids)
+    needs = needs.sort_values(["region", "sector"]).astype({"region": str}).reset_index(drop=True)
+    tot = needs.groupby("region")["need"].sum()
     r = keep[["id", "name", "name_zh", "macro_region"]].merge(reg, on="id")
     r["profile"] = r[scn["profile_column"]].fillna(r["macro_region"])
-    scored["ecology"] = derive_criteria.ecology_scores(scored, dict(zip(r.id, r.profile)), a)
-    scored["derived_benefit"] = derive_criteria.derived_benefit(scored, criteria).round(4)
-    needs = scored[["region", "sector", "need", *keys]]
-    tot = needs.groupby("region")["need"].sum()
     r["min_share_of_need"] = r["min_share_of_need"].fillna(scn["min_share_of_need_default"])
     gdp = planning_gdp(keep.set_index("id"))
     cap = pd.concat([a["capacity_share_of_need"] * tot, a["capacity_gdp_share"] * gdp], axis=1).min(
@@ -243,10 +235,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     budget, project_lines = scn["budget"], []
     if isinstance(scn.get("projects"), str) and scn["projects"]:
         candidates = projects_module.read_projects(ids)
-        with_benefit = scored.rename(columns={"derived_benefit": "benefit"})
-        candidates = projects_module.with_values(
-            candidates, with_benefit, a["project_value_factor"]
-        )
+        candidates = projects_module.with_values(candidates, needs, a["project_value_factor"])
         budget = round(scn["budget"] + projects_module.committed(candidates)["cost"].sum())
         shared = projects_module.raise_corridor_caps(shared, members, candidates)
         regions = projects_module.raise_capacities(regions, candidates)
@@ -260,7 +249,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
 
     regions.to_csv(out / "regions.csv", index=False)
     needs.to_csv(out / "needs.csv", index=False)
-    scored.to_csv(HERE / f"derivation_{sid}.csv", index=False)
+    table[table.region.isin(ids)].to_csv(HERE / f"derivation_{sid}.csv", index=False)
 
     tranches = [float(x) for x in str(scn["tranches"]).split()]
     lines = [
@@ -284,7 +273,6 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
         f"  equity_weight: {scn['equity_weight']}",
         "regions: regions.csv",
         "needs: needs.csv",
-        *derive_criteria.criteria_yaml(criteria),
         *profiles_yaml(prof),
         *corridors_yaml(shared, members),
         *project_lines,
@@ -306,7 +294,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
 def main() -> None:
     a = read_assumptions()
     prov = pd.read_csv(DATA / "provinces.csv")
-    table = derive_criteria.scenario_independent_scores(derive_table(prov, a), a)
+    table = derive_table(prov, a)
     for _, scn in pd.read_csv(HERE / "scenarios.csv").iterrows():
         build(scn, table, prov, a)
 
