@@ -43,8 +43,11 @@ def layout(scenario: Scenario) -> Layout:
     regions = [r.id for r in scenario.regions]
     r_of = {r: i for i, r in enumerate(regions)}
     s_of = {s: j for j, s in enumerate(scenario.sectors)}
+    benefits = scenario.derived_benefits()  # given, or from the criteria's scores
     rows = sorted(
-        (r_of[n.region], s_of[n.sector], n.need, n.benefit) for n in scenario.needs if n.need > 0
+        (r_of[n.region], s_of[n.sector], n.need, benefits[(n.region, n.sector)])
+        for n in scenario.needs
+        if n.need > 0
     )
     arr = np.array(rows, dtype=float).reshape(-1, 4)
     return Layout(

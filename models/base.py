@@ -185,8 +185,12 @@ def set_parameter_values(
         regions = {r.id: r for r in scenario.regions}
         for r, s in m.RS:
             m.need[r, s] = needs[(r, s)].need
-            m.benefit[r, s] = needs[(r, s)].benefit
             m.w[r, s] = scenario.profile_of(regions[r]).weight.get(s, 1.0)
+    if moved("needs", "criteria"):
+        # given, or derived from the scores (criteria.md): a weight change moves only these
+        benefits = scenario.derived_benefits()
+        for r, s in m.RS:
+            m.benefit[r, s] = benefits[(r, s)]
     if moved("tranches"):
         for k in m.K:
             m.tranche_value[k] = scenario.tranches[k - 1]

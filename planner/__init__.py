@@ -14,7 +14,7 @@ from planner.analysis.attribution import Attribution, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
-from planner.analysis.frontier import frontier, pareto
+from planner.analysis.frontier import frontier, pareto, weight_frontier
 from planner.analysis.projects import group_choices
 from planner.errors import ExitCode, Problem, ScenarioError
 from planner.reports import export
@@ -60,6 +60,7 @@ __all__ = [
     "export",
     "explain",
     "frontier",
+    "weight_frontier",
     "group_choices",
     "load_scenario",
     "pareto",

@@ -109,6 +109,7 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
         allocation_violations(scenario, x, cash)
         + project_violations(scenario, starts)
         + _report_consistency(scenario, plan, x, period_total, starts)
+        + benefit_violations(scenario, plan, x)
     )
 
 
@@ -251,8 +252,60 @@ def _report_consistency(
     return found
 
 
-def best_benefit(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> float:
-    """E of an allocation x[r,s,t] with its tranches assigned the best way (spec: Objectives).
+def spec_benefits(scenario: Scenario) -> dict[tuple[str, str], dict[str, float]]:
+    """Each pair's benefit split by criterion, from the scores (criteria.md):
+
+        benefit[r,s] = Σ_c weight[c] · score_c[r,s] / max_c,
+
+    max_c the largest score of c over the pairs with need > 0 (a max_c of 0 contributes 0). Without
+    criteria the one part ``given`` is the benefit column."""
+    if scenario.criteria is None:
+        return {(n.region, n.sector): {"given": float(n.benefit or 0.0)} for n in scenario.needs}
+    split: dict[tuple[str, str], dict[str, float]] = {}
+    for c, criterion in scenario.criteria.items():
+        scores = {(n.region, n.sector): n.scores.get(c, 0.0) for n in scenario.needs}
+        funded = [scores[(n.region, n.sector)] for n in scenario.needs if n.need > 0]
+        top = max(funded) if funded else 0.0
+        for pair, score in scores.items():
+            part = criterion.weight * score / top if top > 0 else 0.0
+            split.setdefault(pair, {})[c] = part
+    return split
+
+
+def benefit_violations(scenario: Scenario, plan: Any, x: dict) -> list[str]:
+    """The plan's benefit table holds the spec's benefits and parts; the criteria's parts of E add
+    up to the programme's E and each is its share of every pair's E."""
+    found = []
+    split = spec_benefits(scenario)
+    table = plan.benefits.set_index(["region", "sector"])
+    for pair, parts in split.items():
+        total = math.fsum(parts.values())
+        if not math.isclose(table.loc[pair, "benefit"], total, rel_tol=1e-9, abs_tol=1e-12):
+            found.append(f"benefit of {pair} reported {table.loc[pair, 'benefit']}, spec {total}")
+        for c, part in parts.items():
+            if c != "given" and not math.isclose(table.loc[pair, c], part, abs_tol=1e-12):
+                found.append(f"{c}'s part of {pair}'s benefit reported {table.loc[pair, c]}")
+    if scenario.criteria and plan.E is not None:
+        programme = best_benefit(scenario, x)
+        parts_of_e = dict(zip(plan.criteria["criterion"], plan.criteria["E"], strict=True))
+        if not math.isclose(math.fsum(parts_of_e.values()), programme, rel_tol=1e-6, abs_tol=1e-6):
+            found.append(
+                f"criteria parts of E add up to {sum(parts_of_e.values())}, not {programme}"
+            )
+        for c in scenario.criteria:
+            alone = best_benefit(scenario, x, only=c)
+            if not math.isclose(parts_of_e[c], alone, rel_tol=1e-6, abs_tol=1e-6):
+                found.append(
+                    f"{c}'s part of E reported {parts_of_e[c]}, the allocation gives {alone}"
+                )
+    return found
+
+
+def best_benefit(
+    scenario: Scenario, x: dict[tuple[str, str, Any], float], only: str | None = None
+) -> float:
+    """E of an allocation x[r,s,t] with its tranches assigned the best way (spec: Objectives); with
+    ``only``, the part of E one criterion's part of the benefit gives.
 
     The plan reports x, not y; the tranche values are non-increasing and the discount factors fall with
     the period, so the best split fills the first tranche with the earliest money, then the next.
@@ -260,6 +313,11 @@ def best_benefit(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> fl
     """
     periods = list(scenario.periods)
     need = {(n.region, n.sector): n for n in scenario.needs}
+    split = spec_benefits(scenario)
+    benefit = {
+        pair: math.fsum(parts.values()) if only is None else parts[only]
+        for pair, parts in split.items()
+    }
     profile_of = {r.id: r.profile for r in scenario.regions}
     n_k = len(scenario.tranches)
     total = 0.0
@@ -274,7 +332,7 @@ def best_benefit(scenario: Scenario, x: dict[tuple[str, str, Any], float]) -> fl
             d = (1 + scenario.discount_rate) ** -i
             while money > 1e-15 and k < n_k:
                 take = min(money, room)
-                total += d * weight * row.benefit * scenario.tranches[k] * take
+                total += d * weight * benefit[(r, s)] * scenario.tranches[k] * take
                 money -= take
                 room -= take
                 if room <= 1e-15 * max(1.0, size):

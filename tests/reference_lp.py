@@ -58,6 +58,23 @@ def _profile_table(scenario: Scenario, region_profile: str | None, table: str) -
     return dict(getattr(scenario.profiles[region_profile], table))
 
 
+def _benefits(scenario: Scenario) -> dict[tuple[str, str], float]:
+    """benefit[r,s], given or from the scores (criteria.md): the score matrix (pairs × criteria)
+    divided column-wise by its largest entry over the pairs with a need, times the weights."""
+    pairs = [(n.region, n.sector) for n in scenario.needs]
+    if scenario.criteria is None:
+        return {(n.region, n.sector): float(n.benefit or 0.0) for n in scenario.needs}
+    keys = list(scenario.criteria)
+    scores = np.array([[n.scores.get(c, 0.0) for c in keys] for n in scenario.needs]).reshape(
+        len(pairs), len(keys)
+    )
+    with_need = np.array([n.need > 0 for n in scenario.needs], dtype=bool)
+    top = scores[with_need].max(axis=0) if with_need.any() else np.zeros(len(keys))
+    normal = np.divide(scores, top, out=np.zeros_like(scores), where=top > 0)
+    weights = np.array([scenario.criteria[c].weight for c in keys])
+    return dict(zip(pairs, (normal @ weights).tolist(), strict=True))
+
+
 def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> ReferenceLP:
     """The LP of the spec. ``objective="E"`` maximizes benefit; ``"z"`` maximizes least coverage
     (one extra column z ∈ [0, 1] with a row ``z · need_total[r] − Σ x[r] ≤ 0`` per region with need)."""
@@ -92,11 +109,12 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
     n = len(upper)
 
     cost = np.zeros(n)
+    benefit = _benefits(scenario)
     if objective == "E":
         for (r, s, t, k), j in y_index.items():
             d = (1.0 + scenario.discount_rate) ** -periods.index(t)
             w = _profile_table(scenario, profile_of[r], "weight").get(s, 1.0)
-            cost[j] = d * w * need[(r, s)].benefit * scenario.tranches[k]
+            cost[j] = d * w * benefit[(r, s)] * scenario.tranches[k]
     else:
         cost[z_col] = 1.0
 

@@ -80,7 +80,14 @@ class Draft:
         return validate_scenario(data)
 
 
-SCALARS = ("carry_over", "discount_rate", "redundancy_tolerance", "tranches", "objective")
+SCALARS = (
+    "carry_over",
+    "discount_rate",
+    "redundancy_tolerance",
+    "tranches",
+    "objective",
+    "criteria",
+)
 
 
 def draft_of_a(a: Scenario, b: Scenario) -> Draft:
@@ -150,12 +157,13 @@ def take_needs(draft: Draft) -> None:
 
 
 def take_benefits(draft: Draft) -> None:
-    """B's benefit of every row both sides have."""
+    """B's benefit (or criteria scores) of every row both sides have."""
     b_needs = {(n.region, n.sector): n for n in draft.b.needs}
     for pair, row in list(draft.needs.items()):
         b_row = b_needs.get(pair)
-        if b_row is not None and row.benefit != b_row.benefit:
-            draft.needs[pair] = row.model_copy(update={"benefit": b_row.benefit})
+        if b_row is not None and (row.benefit, row.scores) != (b_row.benefit, b_row.scores):
+            update = {"benefit": b_row.benefit, "scores": b_row.scores}
+            draft.needs[pair] = row.model_copy(update=update)
 
 
 def _take_region_field(key: str) -> Callable[[Draft], None]:
@@ -225,6 +233,7 @@ GROUPS: tuple[Group, ...] = (
     Group("objective", _take_field("objective"), "the objective"),
     Group("needs", take_needs, "the needs"),
     Group("benefits", take_benefits, "the benefits"),
+    Group("criteria", _take_field("criteria"), "the criteria weights"),
     Group("floors", _take_region_field("min_share_of_need"), "the floors"),
     Group("capacities", _take_region_field("max_per_period"), "the capacities"),
     Group("profiles", take_profiles, "the profiles"),
@@ -271,7 +280,10 @@ def playing_groups(a: Scenario, b: Scenario) -> list[str]:
 def model_inputs(s: Scenario) -> tuple[Any, ...]:
     """What the model reads of a scenario: its numbers by key, not its names or extra columns."""
     regions = sorted((r.id, r.profile, r.min_share_of_need, r.max_per_period) for r in s.regions)
-    needs = sorted((n.region, n.sector, n.need, n.benefit) for n in s.needs if n.need > 0)
+    benefits = s.derived_benefits()
+    needs = sorted(
+        (n.region, n.sector, n.need, benefits[(n.region, n.sector)]) for n in s.needs if n.need > 0
+    )
     profiles = {name: p.model_dump() for name, p in s.profiles.items()}
     used = sorted((r.profile or "", repr(profiles.get(r.profile or ""))) for r in s.regions)
     corridors = sorted(

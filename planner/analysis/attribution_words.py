@@ -49,8 +49,9 @@ def _per_region(field: str, noun: str) -> Callable[[Scenario, Scenario], str]:
 def _region_figures(s: Scenario, field: str) -> dict[str, float]:
     if field in ("need", "benefit"):
         totals: dict[str, float] = {}
+        benefits = s.derived_benefits()
         for n in s.needs:
-            value = n.need if field == "need" else n.benefit * n.need
+            value = n.need if field == "need" else benefits[(n.region, n.sector)] * n.need
             totals[n.region] = totals.get(n.region, 0.0) + value
         return totals
     values = {r.id: getattr(r, field) for r in s.regions}

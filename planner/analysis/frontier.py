@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from models import objectives
 from planner.scenario.files import ScenarioLike, as_scenario
+from planner.scenario.model import Scenario
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel
 
@@ -58,32 +60,77 @@ def frontier(
     base = as_scenario(scenario)
     shape = np.asarray(base.budget_per_period(), dtype=float)
     shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
+    levels = {float(total): {"budget": [float(total) * s for s in shares]} for total in budgets}
+    return _levels_frame(base, levels, "budget", time_limit_s, progress=progress)
+
+
+WEIGHT_FRONTIER_COLUMNS = ["weight", *FRONTIER_COLUMNS[1:-1], "criterion_E", "newly_funded"]
+
+
+def weight_frontier(
+    scenario: ScenarioLike,
+    criterion: str,
+    weights: Iterable[float],
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Benefit E, least coverage and the criterion's part of E at each weight of one criterion
+    (criteria.md), re-solving one live model (a weight moves only objective coefficients).
+
+    ``newly_funded`` and ``frame.attrs["first_funded"]`` say at which weight each ``region/sector``
+    pair first gets money: "at which weight of ecology does Qinghai's water get funded?".
+
+    Raises :class:`~planner.errors.ScenarioError` when the scenario has no such criterion.
+    """
+    base = as_scenario(scenario)
+    base.with_changes(criteria={criterion: 0.0})  # an unknown criterion fails here, in words
+    levels = {float(w): {"criteria": {criterion: float(w)}} for w in weights}
+    frame = _levels_frame(base, levels, "weight", time_limit_s, criterion, progress)
+    return frame[WEIGHT_FRONTIER_COLUMNS]
+
+
+def _levels_frame(
+    base: Scenario,
+    levels: dict[float, dict[str, Any]],
+    column: str,
+    time_limit_s: float | None,
+    criterion: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """One row per level (its changes to ``base``), re-solving one live model; ``progress(done,
+    total)`` after each level."""
     live = PlanModel(base)
     first: dict[str, float] = {}
     rows, project_rows = [], _ProjectsEntering()
-    levels = list(budgets)
-    for done, total in enumerate(levels, start=1):
-        plan = live.solve(time_limit_s=time_limit_s, budget=[float(total) * s for s in shares])
+    for done, (level, changes) in enumerate(levels.items(), start=1):
+        plan = live.solve(time_limit_s=time_limit_s, **changes)
         if base.projects:
-            project_rows.add(float(total), plan)
+            project_rows.add(level, plan)
         funded = _funded_pairs(plan)
         new = [p for p in funded if p not in first]
         for pair in new:
-            first[pair] = float(total)
+            first[pair] = level
+        part = None
+        if criterion is not None and plan.is_optimal:
+            part = float(plan.criteria.set_index("criterion").loc[criterion, "E"])
         rows.append(
             (
-                float(total),
+                level,
                 plan.status,
                 plan.E,
                 plan.min_coverage,
                 plan.objective,
                 plan.allocated_total if plan.is_optimal else None,
                 ", ".join(new),
+                part,
             )
         )
         if progress is not None:
             progress(done, len(levels))
-    frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[column, *FRONTIER_COLUMNS[1:], "criterion_E"])
+    if criterion is None:
+        frame = frame.drop(columns="criterion_E")
     frame.attrs["first_funded"] = first
     if base.projects:
         frame[PROJECT_FRONTIER_COLUMNS] = pd.DataFrame(project_rows.rows, index=frame.index)

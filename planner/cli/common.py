@@ -27,7 +27,8 @@ def add_change_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help=f"change the scenario before solving (repeatable); keys: {', '.join(sorted(CHANGEABLE))}",
+        help="change the scenario before solving (repeatable); keys: "
+        f"{', '.join(sorted(CHANGEABLE))}, criteria.NAME (a criterion's weight)",
     )
     parser.add_argument(
         "--time-limit",

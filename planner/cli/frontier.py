@@ -1,10 +1,11 @@
-"""``planner frontier SCENARIO --budget START:STOP:STEP``: benefit and coverage at each budget."""
+"""``planner frontier SCENARIO --budget START:STOP:STEP``: benefit and coverage at each budget; or
+``--criterion NAME --weights START:STOP:STEP``: at each weight of one criterion (criteria.md)."""
 
 from __future__ import annotations
 
 import argparse
 
-from planner.analysis.frontier import budget_levels, frontier
+from planner.analysis.frontier import budget_levels, frontier, weight_frontier
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import Problem, ScenarioError
@@ -12,23 +13,50 @@ from planner.solve.plan import _records
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("frontier", help="benefit E and least coverage over a range of budgets")
+    parser = sub.add_parser(
+        "frontier", help="benefit E and least coverage over a range of budgets or criterion weights"
+    )
     add_scenario_argument(parser, optional=False)
+    parser.add_argument("--budget", metavar="START:STOP:STEP", help="total budgets (unit)")
+    parser.add_argument("--criterion", metavar="NAME", help="a criterion whose weight varies")
     parser.add_argument(
-        "--budget", required=True, metavar="START:STOP:STEP", help="total budgets (unit)"
+        "--weights", metavar="START:STOP:STEP", help="the criterion's weights (with --criterion)"
     )
     add_change_arguments(parser)
     add_format_arguments(parser)
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def _levels(args: argparse.Namespace) -> tuple[str, list[float]]:
+    """Which option gives the levels, and the levels; exactly one of --budget and --criterion."""
+    by_weight = args.criterion is not None or args.weights is not None
+    if by_weight == (args.budget is not None):
+        raise ScenarioError(
+            [
+                Problem(
+                    "give --budget, or --criterion with --weights (one of the two)", file="--budget"
+                )
+            ]
+        )
+    option = "--weights" if by_weight else "--budget"
+    if by_weight and (args.criterion is None or args.weights is None):
+        missing = "--weights" if args.weights is None else "--criterion"
+        raise ScenarioError([Problem(f"{missing} is missing", file=missing)])
     try:
-        levels = budget_levels(args.budget)
+        return option, budget_levels(args.weights if by_weight else args.budget)
     except ValueError as err:
-        raise ScenarioError([Problem(str(err), file="--budget")]) from None
+        raise ScenarioError([Problem(str(err), file=option)]) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    option, levels = _levels(args)
     scenario = load(args)
-    table = frontier(scenario, levels, time_limit_s=args.time_limit)
+    if option == "--weights":
+        table = weight_frontier(scenario, args.criterion, levels, time_limit_s=args.time_limit)
+        title = f"{scenario.name}: weight of {args.criterion}"
+    else:
+        table = frontier(scenario, levels, time_limit_s=args.time_limit)
+        title = f"{scenario.name}: budget frontier ({scenario.unit})"
     if args.json:
         payload = {
             "scenario": scenario.name,
@@ -46,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         shown = table.drop(
             columns=["newly_funded", "new_projects", "dropped_projects"], errors="ignore"
         )
-        print_table(shown, args, f"{scenario.name}: budget frontier ({scenario.unit})")
+        print_table(shown, args, title)
         _print_first_funded(table)
     return 0
 
@@ -55,17 +83,17 @@ def _print_first_funded(table) -> None:  # type: ignore[no-untyped-def]
     if "newly_funded" not in table:
         return
     print("\nFirst funded at (region/sector):")
-    for budget, funded in zip(table["budget"], table["newly_funded"], strict=True):
+    for level, funded in zip(table.iloc[:, 0], table["newly_funded"], strict=True):
         if funded:
-            print(f"  {budget:,.1f}: {funded}")
+            print(f"  {level:,.4g}: {funded}")
     if "new_projects" not in table:
         return
     print("\nProjects entering (+) and leaving (−) at:")
-    for budget, new, dropped in zip(
-        table["budget"], table["new_projects"], table["dropped_projects"], strict=True
+    for level, new, dropped in zip(
+        table.iloc[:, 0], table["new_projects"], table["dropped_projects"], strict=True
     ):
         moves = [f"+{p}" for p in new.split(", ") if p] + [
             f"−{p}" for p in dropped.split(", ") if p
         ]
         if moves:
-            print(f"  {budget:,.1f}: {' '.join(moves)}")
+            print(f"  {level:,.4g}: {' '.join(moves)}")

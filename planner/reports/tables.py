@@ -278,6 +278,34 @@ def diagnosis_lines(plan: Plan) -> list[str]:
     return [str(line) for line in lines] if lines else [plan.message or f"status: {plan.status}"]
 
 
+def needs_with_benefits(s: Any) -> pd.DataFrame:
+    """The needs with each pair's benefit and, with criteria, its scores and each criterion's part
+    (``part_<key>``) of the derived benefit."""
+    keys = list(s.criteria or {})
+    benefits, parts = s.derived_benefits(), s.benefit_parts()
+    rows = [
+        (
+            n.region,
+            n.sector,
+            n.need,
+            benefits[(n.region, n.sector)],
+            *(n.scores.get(c, 0.0) for c in keys),
+            *(parts[(n.region, n.sector)][c] for c in keys),
+        )
+        for n in s.needs
+    ]
+    columns = ["region", "sector", "need", "benefit", *keys, *(f"part_{c}" for c in keys)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def criteria_weights(s: Any) -> pd.DataFrame:
+    """The criteria (key, label, weight); empty without criteria."""
+    return pd.DataFrame(
+        [(key, s.criterion_label(key), c.weight) for key, c in (s.criteria or {}).items()],
+        columns=["criterion", "label", "weight"],
+    )
+
+
 def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
     """The scenario's inputs as titled tables, so a report stands on its own."""
     s = scenario_of(plan)
@@ -304,10 +332,7 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         ],
         columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
     )
-    needs = pd.DataFrame(
-        [(n.region, n.sector, n.need, n.benefit) for n in s.needs],
-        columns=["region", "sector", "need", "benefit"],
-    )
+    needs = needs_with_benefits(s)
     profiles = pd.DataFrame(
         [
             (
@@ -334,10 +359,22 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         ("Settings", general),
         ("Regions", regions),
         ("Needs", needs),
+        *_criteria_inputs(plan),
         ("Profiles", profiles),
         ("Corridors", corridors),
         *_project_inputs(s),
     ]
+
+
+def _criteria_inputs(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
+    """The criteria's weights with each one's part of the plan's programme E; none without criteria."""
+    s = scenario_of(plan)
+    if not s.criteria:
+        return []
+    table = criteria_weights(s)
+    if len(plan.criteria):
+        table["E"] = plan.criteria["E"].to_numpy()
+    return [("Criteria", table)]
 
 
 def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from planner.errors import Problem
 from planner.scenario.projects import PROJECT_COLUMNS
@@ -65,16 +66,61 @@ def near_miss_problems(
     return problems
 
 
-def header_problems(table: str, header: Sequence[str], file: str, row: int = 1) -> list[Problem]:
-    """Missing required columns, columns named twice and near misses of known columns."""
+def table_columns(table: str, criteria: Sequence[str] = ()) -> tuple[str, ...]:
+    """The columns a writer puts first: with criteria, the needs table's score columns replace
+    ``benefit``."""
+    if table == "needs" and criteria:
+        return (*(c for c in TABLES["needs"] if c != "benefit"), *criteria)
+    return TABLES[table]
+
+
+def criteria_keys(document: dict[str, Any]) -> list[str]:
+    """The criterion keys a scenario document names (none without a ``criteria`` mapping)."""
+    criteria = document.get("criteria")
+    return [str(k) for k in criteria] if isinstance(criteria, dict) else []
+
+
+def header_problems(
+    table: str, header: Sequence[str], file: str, row: int = 1, criteria: Sequence[str] = ()
+) -> list[Problem]:
+    """Missing required columns, columns named twice and near misses of known columns.
+
+    With ``criteria`` (the scenario's criterion keys), the needs table holds one score column per
+    key and no ``benefit`` (criteria.md)."""
+    required = REQUIRED_COLUMNS[table]
+    if table == "needs" and criteria:
+        required = tuple(c for c in required if c != "benefit") + tuple(criteria)
     problems = [
-        Problem(f"missing column '{c}'", file=file, row=row, field=c)
-        for c in REQUIRED_COLUMNS[table]
+        Problem(f"missing column '{c}'" + _criterion_note(c, criteria), file=file, row=row, field=c)
+        for c in required
         if c not in header
     ]
+    if table == "needs" and criteria and "benefit" in header:
+        problems.append(
+            Problem(
+                "column 'benefit' beside criteria: with criteria the benefit is derived from the "
+                "scores; drop the column or the criteria",
+                file=file,
+                row=row,
+                field="benefit",
+            )
+        )
     problems += [
         Problem(f"column '{name}' appears {n} times", file=file, row=row, field=name)
         for name, n in Counter(h for h in header if h).items()
         if n > 1
     ]
-    return problems + near_miss_problems(header, TABLES[table], file, row)
+    known = (*TABLES[table], *(criteria if table == "needs" else ()))
+    return problems + near_miss_problems(header, known, file, row)
+
+
+def _criterion_note(column: str, criteria: Sequence[str]) -> str:
+    return " (the scores of criterion '" + column + "')" if column in criteria else ""
+
+
+def fill_blank_scores(rows: list[dict[str, Any]], criteria: Sequence[str]) -> None:
+    """A blank score is 0 (criteria.md): a reader drops blank cells, so put the 0 back, which also
+    keeps a column of only blanks a column."""
+    for row in rows:
+        for key in criteria:
+            row.setdefault(key, 0.0)

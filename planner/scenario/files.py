@@ -19,7 +19,14 @@ from typing import Any
 import yaml
 
 from planner.errors import Problem, ScenarioError
-from planner.scenario.columns import TABLES, header_problems, near_miss_problems
+from planner.scenario.columns import (
+    TABLES,
+    criteria_keys,
+    fill_blank_scores,
+    header_problems,
+    near_miss_problems,
+    table_columns,
+)
 from planner.scenario.datasets import bundled_scenario_path
 from planner.scenario.model import Scenario, validate_scenario
 
@@ -84,17 +91,20 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     document = _read_yaml(path)
     sources: dict[str, TableSource] = {}
     problems: list[Problem] = []
+    criteria = criteria_keys(document)
     for table in TABLES:
         value = document.get(table)
+        scored = criteria if table == "needs" else []
         if isinstance(value, str):
-            rows, table_source, table_problems = _read_csv_table(path, table, value)
+            rows, table_source, table_problems = _read_csv_table(path, table, value, scored)
             problems += table_problems
+            fill_blank_scores(rows, scored)
             document[table] = rows
             if table_source:
                 sources[table] = table_source
         elif isinstance(value, list):
             sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
-            problems += _inline_near_misses(table, value, path.name)
+            problems += _inline_near_misses(table, value, path.name, scored)
     if problems:
         raise ScenarioError(problems)
     try:
@@ -103,7 +113,9 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError([_locate(p, path.name, sources) for p in err.problems]) from None
 
 
-def _inline_near_misses(table: str, rows: list[Any], name: str) -> list[Problem]:
+def _inline_near_misses(
+    table: str, rows: list[Any], name: str, criteria: list[str]
+) -> list[Problem]:
     """An inline table's keys get the same near-miss check as a CSV header (row: the first item)."""
     first: dict[str, int] = {}
     for item, row in enumerate(rows, start=1):
@@ -112,7 +124,7 @@ def _inline_near_misses(table: str, rows: list[Any], name: str) -> list[Problem]
                 first.setdefault(str(key), item)
     return [
         p.at(row=first[p.field], field=f"{table}.{p.field}")
-        for p in near_miss_problems(list(first), TABLES[table], name)
+        for p in near_miss_problems(list(first), [*TABLES[table], *criteria], name)
     ]
 
 
@@ -120,7 +132,9 @@ def _locate(problem: Problem, yaml_name: str, sources: dict[str, TableSource]) -
     loc = problem.loc
     if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
         source = sources[str(loc[0])]
-        field = ".".join(str(p) for p in loc[2:] if not isinstance(p, int)) or problem.field
+        # a score's place is (needs, i, scores, key); the planner's column is the key
+        parts = [str(p) for p in loc[2:] if not isinstance(p, int) and p != "scores"]
+        field = ".".join(parts) or problem.field
         return problem.at(file=source.file, row=source.row(loc[1]), field=field)
     return problem.at(file=yaml_name, field=problem.field or ".".join(map(str, loc)))
 
@@ -245,7 +259,7 @@ def _read_text(path: Path, limit: int, name: str) -> str:
 
 
 def _read_csv_table(
-    yaml_path: Path, table: str, relative: str
+    yaml_path: Path, table: str, relative: str, criteria: list[str]
 ) -> tuple[list[dict[str, Any]], TableSource | None, list[Problem]]:
     folder = yaml_path.parent.resolve()
     target = (folder / relative).resolve()
@@ -263,7 +277,7 @@ def _read_csv_table(
         return [], None, err.problems
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
-    header_issues = header_problems(table, header, relative)
+    header_issues = header_problems(table, header, relative, criteria=criteria)
     if header_issues:
         return [], None, header_issues
     reader.fieldnames = header
@@ -315,7 +329,8 @@ def save_scenario(scenario: Scenario, folder: str | os.PathLike[str]) -> Path:
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     document = scenario_document(scenario)
-    for table, columns in TABLES.items():
+    for table in TABLES:
+        columns = table_columns(table, criteria_keys(document))
         rows = document.pop(table, [])
         if table == "projects" and not rows:
             continue  # a scenario without projects stays a model.md scenario

@@ -15,9 +15,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.errors import Problem, ScenarioError
+from planner.scenario.criteria import (
+    CRITERIA_CHECKS,
+    Criterion,
+    apply_weight_changes,
+    benefit_parts,
+    scores_apart,
+)
 from planner.scenario.fields import (
     AnnotatedRow,
     Mode,
@@ -62,16 +69,36 @@ class Region(AnnotatedRow):
 
 
 class Need(AnnotatedRow):
-    """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit.
+    """One row of the needs table: the money a (region, sector) needs over the horizon and its benefit,
+    given (``benefit``) or scored per criterion (``scores``, criteria.md).
 
-    Extra columns (``source``, ``note``, …) are kept as text annotations."""
+    Extra columns (``source``, ``note``, …) are kept as text annotations. A row is written back flat:
+    its scores as one column per criterion, beside ``need``."""
 
     region: Name = Field(description="Region id.")
     sector: Name = Field(description="Sector name, one of `sectors`.")
     need: NonNegative = Field(
         description="Money the region needs in this sector over the horizon (unit)."
     )
-    benefit: NonNegative = Field(description="Benefit per unit of money of the first tranche.")
+    benefit: NonNegative | None = Field(
+        None,
+        description="Benefit per unit of money of the first tranche; not given when the scenario "
+        "has `criteria` (the benefit is then derived from the scores).",
+    )
+    scores: dict[str, NonNegative] = Field(
+        default_factory=dict,
+        description="Score of the pair per criterion (one needs column per criterion key; blank is 0).",
+    )
+
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: Any) -> dict[str, Any]:
+        """The row as the file holds it: no empty ``benefit``, the scores as columns."""
+        row = handler(self)
+        scores = row.pop("scores", {})
+        if row.get("benefit") is None:
+            row.pop("benefit", None)
+        head = {k: row.pop(k) for k in ("region", "sector", "need", "benefit") if k in row}
+        return {**head, **scores, **row}
 
 
 class Profile(Strict):
@@ -156,6 +183,24 @@ class Scenario(Strict):
     mip_gap: Annotated[float, NoBool, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         1e-4, description="Relative optimality gap at which branch and bound may stop."
     )
+    criteria: dict[str, Criterion] | None = Field(
+        None,
+        description="Named criteria (key: weight and label); the needs table then scores every pair "
+        "on each (one column per key) instead of giving its benefit (criteria.md).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scores_apart(cls, data: Any) -> Any:
+        return scores_apart(data)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_criteria(self, handler: Any) -> dict[str, Any]:
+        """A scenario without criteria dumps (and hashes) as it did before criteria existed."""
+        document = handler(self)
+        if document.get("criteria") is None:
+            document.pop("criteria", None)
+        return dict(document)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -177,6 +222,33 @@ class Scenario(Strict):
 
     def need_table(self) -> dict[tuple[str, str], Need]:
         return {(n.region, n.sector): n for n in self.needs}
+
+    def benefit_parts(self) -> dict[tuple[str, str], dict[str, float]]:
+        """Per (region, sector) of ``needs``, each criterion's part of its benefit (criteria.md);
+        empty without criteria."""
+        if self.criteria is None:
+            return {}
+        cached = self.__dict__.get("_benefit_parts")
+        if cached is None:
+            cached = benefit_parts(self.needs, self.criteria)
+            self.__dict__["_benefit_parts"] = cached  # frozen model: cache beside the fields
+        return cached
+
+    def derived_benefits(self) -> dict[tuple[str, str], float]:
+        """benefit[r,s] per pair of ``needs``: given, or Σ_c weight[c] · score_c[r,s] / max_c."""
+        if self.criteria is None:
+            return {(n.region, n.sector): n.benefit or 0.0 for n in self.needs}
+        return {pair: math.fsum(parts.values()) for pair, parts in self.benefit_parts().items()}
+
+    def benefit_of(self, pair: tuple[str, str]) -> float:
+        """benefit[r,s] of one pair (see :meth:`derived_benefits`)."""
+        if self.criteria is None:
+            return self.need_table()[pair].benefit or 0.0
+        return math.fsum(self.benefit_parts()[pair].values())
+
+    def criterion_label(self, key: str) -> str:
+        assert self.criteria is not None
+        return self.criteria[key].label or key
 
     def region(self, region_id: str) -> Region:
         return next(r for r in self.regions if r.id == region_id)
@@ -203,12 +275,16 @@ class Scenario(Strict):
         """
         data = dict(self)
         problems = []
+        changes = _weights_gathered(changes)
         for key, value in changes.items():
             if key not in CHANGEABLE:
                 known = ", ".join(sorted(CHANGEABLE))
                 problems.append(Problem(f"unknown change '{key}'; known: {known}", field=key))
                 continue
-            CHANGEABLE[key](data, value)
+            try:
+                CHANGEABLE[key](data, value)
+            except ScenarioError as err:
+                problems += err.problems
         try:
             changed = validate_scenario(data)
         except ScenarioError as err:
@@ -232,7 +308,19 @@ def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
     return apply
 
 
+def _weights_gathered(changes: dict[str, Any]) -> dict[str, Any]:
+    """``criteria.NAME=WEIGHT`` changes (``--set``) join the ``criteria`` mapping of weights."""
+    weights = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith("criteria.")}
+    if not weights:
+        return changes
+    kept = {k: v for k, v in changes.items() if not k.startswith("criteria.")}
+    given = kept.get("criteria")
+    kept["criteria"] = {**(given if isinstance(given, dict) else {}), **weights}
+    return kept
+
+
 CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "criteria": apply_weight_changes,
     "budget": _set_top("budget"),
     "carry_over": _set_top("carry_over"),
     "discount_rate": _set_top("discount_rate"),
@@ -243,7 +331,10 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "equity_weight": _set_objective("equity_weight"),
     "mip_gap": _set_top("mip_gap"),
 }
-"""Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``."""
+"""Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
+
+``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
+``criteria.NAME`` one weight (``--set criteria.ecology=3``)."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
@@ -298,6 +389,8 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc if not isinstance(p, int)]
     # union members show up as type names in pydantic locs ("list[...]", "float"); drop them
     names = [n for n in names if not _is_type_tag(n)]
+    if names[:2] == ["needs", "scores"]:  # a score's column is its criterion key
+        names = ["needs", *names[2:]]
     return ".".join(names)
 
 
@@ -442,4 +535,5 @@ CHECKS = (
     check_profiles,
     check_corridors,
     *PROJECT_CHECKS,
+    *CRITERIA_CHECKS,
 )

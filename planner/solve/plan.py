@@ -29,6 +29,8 @@ PROJECT_COLUMNS = [
     "value",
 ]
 PROJECT_CASH_COLUMNS = ["id", "period", "amount"]
+CRITERIA_COLUMNS = ["criterion", "label", "weight", "E"]
+BENEFIT_COLUMNS = ["region", "sector", "benefit"]
 TABLES = ("scenario_digest", "allocation", "budget", "coverage", "constraints", "projects")
 
 T = TypeVar("T")
@@ -93,6 +95,13 @@ class Plan:
         group, mandatory, funded, start, cost, value``) and each funded project's cash per period
         (``id, period, amount``); empty for a pure LP. The allocation's ``amount`` is all money
         of the pair: programme and project cash.
+    benefits:
+        Per pair of the needs table: ``region, sector, benefit`` (per unit of money, given or
+        derived) and, with criteria (criteria.md), one column per criterion key holding its part of
+        the benefit; the parts add up to ``benefit``.
+    criteria:
+        With criteria: per criterion ``criterion, label, weight, E``, its part of the programme's
+        benefit E (the parts add up to E less the projects' values); empty without criteria.
     gap:
         The relative optimality gap reached (0 for a pure LP; None without a plan).
     constraints:
@@ -127,6 +136,8 @@ class Plan:
     constraints: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(CONSTRAINT_COLUMNS))
     projects: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(PROJECT_COLUMNS))
     project_cash: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(PROJECT_CASH_COLUMNS))
+    benefits: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(BENEFIT_COLUMNS))
+    criteria: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(CRITERIA_COLUMNS))
     timings: dict[str, float] = field(default_factory=dict)
     E_star: float | None = None
     z_star: float | None = None
@@ -140,7 +151,7 @@ class Plan:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with every table built (a builder is a closure, which does not pickle)."""
-        for name in (*TABLES, "project_cash"):
+        for name in (*TABLES, "project_cash", "benefits", "criteria"):
             getattr(self, name)
         return self.__dict__
 
@@ -193,6 +204,8 @@ class Plan:
             "constraints": _records(self.constraints),
             "gap": _num(self.gap),
             "projects": self.project_records(),
+            "benefits": _records(self.benefits),
+            "criteria": _records(self.criteria),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
             "diagnosis": self.diagnosis.to_dict()
             if hasattr(self.diagnosis, "to_dict")

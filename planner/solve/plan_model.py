@@ -21,6 +21,7 @@ from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
 from planner.solve.bridge import HighsBridge
 from planner.solve.columns import values_at
+from planner.solve.criteria import benefit_table, criteria_table
 from planner.solve.gcpause import FrozenObjects, garbage_collection_paused
 from planner.solve.plan import (
     ALLOCATION_COLUMNS,
@@ -142,6 +143,11 @@ class PlanModel:
         )
         self.carry_vars = [m.carry[t] for t in m.T]
         self._y_columns = self._column_positions(self.y_vars)
+        pair_of_key = {pair: i for i, pair in enumerate(dict.fromkeys(k[:2] for k in self.x_keys))}
+        self._pairs = list(pair_of_key)
+        self._y_pair = np.array([pair_of_key[k[:2]] for k in self.x_keys], dtype=np.int64)[
+            self.y_group
+        ]
         self._carry_columns = self._column_positions(self.carry_vars)
         # the label columns of every plan table, built once and shared by every plan
         region_codes = {r.id: i for i, r in enumerate(self.scenario.regions)}
@@ -293,6 +299,22 @@ class PlanModel:
             gap=self.bridge.gap if usable else None,
             projects=partial(self.projects.table, x),
             project_cash=partial(self.projects.cash_table, x),
+            benefits=partial(benefit_table, scenario),
+            criteria=self._criteria_builder(x),
+        )
+
+    def _criteria_builder(self, x: np.ndarray | None) -> Any:
+        """The criteria table's builder, with the programme's E per pair captured now (only with
+        criteria: a re-solve of a scenario without them pays nothing)."""
+        scenario = self.scenario
+        if x is None or not scenario.criteria or not self.y_vars:
+            return partial(criteria_table, scenario, {})
+        worth = values_at(self._y_columns, x) * values_at(
+            self._y_columns, self.bridge.costs[objectives.BENEFIT]
+        )
+        per_pair = np.bincount(self._y_pair, weights=worth, minlength=len(self._pairs))
+        return partial(
+            criteria_table, scenario, dict(zip(self._pairs, per_pair.tolist(), strict=True))
         )
 
     def _amounts(self, x: np.ndarray | None) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 import models
 from planner.errors import ScenarioError
 from planner.scenario.model import Scenario
-from planner.sweep.design import TARGETS, Design, perturbed
+from planner.sweep.design import CRITERION, Design, perturbed, target_of
 from planner.sweep.robust import SweepModel
 
 
@@ -87,7 +87,7 @@ def run_batch(batch: Batch) -> BatchResult:
         np.zeros((k, len(batch.x_keys))),
         np.full((k, n_c), np.nan),
         [],
-        {v.target: [] for v in batch.design.variations if TARGETS[v.target][0] == "scalar"},
+        {v.target: [] for v in batch.design.variations if target_of(v.target)[0] == "scalar"},  # type: ignore[index]
         starts=np.zeros((k, len(batch.u_keys))),
     )
     for j, u in enumerate(batch.draws):
@@ -136,6 +136,8 @@ def _record_invalid(result: BatchResult, err: ScenarioError, n_candidates: int) 
 
 
 def _scalar_value(scenario: Scenario, name: str) -> float:
+    if name.startswith(CRITERION):
+        return scenario.criteria[name.removeprefix(CRITERION)].weight  # type: ignore[index]
     return scenario.total_budget() if name == "budget" else float(getattr(scenario, name))
 
 

@@ -33,9 +33,18 @@ TARGETS: dict[str, tuple[str, str]] = {
     "discount_rate": ("scalar", "discount_rate"),
     "redundancy_tolerance": ("scalar", "redundancy_tolerance"),
 }
+CRITERION = "criteria."
+"""``criteria.NAME``: a criterion's weight (criteria.md), one number like a scalar target."""
 SHARES = {"min_share_of_need"}  # values clipped to [0, 1] after perturbation
 GROUPINGS = ("row", "region", "sector", "corridor", "all")
 PROJECT_TABLE = "projects"  # rows are candidate projects: ``cost@ID`` names one project
+
+
+def target_of(name: str) -> tuple[str, str] | None:
+    """(table, column) of a target: a key of :data:`TARGETS`, or ``criteria.NAME`` (a scalar)."""
+    if name.startswith(CRITERION) and len(name) > len(CRITERION):
+        return ("scalar", name)
+    return TARGETS.get(name)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class Variation:
 
 
 _VARY = re.compile(
-    r"^\s*(?P<target>\w+)(\[(?P<only>[^\]]+)\])?(@(?P<per>\w+))?\s*=\s*(?P<spec>.+)$"
+    r"^\s*(?P<target>\w+(\.\w+)?)(\[(?P<only>[^\]]+)\])?(@(?P<per>\w+))?\s*=\s*(?P<spec>.+)$"
 )
 _PLUS_MINUS = re.compile(r"^(±|\+-|\+/-)\s*(?P<p>\d+(\.\d*)?)\s*%$")
 _PERCENT = re.compile(r"^(?P<p>[+-]?\d+(\.\d*)?)\s*%$")
@@ -103,9 +112,11 @@ def parse_variation(text: str) -> Variation:
     if not match:
         raise _vary_error(text, "expected TARGET=RANGE, e.g. benefit=±30% or budget=1800..2400")
     target, spec = match["target"], match["spec"].strip()
-    if target not in TARGETS:
-        raise _vary_error(text, f"cannot vary '{target}'; known: {', '.join(TARGETS)}", target)
-    scalar = TARGETS[target][0] == "scalar"
+    found = target_of(target)
+    if found is None:
+        known = ", ".join([*TARGETS, CRITERION + "NAME"])
+        raise _vary_error(text, f"cannot vary '{target}'; known: {known}", target)
+    scalar = found[0] == "scalar"
     per = match["per"] or ("all" if scalar else "row")
     only = match["only"].strip() if match["only"] else None
     if TARGETS[target][0] == PROJECT_TABLE and per not in GROUPINGS and only is None:
@@ -203,7 +214,7 @@ def parse_grid(items: Iterable[str] | dict[str, Sequence[Any]] | None) -> dict[s
     problems = [
         Problem(f"unknown key; known: {', '.join(sorted(CHANGEABLE))}", file="--grid", field=k)
         for k, _ in pairs
-        if k not in CHANGEABLE
+        if k not in CHANGEABLE and not k.startswith(CRITERION)
     ]
     if problems:
         raise ScenarioError(problems)
@@ -229,7 +240,18 @@ class Design:
     @classmethod
     def resolve(cls, scenario: Scenario, variations: Sequence[Variation]) -> Design:
         rows, group_of, groups = [], [], []
+        targets = {v.target for v in variations}
+        weighed = [v for v in variations if v.target.startswith(CRITERION)]
+        if weighed and "benefit" in targets:
+            # a benefit draw replaces the criteria by the benefit they give: no weight is left to vary
+            raise _vary_error(
+                weighed[0].text, "vary criteria weights or benefit, not both", weighed[0].target
+            )
         for v in variations:
+            name = v.target.removeprefix(CRITERION)
+            if v.target.startswith(CRITERION) and name not in (scenario.criteria or {}):
+                known = ", ".join(scenario.criteria or {}) or "none"
+                raise _vary_error(v.text, f"unknown criterion '{name}'; known: {known}", v.target)
             keys = _row_keys(scenario, v)
             if not keys:
                 raise _vary_error(v.text, f"'{v.only}' matches no row to vary", v.target)
@@ -261,7 +283,7 @@ class Design:
 
 def _row_keys(scenario: Scenario, v: Variation) -> list[tuple[int, dict[str, str]]]:
     """(row index, {region, sector, corridor}) of the rows a variation moves."""
-    table = TARGETS[v.target][0]
+    table = _target(v.target)[0]
     if table == "scalar":
         return [(0, {})]
     if table == "needs":
@@ -308,11 +330,18 @@ def perturbed(base: dict[str, Any], design: Design, values: list[np.ndarray]) ->
     }
     if base.get(PROJECT_TABLE):  # each sample edits its own copy of the records
         data[PROJECT_TABLE] = [dict(p) for p in base[PROJECT_TABLE]]
+    if base.get("criteria"):
+        data["criteria"] = {k: dict(c) for k, c in base["criteria"].items()}
     corridor_pairs = [(g, s) for g, c in data["corridors"].items() for s in c["shared_need"]]
     for v, rows, drawn in zip(design.variations, design.rows, values, strict=True):
-        table, column = TARGETS[v.target]
+        table, column = _target(v.target)
+        if column == "benefit" and data.get("criteria"):
+            data = _with_benefits_given(data)
         for row, value in zip(rows, drawn, strict=True):
-            if table == "scalar":
+            if column.startswith(CRITERION):
+                criterion = data["criteria"][column.removeprefix(CRITERION)]
+                criterion["weight"] = _moved(criterion["weight"], float(value), v.relative)
+            elif table == "scalar":
                 data[column] = _moved(data[column], float(value), v.relative)
             elif table == "corridors":
                 g, s = corridor_pairs[row]
@@ -324,6 +353,27 @@ def perturbed(base: dict[str, Any], design: Design, values: list[np.ndarray]) ->
                 if v.target in SHARES:
                     record[column] = min(1.0, record[column])
     return validate_scenario(data)
+
+
+def _target(name: str) -> tuple[str, str]:
+    found = target_of(name)
+    assert found is not None, name  # parse_variation refused it otherwise
+    return found
+
+
+def _with_benefits_given(data: dict[str, Any]) -> dict[str, Any]:
+    """A sample's ``benefit`` variation moves the benefit the criteria give (at the sample's weights
+    so far): the needs then carry that benefit and the criteria are dropped."""
+    benefits = validate_scenario(data).derived_benefits()
+    keys = set(data["criteria"])
+    needs = [
+        {
+            **{k: v for k, v in n.items() if k not in keys},
+            "benefit": benefits[(n["region"], n["sector"])],
+        }
+        for n in data["needs"]
+    ]
+    return {**data, "needs": needs, "criteria": None}
 
 
 def _moved(old: Any, value: float, relative: bool) -> Any:
