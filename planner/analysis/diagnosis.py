@@ -108,7 +108,7 @@ def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:
     scenario = live.scenario
     chosen = [(s, a) for s, a in zip(used, amounts, strict=True) if a > _noise(live, s)]
     if not chosen:
-        return Diagnosis(True, scenario.unit, ["feasible: no relaxation needed"], _empty())
+        return Diagnosis(True, scenario.unit, [t("diagnosis.feasible")], _empty())
     changes, rows = _proposal(live, chosen, x)
     diagnosis = Diagnosis(
         feasible=False,
