@@ -31,7 +31,7 @@ from planner.cli import (
     validate,
 )
 from planner.errors import ExitCode, OutputError, ScenarioError, StoreError
-from planner.i18n.catalog import LANGUAGES, UnknownLanguage, language_from_environment, set_language
+from planner.i18n.catalog import LANGUAGES, UnknownLanguage, language_from_environment, use_language
 from planner.i18n.catalog import t as _t
 from planner.i18n.problems import problem_line
 
@@ -66,9 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     for verb in VERBS:
         verb.register(sub)
     add_language_argument(parser, default=None)
-    for (
-        verb_parser
-    ) in sub.choices.values():  # `planner solve --lang zh` as well as `planner --lang zh solve`
+    # `planner solve --lang zh` as well as `planner --lang zh solve`
+    for verb_parser in sub.choices.values():
         add_language_argument(verb_parser, default=argparse.SUPPRESS)
     return parser
 
@@ -79,22 +78,27 @@ def add_language_argument(parser: argparse.ArgumentParser, default: object) -> N
     )
 
 
-def choose_language(args: argparse.Namespace) -> None:
-    """--lang, else PLANNER_LANG, else the locale: the language of every line printed for a person."""
-    set_language(args.lang or language_from_environment())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:  # --lang, else PLANNER_LANG, else the locale: the language of every line for a person
+        lang = args.lang or language_from_environment()
+    except UnknownLanguage as err:
+        print(f"error: {err}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    with use_language(lang):  # for this call only: main() runs in-process in tests and tools
+        return run_verb(args)
+
+
+def run_verb(args: argparse.Namespace) -> int:
+    """The verb's exit code; the user's errors as one line each, never a traceback."""
     try:
-        choose_language(args)
         return int(args.func(args))
     except ScenarioError as err:
         for problem in err.problems:
             print(_t("cli.error", message=problem_line(problem)), file=sys.stderr)
         return ExitCode.INVALID_INPUT
-    except (OutputError, StoreError, UnknownLanguage) as err:
+    except (OutputError, StoreError) as err:
         print(_t("cli.error", message=err), file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except BrokenPipeError:

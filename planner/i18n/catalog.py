@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import string
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -143,3 +144,9 @@ def t(key: str, *, lang: str | None = None, **params: object) -> str:
 def placeholders(text: str) -> set[str]:
     """The ``{name}`` placeholders of a message (format specs ignored)."""
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def text_width(text: str) -> int:
+    """Columns a text takes in a fixed-width grid (a spreadsheet column, a chart legend): a Chinese
+    character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
