@@ -150,3 +150,34 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
             assert page.locator(TRACEBACK).count() == 0
         finally:
             browser.close()
+
+
+def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
+    """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,510 CNY bn = 25,100.0 亿元),
+    and provinces go by their Chinese names (the least-covered one is named under the cards, 四川
+    labels the charts), not by their English ones."""
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(PAGE_WAIT_MS)
+            page.goto(f"{server}/?lang=zh")
+            page.get_by_text("效益 E").first.wait_for()
+            budget = planner.load_scenario("western_china").total_budget()
+            assert metric_value(page, "已分配") == f"{10 * budget:,.1f} 亿元"
+            assert page.get_by_text("最低覆盖率").count() >= 1
+            assert page.get_by_text("覆盖率最低：").first.inner_text().strip() != ""
+            page.get_by_text("重庆").first.wait_for()  # western China's least covered province
+            page.get_by_text("四川", exact=True).first.wait_for(
+                state="attached"
+            )  # the charts' axes
+            assert page.get_by_text("Sichuan", exact=True).count() == 0
+            assert problems_shown(page) == []
+            shot = os.environ.get("PLANNER_UI_SCREENSHOT_ZH")
+            if shot:
+                page.wait_for_timeout(1500)
+                page.screenshot(path=shot, full_page=False)
+            assert "lang=zh" in page.url
+        finally:
+            browser.close()

@@ -85,3 +85,10 @@ def province_names_zh() -> dict[str, str]:
         return {}
     with path.open(encoding="utf-8") as stream:
         return {row["id"]: row["name_zh"] for row in csv.DictReader(stream) if row.get("name_zh")}
+
+
+def province_name(province_id: str, english: str, lang: str | None = None) -> str:
+    """A province outside the scenario (a grey tile of the map) by its bundled Chinese name."""
+    if checked(lang) == "zh" and province_id in province_names_zh():
+        return short_zh(province_names_zh()[province_id])
+    return english
