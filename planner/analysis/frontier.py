@@ -26,6 +26,8 @@ FRONTIER_COLUMNS = [
     "allocated",
     "newly_funded",
 ]
+PROJECT_FRONTIER_COLUMNS = ["funded_projects", "new_projects", "dropped_projects"]
+"""Added with candidate projects: how many are funded, which enter and which leave at each level."""
 PARETO_COLUMNS = ["point", "epsilon", "E", "min_coverage", "status", "balanced"]
 FUNDED = 1e-6  # money (unit) above which a region × sector counts as funded
 E_HOLD = 1e-9  # relative give on E when the second Pareto solve lifts the least coverage
@@ -39,16 +41,24 @@ def frontier(
     A budget given per period keeps its shape: each level scales the periods' budgets to the total.
     ``newly_funded`` lists the ``region/sector`` pairs that get money for the first time at that
     level; ``frame.attrs["first_funded"]`` maps each funded pair to that budget. In efficiency mode
-    E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible).
+    E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible;
+    with projects, up to the MIP gap).
+
+    With candidate projects the frame also has ``funded_projects`` (how many), ``new_projects`` (ids
+    funded at this level and not at the one before) and ``dropped_projects`` (the reverse: a dearer
+    alternative can replace a cheaper one as money grows); ``frame.attrs["first_funded_projects"]``
+    maps each funded project to the first budget that funds it.
     """
     base = as_scenario(scenario)
     shape = np.asarray(base.budget_per_period(), dtype=float)
     shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
     live = PlanModel(base)
     first: dict[str, float] = {}
-    rows = []
+    rows, project_rows = [], _ProjectsEntering()
     for total in budgets:
         plan = live.solve(time_limit_s=time_limit_s, budget=[float(total) * s for s in shares])
+        if base.projects:
+            project_rows.add(float(total), plan)
         funded = _funded_pairs(plan)
         new = [p for p in funded if p not in first]
         for pair in new:
@@ -66,7 +76,28 @@ def frontier(
         )
     frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
     frame.attrs["first_funded"] = first
+    if base.projects:
+        frame[PROJECT_FRONTIER_COLUMNS] = pd.DataFrame(project_rows.rows, index=frame.index)
+        frame.attrs["first_funded_projects"] = project_rows.first
     return frame
+
+
+class _ProjectsEntering:
+    """Per frontier level: the number of funded projects, those entering and those leaving."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, str]] = []
+        self.first: dict[str, float] = {}
+        self._before: list[str] = []
+
+    def add(self, total: float, plan: Plan) -> None:
+        funded = list(plan.funded_projects["id"]) if plan.is_optimal else []
+        new = [p for p in funded if p not in self._before]
+        dropped = [p for p in self._before if p not in funded]
+        for project in funded:
+            self.first.setdefault(project, total)
+        self.rows.append((len(funded), ", ".join(new), ", ".join(dropped)))
+        self._before = funded
 
 
 def _funded_pairs(plan: Plan) -> list[str]:
