@@ -18,6 +18,7 @@ from planner.i18n.catalog import t
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import edit, grids, state, upload
+from .language import worded
 
 SOURCE_KEY = "source"
 BUNDLED_KEY = "bundled"
@@ -52,10 +53,11 @@ def pick_source(default: str | None = None) -> Source:
     names = list(bundled_scenarios())
     if default and default not in names:
         names.append(default)  # a file or folder named on the command line (`planner ui PATH`)
+    say = worded("ui.side")
     kind = st.sidebar.radio(
         t("ui.side.scenario"),
         ["Bundled", "Upload"],
-        format_func=lambda k: t(f"ui.side.{k.lower()}"),
+        format_func=lambda k: say(k.lower()),
         key=SOURCE_KEY,
         horizontal=True,
         help="Start from a scenario shipped with planner, or upload your own (YAML, an xlsx "
@@ -163,7 +165,7 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         t("ui.side.objective"),
         list(MODES),
         index=list(MODES).index(start.mode),
-        format_func=lambda m: t(f"ui.side.mode.{m}"),
+        format_func=worded("ui.side.mode"),
         key="mode",
         help="efficiency: most benefit E. equity: raise the least-covered province's coverage "
         "(allocated ÷ need) as far as possible. balanced: (1 − λ)·E/E* + λ·z/z*.",

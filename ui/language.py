@@ -7,7 +7,7 @@ chosen here; :func:`choose` runs first on each rerun and makes it the active lan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -15,6 +15,7 @@ import streamlit as st
 from planner.i18n.catalog import (
     LANGUAGE_NAMES,
     LANGUAGES,
+    language,
     language_from_header,
     normalize,
     set_language,
@@ -46,6 +47,13 @@ def initial_language(query: Mapping[str, Any], context: Any = None) -> str:
     return normalize(asked) or browser_language(context) or "en"
 
 
+def worded(prefix: str) -> Callable[[str], str]:
+    """A widget's ``format_func`` saying option ``c`` as the catalog's ``<prefix>.<c>`` in the
+    language active now (kept in the function: Streamlit may call it again outside the script)."""
+    lang = language()
+    return lambda choice: t(f"{prefix}.{choice}", lang=lang)
+
+
 def choose() -> str:
     """Pick the language (URL, browser, selector) and money unit, and make them the script's."""
     if LANG_KEY not in st.session_state:  # a new session: an edited URL reloads the page
@@ -63,7 +71,7 @@ def choose() -> str:
     money = st.sidebar.radio(
         t("ui.money_unit"),
         MONEY_UNITS,
-        format_func=lambda c: t(f"ui.money_unit.{c}"),
+        format_func=worded("ui.money_unit"),
         key=MONEY_KEY,
         horizontal=True,
         help=t("ui.money_unit_help"),
