@@ -125,6 +125,10 @@ def test_planner_is_grouped_in_subpackages():
         ("planner.scenario", ("planner.solve", "planner.analysis", "planner.sweep", "models")),
         ("planner.solve", ("planner.sweep", "planner.reports", "planner.cli")),
         ("planner.reports", ("models", "planner.cli")),
+        (
+            "planner.i18n",  # words and names only: everything that speaks may import it
+            ("models", "planner.solve", "planner.analysis", "planner.reports", "planner.cli"),
+        ),
     ],
 )
 def test_imports_go_one_way(importer, forbidden):

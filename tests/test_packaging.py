@@ -34,6 +34,9 @@ def test_wheel_ships_models_and_data_and_solves_the_default(tmp_path):
     assert "planner/_data/western_china/scenario.yaml" in names
     assert "planner/_data/provinces.csv" in names
     assert "planner/_ui/app.py" in names and "planner/_ui/upload.py" in names
+    for lang in ("en", "zh"):  # the catalogs ship inside the package, read at first use
+        assert f"planner/i18n/locales/{lang}/LC_MESSAGES/planner.po" in names
+    assert "planner/_data/names_zh.csv" in names
     target = tmp_path / "site"
     install = subprocess.run(
         [
@@ -56,6 +59,8 @@ def test_wheel_ships_models_and_data_and_solves_the_default(tmp_path):
         "import planner, sys; assert planner.__file__.startswith(sys.argv[1]), planner.__file__; "
         "from planner.cli.ui import app_path; assert app_path().is_file(), app_path(); "
         "import planner._ui.upload; "
+        "from planner.i18n.catalog import t; assert t('status.optimal', lang='zh') == '最优'; "
+        "from planner.i18n.names import sector_name; assert sector_name('water', 'zh') == '水利'; "
         "print(planner.solve('western_china').status)"
     )
     # -I ignores the checkout (and its editable install): only the installed copy can be imported

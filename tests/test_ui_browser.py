@@ -19,7 +19,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import in_ci, require_or_skip
@@ -98,6 +100,20 @@ def browser_or_skip():  # type: ignore[no-untyped-def]
     return sync_playwright
 
 
+@contextmanager
+def browser_page() -> Iterator[Any]:
+    """A page of headless Chromium, closed afterwards."""
+    sync_playwright = browser_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.set_default_timeout(PAGE_WAIT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
 TRACEBACK = '[data-testid="stException"]'
 ERROR_BOX = '[data-testid="stAlertContentError"]'  # st.error; ui/app.py shows caught errors so
 
@@ -114,39 +130,54 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> None:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.set_default_timeout(PAGE_WAIT_MS)
-            page.goto(server)
-            page.get_by_text("Benefit E").first.wait_for()
-            before = metric_value(page, "Allocated")
-            budget_now = planner.load_scenario("western_china").total_budget()
-            assert before == f"{budget_now:,.1f} CNY bn"
-            assert problems_shown(page) == []
-            benefit_before = metric_value(page, "Benefit E")
-            shot = os.environ.get("PLANNER_UI_SCREENSHOT")
-            if shot:
-                page.wait_for_timeout(1500)  # let the charts finish drawing
-                page.screenshot(path=shot, full_page=False)
-            budget = page.get_by_role("spinbutton", name="Total budget (CNY bn)")
-            budget.fill("1500")
-            budget.press("Enter")
-            page.wait_for_function(
-                """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
-                        .some(e => e.innerText.includes('1,500.0'))"""
-            )
-            assert metric_value(page, "Allocated") == "1,500.0 CNY bn"
-            assert metric_value(page, "Benefit E") != benefit_before
-            assert page.get_by_text("re-solved in place").count() == 1
-            assert problems_shown(page) == []
-            # the same count sees an error box: an infeasible budget shows one (so 0 above means 0)
-            budget.fill("100")
-            budget.press("Enter")
-            page.locator(ERROR_BOX).filter(has_text="infeasible").first.wait_for()
-            assert any("infeasible" in text for text in problems_shown(page))
-            assert page.locator(TRACEBACK).count() == 0
-        finally:
-            browser.close()
+    with browser_page() as page:
+        page.goto(server)
+        page.get_by_text("Benefit E").first.wait_for()
+        before = metric_value(page, "Allocated")
+        budget_now = planner.load_scenario("western_china").total_budget()
+        assert before == f"{budget_now:,.1f} CNY bn"
+        assert problems_shown(page) == []
+        benefit_before = metric_value(page, "Benefit E")
+        shot = os.environ.get("PLANNER_UI_SCREENSHOT")
+        if shot:
+            page.wait_for_timeout(1500)  # let the charts finish drawing
+            page.screenshot(path=shot, full_page=False)
+        budget = page.get_by_role("spinbutton", name="Total budget (CNY bn)")
+        budget.fill("1500")
+        budget.press("Enter")
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                    .some(e => e.innerText.includes('1,500.0'))"""
+        )
+        assert metric_value(page, "Allocated") == "1,500.0 CNY bn"
+        assert metric_value(page, "Benefit E") != benefit_before
+        assert page.get_by_text("re-solved in place").count() == 1
+        assert problems_shown(page) == []
+        # the same count sees an error box: an infeasible budget shows one (so 0 above means 0)
+        budget.fill("100")
+        budget.press("Enter")
+        page.locator(ERROR_BOX).filter(has_text="infeasible").first.wait_for()
+        assert any("infeasible" in text for text in problems_shown(page))
+        assert page.locator(TRACEBACK).count() == 0
+
+
+def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
+    """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,510 CNY bn = 25,100.0 亿元),
+    and provinces go by their Chinese names (the least-covered one is named under the cards, 四川
+    labels the charts), not by their English ones."""
+    with browser_page() as page:
+        page.goto(f"{server}/?lang=zh")
+        page.get_by_text("效益 E").first.wait_for()
+        budget = planner.load_scenario("western_china").total_budget()
+        assert metric_value(page, "已分配") == f"{10 * budget:,.1f} 亿元"
+        assert page.get_by_text("最低覆盖率").count() >= 1
+        assert page.get_by_text("覆盖率最低：").first.inner_text().strip() != ""
+        page.get_by_text("重庆").first.wait_for()  # western China's least covered province
+        page.get_by_text("四川", exact=True).first.wait_for(state="attached")  # the charts' axes
+        assert page.get_by_text("Sichuan", exact=True).count() == 0
+        assert problems_shown(page) == []
+        shot = os.environ.get("PLANNER_UI_SCREENSHOT_ZH")
+        if shot:
+            page.wait_for_timeout(1500)
+            page.screenshot(path=shot, full_page=False)
+        assert "lang=zh" in page.url

@@ -17,6 +17,8 @@ import streamlit as st
 
 import planner
 from planner import Plan, PlanModel, Scenario
+from planner.i18n.catalog import language, t
+from planner.i18n.units import shown
 
 from . import downloads, heavy
 
@@ -54,17 +56,17 @@ def _remember(kind: str, digest: str, value: Any) -> Any:
 def diagnosis_section(scenario: Scenario, plan: Plan) -> None:
     """Why no plan exists, what the smallest change that fixes it is, and that fixed scenario."""
     diagnosis = plan.diagnosis
-    st.error(f"No plan: the scenario is {plan.status}.")
+    st.error(t("ui.no_plan", status=t(f"status.{plan.status.replace(' ', '_')}")))
     if diagnosis is None:
         if plan.message:
             st.error(plan.message)
         return
-    st.markdown("**Diagnosis**")
+    st.markdown(f"**{t('sheet.diagnosis')}**")
     for line in diagnosis.lines:
         st.markdown(f"- {line}")
     relaxations = diagnosis.relaxations
     if len(relaxations):
-        st.markdown(f"**Smallest change that makes it feasible** ({diagnosis.unit}, or shares)")
+        st.markdown(t("ui.smallest_change", unit=diagnosis.unit))
         st.dataframe(relaxations, hide_index=True, width="stretch")
         relaxed = diagnosis.apply(scenario)
         st.download_button(
@@ -83,22 +85,18 @@ def diagnosis_section(scenario: Scenario, plan: Plan) -> None:
 
 def explained(plan: Plan, live: PlanModel | None) -> pd.DataFrame:
     """:func:`planner.explain` of the plan, once per plan (it reads HiGHS ranging off the live model)."""
-    found = _memo("explain", plan.scenario_digest)
+    key = f"{plan.scenario_digest}:{language()}:{shown(plan.unit).unit}"  # words per language
+    found = _memo("explain", key)
     if found is None:
-        found = _remember("explain", plan.scenario_digest, planner.explain(plan, live))
+        found = _remember("explain", key, planner.explain(plan, live))
     return found
 
 
 def constraints_section(plan: Plan, live: PlanModel | None) -> None:
     table = explained(plan, live)
-    st.markdown(
-        "**Binding constraints**: the limits the plan runs into, the most valuable first. The shadow "
-        f"price is how much the {plan.mode} objective changes per extra unit of the limit "
-        f"({plan.unit} for budget, corridor and capacity rows; a share for floors and share bounds); "
-        "it holds while the limit stays between *holds from* and *holds to*."
-    )
+    st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=plan.unit))
     if table.empty:
-        st.info("No constraint binds.")
+        st.info(t("ui.no_binding"))
         return
     st.dataframe(
         table,
@@ -106,12 +104,12 @@ def constraints_section(plan: Plan, live: PlanModel | None) -> None:
         width="stretch",
         column_order=["meaning", "dual", "name", "rhs", "rhs_low", "rhs_high"],
         column_config={
-            "meaning": st.column_config.TextColumn("in plain words", width="large"),
-            "dual": st.column_config.NumberColumn("shadow price", format="%.4f"),
-            "name": "constraint",
-            "rhs": st.column_config.NumberColumn("limit", format="%.2f"),
-            "rhs_low": st.column_config.NumberColumn("holds from", format="%.2f"),
-            "rhs_high": st.column_config.NumberColumn("holds to", format="%.2f"),
+            "meaning": st.column_config.TextColumn(t("ui.col.meaning"), width="large"),
+            "dual": st.column_config.NumberColumn(t("ui.col.dual"), format="%.4f"),
+            "name": t("ui.col.constraint"),
+            "rhs": st.column_config.NumberColumn(t("ui.col.limit"), format="%.2f"),
+            "rhs_low": st.column_config.NumberColumn(t("ui.col.holds_from"), format="%.2f"),
+            "rhs_high": st.column_config.NumberColumn(t("ui.col.holds_to"), format="%.2f"),
         },
     )
 

@@ -20,6 +20,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         downloads,
         edit,
         history,
+        language,
         projects,
         state,
         views,
@@ -36,6 +37,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         downloads,
         edit,
         history,
+        language,
         projects,
         state,
         views,
@@ -45,13 +47,17 @@ import streamlit as st  # noqa: E402
 
 from planner import Plan, Scenario  # noqa: E402
 from planner.errors import ScenarioError  # noqa: E402
+from planner.i18n.catalog import t  # noqa: E402
+from planner.i18n.problems import problem_line  # noqa: E402
+from planner.i18n.units import shown  # noqa: E402
 
 DEFAULT_ARG = "--scenario"
 
 
 def main() -> None:
     st.set_page_config(page_title="planner", page_icon="📊", layout="wide")
-    st.title("planner: infrastructure budget allocation")
+    language.choose()
+    st.title(t("ui.title"))
     if not access.gate():  # signed out or without a role: the sign-in page only, no figures
         return
     try:
@@ -59,20 +65,18 @@ def main() -> None:
     except (access.AccessDenied, access.LimitExceeded) as err:
         st.error(str(err))
     except ScenarioError as err:
-        show_problems("The scenario is not valid", [str(p) for p in err.problems])
+        show_problems(t("ui.scenario_invalid"), [problem_line(p) for p in err.problems])
     except Exception as err:  # a bug in planner: say so in words, never as a traceback
-        st.error(
-            f"Something went wrong inside planner ({type(err).__name__}: {err}). Please report it."
-        )
+        st.error(t("ui.internal_error", kind=type(err).__name__, message=err))
 
 
 def page() -> None:
     source = history.opened_source(controls.pick_source(default_scenario()))
     if source.problems:
-        show_problems(f"Cannot use {source.label}", source.problems)
+        show_problems(t("ui.cannot_use", source=source.label), source.problems)
         return
     if source.scenario is None:
-        st.info("Upload a scenario YAML, or a zip of YAML + CSVs, in the sidebar.")
+        st.info(t("ui.upload_hint"))
         return
     base = source.scenario
     if not access.may("edit"):
@@ -88,10 +92,10 @@ def page() -> None:
         )
         scenario = projects.apply(scenario, base)
     except ScenarioError as err:
-        show_problems("These settings are not valid", [str(p) for p in err.problems])
+        show_problems(t("ui.settings_invalid"), [problem_line(p) for p in err.problems])
         projects.controls()  # the project edits stay on the page, to be corrected
         return
-    with st.spinner("Solving…"):
+    with st.spinner(t("ui.solving")):
         solved = access.solve(scenario, base)
     results(scenario, solved)
 
@@ -116,7 +120,8 @@ def default_scenario() -> str | None:
 
 
 def show_problems(title: str, problems: list[str]) -> None:
-    st.error(f"**{title}** ({len(problems)} problem{'s' if len(problems) != 1 else ''}):")
+    key = "ui.problems.one" if len(problems) == 1 else "ui.problems.many"
+    st.error(t(key, title=title, count=len(problems)))
     for problem in problems:
         st.error(problem)
 
@@ -131,19 +136,20 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         return
     baseline = state.baseline()
     views.kpi_cards(plan, baseline)
+    st.caption(views.least_covered(plan))
     projects.kpi_cards(plan)
     baseline_buttons(plan, baseline)
     tabs = st.tabs(
         [
-            "Allocation",
-            "Map & coverage",
-            "Binding constraints",
-            "Periods",
-            "Frontier & Pareto",
-            "Alternatives",
-            "Compare with baseline",
-            "Downloads",
-            "History",
+            t("ui.tab.allocation"),
+            t("ui.tab.map"),
+            t("ui.tab.binding"),
+            t("ui.tab.periods"),
+            t("ui.tab.frontier"),
+            t("ui.tab.alternatives"),
+            t("ui.tab.compare"),
+            t("ui.tab.downloads"),
+            t("ui.tab.history"),
             *projects.tab_names(),
         ]
     )
@@ -151,16 +157,17 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     alternatives_tab, compare_tab, files_tab, history_tab = tabs[5:9]
     with allocation_tab:
         left, right = st.columns([1, 1])
-        left.markdown(f"**Allocation by province and sector** ({plan.unit}, all periods)")
+        unit = shown(plan.unit).unit
+        left.markdown(t("ui.heat_title", unit=unit))
         left.altair_chart(views.heat_table(plan), width="stretch")
-        right.markdown(f"**Allocation per province** ({plan.unit}, stacked by sector)")
+        right.markdown(t("ui.stacked_title", unit=unit))
         right.altair_chart(views.stacked_bar(plan), width="stretch")
     with map_tab:
         map_section(plan)
     with constraints_tab:
         analysis.constraints_section(plan, state.live_model(plan))
     with periods_tab:
-        st.markdown(f"**Budget per period** ({plan.unit})")
+        st.markdown(t("ui.budget_title", unit=shown(plan.unit).unit))
         st.dataframe(views.period_table(plan), width="stretch")
     with frontier_tab:
         analysis.frontier_section(scenario, plan)
@@ -182,59 +189,65 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:
     plan = solved.plan
-    how = (
-        "model built and solved"
+    how = t(
+        "ui.how.rebuilt"
         if solved.rebuilt
-        else "re-solved in place"
+        else "ui.how.resolved"
         if solved.solved_now
-        else "unchanged, not re-solved"
+        else "ui.how.unchanged"
     )
     seconds = plan.timings.get("total_s", 0.0)
-    return (
-        f"{scenario.name} · {len(scenario.regions)} provinces × {len(scenario.sectors)} sectors × "
-        f"{len(scenario.periods)} periods · status **{plan.status}** · {how} "
-        f"({seconds:.2f} s) · inputs {plan.scenario_digest}"
+    return t(
+        "ui.status_line",
+        name=scenario.name,
+        regions=len(scenario.regions),
+        sectors=len(scenario.sectors),
+        periods=len(scenario.periods),
+        status=t(f"status.{plan.status.replace(' ', '_')}"),
+        how=how,
+        seconds=f"{seconds:.2f}",
+        digest=plan.scenario_digest,
     )
 
 
 def baseline_buttons(plan: Plan, baseline: Plan | None) -> None:
     left, right, _ = st.columns([1, 1, 4])
     if left.button(
-        "Pin as baseline",
+        t("ui.pin"),
         key="pin_baseline",
-        help="Keep this plan; the KPI cards then show the change of later plans against it.",
+        help=t("ui.pin_help"),
     ):
         state.pin_baseline(plan)
         st.rerun()
-    if baseline is not None and right.button("Clear baseline", key="clear_baseline"):
+    if baseline is not None and right.button(t("ui.clear"), key="clear_baseline"):
         state.clear_baseline()
         st.rerun()
     if baseline is not None:
-        st.caption(f"Deltas are against the pinned baseline (inputs {baseline.scenario_digest}).")
+        st.caption(t("ui.deltas", digest=baseline.scenario_digest))
 
 
 def map_section(plan: Plan) -> None:
     left, right = st.columns([3, 2])
     chart, missing = views.tile_map(plan)
-    left.markdown("**Coverage on the map** (tile grid: one square per province)")
+    left.markdown(t("ui.map_title"))
     if chart is not None:
         left.altair_chart(chart)
     if missing:
-        left.caption(f"No tile position for: {', '.join(missing)}.")
-    right.markdown("**Coverage against the floor** (bar: coverage; black tick: floor)")
+        left.caption(t("ui.no_tile", names=t("list.separator").join(missing)))
+    right.markdown(t("ui.floor_title"))
     right.altair_chart(views.coverage_chart(plan), width="stretch")
     below = views.coverage_table(plan)
     below = below[~below["meets_floor"]]
     if len(below):
-        right.warning(f"Below their floor: {', '.join(below['province'])}")
+        right.warning(t("ui.below_floor", names=t("list.separator").join(below["province"])))
 
 
 def download_section(scenario: Scenario, plan: Plan) -> None:
     """The plan's reports (the CLI's exporters) and the edited scenario, built only when clicked."""
     stem = downloads.file_stem(scenario)
-    st.markdown("**Reports of this plan** (the same files as `planner report --out …`)")
+    st.markdown(t("ui.reports_title"))
     download_buttons(downloads.report_files(plan, stem), "report")
-    st.markdown("**The edited scenario** (`planner solve` accepts either file unchanged)")
+    st.markdown(t("ui.scenario_title"))
     download_buttons(downloads.scenario_files(scenario, stem), "scenario")
 
 

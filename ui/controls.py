@@ -14,9 +14,11 @@ import streamlit as st
 
 from planner import Scenario, bundled_scenarios
 from planner.errors import ScenarioError
+from planner.i18n.catalog import t
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import edit, grids, state, upload
+from .language import worded
 
 SOURCE_KEY = "source"
 BUNDLED_KEY = "bundled"
@@ -34,11 +36,7 @@ SETTING_KEYS = (
     "profiles_editor",
     "corridors_editor",
 )
-MODES = {
-    "efficiency": "efficiency: maximize benefit E",
-    "equity": "equity: maximize the least coverage",
-    "balanced": "balanced: weigh both",
-}
+MODES = ("efficiency", "equity", "balanced")  # worded by the catalog's ui.side.mode.<mode>
 
 
 @dataclass
@@ -55,9 +53,11 @@ def pick_source(default: str | None = None) -> Source:
     names = list(bundled_scenarios())
     if default and default not in names:
         names.append(default)  # a file or folder named on the command line (`planner ui PATH`)
+    say = worded("ui.side")
     kind = st.sidebar.radio(
-        "Scenario",
+        t("ui.side.scenario"),
         ["Bundled", "Upload"],
+        format_func=lambda k: say(k.lower()),
         key=SOURCE_KEY,
         horizontal=True,
         help="Start from a scenario shipped with planner, or upload your own (YAML, an xlsx "
@@ -67,7 +67,7 @@ def pick_source(default: str | None = None) -> Source:
         wanted = default or DEFAULT_SCENARIO
         index = names.index(wanted) if wanted in names else 0
         name = st.sidebar.selectbox(
-            "Bundled scenario",
+            t("ui.side.bundled_scenario"),
             names,
             index=index,
             key=BUNDLED_KEY,
@@ -113,16 +113,16 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
     start = edit.settings_of(base)
     unit = base.unit
     sb = st.sidebar
-    sb.subheader("Budget")
+    sb.subheader(t("ui.side.budget"))
     total = sb.number_input(
-        f"Total budget ({unit})",
+        t("ui.side.total_budget", unit=unit),
         min_value=0.0,
         value=float(start.total_budget),
         step=50.0,
         key="budget_total",
         help=f"Money available over all {len(base.periods)} periods together, in {unit}.",
     )
-    with sb.expander("Split per period"):
+    with sb.expander(t("ui.side.split")):
         split = st.data_editor(
             edit.split_table(base),
             key="split_editor",
@@ -140,21 +140,21 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
             },
         )
     carry = sb.checkbox(
-        "Carry unspent budget over",
+        t("ui.side.carry"),
         value=start.carry_over,
         key="carry_over",
         help="Money a period does not spend may be spent in later periods; otherwise it lapses.",
     )
-    sb.subheader("Model")
+    sb.subheader(t("ui.side.model"))
     discount = _percent_input(
-        "Discount rate (% per period)",
+        t("ui.side.discount"),
         start.discount_rate,
         0.5,
         "discount_pct",
         "Benefit in period i is weighted 1 / (1 + rate)^i: later benefit counts less. 3 = 3 %.",
     )
     tolerance = _percent_input(
-        "Redundancy tolerance (%)",
+        t("ui.side.tolerance"),
         start.redundancy_tolerance,
         1.0,
         "tolerance_pct",
@@ -162,16 +162,16 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         "(0 = each shared need is funded at most once).",
     )
     mode = sb.radio(
-        "Objective",
+        t("ui.side.objective"),
         list(MODES),
         index=list(MODES).index(start.mode),
-        format_func=MODES.__getitem__,
+        format_func=worded("ui.side.mode"),
         key="mode",
         help="efficiency: most benefit E. equity: raise the least-covered province's coverage "
         "(allocated ÷ need) as far as possible. balanced: (1 − λ)·E/E* + λ·z/z*.",
     )
     weight = sb.slider(
-        "Equity weight λ",
+        t("ui.side.equity_weight"),
         min_value=0.0,
         max_value=1.0,
         value=float(start.equity_weight),
@@ -194,8 +194,10 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
 def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Editable provinces, profiles and corridors tables (in tabs of one expander)."""
     unit = base.unit
-    with st.expander("Edit provinces, profiles and corridors", expanded=False):
-        provinces_tab, profiles_tab, corridors_tab = st.tabs(["Provinces", "Profiles", "Corridors"])
+    with st.expander(t("ui.side.edit_tables"), expanded=False):
+        provinces_tab, profiles_tab, corridors_tab = st.tabs(
+            [t("ui.side.provinces"), t("report.title.profiles"), t("report.title.corridors")]
+        )
         with provinces_tab:
             regions = st.data_editor(
                 edit.regions_table(base),
@@ -303,7 +305,7 @@ def _percent_input(label: str, fraction: float, step: float, key: str, help_text
 
 def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Needs and benefits as editable region × sector grids (blank need = no need in that sector)."""
-    with st.expander("Edit needs and benefits", expanded=False):
+    with st.expander(t("ui.side.edit_needs"), expanded=False):
         needs_tab, benefits_tab = st.tabs(["Needs", "Benefits"])
         with needs_tab:
             needs = _grid_editor(

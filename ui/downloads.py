@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from planner import Plan, Scenario, reports, save_scenario, scenario_yaml_text, workbook_bytes
+from planner.i18n.catalog import language
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +58,7 @@ def report_files(plan: Plan, stem: str) -> list[Download]:
             f"{stem}.{fmt}",
             reports.MEDIA_TYPES[fmt],
             text,
-            partial(reports.render, plan, fmt),
+            partial(reports.render, plan, fmt, lang=language()),
         )
         for label, fmt, text in REPORTS
     ]

@@ -20,6 +20,8 @@ import streamlit as st
 from planner import Plan, PlanModel, Scenario, validate_scenario
 from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share
 from planner.errors import Problem, ScenarioError
+from planner.i18n.catalog import t
+from planner.i18n.units import money
 from planner.reports import tables
 from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
 
@@ -29,7 +31,6 @@ FORCE_KEY = "projects_force_in"
 EXCLUDE_KEY = "projects_exclude"
 SWAPS_KEY = "projects_swaps_button"
 BASE_KEY = "planner.projects.base"
-TAB_NAME = "Projects"
 
 
 # ---- the candidates as a table, and edits back into the scenario (pure: tested directly) ----
@@ -158,7 +159,7 @@ def apply(scenario: Scenario, base: Scenario) -> Scenario:
 def tab_names() -> list[str]:
     """``["Projects"]`` when the scenario the page started from has candidates, else none."""
     base = st.session_state.get(BASE_KEY)
-    return [TAB_NAME] if base is not None and base.projects else []
+    return [t("ui.tab.projects")] if base is not None and base.projects else []
 
 
 def kpi_cards(plan: Plan) -> None:
@@ -168,20 +169,19 @@ def kpi_cards(plan: Plan) -> None:
     share = funded_share(plan)
     left, middle, right, _ = st.columns(4)
     left.metric(
-        "Projects funded",
-        f"{share.funded} of {share.candidates}",
-        help="Candidate projects the plan funds, of those in the solved scenario (excluded ones "
-        "are not counted).",
+        t("ui.kpi.projects"),
+        t("report.of", part=share.funded, whole=share.candidates),
+        help=t("ui.kpi.projects_help"),
     )
     middle.metric(
-        "Projects' share of budget",
+        t("ui.kpi.projects_share"),
         "—" if share.share is None else f"{share.share:.1%}",
-        help=f"The funded projects' cost ({share.cost:,.1f} {plan.unit}) over the total budget.",
+        help=t("ui.kpi.projects_share_help", cost=money(share.cost, plan.unit)),
     )
     right.metric(
-        "Optimality gap",
+        t("ui.kpi.gap"),
         "—" if plan.gap is None else f"{plan.gap:.2%}",
-        help="Relative gap at which branch and bound stopped (the scenario's mip_gap or better).",
+        help=t("ui.kpi.gap_help"),
     )
 
 

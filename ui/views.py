@@ -13,6 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan
+from planner.i18n.catalog import language, t
+from planner.i18n.names import province_name, region_names, sector_name
+from planner.i18n.units import shown
 from planner.scenario.datasets import data_dir
 
 SECTOR_SCHEME = "tableau10"
@@ -37,40 +40,41 @@ def budget_value(plan: Plan) -> float | None:
 
 def kpi_cards(plan: Plan, baseline: Plan | None = None) -> None:
     """Allocated money, benefit E, least coverage and the value of one more unit of budget."""
-    unit = plan.unit
+    how = shown(plan.unit)
+    unit = how.unit
     columns = st.columns(4)
     total = plan.scenario.total_budget() if plan.scenario is not None else None
-    share = f" of {total:,.0f}" if total else ""
+    share = t("ui.kpi.of_total", total=f"{total * how.factor:,.0f}") if total else ""
+
+    def allocated(p: Plan) -> float | None:
+        return p.allocated_total * how.factor if p.is_optimal else None
+
+    def value_of_one(p: Plan) -> float | None:
+        worth = budget_value(p)
+        return None if worth is None else worth / how.factor  # objective per shown unit
+
     figures = [
         (
-            "Allocated",
-            plan.allocated_total if plan.is_optimal else None,
+            t("ui.kpi.allocated"),
+            allocated(plan),
             f"{{:,.1f}} {unit}",
-            f"Money allocated over all periods, in {unit}{share}. The rest is unspent.",
-            lambda p: p.allocated_total if p.is_optimal else None,
+            t("ui.kpi.allocated_help", unit=unit, share=share),
+            allocated,
         ),
+        (t("ui.kpi.benefit"), plan.E, "{:,.1f}", t("ui.kpi.benefit_help"), lambda p: p.E),
         (
-            "Benefit E",
-            plan.E,
-            "{:,.1f}",
-            "Discounted, weighted benefit of the plan (the efficiency objective): Σ discount × "
-            "profile weight × benefit per unit × tranche factor × money.",
-            lambda p: p.E,
-        ),
-        (
-            "Min coverage",
+            t("ui.kpi.coverage"),
             plan.min_coverage,
             "{:.1%}",
-            "Least coverage over provinces with a need: allocated ÷ total need (the equity objective).",
+            t("ui.kpi.coverage_help"),
             lambda p: p.min_coverage,
         ),
         (
-            f"Value of +1 {unit}",
-            budget_value(plan),
+            t("ui.kpi.value", unit=unit),
+            value_of_one(plan),
             "{:.3f}",
-            f"Shadow price of the budget: how much the {plan.mode} objective would rise with one more "
-            f"{unit} of total budget, split over periods as now.",
-            budget_value,
+            t("ui.kpi.value_help", mode=t(f"mode.{plan.mode}"), unit=unit),
+            value_of_one,
         ),
     ]
     for column, (label, value, fmt, help_text, of) in zip(columns, figures, strict=True):
@@ -82,35 +86,50 @@ def kpi_cards(plan: Plan, baseline: Plan | None = None) -> None:
         )
 
 
+def least_covered(plan: Plan) -> str:
+    """A line naming the least-covered province(s) and their coverage; empty without a plan."""
+    if not plan.is_optimal or plan.min_coverage is None or plan.min_coverage != plan.min_coverage:
+        return ""
+    table = coverage_table(plan).dropna(subset=["coverage"])
+    least = table[table["coverage"] <= plan.min_coverage + 1e-9]
+    names = t("list.separator").join(least["province"])
+    return t("ui.least_covered", names=names, share=f"{plan.min_coverage:.1%}")
+
+
 # ---- allocation ----
 
 
 def labels(plan: Plan) -> dict[str, str]:
+    """Region id → name in the page's language."""
     if plan.scenario is None:
         return {}
-    return {r.id: r.label for r in plan.scenario.regions}
+    return region_names(plan.scenario)
 
 
 def region_sector(plan: Plan) -> pd.DataFrame:
-    """Allocation summed over periods, tidy: province, sector, amount."""
+    """Allocation summed over periods, tidy: province, sector (its name in the page's language),
+    amount (in the shown unit of money)."""
     table = plan.allocation.groupby(["region", "sector"], sort=False, as_index=False)[
         "amount"
     ].sum()
     table["province"] = table["region"].map(labels(plan)).fillna(table["region"])
+    table["sector"] = table["sector"].map(sector_name)
+    table["amount"] = table["amount"] * shown(plan.unit).factor
     return table
 
 
 def heat_table(plan: Plan) -> alt.Chart:
     """Provinces × sectors, each cell's colour and label its money over all periods."""
     table = region_sector(plan)
+    unit = shown(plan.unit).unit
     order = list(dict.fromkeys(table["province"]))
     base = alt.Chart(table).encode(
         x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=plan.unit),
-        tooltip=["province", "sector", alt.Tooltip("amount:Q", format=",.1f", title=plan.unit)],
+        color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=unit),
+        tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f", title=unit)],
     )
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("amount:Q", format=",.0f"),
@@ -130,18 +149,35 @@ def stacked_bar(plan: Plan) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("province:N", sort=list(order), title=None),
-            y=alt.Y("amount:Q", title=f"allocated ({plan.unit})"),
-            color=alt.Color("sector:N", scale=alt.Scale(scheme=SECTOR_SCHEME)),
-            tooltip=["province", "sector", alt.Tooltip("amount:Q", format=",.1f")],
+            y=alt.Y("amount:Q", title=t("ui.chart.allocated", unit=shown(plan.unit).unit)),
+            color=alt.Color(
+                "sector:N", scale=alt.Scale(scheme=SECTOR_SCHEME), title=t("ui.chart.sector")
+            ),
+            tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f")],
         )
         .properties(height=320)
     )
 
 
+def _names_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("province:N", title=t("ui.chart.province")),
+        alt.Tooltip("sector:N", title=t("ui.chart.sector")),
+    ]
+
+
 def period_table(plan: Plan) -> pd.DataFrame:
+    """The budget per period in the shown unit, headed in the page's language."""
     table = plan.budget.copy()
     table["period"] = table["period"].astype(str)
-    return table.set_index("period")
+    factor = shown(plan.unit).factor
+    money = [c for c in table.columns if c != "period"]
+    table[money] = table[money] * factor
+    table = table.set_index("period")
+    if language() == "en":
+        return table
+    table.index.name = t("column.period")
+    return table.rename(columns={c: t(f"column.{c}") for c in money})
 
 
 # ---- map and coverage ----
@@ -174,8 +210,11 @@ def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
     if table.empty:
         return None, missing
     table["short"] = table["province"].str.slice(0, 12)
+    factor = shown(plan.unit).factor
+    table[["allocated", "need"]] = table[["allocated", "need"]] * factor
+    unit = shown(plan.unit).unit
     outside = grid[~grid["id"].isin(table["region"])].assign(
-        short=lambda g: g["name"].str.slice(0, 12)
+        short=lambda g: [province_name(i, n)[:12] for i, n in zip(g["id"], g["name"], strict=True)]
     )
     x = alt.X("col:O", axis=None, scale=alt.Scale(domain=sorted(grid["col"].unique())))
     y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=sorted(grid["row"].unique())))
@@ -188,14 +227,14 @@ def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
         color=alt.Color(
             "coverage:Q",
             scale=alt.Scale(scheme="greens", domain=[0, 1]),
-            legend=alt.Legend(format="%", title="coverage"),
+            legend=alt.Legend(format="%", title=t("ui.chart.coverage")),
         ),
         tooltip=[
-            "province",
-            alt.Tooltip("coverage:Q", format=".1%"),
-            alt.Tooltip("floor:Q", format=".0%"),
-            alt.Tooltip("allocated:Q", format=",.1f", title=f"allocated ({plan.unit})"),
-            alt.Tooltip("need:Q", format=",.1f", title=f"need ({plan.unit})"),
+            alt.Tooltip("province:N", title=t("ui.chart.province")),
+            alt.Tooltip("coverage:Q", format=".1%", title=t("ui.chart.coverage")),
+            alt.Tooltip("floor:Q", format=".0%", title=t("ui.chart.floor")),
+            alt.Tooltip("allocated:Q", format=",.1f", title=t("ui.chart.allocated", unit=unit)),
+            alt.Tooltip("need:Q", format=",.1f", title=t("ui.chart.need", unit=unit)),
         ],
     )
     names = base.mark_text(dy=-7, fontSize=10).encode(text="short:N")
@@ -215,12 +254,12 @@ def coverage_chart(plan: Plan) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
-            x=alt.X("coverage:Q", axis=alt.Axis(format="%"), title="coverage (allocated ÷ need)"),
+            x=alt.X("coverage:Q", axis=alt.Axis(format="%"), title=t("ui.chart.coverage_axis")),
             color=alt.condition(alt.datum.meets_floor, alt.value("#4c78a8"), alt.value("#e45756")),
             tooltip=[
-                "province",
-                alt.Tooltip("coverage:Q", format=".1%"),
-                alt.Tooltip("floor:Q", format=".0%"),
+                alt.Tooltip("province:N", title=t("ui.chart.province")),
+                alt.Tooltip("coverage:Q", format=".1%", title=t("ui.chart.coverage")),
+                alt.Tooltip("floor:Q", format=".0%", title=t("ui.chart.floor")),
             ],
         )
     )

@@ -24,6 +24,8 @@ import pandas as pd
 from pyomo.environ import value as pyomo_value
 
 from planner.analysis import elastic
+from planner.i18n.catalog import t
+from planner.i18n.names import key_name, project_name, region_name, sector_name
 from planner.scenario.model import Scenario, validate_scenario
 from planner.solve.bridge import quiet_highs
 from planner.solve.plan import _records
@@ -106,7 +108,7 @@ def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:
     scenario = live.scenario
     chosen = [(s, a) for s, a in zip(used, amounts, strict=True) if a > _noise(live, s)]
     if not chosen:
-        return Diagnosis(True, scenario.unit, ["feasible: no relaxation needed"], _empty())
+        return Diagnosis(True, scenario.unit, [t("diagnosis.feasible")], _empty())
     changes, rows = _proposal(live, chosen, x)
     diagnosis = Diagnosis(
         feasible=False,
@@ -332,21 +334,16 @@ def _lines(
     unit = diagnosis.unit
     table = diagnosis.relaxations
     money = float(table["money"].sum())
-    firsts = "; ".join(_short(row, unit) for row in table.head(3).itertuples())
-    more = f"; and {len(table) - 3} more" if len(table) > 3 else ""
-    lines = [
-        f"infeasible: the constraints conflict by {_m(money)} {unit}; smallest fix: {firsts}{more}"
-    ]
+    firsts = t("diagnosis.join").join(_short(row, unit) for row in table.head(3).itertuples())
+    more = t("diagnosis.more", count=len(table) - 3) if len(table) > 3 else ""
+    lines = [t("diagnosis.headline", amount=_m(money), unit=unit, fixes=firsts, more=more)]
     lines += [
         _detail(live, slack, amount, row, unit)
         for (slack, amount), row in zip(chosen, table.itertuples(), strict=True)
     ]
     lines += _budget_lines(live, diagnosis)
     if diagnosis.iis:
-        lines.append(
-            "HiGHS's irreducible infeasible subset (drop any one and the rest is feasible): "
-            + ", ".join(diagnosis.iis)
-        )
+        lines.append(t("diagnosis.iis", rows=", ".join(diagnosis.iis)))
     return lines
 
 
@@ -360,7 +357,7 @@ def _pct(share: float) -> str:
 
 def _short(row: Any, unit: str) -> str:
     if row.family == "mandatory":
-        return f"release the committed {row.subject.removeprefix('mandatory of ')}"
+        return t("diagnosis.short.release", project=row.subject.removeprefix("mandatory of "))
     if row.family == "project_group":
         return f"{row.subject} {row.current:g} → {row.proposed:g}"
     if row.family in ("floor", "share_min", "share_max"):
@@ -371,73 +368,86 @@ def _short(row: Any, unit: str) -> str:
 def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit: str) -> str:
     scenario = live.scenario
     family, key = slack.family, slack.key
+    words: dict[str, Any] = {"unit": unit, "amount": _m(amount), "proposed": _m(row.proposed)}
     if family == "budget":
-        return (
-            f"the budget of {key} ({_m(row.current)} {unit}) is {_m(amount)} short of what the "
-            f"floors, shares and caps need: raise it to {_m(row.proposed)}"
-        )
+        return t("diagnosis.budget", period=key, current=_m(row.current), **words)
     if family == "corridor":
         cap = row.current * (1 + scenario.redundancy_tolerance)
-        return (
-            f"corridor {key[0]} caps {key[1]} at {_m(cap)} {unit}, {_m(amount)} less than its "
-            f"members' floors and shares need: raise its shared_need to {_m(row.proposed)}"
+        return t(
+            "diagnosis.corridor",
+            corridor=key_name("corridor", key[0]),
+            sector=sector_name(key[1]),
+            cap=_m(cap),
+            **words,
         )
     if family == "floor":
-        name = scenario.region(key).label
         need = float(live.model.total_need[key].value)
         asked = row.current * need
-        return (
-            f"{name}'s floor asks for {_m(asked)} {unit} ({_pct(row.current)} of its need "
-            f"{_m(need)}) but can get only {_m(asked - amount)} under the other constraints: "
-            f"lower min_share_of_need to {_pct(row.proposed)} (−{_m(amount)} {unit})"
+        return t(
+            "diagnosis.floor",
+            region=region_name(scenario.region(key)),
+            asked=_m(asked),
+            share=_pct(row.current),
+            need=_m(need),
+            gets=_m(asked - amount),
+            **words | {"proposed": _pct(row.proposed)},
         )
     if family == "capacity":
-        name = scenario.region(key).label
-        return (
-            f"{name} can absorb {_m(row.current)} {unit} per period, {_m(amount)} too little for "
-            f"its floor and shares: raise max_per_period to {_m(row.proposed)}"
+        return t(
+            "diagnosis.capacity",
+            region=region_name(scenario.region(key)),
+            current=_m(row.current),
+            **words,
         )
     if family in ("mandatory", "project_group"):
         return _project_detail(scenario, family, key, row, unit)
     r, s = key
-    name = scenario.region(r).label
-    least = "at least" if family == "share_min" else "at most"
-    verb = "lower" if family == "share_min" else "raise"
-    profile = scenario.region(r).profile
-    return (
-        f"{name} must put {least} {_pct(row.current)} of its allocation into {s} (profile "
-        f"{profile}) and cannot, by {_m(amount)} {unit}: {verb} that share to {_pct(row.proposed)}"
+    return t(
+        f"diagnosis.{family}",
+        region=region_name(scenario.region(r)),
+        share=_pct(row.current),
+        sector=sector_name(s),
+        profile=key_name("profile", str(scenario.region(r).profile)),
+        **words | {"proposed": _pct(row.proposed)},
     )
 
 
 def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, unit: str) -> str:
     if family == "mandatory":
         project = next(p for p in scenario.projects if p.id == key)
-        return (
-            f"the committed project {project.label} ({scenario.region(project.region).label}, "
-            f"{project.sector}, {_m(project.cost)} {unit} over {project.duration} period(s)) cannot "
-            f"be funded with the budget, caps, shares, requirements and its start window as they "
-            f"are: release it (mandatory: false), or loosen the limits it meets"
+        return t(
+            "diagnosis.mandatory",
+            project=project_name(project),
+            region=region_name(scenario.region(project.region)),
+            sector=sector_name(project.sector),
+            cost=_m(project.cost),
+            unit=unit,
+            duration=project.duration,
         )
-    members = [p.label for p in scenario.projects if p.group == key]
-    return (
-        f"project group {key} allows {row.current:g} of {', '.join(members)}, but its committed "
-        f"members need {row.proposed:g}: raise its max to {row.proposed:g}"
+    members = [project_name(p) for p in scenario.projects if p.group == key]
+    return t(
+        "diagnosis.project_group",
+        group=key_name("group", key),
+        allowed=f"{row.current:g}",
+        members=t("list.separator").join(members),
+        needed=f"{row.proposed:g}",
     )
 
 
 def _budget_lines(live: PlanModel, diagnosis: Diagnosis) -> list[str]:
     if diagnosis.budget_alone is None:
-        return [
-            "no budget is enough on its own: the conflict is between floors, shares, corridor caps "
-            "and capacities"
-        ]
+        return [t("diagnosis.no_budget_enough")]
     table = diagnosis.relaxations
     if set(table["family"]) == {"budget"}:
         return []
     budget = live.scenario.total_budget()
     extra = diagnosis.budget_alone
     return [
-        f"or, with every other constraint as it is, the plan needs at least {_m(budget + extra)} "
-        f"{diagnosis.unit} but the budget is {_m(budget)}: raise the budget by {_m(extra)}"
+        t(
+            "diagnosis.budget_alone",
+            needed=_m(budget + extra),
+            unit=diagnosis.unit,
+            budget=_m(budget),
+            extra=_m(extra),
+        )
     ]

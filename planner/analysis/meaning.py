@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.i18n.catalog import t
+from planner.i18n.names import key_name, region_name, sector_name
+from planner.i18n.units import shown
+
 
 def meaning(
     row: Mapping[str, Any], unit: str, scenario: Any = None, mode: str | None = None
@@ -38,10 +42,16 @@ def meaning(
         text = sentence(index, row, unit, scenario) if sentence else ""
     except (IndexError, KeyError, StopIteration):  # a name that does not read back: say less
         text = ""
-    text = text or f"The {kind or 'constraint'} limit {row.get('name', '')} is reached."
+    text = text or t(
+        "meaning.fallback", kind=kind or t("meaning.constraint"), name=row.get("name", "")
+    )
     if mode is None and scenario is not None:
         mode = scenario.objective.mode
-    return f"{text} {_worth(kind, index, row, unit, objective_words(mode))}"
+    return t(
+        "meaning.sentence",
+        what=text,
+        worth=_worth(kind, index, row, unit, objective_words(mode)),
+    )
 
 
 def constraint_index(name: str) -> list[str]:
@@ -71,90 +81,81 @@ def constraint_index(name: str) -> list[str]:
 
 def objective_words(mode: str | None) -> str:
     """What the duals of a mode's final solve are measured in."""
-    return {
-        "efficiency": "the benefit E",
-        "equity": "the benefit E (least coverage held at its optimum)",
-        "balanced": "the balanced score",
-    }.get(mode or "", "the objective")
+    known = ("efficiency", "equity", "balanced")
+    return t(f"meaning.objective.{mode}" if mode in known else "meaning.objective.other")
 
 
 def _worth(kind: str, index: list[str], row: Mapping[str, Any], unit: str, objective: str) -> str:
-    dual = float(row.get("dual", 0.0) or 0.0)
-    value = f"{abs(dual):.4g}"
+    how = shown(unit)
+    dual = float(row.get("dual", 0.0) or 0.0) / how.factor  # objective per shown unit
+    words = {"value": f"{abs(dual):.4g}", "objective": objective, "unit": how.unit}
     if abs(dual) < 1e-9:
-        return f"Loosening it would not change {objective}."
+        return t("meaning.worth.none", objective=objective)
     if kind == "budget" and index:
-        return f"One more {unit} of budget in {index[0]} would add {value} to {objective}."
-    if kind == "corridor":
-        return (
-            f"The no-redundancy rule costs {value} of {objective} per {unit} of funding it forbids."
-        )
-    if kind == "floor":
-        return f"The floor costs {value} of {objective} per {unit} it forces into the region."
+        return t("meaning.worth.budget", period=index[0], **words)
+    if kind in ("corridor", "floor"):
+        return t(f"meaning.worth.{kind}", **words)
     if kind in ("share_min", "share_max"):
-        return f"The bound costs {value} of {objective} per {unit} it moves between sectors."
-    direction = "add" if dual > 0 else "take"
-    return f"One more {unit} of room on this limit would {direction} {value} {'to' if dual > 0 else 'from'} {objective}."
+        return t("meaning.worth.share", **words)
+    return t("meaning.worth.add" if dual > 0 else "meaning.worth.take", **words)
 
 
 def _name(scenario: Any, region_id: str) -> str:
     if scenario is None:
         return region_id
-    return next((r.label for r in scenario.regions if r.id == region_id), region_id)
+    region = next((r for r in scenario.regions if r.id == region_id), None)
+    return region_id if region is None else region_name(region)
 
 
 def _money(value: Any, unit: str) -> str:
-    return f"{float(value):,.1f} {unit}"
+    how = shown(unit)
+    return f"{float(value) * how.factor:,.1f} {how.unit}"
 
 
 def _budget(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
-    return (
-        f"The {index[0]} budget of {_money(row['rhs'], unit)} is fully used (spent or carried on)."
-    )
+    return t("meaning.budget", period=index[0], amount=_money(row["rhs"], unit))
 
 
 def _corridor(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
     corridor, sector = index[0], index[1]
     members = ""
     if scenario is not None and corridor in scenario.corridors:
-        members = (
-            " (" + ", ".join(_name(scenario, r) for r in scenario.corridors[corridor].regions) + ")"
-        )
-    return (
-        f"The {corridor} corridor's shared {sector} need of {_money(row['rhs'], unit)} is funded once "
-        f"across its members{members}; more would duplicate it."
+        names = [_name(scenario, r) for r in scenario.corridors[corridor].regions]
+        members = t("meaning.members", names=t("list.separator").join(names))
+    return t(
+        "meaning.corridor",
+        corridor=key_name("corridor", corridor),
+        sector=sector_name(sector),
+        amount=_money(row["rhs"], unit),
+        members=members,
     )
 
 
 def _floor(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
-    return (
-        f"{_name(scenario, index[0])} gets only its equity floor: {_money(row['rhs'], unit)} of its "
-        "need is guaranteed, and the plan gives no more."
-    )
+    return t("meaning.floor", region=_name(scenario, index[0]), amount=_money(row["rhs"], unit))
 
 
 def _capacity(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
-    return (
-        f"{_name(scenario, index[0])} can absorb at most {_money(row['rhs'], unit)} in {index[1]}, and "
-        "the plan uses all of it."
+    return t(
+        "meaning.capacity",
+        region=_name(scenario, index[0]),
+        amount=_money(row["rhs"], unit),
+        period=index[1],
     )
 
 
 def _share(bound: str) -> Callable[[list[str], Mapping[str, Any], str, Any], str]:
     def sentence(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
         region, sector = index[0], index[1]
-        share = "its profile's"
+        share = t("meaning.profile_share")
         if scenario is not None:
             value = getattr(scenario.profile_of(scenario.region(region)), bound).get(sector)
             share = f"{100 * value:.0f}%" if value is not None else share
-        if bound == "share_min":
-            return (
-                f"{_name(scenario, region)} must spend at least {share} of its allocation on "
-                f"{sector}, and the plan sits at that minimum."
-            )
-        return (
-            f"{_name(scenario, region)} may spend at most {share} of its allocation on {sector}, "
-            "and the plan sits at that maximum."
+        return t(
+            f"meaning.{bound}",
+            region=_name(scenario, region),
+            share=share,
+            sector=sector_name(sector),
         )
 
     return sentence

@@ -31,6 +31,9 @@ from planner.cli import (
     validate,
 )
 from planner.errors import ExitCode, OutputError, ScenarioError, StoreError
+from planner.i18n.catalog import LANGUAGES, UnknownLanguage, language_from_environment, use_language
+from planner.i18n.catalog import t as _t
+from planner.i18n.problems import problem_line
 
 VERBS = (
     solve,
@@ -62,20 +65,41 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb in VERBS:
         verb.register(sub)
+    add_language_argument(parser, default=None)
+    # `planner solve --lang zh` as well as `planner --lang zh solve`
+    for verb_parser in sub.choices.values():
+        add_language_argument(verb_parser, default=argparse.SUPPRESS)
     return parser
+
+
+def add_language_argument(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=default, help=_t("cli.lang_help", lang="en")
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:  # --lang, else PLANNER_LANG, else the locale: the language of every line for a person
+        lang = args.lang or language_from_environment()
+    except UnknownLanguage as err:
+        print(f"error: {err}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    with use_language(lang):  # for this call only: main() runs in-process in tests and tools
+        return run_verb(args)
+
+
+def run_verb(args: argparse.Namespace) -> int:
+    """The verb's exit code; the user's errors as one line each, never a traceback."""
     try:
         return int(args.func(args))
     except ScenarioError as err:
         for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(_t("cli.error", message=problem_line(problem)), file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except (OutputError, StoreError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_t("cli.error", message=err), file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except BrokenPipeError:
         # the reader went away (`planner solve | head`); Python's documented recipe: point stdout at
@@ -83,15 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_t("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception as err:  # a bug in planner, not the user's mistake
         if os.environ.get("PLANNER_DEBUG"):
             traceback.print_exc()
-        print(
-            f"internal error: {type(err).__name__}: {err} (please report it; PLANNER_DEBUG=1 shows details)",
-            file=sys.stderr,
-        )
+        print(_t("cli.internal_error", kind=type(err).__name__, message=err), file=sys.stderr)
         return ExitCode.INTERNAL
 
 

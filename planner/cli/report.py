@@ -1,4 +1,4 @@
-"""``planner report [SCENARIO] --out FILE [--out FILE ...]``: solve and write reports.
+"""``planner report [SCENARIO] --out FILE [--out FILE ...] [--lang zh]``: solve and write reports.
 
 The format follows each file's suffix (.xlsx, .html, .csv, .json). Every ``--out`` is checked before
 the solve, so a typo costs a second, not a solve. An infeasible scenario still gets its reports (with
@@ -13,6 +13,8 @@ import sys
 from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.recording import add_record_arguments, check_store, record_plan
+from planner.cli.summary import status_word
+from planner.i18n.catalog import t
 from planner.reports import (
     RENDERERS,
     check_output,
@@ -74,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     info = report_info(plan, baseline)
     for path in args.outs:
         written = export(plan, path, info=info, alternatives=found if plan.is_optimal else None)
-        print(f"wrote {written}", file=sys.stderr)
+        print(t("cli.wrote", path=written), file=sys.stderr)
         if format_of(written) == "csv" and len(plan.projects):
-            print(f"wrote {projects_csv_path(written)}", file=sys.stderr)
+            print(t("cli.wrote", path=projects_csv_path(written)), file=sys.stderr)
     if plan.message:
         print(plan.message, file=sys.stderr)
-    print(f"{plan.scenario_name}: {plan.status}", file=sys.stderr)
+    print(
+        t("cli.status_line", scenario=plan.scenario_name, status=status_word(plan.status)),
+        file=sys.stderr,
+    )
     return exit_code_for(plan.status)

@@ -1,4 +1,8 @@
-"""A plan as plain text for the terminal: what was decided, and what bound the decision."""
+"""A plan as plain text for the terminal: what was decided, and what bound the decision.
+
+Written in the active language (:mod:`planner.i18n`); in Chinese money is shown in 亿元 with the unit
+on every figure, and regions and sectors carry their Chinese names.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import math
 
 import pandas as pd
 
-from planner.analysis.projects import DUALS_WITH_PROJECTS, duals_note, funded_share
+from planner.analysis.projects import funded_share
+from planner.i18n.catalog import language, t
+from planner.i18n.names import region_names, sector_name
+from planner.i18n.units import Shown, shown
 from planner.solve.plan import Plan
 
 
@@ -25,9 +32,10 @@ def plan_summary(
             if meanings is None
             else _meanings(plan, meanings, max_constraints)
         )
-        parts += [_allocation_table(plan), _budget_table(plan)]
-        if len(plan.projects):
-            parts += [_projects_table(plan), _group_words(choices)]
+        with pd.option_context("display.unicode.east_asian_width", language() == "zh"):
+            parts += [_allocation_table(plan), _budget_table(plan)]
+            if len(plan.projects):
+                parts += [_projects_table(plan), _group_words(choices)]
         parts.append(binding)
     elif plan.message:
         parts.append(plan.message)
@@ -46,25 +54,45 @@ def _pct(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
 
 
+def status_word(status: str) -> str:
+    """A solve status in the active language (``optimal`` in English, ``最优`` in Chinese)."""
+    return t(f"status.{status.replace(' ', '_')}")
+
+
+def mode_word(mode: str) -> str:
+    return t(f"mode.{mode}")
+
+
 def _headline(plan: Plan) -> str:
     budget = float(plan.budget["budget"].sum()) if len(plan.budget) else 0.0
+    how = shown(plan.unit)
     lines = [
         f"{plan.scenario_name}  [{plan.scenario_digest}]",
-        f"status: {plan.status}   mode: {plan.mode}",
+        t("summary.status", status=status_word(plan.status), mode=mode_word(plan.mode)),
     ]
     if plan.objective is not None:
         lines.append(
-            f"objective: {plan.objective:,.6g}   benefit E: {_fmt(plan.E, 2)}   "
-            f"min coverage: {_pct(plan.min_coverage)}"
+            t(
+                "summary.objective",
+                objective=f"{plan.objective:,.6g}",
+                benefit=_fmt(plan.E, 2),
+                coverage=_pct(plan.min_coverage),
+            )
         )
         lines.append(
-            f"allocated: {_fmt(plan.allocated_total)} of {_fmt(budget)} {plan.unit}   "
-            f"unspent: {_fmt(plan.unspent_total)}"
+            t(
+                "summary.allocated",
+                allocated=_fmt(how.value(plan.allocated_total)),
+                budget=_fmt(how.value(budget)),
+                unit=how.unit,
+                unspent=_fmt(how.value(plan.unspent_total)),
+            )
         )
     return "\n".join(lines)
 
 
 def _allocation_table(plan: Plan) -> str:
+    how = shown(plan.unit)
     table = plan.by_region_sector()
     table["total"] = table.sum(axis=1)
     coverage = plan.coverage.set_index("region")
@@ -73,60 +101,100 @@ def _allocation_table(plan: Plan) -> str:
     totals = table.drop(columns=["coverage", "floor"]).sum()
     table.loc["total"] = [*totals.tolist(), "", ""]
     numeric = [c for c in table.columns if c not in ("coverage", "floor")]
-    shown = table.copy()
+    shown_table = table.copy()
     for column in numeric:
-        shown[column] = [_fmt(float(v)) for v in table[column]]
-    return f"Allocation by region and sector ({plan.unit}, all periods)\n" + shown.to_string()
+        shown_table[column] = [_fmt(how.value(float(v))) for v in table[column]]
+    title = t("summary.allocation_title", unit=how.unit)
+    return f"{title}\n" + _localized(shown_table, plan).to_string()
+
+
+def _localized(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Region ids, sectors and the total/coverage/floor headers in the active language (Chinese
+    only: English keeps the ids the tables have always shown)."""
+    if language() == "en" or plan.scenario is None:
+        return table
+    names = region_names(plan.scenario) | {"total": t("summary.total")}
+    columns = {s: sector_name(s) for s in plan.scenario.sectors}
+    columns |= {c: t(f"column.{c}") for c in ("total", "coverage", "floor")}
+    renamed = table.rename(index=names, columns=columns)
+    renamed.index.name = renamed.columns.name = None
+    return renamed
 
 
 def _budget_table(plan: Plan) -> str:
-    shown = plan.budget.copy()
-    for column in shown.columns[1:]:
-        shown[column] = [_fmt(float(v)) for v in shown[column]]
-    return f"Budget by period ({plan.unit})\n" + shown.to_string(index=False)
+    how = shown(plan.unit)
+    table = plan.budget.copy()
+    for column in table.columns[1:]:
+        table[column] = [_fmt(how.value(float(v))) for v in table[column]]
+    if language() != "en":
+        table = table.rename(columns={c: t(f"column.{c}") for c in table.columns})
+    return t("summary.budget_title", unit=how.unit) + "\n" + table.to_string(index=False)
 
 
 def _binding(plan: Plan, limit: int) -> str:
     binding: pd.DataFrame = plan.binding_constraints()
     if binding.empty:
-        return "No budget, corridor, floor, capacity or share constraint binds."
+        return t("summary.none_binds")
     binding = binding.reindex(binding["dual"].abs().sort_values(ascending=False).index)
-    fixed = f", {DUALS_WITH_PROJECTS}" if len(plan.projects) else ""
-    lines = [
-        f"Binding constraints (shadow price: change of the objective per extra {plan.unit}{fixed})"
-    ]
+    how = shown(plan.unit)
+    fixed = t("summary.duals_fixed_suffix") if len(plan.projects) else ""
+    lines = [t("summary.binding_title", unit=how.unit, fixed=fixed)]
     width = max(len(n) for n in binding["name"])
     for row in binding.head(limit).itertuples():
-        lines.append(f"  {row.name:<{width}}  {row.dual:>12.6g}")
+        lines.append(f"  {row.name:<{width}}  {row.dual / how.factor:>12.6g}")
     if len(binding) > limit:
-        lines.append(f"  ... and {len(binding) - limit} more (see --json)")
+        lines.append(t("summary.more", count=len(binding) - limit))
     return "\n".join(lines)
 
 
 def _meanings(plan: Plan, meanings: pd.DataFrame, limit: int) -> str:
     if meanings.empty:
-        return "No budget, corridor, floor, capacity or share constraint binds."
-    lines = [f"Binding constraints, by shadow price{duals_note(plan)}"]
+        return t("summary.none_binds")
+    note = t("summary.duals_fixed_note") if len(plan.projects) else ""
+    lines = [t("summary.meanings_title", note=note)]
     lines += [f"  {row.name}: {row.meaning}" for row in meanings.head(limit).itertuples()]
     if len(meanings) > limit:
-        lines.append(f"  ... and {len(meanings) - limit} more (see --json)")
+        lines.append(t("summary.more", count=len(meanings) - limit))
     return "\n".join(lines)
 
 
 def _projects_table(plan: Plan) -> str:
     """The funded projects (id, name, region, start, cost), their count and share, and the gap."""
+    how = shown(plan.unit)
     share = funded_share(plan)
-    head = (
-        f"Projects: {share.funded} of {share.candidates} candidates funded, "
-        f"cost {_fmt(share.cost)} {plan.unit} ({_pct(share.share)} of the budget)   "
-        f"gap: {_gap(plan.gap)}"
+    head = t(
+        "summary.projects_head",
+        funded=share.funded,
+        candidates=share.candidates,
+        cost=_fmt(how.value(share.cost)),
+        unit=how.unit,
+        share=_pct(share.share),
+        gap=_gap(plan.gap),
     )
     funded = plan.funded_projects
     if funded.empty:
         return head
-    shown = funded[["id", "name", "region", "start", "cost"]].copy()
-    shown["cost"] = [_fmt(float(v)) for v in shown["cost"]]
-    return head + "\n" + shown.to_string(index=False)
+    table = funded[["id", "name", "region", "start", "cost"]].copy()
+    table["cost"] = [_fmt(how.value(float(v))) for v in table["cost"]]
+    if language() != "en" and plan.scenario is not None:
+        table = _localized_projects(table, plan, how)
+    return head + "\n" + table.to_string(index=False)
+
+
+def _localized_projects(table: pd.DataFrame, plan: Plan, how: Shown) -> pd.DataFrame:
+    from planner.i18n.names import project_names
+
+    assert plan.scenario is not None
+    names = project_names(plan.scenario)
+    table["name"] = [names.get(i, n) for i, n in zip(table["id"], table["name"], strict=True)]
+    table["region"] = table["region"].map(region_names(plan.scenario)).fillna(table["region"])
+    headers = {
+        "id": t("column.id"),
+        "name": t("column.project"),
+        "region": t("column.name"),
+        "start": t("column.start"),
+    }
+    return table.rename(columns=headers | {"cost": f"{t('column.cost')} ({how.unit})"})
 
 
 def _gap(gap: float | None) -> str:
@@ -136,4 +204,4 @@ def _gap(gap: float | None) -> str:
 def _group_words(choices: pd.DataFrame | None) -> str:
     if choices is None or choices.empty:
         return ""
-    return "Groups of alternatives that bind\n" + "\n".join(f"  {w}" for w in choices["words"])
+    return t("summary.groups_title") + "\n" + "\n".join(f"  {w}" for w in choices["words"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
+from planner.i18n.catalog import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,7 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     scenario = load(args)
     print(
-        f"{scenario.name}: valid ({len(scenario.regions)} regions, {len(scenario.sectors)} sectors, "
-        f"{len(scenario.periods)} periods, {len(scenario.needs)} needs)"
+        t(
+            "cli.valid",
+            name=scenario.name,
+            regions=len(scenario.regions),
+            sectors=len(scenario.sectors),
+            periods=len(scenario.periods),
+            needs=len(scenario.needs),
+        )
     )
     return 0

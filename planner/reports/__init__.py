@@ -18,6 +18,7 @@ from typing import Any
 from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
+from planner.i18n.catalog import use_language
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
@@ -58,19 +59,28 @@ def check_output(path: str | os.PathLike[str]) -> Path:
 
 
 def render(
-    plan: Plan, fmt: str, info: ReportInfo | None = None, *, alternatives: Any = None
+    plan: Plan,
+    fmt: str,
+    info: ReportInfo | None = None,
+    *,
+    alternatives: Any = None,
+    lang: str | None = None,
 ) -> bytes:
     """The report in format ``fmt`` (``xlsx``, ``html``, ``csv`` or ``json``) as bytes.
 
     ``alternatives`` (a :class:`planner.Alternatives` of the same scenario) adds an Alternatives
-    sheet (xlsx), section (html) or key (json); the CSV stays the plan's tidy allocation."""
+    sheet (xlsx), section (html) or key (json); the CSV stays the plan's tidy allocation.
+    ``lang`` (``en``, ``zh``; default: the active language, English unless set) words the sheets,
+    headers and sections; in Chinese the xlsx and html show money in 亿元, while the CSV and JSON
+    keep the scenario's unit (the CSV's headers are in Chinese, the JSON's keys stay English)."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in RENDERERS:
         raise OutputError(f"unknown report format '{fmt}': use one of {', '.join(RENDERERS)}")
     info = info or ReportInfo.now()
     if alternatives is not None:
         info = replace(info, alternatives=alternatives)
-    return RENDERERS[fmt](plan, info)
+    with use_language(lang):
+        return RENDERERS[fmt](plan, info)
 
 
 def report_info(plan: Plan, baseline: Any = None) -> ReportInfo:
@@ -91,6 +101,7 @@ def export(
     *,
     info: ReportInfo | None = None,
     alternatives: Any = None,
+    lang: str | None = None,
 ) -> Path:
     """Write the report ``path`` names, in the format its suffix names, atomically.
 
@@ -102,15 +113,14 @@ def export(
     A CSV of a plan with candidate projects also writes every project with its cash per period
     beside it (:func:`projects_csv_path`: ``plan.csv`` → ``plan.projects.csv``), each file whole.
     Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
-    ``alternatives`` adds them to the report (see :func:`render`).
+    ``alternatives`` adds them to the report, ``lang`` picks its language (see :func:`render`).
     """
     fmt = format_of(path)
     check_writable(path)
     info = info or report_info(plan, baseline)
-    data = render(plan, fmt, info, alternatives=alternatives)
-    companion = (
-        render_projects_csv(plan, info) if fmt == "csv" and has_projects(plan) else None
-    )  # rendered before anything is written, so a failure leaves neither file
+    data = render(plan, fmt, info, alternatives=alternatives, lang=lang)
+    with use_language(lang):  # rendered before anything is written, so a failure leaves neither
+        companion = render_projects_csv(plan, info) if fmt == "csv" and has_projects(plan) else None
     written = atomic_write(path, data)
     if companion is not None:
         atomic_write(projects_csv_path(written), companion)

@@ -11,13 +11,18 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from planner.i18n.catalog import t, text_width
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555")
 """Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
 
 WIDTH = 720
 LABEL_W = 150
 ROW_H = 20
-FONT = 'font-family="Helvetica, Arial, sans-serif" font-size="11"'
+FONT = (
+    "font-family=\"Helvetica, Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', "
+    '\'Microsoft YaHei\', sans-serif" font-size="11"'
+)  # CJK fonts found offline on Linux, macOS and Windows
 
 
 def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
@@ -43,7 +48,7 @@ def _legend(items: Sequence[tuple[str, str]], y: float) -> list[str]:
     parts, x = [], LABEL_W
     for name, colour in items:
         parts += [_rect(x, y - 9, 10, 10, colour), _text(x + 14, y, name)]
-        x += 24 + 7 * len(name)
+        x += 24 + 7 * text_width(name)
     return parts
 
 
@@ -98,10 +103,10 @@ def coverage_bars(rows: Sequence[tuple[str, float, float]], title: str) -> str:
     """Per region, the funded share of its need as a bar and its equity floor as a black tick."""
     plot_w = WIDTH - LABEL_W - 70
     top = 28
-    body = _legend([("coverage", PALETTE[0])], 14)
+    body = _legend([(t("chart.coverage"), PALETTE[0])], 14)
     body += [
         f'<line x1="{LABEL_W + 90}" y1="5" x2="{LABEL_W + 90}" y2="15" stroke="#000" stroke-width="2"/>',
-        _text(LABEL_W + 96, 14, "equity floor"),
+        _text(LABEL_W + 96, 14, t("chart.equity_floor")),
     ]
     bottom = top + ROW_H * len(rows)
     body += _axis(top, bottom, 1.0, plot_w, "{:.0%}")
@@ -112,7 +117,7 @@ def coverage_bars(rows: Sequence[tuple[str, float, float]], title: str) -> str:
             body.append(_rect(LABEL_W, y + 3, plot_w * min(share, 1.0), ROW_H - 6, PALETTE[0]))
             body.append(_text(LABEL_W + plot_w * min(share, 1.0) + 4, y + 14, f"{share:.0%}"))
         else:
-            body.append(_text(LABEL_W + 4, y + 14, "no need", extra='fill="#555"'))
+            body.append(_text(LABEL_W + 4, y + 14, t("chart.no_need"), extra='fill="#555"'))
         fx = LABEL_W + plot_w * floor
         body.append(
             f'<line x1="{fx:.1f}" y1="{y + 1:.1f}" x2="{fx:.1f}" y2="{y + ROW_H - 1:.1f}" '
@@ -163,11 +168,12 @@ def budget_bars(periods: Sequence[tuple[str, dict[str, float]]], unit: str, titl
 
 
 def _budget_legend() -> list[str]:
-    parts = _legend([(p.replace("_", " "), c) for p, c in BUDGET_PARTS], 14)
-    x = LABEL_W + 24 * 3 + 7 * sum(len(p) for p, _ in BUDGET_PARTS)
+    names = [(t(f"chart.{p}"), c) for p, c in BUDGET_PARTS]
+    parts = _legend(names, 14)
+    x = LABEL_W + 24 * 3 + 7 * sum(text_width(p) for p, _ in names)
     return parts + [
         f'<line x1="{x}" y1="9" x2="{x + 14}" y2="9" stroke="#000" stroke-width="2"/>',
-        _text(x + 18, 14, "budget of the period"),
+        _text(x + 18, 14, t("chart.budget_of_period")),
     ]
 
 
@@ -221,7 +227,7 @@ def _shade(share: float) -> tuple[str, str]:
 
 
 def _scale(y: float) -> list[str]:
-    parts = [_text(10, y, "coverage:")]
+    parts = [_text(10, y, t("chart.coverage_scale"))]
     for i in range(6):
         share = i / 5
         parts += [
@@ -264,7 +270,9 @@ def project_timeline(
                 _text(LABEL_W + slot * (j + 0.5), y + 14, f"{amount:,.1f}", "middle", 'fill="#fff"')
             )
     bottom = top + ROW_H * len(rows)
-    body.append(_text(LABEL_W - 6, bottom + 16, f"total ({unit})", "end", 'font-weight="bold"'))
+    body.append(
+        _text(LABEL_W - 6, bottom + 16, t("chart.total", unit=unit), "end", 'font-weight="bold"')
+    )
     body += [
         _text(
             LABEL_W + slot * (j + 0.5),

@@ -19,6 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.i18n.catalog import t, text_width
+from planner.i18n.names import project_names, sector_name
+from planner.i18n.units import shown
 from planner.reports import tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
@@ -39,32 +42,32 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
     book.properties.title = f"{plan.scenario_name}: {plan.status}"
     _summary(book.active, plan, info)
     if tables.has_allocation(plan):
-        _table(book.create_sheet("Allocation"), tables.allocation(plan), plan.unit)
-        _region_sector(book.create_sheet("Region × sector"), plan)
+        _table(book.create_sheet(t("sheet.allocation")), tables.allocation(plan), plan.unit)
+        _region_sector(book.create_sheet(t("sheet.region_sector")), plan)
         _table(
-            book.create_sheet("Coverage"),
+            book.create_sheet(t("sheet.coverage")),
             tables.coverage(plan),
             plan.unit,
             extra=_sector_shares(plan),
         )
-        _table(book.create_sheet("Budget"), tables.budget(plan), plan.unit)
+        _table(book.create_sheet(t("sheet.budget")), tables.budget(plan), plan.unit)
         _table(
-            book.create_sheet("Constraints"),
+            book.create_sheet(t("sheet.constraints")),
             tables.constraints(plan),
             plan.unit,
             wrap={"meaning"},
             extra=_dual_header(plan),
         )
     if tables.has_projects(plan):
-        _projects(book.create_sheet("Projects"), plan)
+        _projects(book.create_sheet(t("sheet.projects")), plan)
     alternatives = tables.alternatives_tables(info)
     if alternatives:
-        _titled_tables(book.create_sheet("Alternatives"), alternatives, plan.unit)
+        _titled_tables(book.create_sheet(t("sheet.alternatives")), alternatives, plan.unit)
     if info.attribution is not None:
-        _attribution(book.create_sheet("Attribution"), info)
-    _assumptions(book.create_sheet("Assumptions"), plan)
+        _attribution(book.create_sheet(t("sheet.attribution")), info)
+    _assumptions(book.create_sheet(t("sheet.assumptions")), plan)
     if not tables.has_allocation(plan):
-        _diagnosis(book.create_sheet("Diagnosis"), plan)
+        _diagnosis(book.create_sheet(t("sheet.diagnosis")), plan)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -73,23 +76,28 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
 def _dual_header(plan: Plan) -> dict[str, tuple[str, str]]:
     if not tables.has_projects(plan):
         return {}
-    header = f"{tables.label('dual', plan.unit)}, {tables.DUALS_WITH_PROJECTS}"
+    header = f"{tables.label('dual', plan.unit)}, {t('report.duals_fixed')}"
     return {"dual": (header, NUMBER_FORMAT)}
 
 
 def _projects(sheet: Worksheet, plan: Plan) -> None:
     """Every candidate with its cash per period, then the groups and the choice each made."""
-    row = _table(sheet, tables.projects(plan), plan.unit, extra={"name": ("Project", "General")})
-    put(sheet, row + 1, 1, "Groups of alternatives").font = Font(bold=True, size=12)
+    candidates = tables.projects(plan)
+    candidates["name"] = candidates["id"].map(project_names(tables.scenario_of(plan)))
+    row = _table(sheet, candidates, plan.unit, extra={"name": (t("column.project"), "General")})
+    put(sheet, row + 1, 1, t("sheet.groups")).font = Font(bold=True, size=12)
     groups = tables.project_groups(plan)
     if groups.empty:
-        put(sheet, row + 2, 1, "none")
+        put(sheet, row + 2, 1, t("report.none"))
         return
     _table(sheet, groups, plan.unit, top=row + 2, wrap={"words"}, freeze=False)
 
 
 def _sector_shares(plan: Plan) -> dict[str, tuple[str, str]]:
-    return {s: (f"{s} coverage (%)", SHARE_FORMAT) for s in tables.scenario_of(plan).sectors}
+    return {
+        s: (t("column.sector_coverage", sector=sector_name(s)) + " (%)", SHARE_FORMAT)
+        for s in tables.scenario_of(plan).sectors
+    }
 
 
 def put(
@@ -102,7 +110,7 @@ def put(
     if isinstance(value, float) and not math.isfinite(value):
         value = None
     if isinstance(value, bool):
-        value = "yes" if value else "no"
+        value = t("report.yes") if value else t("report.no")
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
@@ -138,6 +146,8 @@ def _table(
     ``extra`` gives columns the shared tables do not know (a sector) their header and number format.
     """
     extra = extra or {}
+    factor = tables.money_factor(unit)
+    frame = tables.named(frame)
     columns = list(frame.columns)
     headers = [extra[c][0] if c in extra else tables.label(c, unit) for c in columns]
     formats = [extra[c][1] if c in extra else _format_for(c) for c in columns]
@@ -146,6 +156,8 @@ def _table(
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for i, record in enumerate(frame.itertuples(index=False), start=top + 1):
         for j, value in enumerate(record, start=1):
+            if formats[j - 1] == MONEY_FORMAT and _is_number(value):
+                value = value * factor  # the header names the shown unit
             cell = put(sheet, i, j, value, formats[j - 1])
             if wrap and columns[j - 1] in wrap:
                 cell.alignment = WRAPPED
@@ -161,10 +173,14 @@ def _table(
     return top + len(frame) + 1
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _widen(sheet: Worksheet, column: int, texts: list[str], wrapped: bool) -> None:
     """Fit the column to its longest text (capped; wrapped columns may be wider)."""
     letter = get_column_letter(column)
-    width = min(90 if wrapped else MAX_WIDTH, max(len(t) for t in texts) + 2)
+    width = min(90 if wrapped else MAX_WIDTH, max(text_width(text) for text in texts) + 2)
     current = sheet.column_dimensions[letter].width or 0
     sheet.column_dimensions[letter].width = max(width, current, 8)
 
@@ -176,18 +192,21 @@ def _shown(value: Any) -> str:
 
 
 def _summary(sheet: Worksheet, plan: Plan, info: tables.ReportInfo) -> None:
-    sheet.title = "Summary"
-    for j, header in enumerate(("Item", "Value"), start=1):
+    sheet.title = t("sheet.summary")
+    for j, header in enumerate((t("sheet.item"), t("sheet.value")), start=1):
         cell = put(sheet, 1, j, header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     formats = {"money": MONEY_FORMAT, "share": SHARE_FORMAT, "number": NUMBER_FORMAT}
     rows = tables.summary(plan, info)
+    factor = tables.money_factor(plan.unit)
     for i, (item, value, kind) in enumerate(rows, start=2):
+        if kind == "money" and _is_number(value):
+            value = value * factor
         put(sheet, i, 1, item)
         put(sheet, i, 2, value, formats.get(kind)).alignment = Alignment(
             horizontal="left", wrap_text=True
         )
-    sheet.column_dimensions["A"].width = max(len(r[0]) for r in rows) + 2
+    sheet.column_dimensions["A"].width = max(text_width(r[0]) for r in rows) + 2
     sheet.column_dimensions["B"].width = 70
     sheet.freeze_panes = "A2"
 
@@ -195,8 +214,11 @@ def _summary(sheet: Worksheet, plan: Plan, info: tables.ReportInfo) -> None:
 def _region_sector(sheet: Worksheet, plan: Plan) -> None:
     frame = tables.region_sector(plan).reset_index()
     names = tables.region_names(plan)
-    frame.insert(1, "name", [names.get(r, "All regions") for r in frame["region"]])
-    sectors = {s: (f"{s} ({plan.unit})", MONEY_FORMAT) for s in tables.scenario_of(plan).sectors}
+    frame.insert(1, "name", [names.get(r, t("report.all_regions")) for r in frame["region"]])
+    unit = shown(plan.unit).unit
+    sectors = {
+        s: (f"{sector_name(s)} ({unit})", MONEY_FORMAT) for s in tables.scenario_of(plan).sectors
+    }
     _table(sheet, frame, plan.unit, extra=sectors)
     for j in range(1, len(frame.columns) + 1):  # the totals row stands out
         sheet.cell(row=len(frame) + 1, column=j).font = HEADER_FONT
@@ -212,7 +234,7 @@ def _titled_tables(sheet: Worksheet, titled: list[tuple[str, pd.DataFrame]], uni
     for title, frame in titled:
         put(sheet, row, 1, title).font = Font(bold=True, size=12)
         if frame.empty:
-            put(sheet, row + 1, 1, "none")
+            put(sheet, row + 1, 1, t("report.none"))
             row += 3
             continue
         row = _table(sheet, frame, unit, top=row + 1, freeze=False) + 1
@@ -220,7 +242,8 @@ def _titled_tables(sheet: Worksheet, titled: list[tuple[str, pd.DataFrame]], uni
 
 
 def _diagnosis(sheet: Worksheet, plan: Plan) -> None:
-    put(sheet, 1, 1, f"No plan: the solve ended with status '{plan.status}'.").font = HEADER_FONT
+    status = t(f"status.{plan.status.replace(' ', '_')}")
+    put(sheet, 1, 1, t("sheet.no_plan", status=status)).font = HEADER_FONT
     for i, line in enumerate(tables.diagnosis_lines(plan), start=2):
         put(sheet, i, 1, line).alignment = WRAPPED
     sheet.column_dimensions["A"].width = 110

@@ -11,14 +11,19 @@ from typing import Any
 
 import pandas as pd
 
+from planner.i18n.catalog import language, t
+from planner.i18n.names import project_names, sector_name
+from planner.i18n.units import shown
 from planner.reports import charts, tables
 from planner.scenario.datasets import data_dir
 from planner.solve.plan import Plan
 
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
 ATTRIBUTED = ("E", "min_coverage", "objective", "allocated")  # attribution columns: plain numbers
 STYLE = """
 @page { size: A4; margin: 14mm 12mm; }
-body { font-family: Helvetica, Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto;
+body { font-family: Helvetica, Arial, "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+       "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto;
        max-width: 186mm; padding: 8mm 4mm; line-height: 1.35; }
 h1 { font-size: 17pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm;
      border-bottom: 1px solid #999; break-after: avoid; } h3 { font-size: 11pt; margin: 4mm 0 1mm; }
@@ -57,7 +62,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
 
 def _head(plan: Plan) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[language()]}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(plan.scenario_name)}: {escape(plan.status)}</title>"
         f"<style>{STYLE}</style></head><body>"
@@ -66,38 +71,45 @@ def _head(plan: Plan) -> str:
 
 def _header(plan: Plan, info: tables.ReportInfo) -> str:
     badge = "optimal" if plan.status == "optimal" else "other"
+    factor = tables.money_factor(plan.unit)
     facts = "".join(
-        f"<dt>{escape(item)}</dt><dd>{escape(_format(value, kind))}</dd>"
-        for item, value, kind in tables.summary(plan, info)
-        if value is not None and item not in ("Scenario", "Status", "Message")
+        f"<dt>{escape(item)}</dt><dd>{escape(_format(value, kind, factor))}</dd>"
+        for key, item, value, kind in tables.summary_rows(plan, info)
+        if value is not None and key not in ("scenario", "status", "message")
     )
+    status = t(f"status.{plan.status.replace(' ', '_')}")
     message = f'<p class="note">{escape(plan.message)}</p>' if plan.message else ""
     return (
         f"<h1>{escape(plan.scenario_name)}</h1>"
-        f'<p>Solve status: <span class="status {badge}">{escape(plan.status)}</span></p>'
+        f'<p>{escape(t("html.solve_status"))} <span class="status {badge}">{escape(status)}</span></p>'
         f'<dl class="facts">{facts}</dl>{message}'
     )
 
 
 def _key_assumptions(plan: Plan) -> str:
     scenario = tables.scenario_of(plan)
-    settings = dict(tables.assumptions(plan))["Settings"]
+    settings = tables.assumptions(plan)[0][1]  # the first table: the scenario's settings
     items = "".join(
-        f"<li>{escape(str(setting))}: <b>{escape(_format(value, 'number'))}</b></li>"
-        for setting, value in settings.itertuples(index=False)
-        if setting != "name"
+        t("html.setting", setting=escape(str(setting)), value=escape(_format(value, "number")))
+        for setting, value in settings.iloc[1:].itertuples(index=False)  # the name is the title
     )
-    counts = (
-        f"{len(scenario.regions)} regions, {len(scenario.sectors)} sectors "
-        f"({escape(', '.join(scenario.sectors))}), {len(scenario.corridors)} corridors, "
-        f"{len(scenario.profiles)} profiles"
+    counts = t(
+        "html.counts",
+        regions=len(scenario.regions),
+        sectors=len(scenario.sectors),
+        names=escape(t("list.separator").join(sector_name(x) for x in scenario.sectors)),
+        corridors=len(scenario.corridors),
+        profiles=len(scenario.profiles),
     )
-    return f"<h2>Key assumptions</h2><p>{counts}.</p><ul>{items}</ul>"
+    return f"<h2>{t('html.key_assumptions')}</h2><p>{counts}</p><ul>{items}</ul>"
 
 
 def _diagnosis(plan: Plan) -> str:
     lines = "".join(f"<li>{escape(line)}</li>" for line in tables.diagnosis_lines(plan))
-    return f'<h2>Diagnosis</h2><p>No plan was found.</p><ul class="diagnosis">{lines}</ul>'
+    return (
+        f"<h2>{t('sheet.diagnosis')}</h2><p>{t('html.no_plan')}</p>"
+        f'<ul class="diagnosis">{lines}</ul>'
+    )
 
 
 def _attribution(info: tables.ReportInfo) -> str:
@@ -107,12 +119,10 @@ def _attribution(info: tables.ReportInfo) -> str:
         return ""
     table = tables.attribution_table(info)
     shown = html_table(table, result.unit) if len(table) else ""
-    note = (
-        f'<p class="note">{escape(result.method)} Shapley values over the groups of changed '
-        f"inputs ({result.solves} solves); each row's values add up to the change of the plan.</p>"
-    )
+    words = t("html.shapley_note", method=result.method, solves=result.solves)
+    note = f'<p class="note">{escape(words)}</p>'
     return (
-        "<h2>Why the plan differs from the baseline</h2>"
+        f"<h2>{t('html.why_differs')}</h2>"
         f"<p>{escape(result.summary())}</p>{shown}{note if len(table) else ''}"
     )
 
@@ -122,7 +132,12 @@ def _charts(plan: Plan) -> str:
     names = tables.region_names(plan)
     pivot = tables.region_sector(plan).drop(index="total")
     sectors = list(scenario.sectors)
-    stacked = [(names[r], {s: float(pivot.loc[r, s]) for s in sectors}) for r in pivot.index]
+    how = shown(plan.unit)
+    sector_names = [sector_name(s) for s in sectors]
+    stacked = [
+        (names[r], {sector_name(s): how.factor * float(pivot.loc[r, s]) for s in sectors})
+        for r in pivot.index
+    ]
     cover = tables.coverage(plan)
     coverage_rows = [
         (str(n), float(c), float(f))
@@ -131,23 +146,21 @@ def _charts(plan: Plan) -> str:
     budget = [
         (
             str(row["period"]),
-            {k: float(row[k]) for k in ("spent", "carried_out", "lapsed", "budget")},
+            {k: how.factor * float(row[k]) for k in ("spent", "carried_out", "lapsed", "budget")},
         )
         for row in plan.budget.to_dict("records")
     ]
     return "\n".join(
         [
-            "<h2>Allocation by region</h2>",
+            f"<h2>{t('html.allocation_by_region')}</h2>",
             charts.stacked_bars(
-                stacked, sectors, plan.unit, f"Allocation by region and sector ({plan.unit})"
+                stacked, sector_names, how.unit, t("summary.allocation_title", unit=how.unit)
             ),
-            "<h2>Coverage against the equity floor</h2>",
-            charts.coverage_bars(
-                coverage_rows, "Funded share of each region's need, and its floor"
-            ),
-            "<h2>Budget use per period</h2>",
-            charts.budget_bars(budget, plan.unit, f"Budget use per period ({plan.unit})"),
-            "<h2>Map: coverage by region</h2>",
+            f"<h2>{t('html.coverage_floor')}</h2>",
+            charts.coverage_bars(coverage_rows, t("html.coverage_chart")),
+            f"<h2>{t('html.budget_use')}</h2>",
+            charts.budget_bars(budget, how.unit, t("html.budget_chart", unit=how.unit)),
+            f"<h2>{t('html.map')}</h2>",
             _map(plan, cover),
         ]
     )
@@ -169,18 +182,16 @@ def _map(plan: Plan, cover: pd.DataFrame) -> str:
             on_grid["region"], on_grid["name"], on_grid["coverage"], strict=True
         )
     ]
-    svg = (
-        charts.tile_map(tiles, "Tile-grid map of the regions, shaded by coverage") if tiles else ""
-    )
+    svg = charts.tile_map(tiles, t("html.map_title")) if tiles else ""
     off = cover[~cover["region"].isin(grid)]
     listed = ""
     if len(off):
-        items = ", ".join(
+        items = t("list.separator").join(
             f"{escape(str(n))} ({_format(c, 'share')})"
             for n, c in zip(off["name"], off["coverage"], strict=True)
         )
-        listed = f'<p class="note">Not on the map grid: {items}.</p>'
-    caption = '<p class="note">Each square is a region placed roughly where it lies; it is not to scale.</p>'
+        listed = f'<p class="note">{t("html.off_grid", items=items)}</p>'
+    caption = f'<p class="note">{escape(t("html.map_caption"))}</p>'
     return svg + (caption if tiles else "") + listed
 
 
@@ -188,9 +199,12 @@ def _result_tables(plan: Plan) -> str:
     scenario = tables.scenario_of(plan)
     pivot = tables.region_sector(plan).reset_index()
     names = tables.region_names(plan)
-    pivot.insert(1, "name", [names.get(r, "All regions") for r in pivot["region"]])
-    sector_money = {s: f"{s} ({plan.unit})" for s in scenario.sectors}
-    sector_share = {s: f"{s} coverage (%)" for s in scenario.sectors}
+    pivot.insert(1, "name", [names.get(r, t("report.all_regions")) for r in pivot["region"]])
+    unit = shown(plan.unit).unit
+    sector_money = {s: f"{sector_name(s)} ({unit})" for s in scenario.sectors}
+    sector_share = {
+        s: t("column.sector_coverage", sector=sector_name(s)) + " (%)" for s in scenario.sectors
+    }
     periods = tables.allocation(plan).pivot_table(
         index=["region", "name", "sector"],
         columns="period",
@@ -201,19 +215,19 @@ def _result_tables(plan: Plan) -> str:
     periods.columns = [str(c) for c in periods.columns]
     return "\n".join(
         [
-            f"<h2>Allocation by region and sector ({escape(plan.unit)}, all periods)</h2>",
+            f"<h2>{escape(t('summary.allocation_title', unit=unit))}</h2>",
             html_table(
                 pivot, plan.unit, money=set(sector_money), headers=sector_money, total_row=True
             ),
-            "<h2>Coverage</h2>",
+            f"<h2>{t('sheet.coverage')}</h2>",
             html_table(
                 tables.coverage(plan), plan.unit, shares=set(sector_share), headers=sector_share
             ),
-            "<h2>Budget by period</h2>",
+            f"<h2>{t('html.budget_by_period')}</h2>",
             html_table(tables.budget(plan), plan.unit),
-            "<h2>Binding constraints</h2>",
+            f"<h2>{t('html.binding')}</h2>",
             _constraints(plan),
-            f"<h2>Allocation by period ({escape(plan.unit)})</h2>",
+            f"<h2>{escape(t('html.allocation_by_period', unit=unit))}</h2>",
             html_table(periods.reset_index(), plan.unit, money=set(periods.columns)),
         ]
     )
@@ -222,12 +236,10 @@ def _result_tables(plan: Plan) -> str:
 def _constraints(plan: Plan) -> str:
     frame = tables.constraints(plan)
     if frame.empty:
-        return "<p>No budget, corridor, floor, capacity or share constraint binds.</p>"
-    fixed = f", {tables.DUALS_WITH_PROJECTS}" if tables.has_projects(plan) else ""
-    note = (
-        '<p class="note">Shadow price: the change of the objective per extra '
-        f"{escape(plan.unit)} of the limit{escape(fixed)}.</p>"
-    )
+        return f"<p>{t('summary.none_binds')}</p>"
+    fixed = t("summary.duals_fixed_suffix") if tables.has_projects(plan) else ""
+    words = t("html.shadow_note", unit=shown(plan.unit).unit, fixed=fixed)
+    note = f'<p class="note">{escape(words)}</p>'
     return note + html_table(frame, plan.unit)
 
 
@@ -235,10 +247,10 @@ def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:
     titled = tables.alternatives_tables(info)
     if not titled:
         return ""
-    parts = ["<h2>Near-optimal alternatives</h2>"]
+    parts = [f"<h2>{t('html.alternatives')}</h2>"]
     for title, frame in titled:
         parts.append(f"<h3>{escape(title)}</h3>")
-        parts.append(html_table(frame, plan.unit) if len(frame) else "<p>none</p>")
+        parts.append(html_table(frame, plan.unit) if len(frame) else _NONE())
     return "\n".join(parts)
 
 
@@ -249,48 +261,51 @@ def _projects(plan: Plan) -> str:
         return ""
     scenario = tables.scenario_of(plan)
     periods = [str(t) for t in scenario.periods]
-    funded = tables.funded_cash(plan)
+    how = shown(plan.unit)
+    funded = [
+        (name, sector_name(sector), {p: how.factor * v for p, v in cash.items()})
+        for name, sector, cash in tables.funded_cash(plan)
+    ]
     chart = (
         charts.project_timeline(
             funded,
             periods,
-            list(scenario.sectors),
-            plan.unit,
-            f"Funded projects' cash by period ({plan.unit})",
+            [sector_name(s) for s in scenario.sectors],
+            how.unit,
+            t("html.project_cash_chart", unit=how.unit),
         )
         if funded
-        else "<p>No candidate project is funded.</p>"
+        else f"<p>{t('html.no_project')}</p>"
     )
     candidates = tables.projects(plan)
+    candidates["name"] = candidates["id"].map(project_names(scenario))
     cash = {c for c in candidates.columns if c.startswith(tables.CASH_PREFIX)}
-    headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": "Project"}
+    headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": t("column.project")}
     groups = tables.project_groups(plan)
-    facts = "; ".join(
-        f"{item}: {_format(value, kind)}"
-        for item, value, kind in tables.summary(plan, tables.ReportInfo("", ""))
-        if item.startswith(("Projects funded", "Funded projects", "Optimality gap"))
+    facts = t("diagnosis.join").join(
+        f"{item}: {_format(value, kind, how.factor)}"
+        for key, item, value, kind in tables.summary_rows(plan, tables.ReportInfo("", ""))
+        if key in ("projects_funded", "projects_cost", "projects_share", "gap")
     )
     return "\n".join(
         [
-            "<h2>Projects</h2>",
+            f"<h2>{t('sheet.projects')}</h2>",
             f"<p>{escape(facts)}.</p>",
-            "<h3>Funded projects' cash by period</h3>",
+            f"<h3>{t('html.project_cash')}</h3>",
             chart,
-            "<h3>Candidate projects</h3>",
+            f"<h3>{t('report.title.candidates')}</h3>",
             html_table(candidates, plan.unit, money=cash, headers=headers),
-            "<h3>Groups of alternatives</h3>",
-            html_table(groups, plan.unit) if len(groups) else "<p>none</p>",
+            f"<h3>{t('sheet.groups')}</h3>",
+            html_table(groups, plan.unit) if len(groups) else _NONE(),
         ]
     )
 
 
 def _assumption_tables(plan: Plan) -> str:
-    parts = ["<h2>Assumptions (the scenario's inputs)</h2>"]
-    for title, frame in tables.assumptions(plan):
-        if title == "Settings":
-            continue  # shown at the top
+    parts = [f"<h2>{t('html.assumptions')}</h2>"]
+    for title, frame in tables.assumptions(plan)[1:]:  # the settings are shown at the top
         parts.append(f"<h3>{escape(title)}</h3>")
-        parts.append(html_table(frame, plan.unit) if len(frame) else "<p>none</p>")
+        parts.append(html_table(frame, plan.unit) if len(frame) else _NONE())
     return "\n".join(parts)
 
 
@@ -305,13 +320,15 @@ def html_table(
 ) -> str:
     """A table with unit-labelled headers and formatted numbers; every text escaped."""
     money, shares, headers = money or set(), shares or set(), headers or {}
+    factor = tables.money_factor(unit)
+    frame = tables.named(frame)
     columns = list(frame.columns)
     kinds = [_kind(c, money, shares) for c in columns]
     head = "".join(f"<th>{escape(headers.get(c, tables.label(c, unit)))}</th>" for c in columns)
     body = []
     for i, record in enumerate(frame.itertuples(index=False)):
         cells = "".join(
-            f'<td class="n">{escape(_format(v, k))}</td>'
+            f'<td class="n">{escape(_format(v, k, factor))}</td>'
             if k != "text"
             else f"<td>{escape(_format(v, k))}</td>"
             for v, k in zip(record, kinds, strict=True)
@@ -331,17 +348,22 @@ def _kind(column: str, money: set[str], shares: set[str]) -> str:
     return "text"
 
 
-def _format(value: Any, kind: str) -> str:
-    """A value as shown on the page: money with one decimal, shares as percentages."""
+def _NONE() -> str:
+    return f"<p>{t('report.none')}</p>"
+
+
+def _format(value: Any, kind: str, factor: float = 1.0) -> str:
+    """A value as shown on the page: money with one decimal (times ``factor``, scenario unit →
+    shown unit), shares as percentages."""
     if hasattr(value, "item"):
         value = value.item()
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–" if kind != "text" else ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return t("report.yes") if value else t("report.no")
     if isinstance(value, int | float) and kind != "text":
         if kind == "money":
-            return f"{value:,.1f}"
+            return f"{value * factor:,.1f}"
         if kind == "share":
             return f"{value:.1%}"
         return f"{value:.6g}"

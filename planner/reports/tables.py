@@ -14,7 +14,11 @@ from typing import Any
 import pandas as pd
 
 from planner.analysis.meaning import meaning
-from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share, group_choices
+from planner.analysis.projects import funded_share, group_choices
+from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
+from planner.i18n.names import key_name
+from planner.i18n.names import region_names as names_of_regions
+from planner.i18n.units import shown
 from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
@@ -54,58 +58,46 @@ SHARES = {
 }
 """Columns that are a share in [0, 1], shown as percentages."""
 
-LABELS = {
-    "region": "Region id",
-    "name": "Region",
-    "sector": "Sector",
-    "period": "Period",
-    "amount": "Amount",
-    "need": "Need",
-    "allocated": "Allocated",
-    "coverage": "Coverage",
-    "floor": "Floor",
-    "kind": "Kind",
-    "lhs": "Used",
-    "rhs": "Limit",
-    "dual": "Shadow price",
-    "meaning": "Meaning",
-    "constraint": "Constraint",
-    "budget": "Budget",
-    "carried_in": "Carried in",
-    "spent": "Spent",
-    "carried_out": "Carried out",
-    "lapsed": "Lapsed",
-    "total": "Total",
-    "id": "Id",
-    "group": "Group",
-    "mandatory": "Mandatory",
-    "funded": "Funded",
-    "start": "Start",
-    "cost": "Cost",
-    "value": "Value (E)",
-    "max": "At most",
-    "chosen": "Chosen",
-    "left_out": "Left out",
-    "words": "The choice in words",
-}
-
-
 CASH_PREFIX = "cash_"
 """Projects tables: ``cash_2026`` is a project's cash in period 2026 (unit)."""
 
 
 def label(column: str, unit: str) -> str:
-    """A column header with its unit: ``Amount (CNY bn)``, ``Coverage (%)``."""
-    text = LABELS.get(column, column.replace("_", " ").capitalize())
+    """A column header with its unit, in the active language: ``Amount (CNY bn)``, ``金额 (亿元)``,
+    ``Coverage (%)``. Money is labelled in the unit it is shown in (:func:`money_factor`)."""
+    known = f"column.{column}" in catalog(DEFAULT_LANGUAGE)
+    text = t(f"column.{column}") if known else column.replace("_", " ").capitalize()
+    money_unit = shown(unit).unit
     if column in MONEY:
-        return f"{text} ({unit})"
+        return f"{text} ({money_unit})"
     if column in SHARES:
         return f"{text} (%)"
     if column == "dual":
-        return f"{text} (objective per {unit})"
+        return t("column.dual_unit", label=text, unit=money_unit)
     if column.startswith(CASH_PREFIX):
-        return f"Cash {column[len(CASH_PREFIX) :]} ({unit})"
+        return t("column.cash", period=column[len(CASH_PREFIX) :]) + f" ({money_unit})"
     return text
+
+
+NAMED_COLUMNS = {"sector": "sector", "profile": "profile", "corridor": "corridor", "group": "group"}
+"""Columns holding a key that has a display name (:func:`planner.i18n.names.key_name`)."""
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with sectors, profiles, corridors and groups by their names in the active language
+    (unchanged in English, where the name is the key)."""
+    if language() == DEFAULT_LANGUAGE:
+        return frame
+    frame = frame.copy()
+    for column, kind in NAMED_COLUMNS.items():
+        if column in frame.columns:
+            frame[column] = [key_name(kind, v) if isinstance(v, str) else v for v in frame[column]]
+    return frame
+
+
+def money_factor(unit: str) -> float:
+    """Scenario unit → shown unit of money (10 for 亿元 from CNY bn, else 1)."""
+    return shown(unit).factor
 
 
 def is_money(column: str) -> bool:
@@ -156,33 +148,41 @@ def scenario_of(plan: Plan) -> Any:
 
 
 def region_names(plan: Plan) -> dict[str, str]:
-    return {r.id: r.label for r in scenario_of(plan).regions}
+    """Region id → name in the active language."""
+    return names_of_regions(scenario_of(plan))
 
 
 def summary(plan: Plan, info: ReportInfo) -> list[tuple[str, Any, str]]:
     """(label, value, kind) rows of the Summary sheet; kind is ``money``, ``share``, ``number`` or
-    ``text``."""
+    ``text``. Money is in the scenario's unit (the label names the shown one: multiply by
+    :func:`money_factor`)."""
+    return [(text, value, kind) for _, text, value, kind in summary_rows(plan, info)]
+
+
+def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]]:
+    """(key, label, value, kind): :func:`summary` with each row's language-free key."""
     budget = float(math.fsum(plan.budget["budget"])) if len(plan.budget) else 0.0
     solved = has_allocation(plan)
-    unit = plan.unit
-    return [
-        ("Scenario", plan.scenario_name, "text"),
-        ("Inputs hash (sha256, first 12)", plan.scenario_digest, "text"),
-        ("Status", plan.status, "text"),
-        ("Objective mode", plan.mode, "text"),
-        ("Objective value", plan.objective, "number"),
-        ("Benefit E", plan.E, "number"),
-        ("Minimum coverage", plan.min_coverage, "share"),
-        (f"Budget ({unit})", budget, "money"),
-        (f"Budget used ({unit})", plan.allocated_total if solved else None, "money"),
-        (f"Budget unspent ({unit})", plan.unspent_total if solved else None, "money"),
-        ("Budget used (%)", plan.allocated_total / budget if solved and budget else None, "share"),
+    unit = shown(plan.unit).unit
+    rows: list[tuple[str, Any, str]] = [
+        ("scenario", plan.scenario_name, "text"),
+        ("digest", plan.scenario_digest, "text"),
+        ("status", t(f"status.{plan.status.replace(' ', '_')}"), "text"),
+        ("mode", t(f"mode.{plan.mode}"), "text"),
+        ("objective", plan.objective, "number"),
+        ("benefit", plan.E, "number"),
+        ("min_coverage", plan.min_coverage, "share"),
+        ("budget", budget, "money"),
+        ("used", plan.allocated_total if solved else None, "money"),
+        ("unspent", plan.unspent_total if solved else None, "money"),
+        ("used_share", plan.allocated_total / budget if solved and budget else None, "share"),
         *_project_summary(plan),
-        ("Solved at (UTC)", plan.solved_at or None, "text"),
-        ("Report written at (UTC)", info.written_at, "text"),
-        ("Planner version", info.planner_version, "text"),
-        ("Message", plan.message or None, "text"),
+        ("solved_at", plan.solved_at or None, "text"),
+        ("written_at", info.written_at, "text"),
+        ("version", info.planner_version, "text"),
+        ("message", plan.message or None, "text"),
     ]
+    return [(key, t(f"report.summary.{key}", unit=unit), v, kind) for key, v, kind in rows]
 
 
 def pair_needs(plan: Plan) -> pd.DataFrame:
@@ -275,7 +275,8 @@ def budget(plan: Plan) -> pd.DataFrame:
 def diagnosis_lines(plan: Plan) -> list[str]:
     """Why the plan has no solution, in words: the diagnosis if one was run, else the solve's message."""
     lines = getattr(plan.diagnosis, "lines", None)
-    return [str(line) for line in lines] if lines else [plan.message or f"status: {plan.status}"]
+    fallback = plan.message or t("report.status_line", status=plan.status)
+    return [str(line) for line in lines] if lines else [fallback]
 
 
 def needs_with_benefits(s: Any) -> pd.DataFrame:
@@ -309,25 +310,28 @@ def criteria_weights(s: Any) -> pd.DataFrame:
 def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
     """The scenario's inputs as titled tables, so a report stands on its own."""
     s = scenario_of(plan)
+    yes_no = t("report.yes") if s.carry_over else t("report.no")
+    settings = [
+        ("name", s.name),
+        ("unit", s.unit),
+        ("periods", ", ".join(str(p) for p in s.periods)),
+        ("budget_per_period", ", ".join(f"{b:g}" for b in s.budget_per_period())),
+        ("total_budget", s.total_budget()),
+        ("carry_over", yes_no),
+        ("discount_rate", s.discount_rate),
+        ("tranches", ", ".join(f"{x:g}" for x in s.tranches)),
+        ("redundancy_tolerance", s.redundancy_tolerance),
+        ("mode", t(f"mode.{s.objective.mode}")),
+        ("equity_weight", s.objective.equity_weight),
+    ]
     general = pd.DataFrame(
-        [
-            ("name", s.name),
-            ("unit", s.unit),
-            ("periods", ", ".join(str(p) for p in s.periods)),
-            (f"budget per period ({s.unit})", ", ".join(f"{b:g}" for b in s.budget_per_period())),
-            (f"total budget ({s.unit})", s.total_budget()),
-            ("carry over unspent budget", "yes" if s.carry_over else "no"),
-            ("discount rate", s.discount_rate),
-            ("tranches (relative marginal benefit)", ", ".join(f"{t:g}" for t in s.tranches)),
-            ("redundancy tolerance", s.redundancy_tolerance),
-            ("objective mode", s.objective.mode),
-            ("equity weight (balanced mode)", s.objective.equity_weight),
-        ],
+        [(t(f"report.setting.{key}", unit=s.unit), value) for key, value in settings],
         columns=["setting", "value"],
     )
+    names = names_of_regions(s)
     regions = pd.DataFrame(
         [
-            (r.id, r.label, r.profile or "", r.min_share_of_need, r.max_per_period)
+            (r.id, names[r.id], r.profile or "", r.min_share_of_need, r.max_per_period)
             for r in s.regions
         ],
         columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
@@ -356,12 +360,12 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         columns=["corridor", "sector", "shared_need", "regions"],
     )
     return [
-        ("Settings", general),
-        ("Regions", regions),
-        ("Needs", needs),
+        (t("report.title.settings"), general),
+        (t("report.title.regions"), regions),
+        (t("report.title.needs"), needs),
         *_criteria_inputs(plan),
-        ("Profiles", profiles),
-        ("Corridors", corridors),
+        (t("report.title.profiles"), profiles),
+        (t("report.title.corridors"), corridors),
         *_project_inputs(s),
     ]
 
@@ -389,15 +393,17 @@ def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
             "max": "most",
             "optimal": "optimal_plan",
         }
-    ).fillna({"region": "all regions", "sector": "all sectors"})
-    head = (
-        f"Within {found.slack:.1%} of the {found.mode} optimum ({found.optimum:,.4g}): "
-        f"least and most money over all such plans, all periods"
+    ).fillna({"region": t("report.all_regions_lower"), "sector": t("report.all_sectors")})
+    head = t(
+        "report.alternatives.head",
+        slack=f"{found.slack:.1%}",
+        mode=t(f"mode.{found.mode}"),
+        optimum=f"{found.optimum:,.4g}",
     )
     return [
         (head, ranges),
-        ("Alternatives (distances: share of the budget moved)", found.summary()),
-        ("Region × sector pairs funded in all, none or some of the plans", found.funded_table()),
+        (t("report.alternatives.distances"), found.summary()),
+        (t("report.alternatives.funded"), found.funded_table()),
     ]
 
 
@@ -408,7 +414,10 @@ def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
     limits = pd.DataFrame(
         [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
     )
-    return [("Candidate projects", candidate_inputs(s)), ("Project groups", limits)]
+    return [
+        (t("report.title.candidates"), candidate_inputs(s)),
+        (t("report.title.project_groups"), limits),
+    ]
 
 
 def candidate_inputs(s: Any) -> pd.DataFrame:
@@ -447,11 +456,11 @@ def _project_summary(plan: Plan) -> list[tuple[str, Any, str]]:
         return []
     share = funded_share(plan)
     return [
-        ("Projects funded", f"{share.funded} of {share.candidates}", "text"),
-        (f"Funded projects' cost ({plan.unit})", share.cost, "money"),
-        ("Funded projects' share of the budget", share.share, "share"),
-        ("Optimality gap (relative)", plan.gap, "number"),
-        ("Shadow prices", DUALS_WITH_PROJECTS, "text"),
+        ("projects_funded", t("report.of", part=share.funded, whole=share.candidates), "text"),
+        ("projects_cost", share.cost, "money"),
+        ("projects_share", share.share, "share"),
+        ("gap", plan.gap, "number"),
+        ("shadow_prices", t("report.duals_fixed"), "text"),
     ]
 
 
@@ -509,7 +518,7 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
         chosen = members.loc[members["funded"], "id"].tolist()
         left = members.loc[~members["funded"], "id"].tolist()
         said = words.get(group) or (
-            f"Not binding: {len(chosen)} funded of at most {limit.max}."
+            t("report.group_not_binding", funded=len(chosen), limit=limit.max)
             if choices is not None
             else ""
         )

@@ -9,6 +9,9 @@ import json
 import math
 from typing import Any
 
+from planner.analysis.projects import DUALS_WITH_PROJECTS
+from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
+from planner.i18n.units import use_money_unit
 from planner.reports import tables
 from planner.reports.safety import csv_cell
 from planner.solve.plan import Plan, _records
@@ -40,16 +43,30 @@ def render_projects_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
         frame["funded"] = None
         frame["start"] = None
     frame["unit"] = plan.unit
-    return _csv_bytes(frame)
+    return _csv_bytes(frame, project=True)
 
 
-def _csv_bytes(frame: Any) -> bytes:
+def _csv_bytes(frame: Any, project: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(frame.columns)
+    unit = str(frame["unit"].iloc[0]) if len(frame) else ""
+    writer.writerow(_headers(frame.columns, unit, project))
     for record in frame.itertuples(index=False):
         writer.writerow([csv_cell(_csv_value(v)) for v in record])
     return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def _headers(columns: Any, unit: str, project: bool) -> list[str]:
+    """The columns' machine names in English (what programs join on); in another language the
+    headers a person reads, with the scenario's unit (the numbers stay in it; shares stay
+    fractions, so no "%")."""
+    if language() == DEFAULT_LANGUAGE:
+        return list(columns)
+    with use_money_unit("scenario"):
+        headers = [tables.label(c, unit).removesuffix(" (%)") for c in columns]
+    if project and "name" in columns:
+        headers[list(columns).index("name")] = t("column.project")
+    return headers
 
 
 def _csv_value(value: Any) -> Any:
@@ -83,5 +100,5 @@ def render_json(plan: Plan, info: tables.ReportInfo) -> bytes:
         "written_at": info.written_at,
     }
     if tables.has_projects(plan):
-        document["report"]["shadow_prices"] = tables.DUALS_WITH_PROJECTS
+        document["report"]["shadow_prices"] = DUALS_WITH_PROJECTS
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
