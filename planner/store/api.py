@@ -229,6 +229,14 @@ class RunStore:
         with self.engine.connect() as conn:
             return self._scenario(conn, self._row(conn, run_id)["scenario_digest"])
 
+    def has_run(self, run_id: str) -> bool:
+        """Whether ``run_id`` (4+ characters) begins the id of any run (one or several)."""
+        wanted = run_id.strip().lower()
+        if len(wanted) < MIN_PREFIX:
+            return False
+        with self.engine.connect() as conn:
+            return bool(self._matching(conn, wanted))
+
     def resolve(self, run_id: str) -> str:
         """The full id of the run ``run_id`` names (the id or a unique prefix of it)."""
         with self.engine.connect() as conn:
@@ -251,18 +259,17 @@ class RunStore:
             raise StoreError(
                 f"no run '{run_id}' in the store (give at least {MIN_PREFIX} characters)"
             )
-        found = (
-            conn.execute(
-                select(runs.c.id).where(runs.c.id.startswith(wanted, autoescape=True)).limit(2)
-            )
-            .scalars()
-            .all()
-        )
+        found = self._matching(conn, wanted)
         if not found:
             raise StoreError(f"no run '{run_id}' in the store at {self.location}")
         if len(found) > 1 and wanted not in found:
             raise StoreError(f"'{run_id}' names more than one run; give more characters")
         return wanted if wanted in found else str(found[0])
+
+    def _matching(self, conn: Connection, wanted: str) -> list[str]:
+        """Up to two ids starting with ``wanted``: none, the one, or proof of ambiguity."""
+        query = select(runs.c.id).where(runs.c.id.startswith(wanted, autoescape=True)).limit(2)
+        return [str(found) for found in conn.execute(query).scalars()]
 
     def _row(self, conn: Connection, run_id: str) -> dict[str, Any]:
         full = self._resolve(conn, run_id)
