@@ -357,10 +357,12 @@ def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
         f"Within {found.slack:.1%} of the {found.mode} optimum ({found.optimum:,.4g}): "
         f"least and most money over all such plans, all periods"
     )
+    projects = [(found.PROJECTS_TITLE, found.projects)] if len(found.projects) else []
     return [
         (head, ranges),
         ("Alternatives (distances: share of the budget moved)", found.summary()),
-        ("Region × sector pairs funded in all, none or some of the plans", found.funded_table()),
+        *projects,
+        ("Pairs and projects funded in all, none or some of the plans", found.funded_table()),
     ]
 
 
