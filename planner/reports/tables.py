@@ -297,16 +297,22 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         ],
         columns=["setting", "value"],
     )
-    regions = pd.DataFrame(
-        [
-            (r.id, r.label, r.profile or "", r.min_share_of_need, r.max_per_period)
-            for r in s.regions
-        ],
-        columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
+    regions = annotated(
+        pd.DataFrame(
+            [
+                (r.id, r.label, r.profile or "", r.min_share_of_need, r.max_per_period)
+                for r in s.regions
+            ],
+            columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
+        ),
+        s.regions,
     )
-    needs = pd.DataFrame(
-        [(n.region, n.sector, n.need, n.benefit) for n in s.needs],
-        columns=["region", "sector", "need", "benefit"],
+    needs = annotated(
+        pd.DataFrame(
+            [(n.region, n.sector, n.need, n.benefit) for n in s.needs],
+            columns=["region", "sector", "need", "benefit"],
+        ),
+        s.needs,
     )
     profiles = pd.DataFrame(
         [
@@ -373,7 +379,19 @@ def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
     limits = pd.DataFrame(
         [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
     )
-    return [("Candidate projects", candidate_inputs(s)), ("Project groups", limits)]
+    candidates = annotated(candidate_inputs(s), s.projects)
+    return [("Candidate projects", candidates), ("Project groups", limits)]
+
+
+def annotated(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """``frame`` (one row per input row) with the rows' annotation columns (``source``, ``note``,
+    …) after the spec's, in the order first given, blank where a row has none; a name the table
+    already shows gets `` (note)`` added."""
+    notes = [row.annotations for row in rows]
+    for key in dict.fromkeys(k for n in notes for k in n):
+        column = f"{key} (note)" if key in frame.columns else key
+        frame[column] = [n.get(key, "") for n in notes]
+    return frame
 
 
 def candidate_inputs(s: Any) -> pd.DataFrame:
