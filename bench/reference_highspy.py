@@ -68,8 +68,13 @@ class Rows:
         self.lo: list[np.ndarray] = []
         self.hi: list[np.ndarray] = []
         self.n = 0
+        self.named: dict[
+            tuple[object, ...], int
+        ] = {}  # first row of a named block (MILP reference)
 
-    def add(self, rows, cols, vals, lo, hi) -> None:  # type: ignore[no-untyped-def]
+    def add(self, rows, cols, vals, lo, hi, name=None) -> None:  # type: ignore[no-untyped-def]
+        if name is not None:
+            self.named[name] = self.n
         self.r.append(np.asarray(rows, dtype=np.int64) + self.n)
         self.c.append(np.asarray(cols, dtype=np.int64))
         self.v.append(np.broadcast_to(np.asarray(vals, dtype=float), np.shape(cols)).ravel())
@@ -81,6 +86,12 @@ class Rows:
 
 def build_lp(scenario: Scenario) -> highspy.HighsLp:
     """The LP: maximize E subject to constraints 1–6 of the spec."""
+    return build_lp_rows(scenario)[0]
+
+
+def build_lp_rows(scenario: Scenario) -> tuple[highspy.HighsLp, dict[tuple[object, ...], int]]:
+    """The LP and where its named rows are: ``("budget",)`` (T rows), ``("corridor", g, s)``,
+    ``("share_min" | "share_max", r, s)``, ``("floor", r)``, ``("capacity", r)`` (T rows)."""
     lay = layout(scenario)
     n_pairs, T, K = len(lay.pair_region), lay.n_periods, lay.n_tranches
     n_cols = lay.n_y + T
@@ -104,11 +115,12 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
         np.concatenate([np.ones(lay.n_y), np.ones(T), -np.ones(T - 1)]),
         np.full(T, -inf),
         budget,
+        ("budget",),
     )
     # 3. corridor: Σ_{r∈g} Σ_{t,k} y ≤ (1 + τ) shared
     sector_of = {s: j for j, s in enumerate(scenario.sectors)}
     region_of = {r: i for i, r in enumerate(lay.regions)}
-    for corridor in scenario.corridors.values():
+    for g, corridor in scenario.corridors.items():
         members = np.array([region_of[r] for r in corridor.regions])
         for s, shared in corridor.shared_need.items():
             pairs = np.flatnonzero(
@@ -122,6 +134,7 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
                     1.0,
                     -inf,
                     (1 + scenario.redundancy_tolerance) * shared,
+                    ("corridor", g, s),
                 )
     # 4. shares, 5. floor, 6. capacity: per region over its contiguous pairs
     starts = np.searchsorted(lay.pair_region, np.arange(len(lay.regions)))
@@ -141,21 +154,26 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
         prof = profiles[i]
         for s, smin in prof.share_min.items():
             if smin != 0:
-                rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smin, 0.0, inf)
+                row = (own_sector == sector_of[s]) - smin
+                rows.add(np.zeros(cols.size), cols, row, 0.0, inf, ("share_min", rid, s))
         for s, smax in prof.share_max.items():
             if smax != 1:
-                rows.add(np.zeros(cols.size), cols, (own_sector == sector_of[s]) - smax, -inf, 0.0)
+                row = (own_sector == sector_of[s]) - smax
+                rows.add(np.zeros(cols.size), cols, row, -inf, 0.0, ("share_max", rid, s))
         region = region_by_id[rid]
         if region.min_share_of_need > 0:
-            rows.add(
-                np.zeros(cols.size), cols, 1.0, region.min_share_of_need * need_by_region[i], inf
-            )
+            floor = region.min_share_of_need * need_by_region[i]
+            rows.add(np.zeros(cols.size), cols, 1.0, floor, inf, ("floor", rid))
         if region.max_per_period is not None:
             cols_t = cols.reshape(len(pairs), T, K).transpose(1, 0, 2).reshape(T, -1)
+            rows.named[("capacity", rid)] = len(cap_hi)  # offset inside the capacity block
             cap_rows.append(np.repeat(np.arange(T) + len(cap_hi), cols_t.shape[1]))
             cap_cols.append(cols_t.ravel())
             cap_hi.extend([region.max_per_period] * T)
     if cap_hi:
+        first_capacity = rows.n
+        for key in [k for k in rows.named if k[0] == "capacity"]:
+            rows.named[key] += first_capacity
         rows.add(
             np.concatenate(cap_rows),
             np.concatenate(cap_cols),
@@ -192,4 +210,4 @@ def build_lp(scenario: Scenario) -> highspy.HighsLp:
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    return lp
+    return lp, rows.named

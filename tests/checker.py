@@ -39,6 +39,13 @@ def allocation_map(plan: Any) -> dict[tuple[str, str, Any], float]:
     return x
 
 
+def starts_from_columns(u_keys: Any, u: Any) -> dict[str, Any]:
+    """Funded project → start period, from start options (project, period) and their 0/1 values."""
+    if u is None:
+        return {}
+    return {str(p): t for (p, t), value in zip(u_keys, u, strict=True) if value > 0.5}
+
+
 def project_starts(scenario: Scenario, plan: Any) -> dict[str, Any]:
     """The start period of every funded project, read from the plan's projects table."""
     if not scenario.projects:
@@ -112,16 +119,20 @@ def outcome_violations(
     E: float | None,
     ceiling: Any = None,
     ceiling_slack: float = 0.0,
+    starts: dict[str, Any] | None = None,
 ) -> list[str]:
     """Every spec rule an allocation array breaks (a sweep sample's plan, or a committed plan
     evaluated under a sample), with its reported benefit ``E`` and, for an evaluation, the committed
     plan ``ceiling`` it may not exceed in any cell (by more than ``ceiling_slack`` relative and
-    absolute)."""
+    absolute). ``x`` is programme money; with projects, ``starts`` (funded project → start period)
+    adds their cash to the money and their value to E, and rules 7–9 are checked."""
     cells: dict[tuple[str, str, Any], float] = defaultdict(float)
     for key, amount in zip(x_keys, x, strict=True):
         cells[tuple(key)] += float(amount)
-    found = allocation_violations(scenario, cells)
-    worth = best_benefit(scenario, cells)
+    starts = starts or {}
+    found = project_violations(scenario, starts) if scenario.projects else []
+    found += allocation_violations(scenario, cells, project_cash(scenario, starts))
+    worth = best_benefit(scenario, cells) + project_benefit(scenario, starts)
     if E is not None and not math.isclose(E, worth, rel_tol=1e-6, abs_tol=1e-6):
         found.append(f"reported E {E} but the allocation is worth {worth}")
     if ceiling is not None:

@@ -89,7 +89,7 @@ def _check_plans(patch: pytest.MonkeyPatch) -> None:
 def _check_sweeps(patch: pytest.MonkeyPatch) -> None:
     from planner.sweep import engine
     from planner.sweep.robust import CEILING_SLACK, SweepModel
-    from tests.checker import outcome_violations
+    from tests.checker import outcome_violations, starts_from_columns
 
     solve_sample, evaluate, on_dask = (
         SweepModel.solve_sample,
@@ -100,14 +100,17 @@ def _check_sweeps(patch: pytest.MonkeyPatch) -> None:
     def checked_sample(self: SweepModel, *args: Any, **kwargs: Any) -> Any:
         own = solve_sample(self, *args, **kwargs)
         if own.x is not None:
-            assert outcome_violations(self.scenario, self.x_keys, own.x, own.E) == []
+            starts = starts_from_columns(self.u_keys, own.starts)
+            found = outcome_violations(self.scenario, self.x_keys, own.x, own.E, starts=starts)
+            assert found == [], found
         return own
 
     def checked_evaluation(self: SweepModel, x_plan: Any, *args: Any, **kwargs: Any) -> Any:
         done = evaluate(self, x_plan, *args, **kwargs)
         if done.x is not None:
+            starts = starts_from_columns(self.u_keys, done.starts)
             found = outcome_violations(
-                self.scenario, self.x_keys, done.x, done.E, x_plan, CEILING_SLACK
+                self.scenario, self.x_keys, done.x, done.E, x_plan, CEILING_SLACK, starts
             )
             assert found == [], found
         return done
@@ -126,13 +129,16 @@ def _check_sweeps(patch: pytest.MonkeyPatch) -> None:
 def _check_batch(batch: Any, result: Any, outcome_violations: Any) -> None:
     """A batch solved on a Dask worker: each optimal sample's plan against its rebuilt scenario."""
     from planner.sweep.design import perturbed
+    from tests.checker import starts_from_columns
 
     base = batch.scenario.model_dump()
     for j, status in enumerate(result.status):
         if status != "optimal":
             continue
         scenario = perturbed(base, batch.design, batch.design.values(batch.draws[j]))
-        found = outcome_violations(scenario, batch.x_keys, result.x[j], result.E[j])
+        u = result.starts[j] if result.starts is not None else None
+        starts = starts_from_columns(batch.u_keys, u)
+        found = outcome_violations(scenario, batch.x_keys, result.x[j], result.E[j], starts=starts)
         assert found == [], f"sample {batch.samples[j]} from a Dask worker: {found}"
         evaluated = result.candidate_E[j][~np.isnan(result.candidate_E[j])]
         assert (evaluated <= result.E[j] * (1 + 1e-9) + 1e-9).all()

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import make
 from sqlalchemy import text
@@ -120,3 +121,51 @@ def test_a_store_of_the_first_schema_is_migrated_on_open(store_url):
         assert store.verify(deep=True).ok
         with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
             conn.execute(text("DELETE FROM events"))  # 0002's triggers now guard the old rows
+
+
+def test_a_store_of_the_first_schema_takes_signed_in_identities_after_migration(store_url):
+    """Runs and an approval made under 0001 verify unchanged after 0003 adds the identity columns;
+    new rows carry subject and e-mail, and `--user` finds a run by any of the three."""
+    from alembic import command
+
+    from planner.store import engine
+    from planner.store.api import RunStore
+
+    url = engine.resolve(store_url)
+    db = engine.connect(url)
+    with engine.writing(db) as conn:
+        config = engine._alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    old = RunStore(url, db)
+    old_id = old.record(planner.solve(make()), note="made under 0001", user="olga")
+    old.approve(old_id, user="olga")
+    old.close()
+    with planner.store.open(store_url) as store:
+        new_id = store.record(
+            planner.solve(make()),
+            note="signed in",
+            user="sam@office.example",
+            subject="idp|sam-9",
+            email="sam@office.example",
+            source="ui",
+        )
+        store.approve(
+            new_id, user="dee@office.example", subject="idp|dee-1", email="dee@office.example"
+        )
+        assert store.verify().ok
+        assert store.runs(user="idp|sam-9")["id"].tolist() == [new_id]
+        assert store.runs(user="sam@office.example")["id"].tolist() == [new_id]
+        assert store.runs(user="olga")["id"].tolist() == [old_id]
+        listed = store.runs().set_index("id")
+        assert pd.isna(listed.loc[old_id, "user_subject"])
+        assert store.events(new_id)[0]["user_subject"] == "idp|dee-1"
+        with store.engine.connect() as conn:
+            # the subject is under the hash: changing it (triggers aside) breaks the chain
+            on_runs = "" if url.get_backend_name() == "sqlite" else " ON runs"
+            conn.execute(text(f"DROP TRIGGER runs_no_update{on_runs}"))
+            conn.execute(
+                text("UPDATE runs SET user_subject = 'idp|mallory' WHERE id = :i"), {"i": new_id}
+            )
+            conn.commit()
+        assert not store.verify().ok

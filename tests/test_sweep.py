@@ -64,7 +64,7 @@ def test_triangular_quantiles_have_the_triangular_mean():
     "text",
     [
         "benefit=30%",  # neither ± nor a range
-        "cost=±10%",  # not a target
+        "price=±10%",  # not a target
         "need=±100%",  # a need of 0 would drop the pair
         "budget[xinjiang]=±10%",  # a scalar has no rows
         "benefit=uniform:1..2..3",  # uniform with a mode

@@ -289,7 +289,7 @@ def test_a_bug_inside_planner_is_a_message_that_the_clean_check_sees(
     stays empty, and only :func:`assert_clean`'s look at ``at.error`` catches it."""
     from ui import state
 
-    def broken(scenario: planner.Scenario, session: object = None) -> None:
+    def broken(scenario: planner.Scenario, session: object = None, **_: object) -> None:
         raise RuntimeError("deliberate")
 
     monkeypatch.setattr(state, "solve", broken)

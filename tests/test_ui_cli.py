@@ -28,3 +28,40 @@ def test_a_bad_scenario_is_exit_2_before_any_server_starts(
 ) -> None:
     assert main(["ui", "no-such-scenario.yaml", "--port", "1"]) == 2
     assert "no-such-scenario.yaml: no such file" in capsys.readouterr().err
+
+
+def test_a_network_address_without_sign_in_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    absent = tmp_path / "secrets.toml"
+    for host in ("0.0.0.0", "192.168.1.20", "planner.office.example"):
+        assert main(["ui", "--host", host, "--port", "1", "--secrets", str(absent)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"refusing to serve on {host} without sign-in" in err
+
+
+def test_sign_in_and_the_access_file_must_come_together(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    access = tmp_path / "access.yaml"
+    access.write_text("roles:\n  viewer:\n    domains: [office.example]\n")
+    assert main(["ui", "--port", "1", "--secrets", str(secrets), "--access", str(access)]) == 2
+    assert "--access needs sign-in" in capsys.readouterr().err
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "s"\n'
+        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "http://127.0.0.1:2/x"\n'
+    )
+    assert main(["ui", "--host", "0.0.0.0", "--port", "1", "--secrets", str(secrets)]) == 2
+    assert "no --access file says who may do what" in capsys.readouterr().err
+    access.write_text("roles:\n  owner:\n    users: [a@b.c]\n")
+    assert main(["ui", "--port", "1", "--secrets", str(secrets), "--access", str(access)]) == 2
+    assert "access.yaml, field 'roles': " in capsys.readouterr().err
+
+
+def test_the_server_keeps_xsrf_on_and_cors_off() -> None:
+    command = streamlit_command(app_path(), 8600, DEFAULT_ADDRESS, None, ["--auth", "local"])
+    pairs = dict(zip(command, command[1:], strict=False))
+    assert pairs["--server.enableXsrfProtection"] == "true"
+    assert pairs["--server.enableCORS"] == "false"
+    assert command[-3:] == ["--", "--auth", "local"]

@@ -17,7 +17,7 @@ import streamlit as st
 import planner
 from planner import Plan, Scenario
 
-from . import state, views
+from . import access, state, views
 
 RESULTS_KEY = "planner.alternatives"
 SHOWN_PER_ROW = 3
@@ -36,8 +36,17 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
     if found is None and st.button("Find the alternatives", key="alternatives_button"):
-        with st.spinner("Solving the ranges and the alternatives…"):
-            found = planner.alternatives(scenario, slack=float(slack), count=int(count))
+        # no progress steps inside planner.alternatives yet: one solve at a time and the time limit
+        with (
+            st.spinner("Solving the ranges and the alternatives…"),
+            access.session_solves().one("the alternatives"),
+        ):
+            found = planner.alternatives(
+                scenario,
+                slack=float(slack),
+                count=int(count),
+                time_limit_s=access.fair_use().solve_seconds,
+            )
         st.session_state[RESULTS_KEY] = {key: found}  # keep one result: each holds plans
     if found is None:
         return

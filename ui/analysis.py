@@ -18,7 +18,7 @@ import streamlit as st
 import planner
 from planner import Plan, PlanModel, Scenario
 
-from . import downloads
+from . import downloads, heavy
 
 RESULTS_KEY = "planner.analysis"
 PARETO_COLUMNS = {
@@ -129,8 +129,14 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
     result = _memo("frontier", scenario.digest())
     if result is None and st.button("Compute the budget frontier", key="frontier_button"):
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
-        with st.spinner("Solving the frontier…"):
-            result = _remember("frontier", scenario.digest(), planner.frontier(scenario, levels))
+        found = heavy.heavy(
+            "the budget frontier",
+            "frontier",
+            lambda progress, seconds: planner.frontier(
+                scenario, levels, time_limit_s=seconds, progress=progress
+            ),
+        )
+        result = _remember("frontier", scenario.digest(), found)
     if result is None:
         return
     st.altair_chart(frontier_chart(result, total, plan.unit), width="stretch")
@@ -177,8 +183,14 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     )
     result = _memo("pareto", scenario.digest())
     if result is None and st.button("Compute the Pareto frontier", key="pareto_button"):
-        with st.spinner("Solving the Pareto frontier…"):
-            result = _remember("pareto", scenario.digest(), planner.pareto(scenario, PARETO_POINTS))
+        found = heavy.heavy(
+            "the Pareto frontier",
+            "pareto",
+            lambda progress, seconds: planner.pareto(
+                scenario, PARETO_POINTS, time_limit_s=seconds, progress=progress
+            ),
+        )
+        result = _remember("pareto", scenario.digest(), found)
     if result is None:
         return
     data = result[result["status"] == "optimal"].assign(

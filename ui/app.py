@@ -12,6 +12,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
     from planner._ui import (
+        access,
         alternatives,
         analysis,
         attribution,
@@ -27,6 +28,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
     if sys.path[:1] != [str(_HERE.parent)]:
         sys.path.insert(0, str(_HERE.parent))
     from ui import (
+        access,
         alternatives,
         analysis,
         attribution,
@@ -50,8 +52,12 @@ DEFAULT_ARG = "--scenario"
 def main() -> None:
     st.set_page_config(page_title="planner", page_icon="📊", layout="wide")
     st.title("planner: infrastructure budget allocation")
+    if not access.gate():  # signed out or without a role: the sign-in page only, no figures
+        return
     try:
         page()
+    except (access.AccessDenied, access.LimitExceeded) as err:
+        st.error(str(err))
     except ScenarioError as err:
         show_problems("The scenario is not valid", [str(p) for p in err.problems])
     except Exception as err:  # a bug in planner: say so in words, never as a traceback
@@ -69,6 +75,9 @@ def page() -> None:
         st.info("Upload a scenario YAML, or a zip of YAML + CSVs, in the sidebar.")
         return
     base = source.scenario
+    if not access.may("edit"):
+        viewed(source, base)
+        return
     controls.reset_when_changed(base)
     chosen, split = controls.settings(base)
     regions, profiles, corridors = controls.tables(base)
@@ -83,8 +92,19 @@ def page() -> None:
         projects.controls()  # the project edits stay on the page, to be corrected
         return
     with st.spinner("Solving…"):
-        solved = state.solve(scenario)
+        solved = access.solve(scenario, base)
     results(scenario, solved)
+
+
+def viewed(source: controls.Source, base: Scenario) -> None:
+    """A viewer's page: the picked scenario's plan as it is, no editor, no uploads."""
+    if st.session_state.get(controls.SOURCE_KEY) == "Upload":
+        st.info("Uploading a scenario needs the planner role; pick a bundled scenario or a run.")
+        return
+    st.caption("Viewer: plans are shown as they are; changing them needs the planner role.")
+    with st.spinner("Solving…"):
+        solved = access.solve(base, base)
+    results(base, solved)
 
 
 def default_scenario() -> str | None:

@@ -2,7 +2,8 @@
 
 Runs live in planner's run store (``planner.store``: ``PLANNER_DB_URL``, else the per-user SQLite
 file), the same store ``planner solve --record`` and ``planner runs`` use. The user is the signed-in
-``st.user`` when the app has login configured, else the OS user running the server.
+person signed in (``ui/access.py``: e-mail and IdP subject), else the OS user running the server;
+saving needs the planner role and deciding the approver role, checked again by the handlers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 from planner import Plan, Scenario
 from planner.errors import StoreError
 
-from . import analysis, state
+from . import access, analysis, state
 
 OPENED_KEY = "planner.history.opened"
 
@@ -33,15 +34,8 @@ def _store_at(url: str | None) -> Any:
 
 
 def current_user() -> str:
-    """``st.user``'s e-mail or name when login is configured and the viewer signed in."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in user")
-    except (AttributeError, KeyError):  # a Streamlit without st.user
-        pass
-    from planner.store.record import os_user
-
-    return os_user()
+    """The signed-in person's e-mail (or name, or subject) behind sign-in, else the OS user."""
+    return access.current().user
 
 
 def opened_source(source: Any) -> Any:
@@ -66,7 +60,8 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
     user = current_user()
     st.caption(f"Run store: {store.location} · acting as **{user}**")
     try:
-        save_section(store, plan, user)
+        if access.may("save"):
+            save_section(store, plan, user)
         runs = filtered_runs(store)
         if runs.empty:
             st.info(
@@ -76,7 +71,8 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
         ids = list(runs["id"])
         open_section(store, ids)
         compare_runs_section(store, ids)
-        decide_section(store, ids, user)
+        if access.may("approve"):
+            decide_section(store, ids, user)
     except StoreError as err:
         st.error(str(err))
 
@@ -86,7 +82,7 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
     note = left.text_input("Note for this run", key="history_note", placeholder="why this plan")
     right.write("")
     if right.button("Save as run", key="history_save", disabled=plan.scenario is None):
-        run_id = store.record(plan, note=note, user=user, source="ui")
+        run_id = access.save_run(store, plan, note)
         st.success(f"Saved as run {run_id}.")
 
 
@@ -160,7 +156,7 @@ def decide_section(store: Any, ids: list[str], user: str) -> None:
     note = middle.text_input("Why", key="history_decide_note")
     kind = right.radio("Decision", ["approve", "reject"], key="history_decision", horizontal=True)
     if st.button(f"Record: {kind} run {chosen}", key="history_decide"):
-        getattr(store, kind)(chosen, note=note, user=user)
+        access.decide(store, kind, chosen, note)
         st.success(f"Recorded: {kind} run {chosen} by {user}.")
     events = store.events(chosen)
     if events:

@@ -41,8 +41,9 @@ class Solved:
     """The plan is a near-optimal alternative the user chose, not the live model's last solve."""
 
 
-def solve(scenario: Scenario, session: Any = None) -> Solved:
-    """The plan of ``scenario``, re-solving the session's live model only when the scenario changed."""
+def solve(scenario: Scenario, session: Any = None, time_limit_s: float | None = None) -> Solved:
+    """The plan of ``scenario``, re-solving the session's live model only when the scenario changed
+    (within ``time_limit_s`` seconds of HiGHS, when given)."""
     session = st.session_state if session is None else session
     last: Solved | None = session.get(LAST_KEY)
     if last is not None and last.scenario == scenario:
@@ -56,7 +57,7 @@ def solve(scenario: Scenario, session: Any = None) -> Solved:
         before = model.key
         model.update(scenario)
         rebuilt = model.key != before
-    plan = model.solve()
+    plan = model.solve(time_limit_s=time_limit_s)
     solved = Solved(scenario, plan, solved_now=True, rebuilt=rebuilt)
     session[LAST_KEY] = solved
     return solved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,14 @@ from planner.scenario.files import ScenarioLike
 from planner.solve.plan import Plan, _records, plan_from_dict
 from planner.solve.plan_model import solve
 
+PROJECT_CHANGE_COLUMNS = ["id", "name", "start_a", "start_b", "change"]
+
 
 @dataclass
 class Comparison:
-    """B minus A: ``allocation`` by region and sector, ``coverage`` by region, ``kpis``, and the
-    ``constraints`` whose binding status differs."""
+    """B minus A: ``allocation`` by region and sector, ``coverage`` by region, ``kpis``, the
+    ``constraints`` whose binding status differs, and the candidate ``projects`` whose funding or
+    start differs (``id, name, start_a, start_b, change``; empty when neither plan has projects)."""
 
     a: str
     b: str
@@ -28,6 +31,9 @@ class Comparison:
     coverage: pd.DataFrame
     kpis: pd.DataFrame
     constraints: pd.DataFrame
+    projects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=PROJECT_CHANGE_COLUMNS)
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +44,7 @@ class Comparison:
             "coverage": _records(self.coverage),
             "kpis": _records(self.kpis),
             "constraints": _records(self.constraints),
+            "projects": _records(self.projects),
         }
 
 
@@ -60,6 +67,7 @@ def compare(a: Plan | ScenarioLike, b: Plan | ScenarioLike) -> Comparison:
         ),
         kpis=_kpis(plan_a, plan_b),
         constraints=_binding_changes(plan_a, plan_b),
+        projects=_project_changes(plan_a, plan_b),
     )
 
 
@@ -124,3 +132,33 @@ def _binding_changes(a: Plan, b: Plan) -> pd.DataFrame:
     return changed[["name", "kind", "binding_a", "binding_b", "dual_a", "dual_b"]].reset_index(
         drop=True
     )
+
+
+def _project_changes(a: Plan, b: Plan) -> pd.DataFrame:
+    """The projects funded in one plan and not the other, or started in another period."""
+    columns = ["id", "name", "start"]
+    merged = a.projects[columns].merge(
+        b.projects[columns], on="id", how="outer", suffixes=("_a", "_b"), sort=False
+    )
+    merged["name"] = merged["name_b"].fillna(merged["name_a"])
+    rows = []
+    for record in merged.itertuples(index=False):
+        start_a, start_b = _label(record.start_a), _label(record.start_b)
+        if start_a == start_b:
+            continue
+        if start_a is None:
+            change = f"funded in B (starts {start_b})"
+        elif start_b is None:
+            change = f"dropped in B (started {start_a} in A)"
+        else:
+            change = f"moved from {start_a} to {start_b}"
+        rows.append((record.id, record.name, start_a, start_b, change))
+    frame = pd.DataFrame(rows, columns=PROJECT_CHANGE_COLUMNS)
+    for column in ("start_a", "start_b"):
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _label(start: Any) -> Any:
+    """A start period label, None for a project that is not funded (or not in that plan)."""
+    return None if start is None or (isinstance(start, float) and math.isnan(start)) else start

@@ -7,7 +7,7 @@ last basis) instead of rebuilding a model per point.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,29 +26,46 @@ FRONTIER_COLUMNS = [
     "allocated",
     "newly_funded",
 ]
+PROJECT_FRONTIER_COLUMNS = ["funded_projects", "new_projects", "dropped_projects"]
+"""Added with candidate projects: how many are funded, which enter and which leave at each level."""
 PARETO_COLUMNS = ["point", "epsilon", "E", "min_coverage", "status", "balanced"]
 FUNDED = 1e-6  # money (unit) above which a region × sector counts as funded
 E_HOLD = 1e-9  # relative give on E when the second Pareto solve lifts the least coverage
 
 
 def frontier(
-    scenario: ScenarioLike, budgets: Iterable[float], *, time_limit_s: float | None = None
+    scenario: ScenarioLike,
+    budgets: Iterable[float],
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Benefit E and least coverage at each total budget (unit), re-solving one live model.
 
     A budget given per period keeps its shape: each level scales the periods' budgets to the total.
     ``newly_funded`` lists the ``region/sector`` pairs that get money for the first time at that
     level; ``frame.attrs["first_funded"]`` maps each funded pair to that budget. In efficiency mode
-    E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible).
+    E is non-decreasing in the budget (a larger budget keeps every plan of a smaller one feasible;
+    with projects, up to the MIP gap).
+
+    With candidate projects the frame also has ``funded_projects`` (how many), ``new_projects`` (ids
+    funded at this level and not at the one before) and ``dropped_projects`` (the reverse: a dearer
+    alternative can replace a cheaper one as money grows); ``frame.attrs["first_funded_projects"]``
+    maps each funded project to the first budget that funds it.
+
+    ``progress(done, total)`` is called after each level (an exception it raises stops the run).
     """
     base = as_scenario(scenario)
     shape = np.asarray(base.budget_per_period(), dtype=float)
     shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
     live = PlanModel(base)
     first: dict[str, float] = {}
-    rows = []
-    for total in budgets:
+    rows, project_rows = [], _ProjectsEntering()
+    levels = list(budgets)
+    for done, total in enumerate(levels, start=1):
         plan = live.solve(time_limit_s=time_limit_s, budget=[float(total) * s for s in shares])
+        if base.projects:
+            project_rows.add(float(total), plan)
         funded = _funded_pairs(plan)
         new = [p for p in funded if p not in first]
         for pair in new:
@@ -64,9 +81,32 @@ def frontier(
                 ", ".join(new),
             )
         )
+        if progress is not None:
+            progress(done, len(levels))
     frame = pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
     frame.attrs["first_funded"] = first
+    if base.projects:
+        frame[PROJECT_FRONTIER_COLUMNS] = pd.DataFrame(project_rows.rows, index=frame.index)
+        frame.attrs["first_funded_projects"] = project_rows.first
     return frame
+
+
+class _ProjectsEntering:
+    """Per frontier level: the number of funded projects, those entering and those leaving."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, str]] = []
+        self.first: dict[str, float] = {}
+        self._before: list[str] = []
+
+    def add(self, total: float, plan: Plan) -> None:
+        funded = list(plan.funded_projects["id"]) if plan.is_optimal else []
+        new = [p for p in funded if p not in self._before]
+        dropped = [p for p in self._before if p not in funded]
+        for project in funded:
+            self.first.setdefault(project, total)
+        self.rows.append((len(funded), ", ".join(new), ", ".join(dropped)))
+        self._before = funded
 
 
 def _funded_pairs(plan: Plan) -> list[str]:
@@ -92,7 +132,11 @@ def budget_levels(text: str) -> list[float]:
 
 
 def pareto(
-    scenario: ScenarioLike, points: int = 11, *, time_limit_s: float | None = None
+    scenario: ScenarioLike,
+    points: int = 11,
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """ε-constraint frontier of (E, least coverage), ``points`` values of ε from 0 to max coverage.
 
@@ -113,6 +157,8 @@ def pareto(
         plan = _epsilon_plan(live, min(float(epsilon), z_max), time_limit_s)
         plans.append(plan)
         rows.append((point, float(epsilon), plan.E, plan.min_coverage, plan.status, False))
+        if progress is not None:
+            progress(point + 1, points)
     bridge.set_column_bounds(z, 0.0, 1.0)
     plans.append(balanced)
     rows.append((points, math.nan, balanced.E, balanced.min_coverage, balanced.status, True))

@@ -64,6 +64,9 @@ def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
         print_table(changed, args, f"Allocation changes ({comparison.unit}, all periods)")
         print()
         print_table(comparison.constraints, args, "Constraints whose binding status changed")
+        if len(comparison.projects):
+            print()
+            print_table(comparison.projects, args, "Projects funded or started differently")
     return 0
 
 

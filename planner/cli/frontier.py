@@ -30,19 +30,22 @@ def run(args: argparse.Namespace) -> int:
     scenario = load(args)
     table = frontier(scenario, levels, time_limit_s=args.time_limit)
     if args.json:
-        print_json(
-            {
-                "scenario": scenario.name,
-                "unit": scenario.unit,
-                "points": _records(table),
-                "first_funded": table.attrs["first_funded"],
-            }
-        )
+        payload = {
+            "scenario": scenario.name,
+            "unit": scenario.unit,
+            "points": _records(table),
+            "first_funded": table.attrs["first_funded"],
+        }
+        if "first_funded_projects" in table.attrs:  # only with candidate projects
+            payload["first_funded_projects"] = table.attrs["first_funded_projects"]
+        print_json(payload)
     elif args.csv:
         print_table(table, args)
     else:
         # the lists of newly funded pairs are long: print them under the table, not in a column
-        shown = table.drop(columns=["newly_funded"], errors="ignore")
+        shown = table.drop(
+            columns=["newly_funded", "new_projects", "dropped_projects"], errors="ignore"
+        )
         print_table(shown, args, f"{scenario.name}: budget frontier ({scenario.unit})")
         _print_first_funded(table)
     return 0
@@ -55,3 +58,14 @@ def _print_first_funded(table) -> None:  # type: ignore[no-untyped-def]
     for budget, funded in zip(table["budget"], table["newly_funded"], strict=True):
         if funded:
             print(f"  {budget:,.1f}: {funded}")
+    if "new_projects" not in table:
+        return
+    print("\nProjects entering (+) and leaving (−) at:")
+    for budget, new, dropped in zip(
+        table["budget"], table["new_projects"], table["dropped_projects"], strict=True
+    ):
+        moves = [f"+{p}" for p in new.split(", ") if p] + [
+            f"−{p}" for p in dropped.split(", ") if p
+        ]
+        if moves:
+            print(f"  {budget:,.1f}: {' '.join(moves)}")

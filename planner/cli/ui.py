@@ -1,18 +1,26 @@
-"""``planner ui [SCENARIO] [--port N]``: start the Streamlit app (ui/app.py) on this machine.
+"""``planner ui [SCENARIO] [--port N] [--host H] [--access FILE | --no-auth]``: start the Streamlit
+app (ui/app.py).
 
 The app ships inside the wheel as ``planner/_ui`` and lives in ``ui/`` in a source checkout; this verb
 finds it in either place (like ``planner.scenario.datasets.data_dir``) and runs ``streamlit run`` on it.
+
+Serving a team (docs/deploy.md): sign-in is Streamlit's OpenID Connect (``[auth]`` in secrets.toml)
+and roles come from ``--access``. A host other than a loopback address is refused unless sign-in is
+configured or ``--no-auth`` says, explicitly, that anyone who reaches the port may use the app.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
 
 from planner.cli.common import add_scenario_argument
+from planner.errors import ExitCode
+from planner.serve import limits, signin
 
 DEFAULT_PORT = 8501
 DEFAULT_ADDRESS = "127.0.0.1"  # this machine only; pass --address 0.0.0.0 to share on a network
@@ -39,14 +47,114 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--port", type=int, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})"
     )
     parser.add_argument(
+        "--host",
         "--address",
+        dest="address",
         default=DEFAULT_ADDRESS,
-        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only)",
+        help=f"address to listen on (default {DEFAULT_ADDRESS}: this machine only); any other "
+        "needs sign-in configured or --no-auth",
+    )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument(
+        "--access",
+        type=Path,
+        metavar="FILE",
+        help="access file: who is viewer, planner or approver (needs [auth] in secrets.toml)",
+    )
+    who.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve without sign-in to anyone who reaches the port (a red banner says so)",
+    )
+    parser.add_argument(
+        "--secrets",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="secrets.toml holding [auth] (default: ~/.streamlit/ and ./.streamlit/secrets.toml)",
+    )
+    parser.add_argument(
+        "--solve-seconds",
+        type=float,
+        default=limits.DEFAULT_SOLVE_SECONDS,
+        metavar="S",
+        help=f"time limit of each solve in the app (default {limits.DEFAULT_SOLVE_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--max-cells",
+        type=int,
+        default=limits.DEFAULT_MAX_CELLS,
+        metavar="N",
+        help=f"largest regions × sectors × periods the app solves (default {limits.DEFAULT_MAX_CELLS:,})",
+    )
+    parser.add_argument(
+        "--max-projects",
+        type=int,
+        default=limits.DEFAULT_MAX_PROJECTS,
+        metavar="N",
+        help=f"most candidate projects the app solves (default {limits.DEFAULT_MAX_PROJECTS:,})",
     )
     parser.set_defaults(func=run)
 
 
-def streamlit_command(app: Path, port: int, address: str, scenario: str | None) -> list[str]:
+def is_loopback(address: str) -> bool:
+    """Whether ``address`` serves this machine only (``localhost`` and 127.0.0.0/8, ``::1``)."""
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
+
+
+def serving_refusal(args: argparse.Namespace, auth: dict[str, object]) -> str | None:
+    """Why this combination of host, sign-in and access file must not start (None: it may)."""
+    missing = signin.missing_settings(auth)
+    if args.access is not None and missing:
+        return (
+            f"--access needs sign-in: the [auth] settings in secrets.toml lack {', '.join(missing)} "
+            "(docs/deploy.md)"
+        )
+    if not missing and not args.no_auth and args.access is None:
+        return "sign-in is configured in secrets.toml but no --access file says who may do what"
+    if missing and not args.no_auth and not is_loopback(args.address):
+        return (
+            f"refusing to serve on {args.address} without sign-in: configure [auth] in "
+            ".streamlit/secrets.toml and give --access (docs/deploy.md), or pass --no-auth"
+        )
+    return None
+
+
+def app_arguments(args: argparse.Namespace, auth: dict[str, object]) -> list[str]:
+    """What the app reads after ``--``: how people are let in, and the fair-use limits."""
+    if args.no_auth:
+        mode = ["--auth", "none"]
+    elif args.access is not None:
+        mode = ["--auth", "signin", "--access", str(args.access.resolve())]
+        provider = signin.provider_name(auth)
+        mode += ["--provider", provider] if provider else []
+    else:
+        mode = ["--auth", "local"]
+    return [
+        *mode,
+        "--solve-seconds",
+        f"{args.solve_seconds:g}",
+        "--max-cells",
+        str(args.max_cells),
+        "--max-projects",
+        str(args.max_projects),
+    ]
+
+
+def streamlit_command(
+    app: Path,
+    port: int,
+    address: str,
+    scenario: str | None,
+    app_args: list[str] | None = None,
+    secrets: list[Path] | None = None,
+) -> list[str]:
     command = [
         sys.executable,
         "-m",
@@ -65,14 +173,36 @@ def streamlit_command(app: Path, port: int, address: str, scenario: str | None) 
         str(UPLOAD_LIMIT_MIB),
         "--client.toolbarMode",
         "minimal",
+        # stated, not assumed: a form posted from another site is refused, no other origin may read
+        "--server.enableXsrfProtection",
+        "true",
+        "--server.enableCORS",
+        "false",
     ]
-    if scenario:
-        command += ["--", "--scenario", scenario]
-    return command
+    for path in secrets or []:
+        command += ["--secrets.files", str(path.resolve())]
+    after = [*(app_args or []), *(["--scenario", scenario] if scenario else [])]
+    return command + (["--", *after] if after else [])
 
 
 def run(args: argparse.Namespace) -> int:
     from planner.scenario.files import load_scenario
+    from planner.serve.access import load_access
+
+    files = args.secrets or signin.default_secrets_files()
+    auth = signin.auth_section(files)
+    refusal = serving_refusal(args, auth)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    if args.access is not None:
+        load_access(args.access)  # a bad access file is exit 2 here, one line per problem
+    if args.solve_seconds <= 0 or args.max_cells < 1 or args.max_projects < 0:
+        print(
+            "error: --solve-seconds, --max-cells and --max-projects must be positive",
+            file=sys.stderr,
+        )
+        return ExitCode.INVALID_INPUT
 
     scenario = args.scenario
     if scenario:
@@ -81,6 +211,7 @@ def run(args: argparse.Namespace) -> int:
             scenario = str(Path(scenario).resolve())
     app = app_path()
     print(f"planner ui: http://{args.address}:{args.port} (Ctrl+C stops it)", flush=True)
-    return subprocess.run(
-        streamlit_command(app, args.port, args.address, scenario), check=False
-    ).returncode
+    command = streamlit_command(
+        app, args.port, args.address, scenario, app_arguments(args, auth), args.secrets
+    )
+    return subprocess.run(command, check=False).returncode

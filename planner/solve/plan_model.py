@@ -245,7 +245,13 @@ class PlanModel:
         bridge.fix_integers()
         status = bridge.solve(time_limit_s)
         if status != "optimal":
-            return outcome
+            # HiGHS can stop at "unknown" when it starts this LP from branch and bound's last state
+            # (seen with subnormal benefits in the property tests); from a cleared state it solves
+            bridge.highs.clearSolver()
+            status = bridge.solve(time_limit_s)
+        if status != "optimal":
+            # the MIP's plan is gone from the solver: say so rather than report an empty plan
+            return dataclasses.replace(outcome, status=status, objective=None)
         if self.scenario.objective.mode == "efficiency" and outcome.objective is not None:
             return dataclasses.replace(outcome, objective=bridge.objective(objectives.BENEFIT))
         if self.scenario.objective.mode == "balanced" and outcome.objective is not None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, or_, select
 from sqlalchemy.engine import URL
 
 from planner.errors import StoreError
@@ -49,6 +49,8 @@ LIST_COLUMNS = [
     "source",
     "host",
     "parent_id",
+    "user_email",
+    "user_subject",
 ]
 DECISIONS = ("approve", "reject", "supersede")
 
@@ -99,11 +101,14 @@ class RunStore:
         source: str = "api",
         changes: dict[str, Any] | None = None,
         parent: str | None = None,
+        subject: str | None = None,
+        email: str | None = None,
     ) -> str:
         """Store a solved plan (with its scenario, tables and diagnosis) as a new run; its id.
 
         ``changes`` are the ``--set`` changes the plan was made with, ``parent`` the run it was
-        derived from. The run is written in one transaction: all of it, or (on any failure or a
+        derived from; ``subject`` and ``email`` the signed-in user's identity (the IdP's stable
+        subject and e-mail) when the run comes from the app behind sign-in. The run is written in one transaction: all of it, or (on any failure or a
         killed process) nothing.
         """
         with engine.writing(self.engine) as conn:
@@ -116,30 +121,56 @@ class RunStore:
                 note=note,
                 changes=changes,
                 parent_id=parent_id,
+                subject=subject,
+                email=email,
             )
         return str(row["id"])
 
-    def note(self, run_id: str, text: str, *, user: str | None = None) -> None:
-        """Add a note to a run (the run itself never changes; the note is an event)."""
-        self._event(run_id, "note", text, user)
+    def note(self, run_id: str, text: str, *, user: str | None = None, **identity: str) -> None:
+        """Add a note to a run (the run itself never changes; the note is an event).
 
-    def approve(self, run_id: str, note: str = "", *, user: str | None = None) -> None:
-        self._event(run_id, "approve", note, user)
+        Every decision takes ``user`` and, from the app behind sign-in, ``subject`` and ``email``."""
+        self._event(run_id, "note", text, user, **identity)
 
-    def reject(self, run_id: str, note: str = "", *, user: str | None = None) -> None:
-        self._event(run_id, "reject", note, user)
+    def approve(
+        self, run_id: str, note: str = "", *, user: str | None = None, **identity: str
+    ) -> None:
+        self._event(run_id, "approve", note, user, **identity)
 
-    def supersede(self, run_id: str, by: str, note: str = "", *, user: str | None = None) -> None:
+    def reject(
+        self, run_id: str, note: str = "", *, user: str | None = None, **identity: str
+    ) -> None:
+        self._event(run_id, "reject", note, user, **identity)
+
+    def supersede(
+        self, run_id: str, by: str, note: str = "", *, user: str | None = None, **identity: str
+    ) -> None:
         """Mark ``run_id`` as replaced by the run ``by``."""
-        self._event(run_id, "supersede", note, user, other=by)
+        self._event(run_id, "supersede", note, user, other=by, **identity)
 
     def _event(
-        self, run_id: str, kind: str, note: str, user: str | None, other: str | None = None
+        self,
+        run_id: str,
+        kind: str,
+        note: str,
+        user: str | None,
+        other: str | None = None,
+        subject: str | None = None,
+        email: str | None = None,
     ) -> None:
         with engine.writing(self.engine) as conn:
             found = self._resolve(conn, run_id)
             replacement = self._resolve(conn, other) if other else None
-            record.append_event(conn, found, kind, user or record.os_user(), note, replacement)
+            record.append_event(
+                conn,
+                found,
+                kind,
+                user or record.os_user(),
+                note,
+                replacement,
+                subject=subject,
+                email=email,
+            )
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -151,14 +182,17 @@ class RunStore:
         status: str | None = None,
     ) -> pd.DataFrame:
         """One row per run, newest first (:data:`LIST_COLUMNS`); ``decision`` is the latest
-        approve, reject or supersede. ``since`` is a date or UTC time (``2026-03-01``)."""
+        approve, reject or supersede. ``since`` is a date or UTC time (``2026-03-01``); ``user``
+        matches the recorded user name, the signed-in e-mail or the IdP subject."""
         query = select(runs).order_by(runs.c.seq.desc())
         if scenario:
             query = query.where(runs.c.scenario_name == scenario)
         if since:
             query = query.where(runs.c.created_at >= _utc_text(since))
         if user:
-            query = query.where(runs.c.user == user)
+            query = query.where(
+                or_(runs.c.user == user, runs.c.user_email == user, runs.c.user_subject == user)
+            )
         if status:
             query = query.where(runs.c.status == status)
         with self.engine.connect() as conn:
@@ -208,6 +242,8 @@ class RunStore:
         document.update(
             id=row["id"],
             user=row["user"],
+            user_email=row["user_email"],
+            user_subject=row["user_subject"],
             created_at=row["created_at"],
             note=row["note"],
             events=history,
@@ -305,7 +341,13 @@ class RunStore:
 
     def _events(self, conn: Connection, run_id: str) -> list[dict[str, Any]]:
         query = select(
-            events.c.kind, events.c.user, events.c.created_at, events.c.note, events.c.other_run_id
+            events.c.kind,
+            events.c.user,
+            events.c.created_at,
+            events.c.note,
+            events.c.other_run_id,
+            events.c.user_email,
+            events.c.user_subject,
         ).where(events.c.run_id == run_id)
         return [dict(r._mapping) for r in conn.execute(query.order_by(events.c.seq))]
 

@@ -41,6 +41,13 @@ def os_user() -> str:
         return "unknown"
 
 
+def identity_columns(subject: str | None, email: str | None) -> dict[str, str]:
+    """The signed-in identity's columns of a run or event row; none at all for the OS user, so a
+    row written to a store still at an older schema (a migration test) has only its columns."""
+    found = {"user_subject": subject, "user_email": email}
+    return {k: v for k, v in found.items() if v}
+
+
 def versions() -> dict[str, str]:
     from planner import __version__
 
@@ -94,6 +101,8 @@ def run_row(
     plan: Any,
     *,
     user: str,
+    subject: str | None = None,
+    email: str | None = None,
     source: str,
     note: str,
     changes: dict[str, Any] | None,
@@ -128,6 +137,7 @@ def run_row(
         "note": note,
         "parent_id": parent_id,
         "content_sha256": content,
+        **identity_columns(subject, email),
     }
 
 
@@ -190,7 +200,15 @@ def _store_scenario(conn: Connection, digest: str, name: str, document: str) -> 
 
 
 def append_event(
-    conn: Connection, run_id: str, kind: str, user: str, note: str, other_run_id: str | None = None
+    conn: Connection,
+    run_id: str,
+    kind: str,
+    user: str,
+    note: str,
+    other_run_id: str | None = None,
+    *,
+    subject: str | None = None,
+    email: str | None = None,
 ) -> dict[str, Any]:
     row = {
         "run_id": run_id,
@@ -199,6 +217,7 @@ def append_event(
         "created_at": now_utc(),
         "note": note,
         "other_run_id": other_run_id,
+        **identity_columns(subject, email),
     }
     row = _advance(conn, row, EVENT_HASHED)
     conn.execute(insert(events), [row])

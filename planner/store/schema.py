@@ -122,7 +122,13 @@ runs = Table(
     Column("content_sha256", String(64), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("user_subject", Text),  # the IdP's stable subject of a signed-in user (0003)
+    Column("user_email", Text),  # and their e-mail; both empty for the CLI's OS user
 )
+
+IDENTITY_HASHED = ("user_subject", "user_email")
+"""Columns of runs and events the hash covers only when they hold a value: rows recorded before
+they existed (or by the OS user) hash exactly as they did."""
 
 EVENT_KINDS = ("note", "approve", "reject", "supersede")
 
@@ -140,6 +146,8 @@ events = Table(
     Column("other_run_id", String(32)),  # supersede: the run that replaces run_id
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("user_subject", Text),
+    Column("user_email", Text),
 )
 
 

@@ -33,6 +33,8 @@ class Batch:
     candidates: np.ndarray  # (C, len(x_keys)) plans to evaluate; row 0 the deterministic plan
     time_limit_s: float | None = None
     reuse_model: bool = True
+    u_keys: tuple[tuple[Any, Any], ...] = ()  # (project, period) start options
+    candidate_starts: np.ndarray | None = None  # (C, len(u_keys)) the candidates' starts u[p,t]
 
 
 @dataclass
@@ -48,6 +50,7 @@ class BatchResult:
     candidate_status: list[list[str]]
     scalars: dict[str, list[float]] = field(default_factory=dict)
     models_built: int = 0
+    starts: np.ndarray | None = None  # (k, len(u_keys)) each sample's own starts u[p,t], 0 without
 
 
 _MODELS: OrderedDict[tuple[Any, ...], SweepModel] = OrderedDict()
@@ -85,6 +88,7 @@ def run_batch(batch: Batch) -> BatchResult:
         np.full((k, n_c), np.nan),
         [],
         {v.target: [] for v in batch.design.variations if TARGETS[v.target][0] == "scalar"},
+        starts=np.zeros((k, len(batch.u_keys))),
     )
     for j, u in enumerate(batch.draws):
         try:
@@ -96,7 +100,7 @@ def run_batch(batch: Batch) -> BatchResult:
             result.scalars[name].append(_scalar_value(scenario, name))
         model, built = _live_model(scenario, batch.reuse_model)
         result.models_built += built
-        if tuple(model.x_keys) != batch.x_keys:
+        if tuple(model.x_keys) != batch.x_keys or tuple(model.u_keys) != batch.u_keys:
             raise RuntimeError("the sample's model has other allocation cells than the sweep's")
         _solve_one(model, batch, result, j)
     return result
@@ -111,9 +115,12 @@ def _solve_one(model: SweepModel, batch: Batch, result: BatchResult, j: int) -> 
         return
     result.E[j], result.objective[j] = own.E, own.objective
     result.x[j] = own.x
+    if own.starts is not None and result.starts is not None:
+        result.starts[j] = own.starts
     statuses = []
     for c, plan in enumerate(batch.candidates):
-        evaluated = model.evaluate(plan, batch.time_limit_s)
+        starts = batch.candidate_starts[c] if batch.candidate_starts is not None else None
+        evaluated = model.evaluate(plan, batch.time_limit_s, starts)
         statuses.append(evaluated.status)
         if evaluated.E is not None:
             result.candidate_E[j, c] = evaluated.E
@@ -142,3 +149,5 @@ class GridPlans:
     names: list[str]
     plans: np.ndarray
     x_keys: tuple[tuple[Any, Any, Any], ...]
+    starts: np.ndarray  # (C, len(u_keys)) each candidate's project starts u[p,t]
+    u_keys: tuple[tuple[Any, Any], ...] = ()

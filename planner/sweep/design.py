@@ -28,12 +28,14 @@ TARGETS: dict[str, tuple[str, str]] = {
     "min_share_of_need": ("regions", "min_share_of_need"),
     "max_per_period": ("regions", "max_per_period"),
     "shared_need": ("corridors", "shared_need"),
+    "cost": ("projects", "cost"),
     "budget": ("scalar", "budget"),
     "discount_rate": ("scalar", "discount_rate"),
     "redundancy_tolerance": ("scalar", "redundancy_tolerance"),
 }
 SHARES = {"min_share_of_need"}  # values clipped to [0, 1] after perturbation
 GROUPINGS = ("row", "region", "sector", "corridor", "all")
+PROJECT_TABLE = "projects"  # rows are candidate projects: ``cost@ID`` names one project
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ def parse_variation(text: str) -> Variation:
         raise _vary_error(text, f"cannot vary '{target}'; known: {', '.join(TARGETS)}", target)
     scalar = TARGETS[target][0] == "scalar"
     per = match["per"] or ("all" if scalar else "row")
+    only = match["only"].strip() if match["only"] else None
+    if TARGETS[target][0] == PROJECT_TABLE and per not in GROUPINGS and only is None:
+        only, per = per, "row"  # cost@PROJECT: that project's cost alone
     if per not in GROUPINGS:
         raise _vary_error(text, f"unknown grouping '@{per}'; known: {', '.join(GROUPINGS)}", target)
     if scalar and (match["only"] or per != "all"):
@@ -128,7 +133,7 @@ def parse_variation(text: str) -> Variation:
         high,
         relative,
         distribution or ("triangular" if has_mode else "uniform"),
-        match["only"].strip() if match["only"] else None,
+        only,
         per,
         text.strip(),
     )
@@ -167,6 +172,8 @@ def _read_range(body: str) -> tuple[float, float, float, bool, bool]:
 def _check_bounds(v: Variation) -> None:
     if v.low < 0:
         raise _vary_error(v.text, "values must stay ≥ 0 (a relative range below −100%?)", v.target)
+    if v.target == "cost" and v.low <= 0:
+        raise _vary_error(v.text, "a project's cost must stay > 0 (projects.md)", v.target)
     if v.target == "need" and v.low <= 0:
         # a need of 0 removes the pair from the model: the sample would change the model's shape
         raise _vary_error(
@@ -270,6 +277,11 @@ def _row_keys(scenario: Scenario, v: Variation) -> list[tuple[int, dict[str, str
             for i, r in enumerate(scenario.regions)
             if v.target != "max_per_period" or r.max_per_period is not None
         ]
+    elif table == PROJECT_TABLE:
+        keys = [
+            (i, {"project": p.id, "region": p.region, "sector": p.sector})
+            for i, p in enumerate(scenario.projects)
+        ]
     else:
         pairs = [(g, s) for g, c in scenario.corridors.items() for s in c.shared_need]
         keys = [(i, {"corridor": g, "sector": s}) for i, (g, s) in enumerate(pairs)]
@@ -294,6 +306,8 @@ def perturbed(base: dict[str, Any], design: Design, values: list[np.ndarray]) ->
             g: {**c, "shared_need": dict(c["shared_need"])} for g, c in base["corridors"].items()
         },
     }
+    if base.get(PROJECT_TABLE):  # each sample edits its own copy of the records
+        data[PROJECT_TABLE] = [dict(p) for p in base[PROJECT_TABLE]]
     corridor_pairs = [(g, s) for g, c in data["corridors"].items() for s in c["shared_need"]]
     for v, rows, drawn in zip(design.variations, design.rows, values, strict=True):
         table, column = TARGETS[v.target]

@@ -158,10 +158,11 @@ def _candidates(
         raise ScenarioError([p.at(file="--grid") for p in err.problems]) from None
     model = SweepModel(scenario)
     deterministic = model.solve_sample(time_limit_s)
-    names, plans = [], []
+    names, plans, starts = [], [], []
     if deterministic.x is not None:
         names.append("deterministic")
         plans.append(deterministic.x)
+        starts.append(deterministic.starts)
     dump = scenario.model_dump()
     tried = list(range(samples, samples + 3 * count)) if design.variations else []
     for i, u in zip(tried, design.draw(tried, seed), strict=True):
@@ -176,9 +177,13 @@ def _candidates(
         if outcome.x is not None:
             names.append(f"draw {i}")
             plans.append(outcome.x)
-    width = len(model.x_keys)
-    matrix = np.array(plans) if plans else np.zeros((0, width))
-    return GridPlans(point, scenario, deterministic, names, matrix, tuple(model.x_keys))
+            starts.append(outcome.starts)
+    matrix = np.array(plans) if plans else np.zeros((0, len(model.x_keys)))
+    u_keys = tuple(model.u_keys)
+    start_matrix = np.array(starts) if u_keys and starts else np.zeros((len(plans), len(u_keys)))
+    return GridPlans(
+        point, scenario, deterministic, names, matrix, tuple(model.x_keys), start_matrix, u_keys
+    )
 
 
 def _batches(
@@ -209,6 +214,8 @@ def _batches(
                     grid_plans.plans,
                     time_limit_s,
                     reuse_model,
+                    grid_plans.u_keys,
+                    grid_plans.starts,
                 )
             )
     return out

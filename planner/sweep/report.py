@@ -66,6 +66,24 @@ def _uncertain(result: SweepResult, g: int, rows: int) -> pd.DataFrame:
     return picked[columns]
 
 
+PROJECT_SUMMARY_COLUMNS = [
+    "id",
+    "deterministic_start",
+    "robust_start",
+    "p_funded",
+    "likely_start",
+    "likely_start_share",
+]
+
+
+def _projects(result: SweepResult, g: int, rows: int) -> pd.DataFrame:
+    """The grid point's projects, the least certain first (funded closest to half the samples)."""
+    table = result.projects[result.projects["grid"] == g]
+    doubt = (table["p_funded"] - 0.5).abs().rename("doubt")
+    picked = table.assign(doubt=doubt).sort_values(["doubt", "id"], kind="stable").head(rows)
+    return picked[PROJECT_SUMMARY_COLUMNS]
+
+
 def summary_text(result: SweepResult, rows: int = 12) -> str:
     settings = result.settings
     lines = [
@@ -82,6 +100,13 @@ def summary_text(result: SweepResult, rows: int = 12) -> str:
         lines += [
             "    " + line for line in table.to_string(index=False, float_format=_fmt).splitlines()
         ]
+        if len(result.projects):
+            projects = _projects(result, g, rows)
+            lines.append("  candidate projects, least certain first (p_funded over samples):")
+            lines += [
+                "    " + line
+                for line in projects.to_string(index=False, float_format=_fmt).splitlines()
+            ]
     lines.append("")
     lines.append(f"{result.timings.get('total_s', np.nan):.1f} s")
     return "\n".join(lines)
@@ -104,6 +129,9 @@ def report_section(result: SweepResult, rows: int = 20) -> str:
         table = _uncertain(result, g, rows)
         parts += ["", f"Least certain allocations ({result.unit}, summed over periods):", ""]
         parts.append(_markdown(table))
+        if len(result.projects):
+            parts += ["", "Candidate projects, least certain first:", ""]
+            parts.append(_markdown(_projects(result, g, rows)))
     return "\n".join(parts) + "\n"
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import OutputError
+from planner.sweep.projects import empty_project_table, project_table
 from planner.sweep.report import report_section, summary_text
 from planner.sweep.robust import CRITERIA, score_candidates
 
@@ -58,6 +59,10 @@ class SweepResult:
         ``grid, sample, candidate, status, E``: every candidate evaluated under every sample.
     robust_plan:
         ``grid, region, sector, period, amount`` of the recommended plan per grid point.
+    projects:
+        Per grid point × candidate project (empty without projects): ``deterministic_start``,
+        ``robust_start``, ``p_funded`` (share of feasible samples funding it), ``likely_start`` and
+        ``likely_start_share`` (its most frequent start among the samples funding it, and how often).
     grid:
         ``grid`` number and the grid keys' values.
     method:
@@ -72,6 +77,7 @@ class SweepResult:
     robust_plan: pd.DataFrame
     grid: pd.DataFrame
     method: str
+    projects: pd.DataFrame = field(default_factory=empty_project_table)
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     scenario_name: str = ""
@@ -92,6 +98,7 @@ class SweepResult:
         x_keys = plans[0].x_keys
         pairs, cell_pair = _pairs(x_keys)
         samples, allocation, evaluations, candidates, robust, summary = [], [], [], [], [], []
+        projects = [empty_project_table()]
         for g, grid_plans in enumerate(plans):
             mine = sorted((r for r in results if r.grid == g), key=lambda r: r.samples[0])
             table = _sample_table(g, grid_plans, mine)
@@ -108,6 +115,8 @@ class SweepResult:
             candidates.append(scores)
             robust.append(_robust_plan_table(g, x_keys, chosen))
             summary.append(_summary(g, table, x_pairs, pairs, grid_plans, chosen, cell_pair))
+            if grid_plans.u_keys:
+                projects.append(_projects(g, grid_plans, mine, table, scores))
         grid = pd.DataFrame([{"grid": g, **p} for g, p in enumerate(points)])
         method = METHOD.format(
             candidates=settings["candidates"], criterion=CRITERIA[settings["robust"]]
@@ -121,6 +130,7 @@ class SweepResult:
             evaluations=pd.concat(evaluations, ignore_index=True),
             robust_plan=pd.concat(robust, ignore_index=True),
             grid=grid,
+            projects=pd.concat(projects, ignore_index=True) if len(projects) > 1 else projects[0],
             method=method,
             settings=settings,
             timings={"total_s": elapsed_s, "models_built": float(built)},
@@ -132,12 +142,15 @@ class SweepResult:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The DataFrames by name (``results`` is the per sample × pair table that ``write`` saves)."""
-        return {
+        tables = {
             "results": self.results(),
             "summary": self.summary,
             "candidates": self.candidates,
             "robust_plan": self.robust_plan,
         }
+        if len(self.projects):
+            tables["projects"] = self.projects
+        return tables
 
     def results(self) -> pd.DataFrame:
         """Per grid point × sample × region × sector: the amount, with the sample's status and regret."""
@@ -296,6 +309,22 @@ def _evaluation_table(
 def _chosen_plan(plans: GridPlans, scores: pd.DataFrame) -> np.ndarray | None:
     chosen = scores.index[scores["chosen"]]
     return plans.plans[chosen[0]] if len(chosen) else None
+
+
+def _projects(
+    g: int,
+    plans: GridPlans,
+    results: list[BatchResult],
+    table: pd.DataFrame,
+    scores: pd.DataFrame,
+) -> pd.DataFrame:
+    starts = np.vstack([r.starts for r in results if r.starts is not None])
+    names = plans.names
+    chosen = scores.index[scores["chosen"]]
+    robust = plans.starts[chosen[0]] if len(chosen) else None
+    deterministic = plans.starts[0] if names and names[0] == "deterministic" else None
+    feasible = (table["status"] == "optimal").to_numpy()
+    return project_table(g, plans.scenario, plans.u_keys, starts, feasible, deterministic, robust)
 
 
 def _robust_plan_table(

@@ -40,28 +40,46 @@ class SampleOutcome:
     E: float | None
     objective: float | None
     x: np.ndarray | None  # aligned with SweepModel.x_keys; None without a plan
+    starts: np.ndarray | None = None  # u[p,t] (0 or 1) aligned with SweepModel.u_keys; None without
 
 
 class SweepModel(PlanModel):
-    """A :class:`PlanModel` whose model also carries the plan-ceiling rows of :mod:`models.ceiling`."""
+    """A :class:`PlanModel` whose model also carries the plan-ceiling rows of :mod:`models.ceiling`.
+
+    With candidate projects a plan is its programme money x and its project starts u: ``u_keys`` are
+    the (project, period) start options in the order of the bridge's integer columns.
+    """
 
     extra_families = (ceiling,)
 
     def _after_build(self) -> None:
         rows = dict(self.bridge.rows_of(self.model.ceiling))
         self.ceiling_rows = np.array([rows[key] for key in self.x_keys], dtype=np.int32)
+        self.u_keys = list(self.model.PW)
+        if len(self.u_keys) != self.bridge.integer_columns.size:
+            raise RuntimeError("a project start option is missing from the solver's columns")
 
     def solve_sample(self, time_limit_s: float | None = None) -> SampleOutcome:
-        """Solve the current scenario in its own mode, from a cleared solver state."""
+        """Solve the current scenario in its own mode, from a cleared solver state (with projects:
+        branch and bound to the scenario's ``mip_gap``, without the last sample's incumbent)."""
         self.bridge.highs.clearSolver()
+        if self.u_keys:
+            self.bridge.set_mip_gap(self.scenario.mip_gap)
+            self.bridge.forget_incumbent()
         objective = self.scenario.objective
         outcome = objectives.optimize(
             self.model, self.bridge, objective.mode, objective.equity_weight, time_limit_s
         )
         return self._outcome(outcome.status, outcome.objective)
 
-    def evaluate(self, x_plan: np.ndarray, time_limit_s: float | None = None) -> SampleOutcome:
-        """Benefit of a committed plan under the current scenario: max E with x ≤ x_plan per cell.
+    def evaluate(
+        self,
+        x_plan: np.ndarray,
+        time_limit_s: float | None = None,
+        starts: np.ndarray | None = None,
+    ) -> SampleOutcome:
+        """Benefit of a committed plan under the current scenario: max E with x ≤ x_plan per cell
+        and, with projects, every start u[p,t] fixed at the plan's ``starts`` (an LP).
 
         Warm-starts from whatever the solver holds (call right after :meth:`solve_sample`, in a fixed
         order, to keep results independent of batching).
@@ -70,11 +88,14 @@ class SweepModel(PlanModel):
         lower, upper = self.bridge.row_lower[idx], self.bridge.row_upper[idx]
         cap = np.minimum(upper, x_plan * (1 + CEILING_SLACK) + CEILING_SLACK)
         self.bridge.set_row_bounds(idx, lower, cap)
+        if self.u_keys:
+            self.bridge.fix_integers(starts if starts is not None else np.zeros(len(self.u_keys)))
         try:
             outcome = objectives.optimize(self.model, self.bridge, "efficiency", 0.0, time_limit_s)
             return self._outcome(outcome.status, outcome.objective)
         finally:
             self.bridge.set_row_bounds(idx, lower, upper)
+            self.bridge.release_integers()
 
     def _outcome(self, status: str, objective: float | None) -> SampleOutcome:
         if status != "optimal" or not self.bridge.has_solution():
@@ -83,8 +104,9 @@ class SweepModel(PlanModel):
         y = self.bridge.column_values(self.y_vars, primal)
         x = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))
         x[np.abs(x) < ZERO_AMOUNT] = 0.0
+        starts = np.round(primal[self.bridge.integer_columns]) if self.u_keys else None
         return SampleOutcome(
-            status, self.bridge.objective(objectives.BENEFIT, primal), objective, x
+            status, self.bridge.objective(objectives.BENEFIT, primal), objective, x, starts
         )
 
 

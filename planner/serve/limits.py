@@ -1,0 +1,77 @@
+"""Fair use of one shared app: a solve time limit per session, one solve at a time per session, and
+the largest scenario the app will take on.
+
+The numbers are the app's defaults; ``planner ui --solve-seconds / --max-cells / --max-projects``
+changes them (docs/deploy.md). The CLI and the Python API have no such limits: they run on the
+planner's own machine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_SOLVE_SECONDS = 60.0
+DEFAULT_MAX_CELLS = 20_000
+"""Regions × sectors × periods: the medium benchmark instance (300 × 6 × 5 = 9,000) fits twice over;
+docs/performance.md puts its solve at about a second, so a session cannot tie up a core for long."""
+DEFAULT_MAX_PROJECTS = 2_000
+
+
+class LimitExceeded(RuntimeError):
+    """A request beyond a fair-use limit; the message names the limit."""
+
+
+@dataclass(frozen=True)
+class FairUse:
+    solve_seconds: float = DEFAULT_SOLVE_SECONDS
+    max_cells: int = DEFAULT_MAX_CELLS
+    max_projects: int = DEFAULT_MAX_PROJECTS
+
+    def size_problems(self, scenario: Any) -> list[str]:
+        """Why ``scenario`` is too large for this app (empty when it is not)."""
+        found = []
+        shape = (len(scenario.regions), len(scenario.sectors), len(scenario.periods))
+        cells = shape[0] * shape[1] * shape[2]
+        if cells > self.max_cells:
+            found.append(
+                f"{shape[0]} regions × {shape[1]} sectors × {shape[2]} periods = {cells:,} cells; "
+                f"this app takes at most {self.max_cells:,} (run it with `planner solve` instead)"
+            )
+        projects = len(getattr(scenario, "projects", None) or [])
+        if projects > self.max_projects:
+            found.append(
+                f"{projects:,} candidate projects; this app takes at most {self.max_projects:,}"
+            )
+        return found
+
+    def check_size(self, scenario: Any) -> None:
+        problems = self.size_problems(scenario)
+        if problems:
+            raise LimitExceeded("The scenario is too large for this app: " + "; ".join(problems))
+
+
+class SessionSolves:
+    """At most one solve at a time in one browser session: a second request while one runs is
+    refused at once (not queued), so a double click or a second tab cannot pile work on the server."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running: str | None = None
+
+    @contextmanager
+    def one(self, what: str) -> Iterator[None]:
+        if not self._lock.acquire(blocking=False):
+            raise LimitExceeded(
+                f"{self.running or 'a solve'} is still running in this session; "
+                "wait for it or cancel it first"
+            )
+        self.running = what
+        try:
+            yield
+        finally:
+            self.running = None
+            self._lock.release()
