@@ -1,4 +1,4 @@
-"""A plan's candidate projects in the run store (schema 0003): kept, shown, reported and hashed."""
+"""A plan's candidate projects in the run store (schema 0004): kept, shown, reported and hashed."""
 
 from __future__ import annotations
 

@@ -275,7 +275,7 @@ PLAN_TABLES = (
     ),
 )
 """The plan's tables, in the order the content hash reads them. The candidate projects and their
-cash per period came with schema 0003; runs recorded before have no rows there."""
+cash per period came with schema 0004; runs recorded before have no rows there."""
 
 BOOLEAN_COLUMNS = {"constraints": ("binding",), "projects": ("mandatory", "funded")}
 """Columns stored as 0/1 and read back as booleans."""

@@ -3,16 +3,16 @@
 Runs recorded before have no rows here; their content hash never covered these tables, and an empty
 project table stays out of it (see ``PlanTable.hashed_when_empty``), so they still verify.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 
 from planner.store.migrations.ops import create_plan_table, make_append_only
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
