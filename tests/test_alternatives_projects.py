@@ -86,3 +86,22 @@ def test_json_text_and_reports_carry_the_projects(tight, tmp_path, capsys):
         planner.export(tight.optimal, tmp_path / "p.json", alternatives=tight).read_text()
     )
     assert saved["alternatives"]["projects"] == json.loads(json.dumps(document["projects"]))
+
+
+def test_the_near_optimal_search_on_a_mip_leaves_highs_memory_whole():
+    """The MIP warm start was once passed while the near-optimal set's rows were in HiGHS, which
+    corrupted its heap: the process aborted at exit ("double free or corruption"). Run in a child
+    process so such an abort shows as its exit code."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from tests.test_projects import ports; import planner; "
+        "planner.alternatives(ports(), slack=0.2, count=3)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-500:]
