@@ -467,12 +467,7 @@ class HighsBridge:
         return status
 
     def _still_feasible(self, x: np.ndarray, tolerance: float = 1e-7) -> bool:
-        """Whether ``x`` meets the current row and column bounds (relative ``tolerance``).
-
-        False while HiGHS holds rows the bridge does not know (an analysis's added rows, as the
-        near-optimal set's): they cannot be checked here, and HiGHS's ``setSolution`` with such
-        rows present corrupted its memory (an abort at exit after ``planner.alternatives`` on a
-        scenario with projects, highspy 1.x)."""
+        """Whether ``x`` meets the bounds; False with rows only HiGHS has (setSolution broke its heap)."""
         if x.size != len(self.columns) or self.highs.getNumRow() != len(self.row_lower):
             return False
         activity = self.matrix @ x
