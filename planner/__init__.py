@@ -10,7 +10,7 @@ The public API::
 """
 
 from planner.analysis.alternatives import Alternatives, alternatives
-from planner.analysis.attribution import Attribution, attribute
+from planner.analysis.attribution import SCENARIO_READERS, Attribution, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.analysis.diagnosis import Diagnosis
 from planner.analysis.explain import explain
@@ -28,6 +28,19 @@ from planner.sweep.engine import sweep
 from planner.sweep.result import SweepResult
 
 __version__ = "0.1.0"
+
+
+def _stored_run_scenario(source: object) -> Scenario | None:
+    """``attribute("run:3f2a", …)``: a stored run's scenario (planner/store/readers.py); the store's
+    SQLAlchemy loads only when a text source reaches it."""
+    if not isinstance(source, str):
+        return None
+    from planner.store.readers import stored_run_scenario
+
+    return stored_run_scenario(source)
+
+
+SCENARIO_READERS.append(_stored_run_scenario)
 
 
 def __getattr__(name: str) -> object:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, text
 
 import planner
 
@@ -239,3 +240,18 @@ def require_or_skip(tool: str, reason: str) -> str:
     if in_ci():
         pytest.fail(f"{message} (CI=true: a missing tool fails the run)")
     pytest.skip(message)
+
+
+def tamper(url: str, sql: str) -> None:
+    """Change the store behind planner's back, past the append-only triggers."""
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET session_replication_role = replica"))  # triggers off
+        else:
+            for (name,) in conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type='trigger'")
+            ):
+                conn.execute(text(f"DROP TRIGGER {name}"))
+        conn.execute(text(sql))
+    engine.dispose()

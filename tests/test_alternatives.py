@@ -153,6 +153,7 @@ def test_json_document_has_exactly_the_issues_keys(tmp_path, capsys):
         "optimum",
         "ranges",
         "alternatives",
+        "projects",
         "always_funded",
         "never_funded",
     ]
@@ -166,6 +167,7 @@ def test_json_document_has_exactly_the_issues_keys(tmp_path, capsys):
             "min_coverage",
             "allocation",
             "distance_to_optimal",
+            "projects",
         }
         assert set(record["allocation"][0]) == {"region", "sector", "period", "amount"}
         assert record["objective"] >= 0.9 * 29 - 1e-6

@@ -19,6 +19,11 @@ def test_use_this_plan_makes_an_alternative_current_with_the_optimum_as_baseline
     assert not at.exception, [e.value for e in at.exception]
     optimum = planner.solve("western_china")
     assert any(m.label == "objective" for m in at.metric)
+    # western_china's candidates, each labelled core, excluded or swappable
+    assert any(planner.Alternatives.PROJECTS_TITLE in m.value for m in at.markdown)
+    tables = [d.value for d in at.dataframe if {"objective_in", "label"} <= set(d.value.columns)]
+    assert len(tables) == 1
+    assert set(tables[0]["label"]) <= {"core", "excluded", "swappable"}
     at.button(key="use_alternative 1").click().run()
     assert not at.exception, [e.value for e in at.exception]
     allocated = {m.label: m for m in at.metric}["Benefit E"]

@@ -58,6 +58,7 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     )
     st.altair_chart(range_chart(found, views.labels(found.optimal)), width="stretch")
     _pairs_summary(found)
+    _projects(found)
     _side_by_side(scenario, found)
 
 
@@ -82,6 +83,19 @@ def _pairs_summary(found: Any) -> None:
     st.caption(
         f"Funded in every plan shown: {len(found.always_funded)} pairs. Funded in none: "
         f"{listed(found.never_funded)}. Funded in some: {listed(found.moving)}."
+    )
+
+
+def _projects(found: Any) -> None:
+    """Each candidate project's label and its best objective forced in and out (none without)."""
+    if not len(found.projects):
+        return
+    st.markdown(f"**{found.PROJECTS_TITLE}**")
+    st.dataframe(found.projects, hide_index=True)
+    st.caption(
+        f"Funded in every plan shown: {', '.join(found.always_funded_projects) or 'none'}. "
+        f"In none: {', '.join(found.never_funded_projects) or 'none'}. "
+        f"In some: {', '.join(found.moving_projects) or 'none'}."
     )
 
 

@@ -228,6 +228,10 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                         help=f"Absorptive capacity: most money the province can use in one period, "
                         f"in {unit}; blank = no cap.",
                     ),
+                    **{
+                        key: st.column_config.TextColumn(key, help="Annotation: kept as text.")
+                        for key in edit.annotation_columns(base.regions)
+                    },
                 },
             )
         with profiles_tab:

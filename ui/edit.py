@@ -86,7 +86,20 @@ def regions_table(scenario: Scenario) -> pd.DataFrame:
         }
         for r in scenario.regions
     ]
-    return pd.DataFrame(rows, columns=REGION_COLUMNS)
+    return with_annotations(pd.DataFrame(rows, columns=REGION_COLUMNS), scenario.regions)
+
+
+def annotation_columns(rows: Any) -> list[str]:
+    """The annotation columns (``source``, ``note``, …) of an input table, in the order first given."""
+    return list(dict.fromkeys(k for row in rows for k in row.annotations))
+
+
+def with_annotations(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """``frame`` with the rows' annotations as text columns after its own (blank where none)."""
+    for key in annotation_columns(rows):
+        if key not in frame.columns:
+            frame[key] = [row.annotations.get(key, "") for row in rows]
+    return frame
 
 
 def profiles_table(scenario: Scenario) -> pd.DataFrame:
@@ -210,6 +223,8 @@ def _apply_regions(data: dict[str, Any], base: Scenario, regions: pd.DataFrame) 
             min_share_of_need=_number(row.get("min_share_of_need")),
             max_per_period=_number(row.get("max_per_period")),
         )
+        for key in set(row) - set(REGION_COLUMNS):  # annotations, edited as text
+            region[key] = _text(row[key])
         kept.append(region)
         kept_rows.append(row_number)
     ids = {r["id"] for r in kept}

@@ -16,19 +16,25 @@
 Distances are shares of the budget moved: Σ_{r,s} |X_a − X_b| / 2 over the scenario's total budget
 (1.0 when every unit of money sits in another pair).
 
-Candidate projects (binary variables) do not exist yet; when they do, the same search runs on the
-MIP and :class:`Alternatives` gains the projects' core / excluded / swappable labels.
+With candidate projects the same search runs on the MIP, every plan carries its projects, and each
+project is labelled core, excluded or swappable from its best objective forced in and forced out
+(:mod:`planner.analysis.alternatives_projects`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from planner.analysis.alternatives_projects import (
+    PROJECT_LABEL_COLUMNS,
+    PROJECTS_TITLE,
+    project_labels,
+)
 from planner.analysis.near_optimal import NearOptimalSet, pair_money
 from planner.errors import Problem, ScenarioError
 from planner.scenario.files import ScenarioLike, as_scenario
@@ -70,6 +76,14 @@ class Alternatives:
     always_funded: list[tuple[str, str]] = field(default_factory=list)
     never_funded: list[tuple[str, str]] = field(default_factory=list)
     moving: list[tuple[str, str]] = field(default_factory=list)
+    projects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=PROJECT_LABEL_COLUMNS)
+    )
+    """Per candidate project: best objective forced in and out, and core / excluded / swappable."""
+    always_funded_projects: list[str] = field(default_factory=list)
+    never_funded_projects: list[str] = field(default_factory=list)
+    moving_projects: list[str] = field(default_factory=list)
+    PROJECTS_TITLE: ClassVar[str] = PROJECTS_TITLE
 
     @property
     def status(self) -> str:
@@ -97,7 +111,16 @@ class Alternatives:
         rows = [(r, s, "always") for r, s in self.always_funded]
         rows += [(r, s, "never") for r, s in self.never_funded]
         rows += [(r, s, "moves") for r, s in self.moving]
-        return pd.DataFrame(rows, columns=["region", "sector", "funded"])
+        frame = pd.DataFrame(rows, columns=["region", "sector", "funded"])
+        if not len(self.projects):
+            return frame
+        projects = [(p, "always") for p in self.always_funded_projects]
+        projects += [(p, "never") for p in self.never_funded_projects]
+        projects += [(p, "moves") for p in self.moving_projects]
+        listed = pd.DataFrame(projects, columns=["project", "funded"])
+        return pd.concat([frame.assign(project=""), listed], ignore_index=True)[
+            ["region", "sector", "project", "funded"]
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The document ``planner alternatives --json`` prints."""
@@ -114,11 +137,15 @@ class Alternatives:
                     "min_coverage": _number(plan.min_coverage),
                     "allocation": _records(plan.allocation),
                     "distance_to_optimal": _number(float(self.distances.loc[label, "optimal"])),
+                    "projects": plan.project_records(),
                 }
                 for label, plan in zip(self.labels, self.plans, strict=True)
             ],
-            "always_funded": [{"region": r, "sector": s} for r, s in self.always_funded],
-            "never_funded": [{"region": r, "sector": s} for r, s in self.never_funded],
+            "projects": _records(self.projects),
+            "always_funded": [{"region": r, "sector": s} for r, s in self.always_funded]
+            + [{"project": p} for p in self.always_funded_projects],
+            "never_funded": [{"region": r, "sector": s} for r, s in self.never_funded]
+            + [{"project": p} for p in self.never_funded_projects],
         }
 
 
@@ -158,6 +185,8 @@ def alternatives(
         found.plans = search(near, optimal, count, time_limit_s)
     found.labels = [f"alternative {i + 1}" for i in range(len(found.plans))]
     _compare_plans(found, live)
+    found.projects = project_labels(live, optimal, float(slack), time_limit_s)
+    _compare_projects(found)
     return found
 
 
@@ -315,6 +344,21 @@ def _compare_plans(found: Alternatives, live: PlanModel) -> None:
             else found.moving
         )
         target.append(pair)
+
+
+def _compare_projects(found: Alternatives) -> None:
+    """The projects funded in all, none or some of the optimum and the alternatives."""
+    plans = [found.optimal, *found.plans]
+    for project in found.optimal.projects["id"]:
+        funded = [project in set(p.projects.loc[p.projects["funded"], "id"]) for p in plans]
+        target = (
+            found.always_funded_projects
+            if all(funded)
+            else found.never_funded_projects
+            if not any(funded)
+            else found.moving_projects
+        )
+        target.append(str(project))
 
 
 def _number(value: float | None) -> float | None:

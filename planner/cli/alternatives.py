@@ -90,7 +90,17 @@ def print_summary(found: Alternatives) -> None:
         print(found.ranges.fillna({"region": "all", "sector": "all"}).to_string(index=False))
         print("\nAlternatives (distances: share of the budget moved)")
         print(found.summary().to_string(index=False))
+        if len(found.projects):
+            print(f"\n{found.PROJECTS_TITLE}")
+            print(found.projects.to_string(index=False))
     print()
     listed = [("Funded in all", found.always_funded), ("Funded in none", found.never_funded)]
     for title, pairs in [*listed, ("Moves", found.moving)]:
         print(f"{title} ({len(pairs)}): " + ", ".join(f"{r}/{s}" for r, s in pairs))
+    if len(found.projects):
+        for title, ids in (
+            ("Projects funded in all", found.always_funded_projects),
+            ("Projects funded in none", found.never_funded_projects),
+            ("Projects that move", found.moving_projects),
+        ):
+            print(f"{title} ({len(ids)}): " + ", ".join(ids))

@@ -1,7 +1,8 @@
 """``planner compare A B``: B minus A, for scenarios or saved plans (``planner solve --json``).
 
 ``--attribute`` also splits B − A among the groups of input changes (Shapley values, see
-:mod:`planner.analysis.attribution`) and says it in words; A and B must then be scenarios.
+:mod:`planner.analysis.attribution`) and says it in words; A and B must then be scenarios or stored
+runs (``run:ID``, or a plain id that names no file or bundled scenario; ``--db`` picks the store).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from planner.cli.tables import add_format_arguments, print_json, print_table
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("compare", help="allocation, KPI and binding differences of two plans")
-    parser.add_argument("a", help="scenario (file, folder, bundled name) or saved plan .json")
+    parser.add_argument(
+        "a", help="scenario (file, folder, bundled name), saved plan .json, or run:ID (--attribute)"
+    )
     parser.add_argument("b", help="the same, compared against A")
     add_format_arguments(parser)
     parser.add_argument(
@@ -34,6 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help="orders sampled")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampled orders")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="run store where run:ID sides are found (default $PLANNER_DB_URL, else the user's)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -62,10 +71,9 @@ def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
 
 
 def run_attribution(args: argparse.Namespace) -> int:
+    a, b = (_stored_or_given(side, args.db) for side in (args.a, args.b))
     try:
-        result = attribute(
-            args.a, args.b, exact_up_to=args.exact_up_to, seed=args.seed, samples=args.samples
-        )
+        result = attribute(a, b, exact_up_to=args.exact_up_to, seed=args.seed, samples=args.samples)
     except EndpointNotOptimal as err:
         print(f"error: {err}", file=sys.stderr)
         return exit_code_for(err.plan.status)
@@ -80,3 +88,14 @@ def run_attribution(args: argparse.Namespace) -> int:
     how = f"{result.method}, {result.solves} solves"
     print_table(result.table(), args, f"B minus A by group of changes ({result.unit}; {how})")
     return 0
+
+
+def _stored_or_given(source: str, db: str | None) -> object:
+    """With ``--db``, a side naming a run of that store becomes its scenario; else as given (the
+    registered reader finds runs in the default store)."""
+    if db is None:
+        return source
+    from planner.store.readers import stored_run_scenario
+
+    found = stored_run_scenario(source, url=db)
+    return source if found is None else found

@@ -329,14 +329,17 @@ def assumptions(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         columns=["setting", "value"],
     )
     names = names_of_regions(s)
-    regions = pd.DataFrame(
-        [
-            (r.id, names[r.id], r.profile or "", r.min_share_of_need, r.max_per_period)
-            for r in s.regions
-        ],
-        columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
+    regions = annotated(
+        pd.DataFrame(
+            [
+                (r.id, names[r.id], r.profile or "", r.min_share_of_need, r.max_per_period)
+                for r in s.regions
+            ],
+            columns=["region", "name", "profile", "min_share_of_need", "max_per_period"],
+        ),
+        s.regions,
     )
-    needs = needs_with_benefits(s)
+    needs = annotated(needs_with_benefits(s), s.needs)
     profiles = pd.DataFrame(
         [
             (
@@ -400,9 +403,11 @@ def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
         mode=t(f"mode.{found.mode}"),
         optimum=f"{found.optimum:,.4g}",
     )
+    projects = [(found.PROJECTS_TITLE, found.projects)] if len(found.projects) else []
     return [
         (head, ranges),
         (t("report.alternatives.distances"), found.summary()),
+        *projects,
         (t("report.alternatives.funded"), found.funded_table()),
     ]
 
@@ -414,10 +419,22 @@ def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
     limits = pd.DataFrame(
         [(name, g.max) for name, g in s.project_groups.items()], columns=["group", "max"]
     )
+    candidates = annotated(candidate_inputs(s), s.projects)
     return [
-        (t("report.title.candidates"), candidate_inputs(s)),
+        (t("report.title.candidates"), candidates),
         (t("report.title.project_groups"), limits),
     ]
+
+
+def annotated(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """``frame`` (one row per input row) with the rows' annotation columns (``source``, ``note``,
+    …) after the spec's, in the order first given, blank where a row has none; a name the table
+    already shows gets `` (note)`` added."""
+    notes = [row.annotations for row in rows]
+    for key in dict.fromkeys(k for n in notes for k in n):
+        column = f"{key} (note)" if key in frame.columns else key
+        frame[column] = [n.get(key, "") for n in notes]
+    return frame
 
 
 def candidate_inputs(s: Any) -> pd.DataFrame:

@@ -467,8 +467,8 @@ class HighsBridge:
         return status
 
     def _still_feasible(self, x: np.ndarray, tolerance: float = 1e-7) -> bool:
-        """Whether ``x`` meets the current row and column bounds (relative ``tolerance``)."""
-        if x.size != len(self.columns):
+        """Whether ``x`` meets the bounds; False with rows only HiGHS has (setSolution broke its heap)."""
+        if x.size != len(self.columns) or self.highs.getNumRow() != len(self.row_lower):
             return False
         activity = self.matrix @ x
         slack = tolerance * np.maximum(1.0, np.abs(activity))

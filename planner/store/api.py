@@ -22,7 +22,14 @@ from sqlalchemy.engine import URL
 
 from planner.errors import StoreError
 from planner.store import chain, engine, record
-from planner.store.schema import PLAN_TABLES, events, run_diagnosis, runs, scenarios
+from planner.store.schema import (
+    BOOLEAN_COLUMNS,
+    PLAN_TABLES,
+    events,
+    run_diagnosis,
+    runs,
+    scenarios,
+)
 
 MIN_PREFIX = 4
 """A run may be named by the first characters of its id, as long as they are this many and unique."""
@@ -207,14 +214,18 @@ class RunStore:
 
     def get(self, run_id: str) -> Any:
         """The run's Plan as it was recorded, with its scenario (reports need no re-solve)."""
-        from planner.solve.plan import plan_from_dict
+        from planner.solve.plan import PROJECT_CASH_COLUMNS, plan_from_dict
 
         with self.engine.connect() as conn:
             row = self._row(conn, run_id)
             document = self._plan_document(conn, row)
             scenario = self._scenario(conn, row["scenario_digest"])
         plan = plan_from_dict(document)
-        plan.constraints["binding"] = plan.constraints["binding"].astype(bool)
+        plan.project_cash = pd.DataFrame(document["project_cash"], columns=PROJECT_CASH_COLUMNS)
+        for attribute, columns in BOOLEAN_COLUMNS.items():
+            frame = getattr(plan, attribute)
+            for column in columns:
+                frame[column] = frame[column].astype(bool)
         plan.scenario = scenario
         plan.timings = document["timings"]
         plan.diagnosis = document["diagnosis"]
@@ -254,15 +265,27 @@ class RunStore:
         with self.engine.connect() as conn:
             return self._scenario(conn, self._row(conn, run_id)["scenario_digest"])
 
+    def has_run(self, run_id: str) -> bool:
+        """Whether ``run_id`` (4+ characters) begins the id of any run (one or several)."""
+        wanted = run_id.strip().lower()
+        if len(wanted) < MIN_PREFIX:
+            return False
+        with self.engine.connect() as conn:
+            return bool(self._matching(conn, wanted))
+
     def resolve(self, run_id: str) -> str:
         """The full id of the run ``run_id`` names (the id or a unique prefix of it)."""
         with self.engine.connect() as conn:
             return self._resolve(conn, run_id)
 
-    def verify(self, tables: bool = True) -> chain.Verification:
-        """Recompute the hash chain; ``.ok`` and ``.problem`` (the first run or event that fails)."""
+    def verify(self, deep: bool = False) -> chain.Verification:
+        """Recompute the hash chain; ``.ok`` and ``.problem`` (the first run or event that fails).
+
+        By default the links: every run and event row, every scenario and the head. ``deep=True``
+        also re-reads every plan table against its run's content hash (see docs/store.md, "Speed").
+        """
         with self.engine.connect() as conn:
-            return chain.verify(conn, tables=tables)
+            return chain.verify(conn, deep=deep)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -272,18 +295,17 @@ class RunStore:
             raise StoreError(
                 f"no run '{run_id}' in the store (give at least {MIN_PREFIX} characters)"
             )
-        found = (
-            conn.execute(
-                select(runs.c.id).where(runs.c.id.startswith(wanted, autoescape=True)).limit(2)
-            )
-            .scalars()
-            .all()
-        )
+        found = self._matching(conn, wanted)
         if not found:
             raise StoreError(f"no run '{run_id}' in the store at {self.location}")
         if len(found) > 1 and wanted not in found:
             raise StoreError(f"'{run_id}' names more than one run; give more characters")
         return wanted if wanted in found else str(found[0])
+
+    def _matching(self, conn: Connection, wanted: str) -> list[str]:
+        """Up to two ids starting with ``wanted``: none, the one, or proof of ambiguity."""
+        query = select(runs.c.id).where(runs.c.id.startswith(wanted, autoescape=True)).limit(2)
+        return [str(found) for found in conn.execute(query).scalars()]
 
     def _row(self, conn: Connection, run_id: str) -> dict[str, Any]:
         full = self._resolve(conn, run_id)
@@ -294,7 +316,7 @@ class RunStore:
             "scenario": row["scenario_name"],
             "scenario_digest": row["scenario_digest"][:12],
             **{k: row[k] for k in ("unit", "mode", "status", "objective", "E", "min_coverage")},
-            **{k: row[k] for k in ("E_star", "z_star", "message")},
+            **{k: row[k] for k in ("E_star", "z_star", "gap", "message")},
             "timings": json.loads(row["timings"]),
         }
         for spec in PLAN_TABLES:

@@ -176,6 +176,9 @@ class PlanTable:
 
     attribute: str  # the Plan's attribute holding the DataFrame
     table: Table
+    hashed_when_empty: bool = True
+    """False for a table added after runs were recorded without it: an empty one stays out of the
+    content hash, so those runs still verify, while rows added to them later still break it."""
 
     @property
     def columns(self) -> list[str]:
@@ -243,9 +246,39 @@ PLAN_TABLES = (
             Column("binding", Integer),  # 0 or 1: the same value from every database
         ),
     ),
+    PlanTable(
+        "projects",
+        _plan_table(
+            "projects",
+            Column("id", Text, nullable=False),
+            Column("name", Text),
+            Column("region", Text),
+            Column("sector", Text),
+            Column("group", Text),
+            Column("mandatory", Integer),  # 0 or 1
+            Column("funded", Integer),  # 0 or 1
+            Column("start", Integer),  # the first period of its cash; null when not funded
+            Column("cost", Float),
+            Column("value", Float),
+        ),
+        hashed_when_empty=False,
+    ),
+    PlanTable(
+        "project_cash",
+        _plan_table(
+            "project_cash",
+            Column("id", Text, nullable=False),
+            Column("period", Integer, nullable=False),
+            Column("amount", Float),
+        ),
+        hashed_when_empty=False,
+    ),
 )
-"""The plan's tables, in the order the content hash reads them. A plan's candidate projects, once
-plans carry them, become one more entry (and a migration creating ``run_projects``)."""
+"""The plan's tables, in the order the content hash reads them. The candidate projects and their
+cash per period came with schema 0004; runs recorded before have no rows there."""
+
+BOOLEAN_COLUMNS = {"constraints": ("binding",), "projects": ("mandatory", "funded")}
+"""Columns stored as 0/1 and read back as booleans."""
 
 run_diagnosis = Table(
     "run_diagnosis",

@@ -7,19 +7,12 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from planner.store.migrations.ops import create_plan_table
+
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
-
-
-def _plan_table(name: str, *columns: sa.Column) -> None:  # type: ignore[type-arg]
-    op.create_table(
-        f"run_{name}",
-        sa.Column("run_seq", sa.Integer, sa.ForeignKey("runs.seq"), primary_key=True),
-        sa.Column("row_no", sa.Integer, primary_key=True, autoincrement=False),
-        *columns,
-    )
 
 
 def upgrade() -> None:
@@ -94,14 +87,14 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
-    _plan_table(
+    create_plan_table(
         "allocation",
         sa.Column("region", sa.Text, nullable=False),
         sa.Column("sector", sa.Text, nullable=False),
         sa.Column("period", sa.Integer, nullable=False),
         sa.Column("amount", sa.Float),
     )
-    _plan_table(
+    create_plan_table(
         "budget",
         sa.Column("period", sa.Integer, nullable=False),
         *(
@@ -109,12 +102,12 @@ def upgrade() -> None:
             for c in ("budget", "carried_in", "spent", "carried_out", "lapsed")
         ),
     )
-    _plan_table(
+    create_plan_table(
         "coverage",
         sa.Column("region", sa.Text, nullable=False),
         *(sa.Column(c, sa.Float) for c in ("need", "allocated", "coverage", "floor")),
     )
-    _plan_table(
+    create_plan_table(
         "constraints",
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("kind", sa.Text, nullable=False),

@@ -10,6 +10,8 @@ Revises: 0001
 
 from alembic import op
 
+from planner.store.migrations.ops import create_function, make_append_only
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -32,24 +34,5 @@ def upgrade() -> None:
     op.create_index("runs_user", "runs", ["user"])
     op.create_index("runs_scenario_name", "runs", ["scenario_name"])
     op.create_index("events_run_id", "events", ["run_id"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION planner_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION 'planner run store: % is append-only', TG_TABLE_NAME; END $$"
-        )
-    for table in APPEND_ONLY:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(_trigger(op.get_bind().dialect.name, table, action))
-
-
-def _trigger(dialect: str, table: str, action: str) -> str:
-    name = f"{table}_no_{action.lower()}"
-    if dialect == "postgresql":
-        return (
-            f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION planner_append_only()"
-        )
-    return (
-        f"CREATE TRIGGER {name} BEFORE {action} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, 'planner run store: {table} is append-only'); END"
-    )
+    create_function()
+    make_append_only(*APPEND_ONLY)
