@@ -43,7 +43,8 @@ def test_chinese_html_names_provinces_and_counts_in_yi_yuan(western_plan):
     english = render(western_plan, "html", lang="en").decode("utf-8")
     # the English page names provinces in English (a name_zh annotation may still be listed in
     # the assumptions, as the input gives it) and counts in the scenario's unit
-    assert "Sichuan" in english and "亿元" not in english and f"{total:,.1f}" in english
+    assert "Sichuan" in english and f"{total:,.1f}" in english
+    assert "(CNY bn)" in english and "(亿元)" not in english  # units of figures, not of quotes
 
 
 def test_chinese_workbook_sheets_headers_and_amounts(western_plan):
