@@ -71,6 +71,8 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
         ids = list(runs["id"])
         open_section(store, ids)
         compare_runs_section(store, ids)
+        if access.may("note"):
+            note_section(store, ids, user)
         if access.may("approve"):
             decide_section(store, ids, user)
     except StoreError as err:
@@ -148,6 +150,18 @@ def compare_runs_section(store: Any, ids: list[str]) -> None:
     b = right.selectbox("with run B", ids, index=0, key="history_b")
     if a != b and st.toggle("Show the comparison (B minus A)", key="history_compare"):
         analysis.compare_section(store.get(a), store.get(b))
+
+
+def note_section(store: Any, ids: list[str], user: str) -> None:
+    """A planner's note on a run: an event with user and time, like a decision (the handler
+    checks the role again)."""
+    left, middle, right = st.columns([2, 3, 1])
+    chosen = left.selectbox("Add a note to run", ids, key="history_note_id")
+    text = middle.text_input("Note", key="history_note_text", placeholder="what was agreed")
+    right.write("")
+    if right.button("Add note", key="history_add_note", disabled=not text.strip()):
+        access.decide(store, "note", chosen, text)
+        st.success(f"Noted on run {chosen} by {user}.")
 
 
 def decide_section(store: Any, ids: list[str], user: str) -> None:
