@@ -206,3 +206,21 @@ def test_report_verb_adds_alternatives(tmp_path, capsys):
     out = tmp_path / "r.json"
     assert main(["report", str(folder), "--alternatives", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["alternatives"]["optimum"] == pytest.approx(29.0)
+
+
+def test_progress_is_reported_per_stage_and_can_stop_the_run():
+    """Four stages (the optimum, the ranges, the alternatives, the projects' labels); an exception
+    raised by the callback stops the run there (the app's Cancel)."""
+    seen: list[tuple[int, int]] = []
+    alternatives(hand_case(), slack=0.05, count=1, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_ranges(done: int, total: int) -> None:
+        if done == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        alternatives(hand_case(), slack=0.05, count=1, progress=stop_after_ranges)

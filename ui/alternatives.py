@@ -17,7 +17,8 @@ import streamlit as st
 import planner
 from planner import Plan, Scenario
 
-from . import access, state, views
+from . import state, views
+from .heavy import heavy
 
 RESULTS_KEY = "planner.alternatives"
 SHOWN_PER_ROW = 3
@@ -36,17 +37,18 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
     if found is None and st.button("Find the alternatives", key="alternatives_button"):
-        # no progress steps inside planner.alternatives yet: one solve at a time and the time limit
-        with (
-            st.spinner("Solving the ranges and the alternatives…"),
-            access.session_solves().one("the alternatives"),
-        ):
-            found = planner.alternatives(
+        # a bar per stage and Cancel, one heavy run per session, the session's time limit per solve
+        found = heavy(
+            "the alternatives",
+            "alternatives",
+            lambda progress, seconds: planner.alternatives(
                 scenario,
                 slack=float(slack),
                 count=int(count),
-                time_limit_s=access.fair_use().solve_seconds,
-            )
+                time_limit_s=seconds,
+                progress=progress,
+            ),
+        )
         st.session_state[RESULTS_KEY] = {key: found}  # keep one result: each holds plans
     if found is None:
         return

@@ -24,6 +24,7 @@ project is labelled core, excluded or swappable from its best objective forced i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -156,9 +157,13 @@ def alternatives(
     by: str = "region",
     *,
     time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **changes: Any,
 ) -> Alternatives:
     """Ranges and ``count`` different plans within ``slack`` of the optimum, on one live model.
+
+    ``progress(done, total)`` is called after each of the four stages (the optimum, the ranges,
+    the alternatives, the projects' labels); an exception it raises stops the run there.
 
     ``slack`` is a share of the optimum (0 ≤ slack < 1); ``by`` adds ranges per ``sector`` or per
     region × sector ``pair`` to the regions' (which are always there). Keyword changes apply to the
@@ -172,8 +177,10 @@ def alternatives(
     True
     """
     check_arguments(slack, count, by)
+    report = progress or (lambda done, total: None)
     live = PlanModel(as_scenario(scenario))
     optimal = live.solve(time_limit_s=time_limit_s, **changes)
+    report(1, STAGES)
     found = Alternatives(
         live.scenario.name, live.scenario.unit, optimal.mode, float(slack), by, optimal
     )
@@ -182,12 +189,18 @@ def alternatives(
     found.optimum = optimal.objective
     with NearOptimalSet(live, optimal, float(slack)) as near:
         found.ranges = ranges(near, optimal, by, time_limit_s)
+        report(2, STAGES)
         found.plans = search(near, optimal, count, time_limit_s)
+        report(3, STAGES)
     found.labels = [f"alternative {i + 1}" for i in range(len(found.plans))]
     _compare_plans(found, live)
     found.projects = project_labels(live, optimal, float(slack), time_limit_s)
     _compare_projects(found)
+    report(STAGES, STAGES)
     return found
+
+
+STAGES = 4  # the optimum, the ranges, the alternatives, the projects' labels
 
 
 def check_arguments(slack: Any, count: Any, by: Any) -> None:
