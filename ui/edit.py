@@ -191,7 +191,7 @@ def edited_scenario(
 
 def _budget(base: Scenario, total: float, split: pd.DataFrame) -> tuple[Any, list[Problem]]:
     """A scalar budget when the split is even (as the scenario file would say it), else a list."""
-    weights = [_number(w) for w in split["weight"]]
+    weights = [grids.number_or_none(w) for w in split["weight"]]
     if any(w is None or w < 0 for w in weights):
         return base.budget, [
             Problem("every period needs a weight ≥ 0", file=SPLIT, row=i + 1, field="weight")
@@ -220,8 +220,8 @@ def _apply_regions(data: dict[str, Any], base: Scenario, regions: pd.DataFrame) 
             continue
         region.update(
             profile=_text(row.get("profile")) or None,
-            min_share_of_need=_number(row.get("min_share_of_need")),
-            max_per_period=_number(row.get("max_per_period")),
+            min_share_of_need=grids.number_or_none(row.get("min_share_of_need")),
+            max_per_period=grids.number_or_none(row.get("max_per_period")),
         )
         for key in set(row) - set(REGION_COLUMNS):  # annotations, edited as text
             region[key] = _text(row[key])
@@ -249,7 +249,7 @@ def _apply_profiles(data: dict[str, Any], profiles: pd.DataFrame) -> None:
         if target is None:
             continue
         for column in ("weight", "share_min", "share_max"):
-            value = _number(row.get(column))
+            value = grids.number_or_none(row.get(column))
             if value is not None:  # blank = the default, written as nothing (as in the file)
                 target[column][row["sector"]] = value
     data["profiles"] = rebuilt
@@ -259,7 +259,7 @@ def _apply_corridors(data: dict[str, Any], corridors: pd.DataFrame) -> None:
     for name, corridor in data["corridors"].items():
         shared = {}
         for row in corridors[corridors["corridor"] == name].to_dict(orient="records"):
-            value = _number(row.get("shared_need"))
+            value = grids.number_or_none(row.get("shared_need"))
             if value is not None:
                 shared[row["sector"]] = value
         corridor["shared_need"] = shared
@@ -294,16 +294,6 @@ def _row_of(table: pd.DataFrame, key: str, loc: tuple[str | int, ...]) -> int | 
 def _last(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc[2:3]]
     return names[0] if names else ""
-
-
-def _number(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _text(value: Any) -> str:

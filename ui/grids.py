@@ -53,7 +53,10 @@ def apply_grids(
         if region not in included:
             continue
         for sector in sectors:
-            need, benefit = _number(need_row.get(sector)), _number(benefit_row.get(sector))
+            need, benefit = (
+                number_or_none(need_row.get(sector)),
+                number_or_none(benefit_row.get(sector)),
+            )
             if need is not None and benefit is not None:
                 cells[(region, sector)] = (number, need, benefit)
             elif need is not None or benefit is not None:
@@ -91,7 +94,8 @@ def locate(problem: Problem, places: list[tuple[int, str]]) -> Problem | None:
     return None
 
 
-def _number(value: Any) -> float | None:
+def number_or_none(value: Any) -> float | None:
+    """An edited cell as a number, None where it is blank, not a number or NaN."""
     if value is None or value == "":
         return None
     try:

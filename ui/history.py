@@ -89,6 +89,8 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
 
 
 def filtered_runs(store: Any) -> Any:
+    from planner.store.api import SHOWN_COLUMNS  # loaded with the open store, not at start-up
+
     everything = store.runs()
     left, middle, right = st.columns(3)
     names = sorted(everything["scenario"].unique())
@@ -103,20 +105,7 @@ def filtered_runs(store: Any) -> Any:
         since=since.isoformat() if since else None,
     )
     st.dataframe(
-        runs[
-            [
-                "id",
-                "created_at",
-                "user",
-                "scenario",
-                "mode",
-                "status",
-                "E",
-                "min_coverage",
-                "decision",
-                "note",
-            ]
-        ],
+        runs[SHOWN_COLUMNS],
         hide_index=True,
         width="stretch",
     )

@@ -15,19 +15,6 @@ from planner.cli.recording import add_store_arguments, open_store
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import ExitCode
 
-LISTED = [
-    "id",
-    "created_at",
-    "user",
-    "scenario",
-    "mode",
-    "status",
-    "E",
-    "min_coverage",
-    "decision",
-    "note",
-]
-
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
@@ -63,7 +50,9 @@ def _list(args: argparse.Namespace) -> int:
             + (" match" if args.scenario or args.since or args.user else "")
         )
     else:
-        shown = frame[LISTED].copy()
+        from planner.store.api import SHOWN_COLUMNS  # the store is open: SQLAlchemy is loaded
+
+        shown = frame[SHOWN_COLUMNS].copy()
         shown["created_at"] = shown["created_at"].str.slice(0, 19).str.replace("T", " ")
         print_table(shown.round({"E": 1, "min_coverage": 3}), argparse.Namespace(csv=False))
     return 0

@@ -52,6 +52,20 @@ LIST_COLUMNS = [
     "user_email",
     "user_subject",
 ]
+SHOWN_COLUMNS = [
+    "id",
+    "created_at",
+    "user",
+    "scenario",
+    "mode",
+    "status",
+    "E",
+    "min_coverage",
+    "decision",
+    "note",
+]
+"""The columns of :data:`LIST_COLUMNS` that a listing shows a person (``planner runs list``, the
+History tab)."""
 DECISIONS = ("approve", "reject", "supersede")
 
 
