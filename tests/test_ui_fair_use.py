@@ -1,7 +1,7 @@
 """Several sessions in Chromium against one `planner ui --no-auth`: one session's long run does not
 hold up another's quick solve, a heavy run can be cancelled, and the no-sign-in banner is on the page.
 
-The long run is the budget frontier (11 solves) of a synthetic 250 × 6 × 5 scenario, about twenty
+The long run is the budget frontier (11 solves) of a synthetic 150 × 6 × 5 scenario, about ten
 seconds here; the quick one is the bundled western_china re-solved at another budget. The assertion
 is an order of events (the quick plan is on screen while the frontier's progress bar still is), not
 a time limit. The server listens on 127.0.0.1 and is stopped by the fixture.
@@ -34,7 +34,7 @@ FRONTIER_PROGRESS = "the budget frontier:"
 def open_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     browser_or_skip()
     folder = tmp_path_factory.mktemp("fair")
-    scenario = save_scenario(synthetic_scenario(250, 6, 5, seed=3), folder / "large")
+    scenario = save_scenario(synthetic_scenario(150, 6, 5, seed=3), folder / "large")
     port = free_port()
     command = [sys.executable, "-m", "planner", "ui", str(scenario), "--port", str(port)]
     command += ["--host", "127.0.0.1", "--no-auth"]
