@@ -170,7 +170,7 @@ def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
         page.get_by_text("效益 E").first.wait_for()
         budget = planner.load_scenario("western_china").total_budget()
         assert metric_value(page, "已分配") == f"{10 * budget:,.1f} 亿元"
-        assert page.get_by_text("最低覆盖率").count() >= 1
+        page.get_by_text("最低覆盖率").first.wait_for()  # the cards arrive one by one
         assert page.get_by_text("覆盖率最低：").first.inner_text().strip() != ""
         page.get_by_text("重庆").first.wait_for()  # western China's least covered province
         page.get_by_text("四川", exact=True).first.wait_for(state="attached")  # the charts' axes
