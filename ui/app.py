@@ -17,6 +17,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         analysis,
         attribution,
         controls,
+        criteria,
         downloads,
         edit,
         history,
@@ -34,6 +35,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         analysis,
         attribution,
         controls,
+        criteria,
         downloads,
         edit,
         history,
@@ -91,6 +93,7 @@ def page() -> None:
             base, chosen, split, regions, profiles, corridors, needs, benefits
         )
         scenario = projects.apply(scenario, base)
+        scenario = criteria.apply(scenario, base)
     except ScenarioError as err:
         show_problems(t("ui.settings_invalid"), [problem_line(p) for p in err.problems])
         projects.controls()  # the project edits stay on the page, to be corrected
@@ -106,6 +109,7 @@ def viewed(source: controls.Source, base: Scenario) -> None:
         st.info("Uploading a scenario needs the planner role; pick a bundled scenario or a run.")
         return
     st.caption("Viewer: plans are shown as they are; changing them needs the planner role.")
+    criteria.remember(base)
     with st.spinner("Solving…"):
         solved = access.solve(base, base)
     results(base, solved)
@@ -132,6 +136,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     if not plan.is_optimal:
         analysis.diagnosis_section(scenario, plan)
         projects.controls()  # a forced project that made it infeasible can be released here
+        criteria.sliders(scenario)  # kept on the page, so their weights survive the rerun
         download_section(scenario, plan)
         return
     baseline = state.baseline()
@@ -150,11 +155,12 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             t("ui.tab.compare"),
             t("ui.tab.downloads"),
             t("ui.tab.history"),
+            t("ui.tab.criteria"),
             *projects.tab_names(),
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
-    alternatives_tab, compare_tab, files_tab, history_tab = tabs[5:9]
+    alternatives_tab, compare_tab, files_tab, history_tab, criteria_tab = tabs[5:10]
     with allocation_tab:
         left, right = st.columns([1, 1])
         unit = shown(plan.unit).unit
@@ -182,7 +188,9 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         download_section(scenario, plan)
     with history_tab:
         history.history_tab(scenario, plan)
-    for projects_tab in tabs[9:]:
+    with criteria_tab:
+        criteria.tab(scenario, plan)
+    for projects_tab in tabs[10:]:
         with projects_tab:
             projects.tab(plan, state.live_model(plan))
 

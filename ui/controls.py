@@ -320,6 +320,9 @@ def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "blank = no need.",
             )
         with benefits_tab:
+            if base.criteria:  # derived from the scores: weighed in the What matters tab
+                st.markdown(t("ui.criteria.grid_derived"))
+                return needs, grids.grid(base, "benefit")
             benefits = _grid_editor(
                 grids.grid(base, "benefit"),
                 "benefits_grid_editor",

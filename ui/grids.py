@@ -2,7 +2,9 @@
 
 A blank need cell means the region has no need in that sector (the row is dropped); a benefit with no
 need, or a need with no benefit, is a problem named by grid, row (as numbered on the page) and sector.
-Annotations of a need row (``source``, ``note``) stay with it while its figures change.
+Annotations of a need row (``source``, ``note``) stay with it while its figures change. With criteria
+(criteria.md) the benefit is derived from the scores: its grid is shown, not read, and a need row keeps
+its scores (a new one scores 0 on every criterion, as a blank score does).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ BENEFITS_GRID = "Benefits grid"
 
 
 def grid(scenario: Scenario, field: str) -> pd.DataFrame:
-    """One row per region (column ``region``), one column per sector; blank where there is no need."""
-    table = scenario.need_table()
+    """One row per region (column ``region``), one column per sector; blank where there is no need.
+    With criteria, the ``benefit`` grid holds the derived benefit."""
+    table: dict[tuple[str, str], Any] = scenario.need_table()
+    if field == "benefit" and scenario.criteria:
+        table = {pair: _Derived(b) for pair, b in scenario.derived_benefits().items()}
     rows = [
         {"region": r.id, **{s: _value(table, r.id, s, field) for s in scenario.sectors}}
         for r in scenario.regions
@@ -29,6 +34,13 @@ def grid(scenario: Scenario, field: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["region", *scenario.sectors]).astype(
         {s: float for s in scenario.sectors}
     )
+
+
+class _Derived:
+    """A derived benefit where :func:`_value` reads a need row's ``benefit``."""
+
+    def __init__(self, benefit: float) -> None:
+        self.benefit = benefit
 
 
 def _value(table: dict[tuple[str, str], Any], region: str, sector: str, field: str) -> float | None:
@@ -39,11 +51,13 @@ def _value(table: dict[tuple[str, str], Any], region: str, sector: str, field: s
 def apply_grids(
     data: dict[str, Any], needs: pd.DataFrame, benefits: pd.DataFrame
 ) -> tuple[list[tuple[int, str]], list[Problem]]:
-    """Rebuild ``data["needs"]`` from the grids; returns each need's (page row, sector) and problems."""
+    """Rebuild ``data["needs"]`` from the grids; returns each need's (page row, sector) and problems.
+    With criteria the benefits grid is not read (the benefit is derived)."""
     old = {(n["region"], n["sector"]): n for n in data["needs"]}
+    scored = bool(data.get("criteria"))
     included = {r["id"] for r in data["regions"]}
     sectors = [c for c in needs.columns if c != "region"]
-    cells: dict[tuple[str, str], tuple[int, float, float]] = {}
+    cells: dict[tuple[str, str], tuple[int, float, float | None]] = {}
     problems: list[Problem] = []
     benefit_rows = benefits.to_dict(orient="records")
     for number, (need_row, benefit_row) in enumerate(
@@ -53,11 +67,9 @@ def apply_grids(
         if region not in included:
             continue
         for sector in sectors:
-            need, benefit = (
-                number_or_none(need_row.get(sector)),
-                number_or_none(benefit_row.get(sector)),
-            )
-            if need is not None and benefit is not None:
+            need = number_or_none(need_row.get(sector))
+            benefit = None if scored else number_or_none(benefit_row.get(sector))
+            if need is not None and (scored or benefit is not None):
                 cells[(region, sector)] = (number, need, benefit)
             elif need is not None or benefit is not None:
                 grid_name, missing = (
@@ -77,7 +89,7 @@ def apply_grids(
         {
             **old.get(key, {"region": key[0], "sector": key[1]}),
             "need": cells[key][1],
-            "benefit": cells[key][2],
+            **({} if scored else {"benefit": cells[key][2]}),
         }
         for key in order
     ]

@@ -79,7 +79,9 @@ def weight_frontier(
     (criteria.md), re-solving one live model (a weight moves only objective coefficients).
 
     ``newly_funded`` and ``frame.attrs["first_funded"]`` say at which weight each ``region/sector``
-    pair first gets money: "at which weight of ecology does Qinghai's water get funded?".
+    pair first gets money: "at which weight of ecology does Qinghai's water get funded?";
+    ``frame.attrs["funding"]`` holds each pair's money over the horizon at each weight (unit; see
+    :func:`_levels_frame`), so a pair's funding can be drawn against the weight.
 
     Raises :class:`~planner.errors.ScenarioError` when the scenario has no such criterion.
     """
@@ -99,15 +101,19 @@ def _levels_frame(
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """One row per level (its changes to ``base``), re-solving one live model; ``progress(done,
-    total)`` after each level."""
+    total)`` after each level. ``frame.attrs["funding"]`` is tidy: ``<column>, region, sector,
+    amount``, each pair's money over the horizon (unit) at each level with a plan."""
     live = PlanModel(base)
     first: dict[str, float] = {}
     rows, project_rows = [], _ProjectsEntering()
+    funding: list[pd.DataFrame] = []
     for done, (level, changes) in enumerate(levels.items(), start=1):
         plan = live.solve(time_limit_s=time_limit_s, **changes)
         if base.projects:
             project_rows.add(level, plan)
-        funded = _funded_pairs(plan)
+        per_pair = _pair_amounts(plan)
+        funding.append(per_pair.reset_index().assign(**{column: level}))
+        funded = [f"{r}/{s}" for (r, s), amount in per_pair.items() if amount > FUNDED]
         new = [p for p in funded if p not in first]
         for pair in new:
             first[pair] = level
@@ -132,6 +138,9 @@ def _levels_frame(
     if criterion is None:
         frame = frame.drop(columns="criterion_E")
     frame.attrs["first_funded"] = first
+    frame.attrs["funding"] = pd.concat(funding, ignore_index=True)[
+        [column, "region", "sector", "amount"]
+    ]
     if base.projects:
         frame[PROJECT_FRONTIER_COLUMNS] = pd.DataFrame(project_rows.rows, index=frame.index)
         frame.attrs["first_funded_projects"] = project_rows.first
@@ -156,11 +165,12 @@ class _ProjectsEntering:
         self._before = funded
 
 
-def _funded_pairs(plan: Plan) -> list[str]:
+def _pair_amounts(plan: Plan) -> pd.Series:
+    """Each pair's money over the horizon (unit), indexed by ``region, sector``; none without a plan."""
     if not plan.is_optimal:
-        return []
-    sums = plan.allocation.groupby(["region", "sector"], sort=False)["amount"].sum()
-    return [f"{r}/{s}" for (r, s), amount in sums.items() if amount > FUNDED]
+        empty = pd.MultiIndex.from_tuples([], names=["region", "sector"])
+        return pd.Series([], index=empty, dtype=float, name="amount")
+    return plan.allocation.groupby(["region", "sector"], sort=False)["amount"].sum()
 
 
 def budget_levels(text: str) -> list[float]:

@@ -1,8 +1,9 @@
-"""Display names in the active language: regions, sectors, profiles, corridors, groups, projects.
+"""Display names in the active language: regions, sectors, profiles, corridors, groups, projects,
+criteria.
 
 English shows a thing's name as the scenario gives it (a region's ``name``, else its id). Chinese takes
 a region's and a project's ``name_zh`` column (kept by the scenario as an annotation), and for sectors,
-profiles, corridors and project groups, which the scenario names only by key, the bundled table
+profiles, corridors, project groups and criteria, which the scenario names only by key, the bundled table
 ``data/names_zh.csv`` (``kind, id, name_zh``). Anything without a Chinese name keeps its English one.
 """
 
@@ -49,6 +50,20 @@ def key_name(kind: str, key: str, lang: str | None = None) -> str:
 
 def sector_name(sector: str, lang: str | None = None) -> str:
     return key_name("sector", sector, lang)
+
+
+def criterion_name(scenario: Any, key: str, lang: str | None = None) -> str:
+    """A criterion's name (criteria.md): its ``label`` (else its key) in English; in Chinese the
+    bundled table's name of the key, else the label."""
+    label = scenario.criterion_label(key)
+    if checked(lang) == "zh":
+        return name_table().get(("criterion", key), label)
+    return label
+
+
+def criterion_names(scenario: Any, lang: str | None = None) -> dict[str, str]:
+    """Criterion key → display name, for every criterion of the scenario (none without criteria)."""
+    return {key: criterion_name(scenario, key, lang) for key in scenario.criteria or {}}
 
 
 def region_name(region: Any, lang: str | None = None) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from planner.analysis.meaning import meaning
 from planner.analysis.projects import funded_share, group_choices
 from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
-from planner.i18n.names import key_name
+from planner.i18n.names import criterion_names, key_name
 from planner.i18n.names import region_names as names_of_regions
 from planner.i18n.units import shown
 from planner.scenario.projects import PROJECT_COLUMNS
@@ -60,6 +60,9 @@ SHARES = {
 
 CASH_PREFIX = "cash_"
 """Projects tables: ``cash_2026`` is a project's cash in period 2026 (unit)."""
+SCORE_PREFIX, PART_PREFIX = "score_", "part_"
+"""Needs with criteria: ``score_ecology`` is the pair's ecology score as given, ``part_ecology`` that
+criterion's part of the derived benefit (criteria.md)."""
 
 
 def label(column: str, unit: str) -> str:
@@ -76,6 +79,10 @@ def label(column: str, unit: str) -> str:
         return t("column.dual_unit", label=text, unit=money_unit)
     if column.startswith(CASH_PREFIX):
         return t("column.cash", period=column[len(CASH_PREFIX) :]) + f" ({money_unit})"
+    for prefix in (SCORE_PREFIX, PART_PREFIX):
+        if column.startswith(prefix):
+            criterion = key_name("criterion", column[len(prefix) :])
+            return t(f"column.criterion_{prefix.rstrip('_')}", criterion=criterion)
     return text
 
 
@@ -280,8 +287,8 @@ def diagnosis_lines(plan: Plan) -> list[str]:
 
 
 def needs_with_benefits(s: Any) -> pd.DataFrame:
-    """The needs with each pair's benefit and, with criteria, its scores and each criterion's part
-    (``part_<key>``) of the derived benefit."""
+    """The needs with each pair's benefit and, with criteria, its scores (``score_<key>``) and each
+    criterion's part (``part_<key>``) of the derived benefit."""
     keys = list(s.criteria or {})
     benefits, parts = s.derived_benefits(), s.benefit_parts()
     rows = [
@@ -295,15 +302,23 @@ def needs_with_benefits(s: Any) -> pd.DataFrame:
         )
         for n in s.needs
     ]
-    columns = ["region", "sector", "need", "benefit", *keys, *(f"part_{c}" for c in keys)]
+    columns = [
+        "region",
+        "sector",
+        "need",
+        "benefit",
+        *(SCORE_PREFIX + c for c in keys),
+        *(PART_PREFIX + c for c in keys),
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def criteria_weights(s: Any) -> pd.DataFrame:
-    """The criteria (key, label, weight); empty without criteria."""
+    """The criteria (key, name in the active language, weight); empty without criteria."""
+    names = criterion_names(s)
     return pd.DataFrame(
-        [(key, s.criterion_label(key), c.weight) for key, c in (s.criteria or {}).items()],
-        columns=["criterion", "label", "weight"],
+        [(key, names[key], c.weight) for key, c in (s.criteria or {}).items()],
+        columns=["criterion", "criterion_name", "weight"],
     )
 
 
@@ -380,8 +395,8 @@ def _criteria_inputs(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
         return []
     table = criteria_weights(s)
     if len(plan.criteria):
-        table["E"] = plan.criteria["E"].to_numpy()
-    return [("Criteria", table)]
+        table["E_part"] = plan.criteria["E"].to_numpy()
+    return [(t("report.title.criteria"), table)]
 
 
 def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
