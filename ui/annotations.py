@@ -19,13 +19,19 @@ def annotation_columns(rows: Any) -> list[str]:
     return list(dict.fromkeys(k for row in rows for k in row.annotations))
 
 
-def with_annotations(
-    frame: pd.DataFrame, rows: Any, columns: list[str] | None = None
-) -> pd.DataFrame:
-    """``frame`` with the rows' annotations as text columns after its own (blank where none).
+DEFAULT_COLUMNS = ["source", "note"]
+"""The annotation columns an editor offers when its table has none yet, so a planner can start one."""
 
-    ``columns`` names the annotation columns to show (default: those the rows carry)."""
-    for key in annotation_columns(rows) if columns is None else columns:
+
+def editable_columns(rows: Any) -> list[str]:
+    """The annotation columns an editor shows: the rows' own, else ``source`` and ``note``."""
+    return annotation_columns(rows) or list(DEFAULT_COLUMNS)
+
+
+def with_annotations(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """``frame`` with the rows' :func:`editable_columns` as text columns after its own (blank
+    where a row has none)."""
+    for key in editable_columns(rows):
         if key not in frame.columns:
             frame[key] = [row.annotations.get(key, "") for row in rows]
     return frame

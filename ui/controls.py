@@ -229,7 +229,7 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                         help=f"Absorptive capacity: most money the province can use in one period, "
                         f"in {unit}; blank = no cap.",
                     ),
-                    **needs_editor.annotation_config(annotations.annotation_columns(base.regions)),
+                    **needs_editor.annotation_config(annotations.editable_columns(base.regions)),
                 },
             )
         with profiles_tab:

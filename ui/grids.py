@@ -24,8 +24,6 @@ from . import annotations
 NEEDS_GRID = "Needs grid"
 BENEFITS_GRID = "Benefits grid"
 BENEFIT = "benefit"
-DEFAULT_NOTES = ["source", "note"]
-"""The annotation columns the notes table offers when the needs table has none yet."""
 
 
 def value_fields(scenario: Scenario) -> list[str]:
@@ -130,15 +128,13 @@ def locate(problem: Problem, places: list[tuple[int, str]]) -> Problem | None:
 
 
 def notes_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per need (region, sector) with its annotation columns as text (blank where none).
-
-    Without any annotation yet, ``source`` and ``note`` are offered, so a planner can start one."""
-    columns = annotations.annotation_columns(scenario.needs) or list(DEFAULT_NOTES)
+    """One row per need (region, sector) with its annotation columns as text (blank where none);
+    without any annotation yet, ``source`` and ``note``."""
     frame = pd.DataFrame(
         [{"region": n.region, "sector": n.sector} for n in scenario.needs],
         columns=["region", "sector"],
     )
-    return annotations.with_annotations(frame, scenario.needs, columns)
+    return annotations.with_annotations(frame, scenario.needs)
 
 
 def apply_notes(data: dict[str, Any], notes: pd.DataFrame) -> None:

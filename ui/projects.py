@@ -102,7 +102,7 @@ def _edited_records(
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """The candidates after the editor's delta, and each one's row on the page (from 1)."""
     records = [p.model_dump() for p in base.projects]
-    notes = annotations.annotation_columns(base.projects)
+    notes = annotations.editable_columns(base.projects)
     for position, changes in (delta.get("edited_rows") or {}).items():
         i = int(position)
         if 0 <= i < len(records):
@@ -355,5 +355,5 @@ def _editor_columns(base: Scenario) -> dict[str, Any]:
         "mandatory": config.CheckboxColumn("Mandatory"),
         "group": config.SelectboxColumn("Group", options=["", *base.project_groups]),
         "requires": config.TextColumn("Requires", help="Project ids, separated by ';'."),
-        **annotation_config(annotations.annotation_columns(base.projects)),
+        **annotation_config(annotations.editable_columns(base.projects)),
     }
