@@ -20,11 +20,20 @@ def delta(rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
     return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
 
 
-def downloaded(at: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> planner.Scenario:
-    """The edited scenario the page offers as YAML, loaded back."""
-    path = tmp_path / "edited.yaml"
-    path.write_bytes(served_files(monkeypatch, at)["Scenario YAML"])
-    return planner.load_scenario(path)
+def downloaded(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workbook: bool = True
+) -> planner.Scenario:
+    """The edited scenario the page offers, loaded back from its YAML (and the workbook loads equal).
+
+    ``workbook=False`` for a scenario with criteria: the workbook has no ``Criteria`` sheet yet
+    (planner/scenario/sheets.py), so it cannot carry one."""
+    files = served_files(monkeypatch, at)
+    (tmp_path / "edited.yaml").write_bytes(files["Scenario YAML"])
+    from_yaml = planner.load_scenario(tmp_path / "edited.yaml")
+    if workbook:
+        (tmp_path / "edited.xlsx").write_bytes(files["Scenario workbook (xlsx)"])
+        assert planner.load_scenario(tmp_path / "edited.xlsx") == from_yaml
+    return from_yaml
 
 
 def with_needs(scenario: planner.Scenario, **rows: dict[str, Any]) -> planner.Scenario:
@@ -66,7 +75,7 @@ def test_each_criterions_scores_are_edited_in_its_own_grid_and_reach_the_downloa
     scored.run()
     assert_clean(scored)
     expected = with_needs(hand(), n0={"people": 60.0, "source": "survey 2024"}, n2={"ecology": 3.0})
-    assert downloaded(scored, monkeypatch, tmp_path) == expected
+    assert downloaded(scored, monkeypatch, tmp_path, workbook=False) == expected
     assert pytest.approx(35.0 + 5 / 6) == planner.solve(expected).E
     assert float(metrics(scored)["Benefit E"]) == pytest.approx(35.0 + 5 / 6, abs=0.05)
 
