@@ -121,7 +121,8 @@ def test_bad_edits_name_table_row_and_column(base: planner.Scenario) -> None:
     assert shown[0].startswith("Provinces table, row 3, field 'min_share_of_need'")
 
 
-def with_grids(base: planner.Scenario, needs, benefits) -> planner.Scenario:
+def with_edits(base: planner.Scenario, **need_tables: object) -> planner.Scenario:
+    """``base`` through the page's untouched tables, with the needs' tables given (grids, notes)."""
     return edit.edited_scenario(
         base,
         edit.settings_of(base),
@@ -129,9 +130,12 @@ def with_grids(base: planner.Scenario, needs, benefits) -> planner.Scenario:
         edit.regions_table(base),
         edit.profiles_table(base),
         edit.corridors_table(base),
-        needs,
-        benefits,
+        **need_tables,  # type: ignore[arg-type]
     )
+
+
+def with_grids(base: planner.Scenario, needs, benefits) -> planner.Scenario:
+    return with_edits(base, needs=needs, benefits=benefits)
 
 
 def test_untouched_grids_give_back_the_same_scenario(base: planner.Scenario) -> None:
@@ -170,4 +174,72 @@ def test_a_benefit_without_a_need_is_named_by_grid_row_and_sector() -> None:
         with_grids(scenario, needs, benefits)
     assert [str(p) for p in caught.value.problems] == [
         "Needs grid, row 2, field 'b': give a need too, or clear both"
+    ]
+
+
+def test_a_notes_edit_annotates_its_need_and_a_cleared_note_drops_it() -> None:
+    """The notes table is keyed by (region, sector): r1/b gets a source, r1/a loses its own."""
+    from tests.conftest import make
+    from ui import grids
+
+    data = make().model_dump()
+    data["needs"][0]["source"] = "survey"
+    scenario = planner.validate_scenario(data)
+    notes = grids.notes_table(scenario)
+    assert list(notes.columns) == ["region", "sector", "source"]
+    assert with_edits(scenario, notes=notes) == scenario  # untouched: the same scenario
+    notes.loc[0, "source"] = ""
+    notes.loc[1, "source"] = "census 2020"
+    changed = with_edits(scenario, notes=notes)
+    assert [n.annotations for n in changed.needs] == [{}, {"source": "census 2020"}, {}]
+    # a table without annotations offers a source and a note to start one
+    assert list(grids.notes_table(make()).columns) == ["region", "sector", "source", "note"]
+
+
+def score_grids(scenario: planner.Scenario) -> dict:
+    from ui import grids
+
+    return {key: grids.grid(scenario, key) for key in grids.value_fields(scenario)}
+
+
+def test_with_criteria_the_grids_edit_each_criterions_scores() -> None:
+    """test_criteria's hand case: people 100 → 60 at r1/a reaches that score only; a blank score is 0."""
+    from tests.test_criteria import hand
+    from ui import grids
+
+    scenario = hand()
+    assert grids.value_fields(scenario) == ["people", "ecology"]
+    needs, scores = grids.grid(scenario, "need"), score_grids(scenario)
+    assert scores["people"]["a"].tolist() == [100.0, 0.0]
+    assert with_edits(scenario, needs=needs, scores=scores) == scenario
+    scores["people"].loc[0, "a"] = 60.0
+    scores["ecology"].loc[1, "a"] = None  # blank: 0
+    changed = with_edits(scenario, needs=needs, scores=scores)
+    table = changed.need_table()
+    assert table[("r1", "a")].scores == {"people": 60.0, "ecology": 0.0}
+    assert table[("r2", "a")].scores == {"people": 0.0, "ecology": 0.0}
+    assert table[("r1", "b")] == scenario.need_table()[("r1", "b")]
+    assert all(n.benefit is None for n in changed.needs)
+
+
+def test_bad_scores_are_named_by_their_grid_row_and_sector() -> None:
+    from tests.test_criteria import hand
+    from ui import grids
+
+    scenario = hand()
+    needs, scores = grids.grid(scenario, "need"), score_grids(scenario)
+    scores["ecology"].loc[0, "b"] = -2.0
+    with pytest.raises(ScenarioError) as caught:
+        with_edits(scenario, needs=needs, scores=scores)
+    (shown,) = [str(p) for p in caught.value.problems]
+    assert shown.startswith("Scores grid 'ecology', row 1, field 'b': ")
+    assert "greater than or equal to 0" in shown
+    # clearing r1/a's need leaves people's 100 without a need (ecology's 0 is as good as blank)
+    scores["ecology"].loc[0, "b"] = 4.0
+    needs.loc[0, "a"] = None
+    with pytest.raises(ScenarioError) as caught:
+        with_edits(scenario, needs=needs, scores=scores)
+    assert [str(p) for p in caught.value.problems] == [
+        "Needs grid, row 1, field 'a': a score in Scores grid 'people' but no need: give a need "
+        "too, or clear the score"
     ]

@@ -143,3 +143,45 @@ def test_a_scenario_without_projects_has_no_projects_tab() -> None:
     assert not planner.load_scenario("china_national").projects
     assert "Projects" not in [t.label for t in at.tabs]
     assert "Projects funded" not in metrics(at)
+
+
+def annotated() -> planner.Scenario:
+    """PORTS with a source on port_a and a status on rail_b (annotation columns, kept as text)."""
+    data = copy.deepcopy(PORTS)
+    data["projects"][0]["source"] = "port authority 2025"
+    data["projects"][2]["status"] = "planned"
+    return planner.validate_scenario(data)
+
+
+def test_annotation_columns_are_shown_and_survive_an_edit() -> None:
+    base = annotated()
+    table = projects.candidates_table(base)
+    assert list(table.columns)[-2:] == ["source", "status"]
+    assert table["source"].tolist() == ["port authority 2025", "", ""]
+    changed = projects.edited(base, base, edits(delta={"edited_rows": {"0": {"cost": 5.0}}}))
+    assert [p.annotations for p in changed.projects] == [p.annotations for p in base.projects]
+    assert changed.projects[0].cost == 5.0
+
+
+def test_an_annotation_edit_reaches_its_project_and_a_cleared_one_is_dropped() -> None:
+    base = annotated()
+    delta = {
+        "edited_rows": {"0": {"source": ""}, "1": {"status": "approved"}},
+        "added_rows": [
+            {
+                "id": "dock",
+                "region": "a",
+                "sector": "transport",
+                "cost": 2,
+                "value": 3,
+                "source": "draft",
+            }
+        ],
+    }
+    changed = projects.edited(base, base, edits(delta=delta))
+    assert [p.annotations for p in changed.projects] == [
+        {},
+        {"status": "approved"},
+        {"status": "planned"},
+        {"source": "draft"},
+    ]

@@ -22,6 +22,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         edit,
         history,
         language,
+        needs_editor,
         projects,
         state,
         views,
@@ -40,6 +41,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         edit,
         history,
         language,
+        needs_editor,
         projects,
         state,
         views,
@@ -87,10 +89,10 @@ def page() -> None:
     controls.reset_when_changed(base)
     chosen, split = controls.settings(base)
     regions, profiles, corridors = controls.tables(base)
-    needs, benefits = controls.need_grids(base)
+    need_edits = needs_editor.need_editors(base)
     try:
         scenario = edit.edited_scenario(
-            base, chosen, split, regions, profiles, corridors, needs, benefits
+            base, chosen, split, regions, profiles, corridors, **need_edits.as_arguments()
         )
         scenario = projects.apply(scenario, base)
         scenario = criteria.apply(scenario, base)

@@ -17,7 +17,7 @@ from planner.errors import ScenarioError
 from planner.i18n.catalog import t
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
-from . import edit, grids, state, upload
+from . import annotations, edit, needs_editor, state, upload
 from .language import worded
 
 SOURCE_KEY = "source"
@@ -35,6 +35,7 @@ SETTING_KEYS = (
     "regions_editor",
     "profiles_editor",
     "corridors_editor",
+    *needs_editor.STATE_KEYS,
 )
 MODES = ("efficiency", "equity", "balanced")  # worded by the catalog's ui.side.mode.<mode>
 
@@ -228,10 +229,7 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                         help=f"Absorptive capacity: most money the province can use in one period, "
                         f"in {unit}; blank = no cap.",
                     ),
-                    **{
-                        key: st.column_config.TextColumn(key, help="Annotation: kept as text.")
-                        for key in edit.annotation_columns(base.regions)
-                    },
+                    **needs_editor.annotation_config(annotations.editable_columns(base.regions)),
                 },
             )
         with profiles_tab:
@@ -305,40 +303,3 @@ def _percent_input(label: str, fraction: float, step: float, key: str, help_text
         help=help_text,
     )
     return float(percent) / 100
-
-
-def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Needs and benefits as editable region × sector grids (blank need = no need in that sector)."""
-    with st.expander(t("ui.side.edit_needs"), expanded=False):
-        needs_tab, benefits_tab = st.tabs(["Needs", "Benefits"])
-        with needs_tab:
-            needs = _grid_editor(
-                grids.grid(base, "need"),
-                "needs_grid_editor",
-                f"Need ({base.unit})",
-                f"Money the province needs in this sector over the horizon, in {base.unit}; "
-                "blank = no need.",
-            )
-        with benefits_tab:
-            if base.criteria:  # derived from the scores: weighed in the What matters tab
-                st.markdown(t("ui.criteria.grid_derived"))
-                return needs, grids.grid(base, "benefit")
-            benefits = _grid_editor(
-                grids.grid(base, "benefit"),
-                "benefits_grid_editor",
-                "Benefit per unit",
-                "Benefit per unit of money of the first tranche; blank where there is no need.",
-            )
-    return needs, benefits
-
-
-def _grid_editor(table: pd.DataFrame, key: str, label: str, help_text: str) -> pd.DataFrame:
-    sectors = [c for c in table.columns if c != "region"]
-    config = {
-        s: st.column_config.NumberColumn(f"{s}: {label}", min_value=0.0, help=help_text)
-        for s in sectors
-    }
-    config["region"] = st.column_config.TextColumn("Province")
-    return st.data_editor(
-        table, key=key, hide_index=True, disabled=["region"], column_config=config
-    )

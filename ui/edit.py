@@ -17,7 +17,7 @@ from planner import Scenario, validate_scenario
 from planner.errors import Problem, ScenarioError
 from planner.scenario.projects import projects_within
 
-from . import grids
+from . import annotations, grids
 
 PROVINCES = "Provinces table"
 PROFILES = "Profiles table"
@@ -86,20 +86,9 @@ def regions_table(scenario: Scenario) -> pd.DataFrame:
         }
         for r in scenario.regions
     ]
-    return with_annotations(pd.DataFrame(rows, columns=REGION_COLUMNS), scenario.regions)
-
-
-def annotation_columns(rows: Any) -> list[str]:
-    """The annotation columns (``source``, ``note``, …) of an input table, in the order first given."""
-    return list(dict.fromkeys(k for row in rows for k in row.annotations))
-
-
-def with_annotations(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
-    """``frame`` with the rows' annotations as text columns after its own (blank where none)."""
-    for key in annotation_columns(rows):
-        if key not in frame.columns:
-            frame[key] = [row.annotations.get(key, "") for row in rows]
-    return frame
+    return annotations.with_annotations(
+        pd.DataFrame(rows, columns=REGION_COLUMNS), scenario.regions
+    )
 
 
 def profiles_table(scenario: Scenario) -> pd.DataFrame:
@@ -148,10 +137,15 @@ def edited_scenario(
     corridors: pd.DataFrame,
     needs: pd.DataFrame | None = None,
     benefits: pd.DataFrame | None = None,
+    *,
+    scores: dict[str, pd.DataFrame] | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> Scenario:
     """The base scenario with the page's settings and table edits, validated as one document.
 
-    ``needs`` and ``benefits`` are the region × sector grids of :mod:`ui.grids` (unchanged when not given).
+    ``needs`` and ``benefits`` are the region × sector grids of :mod:`ui.grids`; with criteria,
+    ``scores`` (criterion key → its grid) stand in for ``benefits``. ``notes`` is the needs'
+    annotations table (:func:`ui.grids.notes_table`). Each is left unchanged when not given.
 
     Raises
     ------
@@ -171,9 +165,12 @@ def edited_scenario(
     )
     kept_rows = _apply_regions(data, base, regions)
     places: list[tuple[int, str]] = []
-    if needs is not None and benefits is not None:  # after regions: excluded ones stay out
-        places, grid_problems = grids.apply_grids(data, needs, benefits)
+    values = {grids.BENEFIT: benefits} if benefits is not None else scores
+    if needs is not None and values:  # after regions: excluded ones stay out
+        places, grid_problems = grids.apply_grids(data, needs, values)
         problems += grid_problems
+    if notes is not None:  # after the grids: a need they dropped has no notes left to take
+        grids.apply_notes(data, notes)
     _apply_profiles(data, profiles)
     _apply_corridors(data, corridors)
     if problems:
@@ -219,12 +216,12 @@ def _apply_regions(data: dict[str, Any], base: Scenario, regions: pd.DataFrame) 
         if region is None or not bool(row.get("include", True)):
             continue
         region.update(
-            profile=_text(row.get("profile")) or None,
+            profile=annotations.text(row.get("profile")) or None,
             min_share_of_need=grids.number_or_none(row.get("min_share_of_need")),
             max_per_period=grids.number_or_none(row.get("max_per_period")),
         )
         for key in set(row) - set(REGION_COLUMNS):  # annotations, edited as text
-            region[key] = _text(row[key])
+            annotations.set_annotation(region, key, row[key])
         kept.append(region)
         kept_rows.append(row_number)
     ids = {r["id"] for r in kept}
@@ -294,9 +291,3 @@ def _row_of(table: pd.DataFrame, key: str, loc: tuple[str | int, ...]) -> int | 
 def _last(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc[2:3]]
     return names[0] if names else ""
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()

@@ -25,6 +25,9 @@ from planner.i18n.units import money
 from planner.reports import tables
 from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
 
+from . import annotations
+from .needs_editor import annotation_config
+
 TABLE = "Projects table"
 EDITOR_KEY = "projects_editor"
 FORCE_KEY = "projects_force_in"
@@ -37,8 +40,10 @@ BASE_KEY = "planner.projects.base"
 
 
 def candidates_table(scenario: Scenario) -> pd.DataFrame:
-    """The candidates as the editor shows them: one row per project, the spec's columns."""
-    return tables.candidate_inputs(scenario)[list(COLUMNS)]
+    """The candidates as the editor shows them: one row per project, the spec's columns, then the
+    annotation columns (``source``, ``status``, …) as text."""
+    given = tables.candidate_inputs(scenario)[list(COLUMNS)]
+    return annotations.with_annotations(given, scenario.projects)
 
 
 @dataclass
@@ -97,18 +102,31 @@ def _edited_records(
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """The candidates after the editor's delta, and each one's row on the page (from 1)."""
     records = [p.model_dump() for p in base.projects]
+    notes = annotations.editable_columns(base.projects)
     for position, changes in (delta.get("edited_rows") or {}).items():
         i = int(position)
         if 0 <= i < len(records):
-            records[i].update({k: _cell(k, v) for k, v in changes.items() if k in COLUMNS})
+            _write_cells(records[i], changes, notes)
     rows = list(range(1, len(records) + 1))
     deleted = {int(i) for i in delta.get("deleted_rows") or []}
     records = [r for i, r in enumerate(records) if i not in deleted]
     rows = [n for i, n in enumerate(rows) if i not in deleted]
     for j, added in enumerate(delta.get("added_rows") or [], start=len(base.projects) + 1):
-        records.append({k: _cell(k, v) for k, v in added.items() if k in COLUMNS})
+        record: dict[str, Any] = {}
+        _write_cells(record, added, notes)
+        records.append(record)
         rows.append(j)
     return records, rows
+
+
+def _write_cells(record: dict[str, Any], changes: dict[str, Any], notes: list[str]) -> None:
+    """The editor's cells onto a project's record: the spec's columns as the scenario reads them,
+    the annotation columns as text (a cleared one is dropped)."""
+    for key, value in changes.items():
+        if key in COLUMNS:
+            record[key] = _cell(key, value)
+        elif key in notes:
+            annotations.set_annotation(record, key, value)
 
 
 def _cell(column: str, value: Any) -> Any:
@@ -337,4 +355,5 @@ def _editor_columns(base: Scenario) -> dict[str, Any]:
         "mandatory": config.CheckboxColumn("Mandatory"),
         "group": config.SelectboxColumn("Group", options=["", *base.project_groups]),
         "requires": config.TextColumn("Requires", help="Project ids, separated by ';'."),
+        **annotation_config(annotations.editable_columns(base.projects)),
     }
