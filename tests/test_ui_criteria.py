@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -196,15 +195,13 @@ def test_another_scenario_forgets_the_sliders(scored: planner.Scenario) -> None:
 def test_editing_a_need_keeps_the_pairs_scores_and_needs_no_benefit(
     scored: planner.Scenario,
 ) -> None:
-    """With criteria the benefits grid shows the derived benefit and is not read back."""
+    """With criteria the grids beside the needs are the scores (no benefit grid is read back)."""
     data = scored.model_dump()
     needs = grids.grid(scored, "need")
     needs.loc[needs["region"] == "qinghai", "water"] = 99.0
-    benefits = grids.grid(scored, "benefit")
-    assert benefits.loc[benefits["region"] == "qinghai", "water"].item() == pytest.approx(
-        scored.derived_benefits()[("qinghai", "water")]
-    )
-    _places, problems = grids.apply_grids(data, needs, pd.DataFrame(benefits))
+    assert grids.value_fields(scored) == list(scored.criteria or {})
+    scores = {key: grids.grid(scored, key) for key in grids.value_fields(scored)}
+    _places, problems = grids.apply_grids(data, needs, scores)
     assert problems == []
     edited = validate_scenario(data)
     need = edited.need_table()[("qinghai", "water")]

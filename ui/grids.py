@@ -65,7 +65,6 @@ def apply_grids(
     """Rebuild ``data["needs"]`` from the needs grid and ``values`` (``benefit`` → its grid, or
     criterion key → its scores); returns each need's (page row, sector) and the problems."""
     old = {(n["region"], n["sector"]): n for n in data["needs"]}
-    scored = bool(data.get("criteria"))
     included = {r["id"] for r in data["regions"]}
     sectors = [c for c in needs.columns if c != "region"]
     value_rows = {field: table.to_dict(orient="records") for field, table in values.items()}
