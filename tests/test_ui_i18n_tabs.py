@@ -157,8 +157,9 @@ def test_the_tabs_show_their_own_chinese_titles_and_figures_in_yi_yuan(chinese: 
     assert "各省的调整空间" in alternatives and "采用此方案" in alternatives
     history = " ".join(texts_of(tab(chinese, "ui.tab.history")))
     assert "保存为运行" in history and "批准" in history and "创建时间（UTC）" in history
-    projects = " ".join(texts_of(tab(chinese, "ui.tab.projects")))
-    assert "候选项目" in projects and "投资（亿元）" in projects
+    projects = texts_of(tab(chinese, "ui.tab.projects"))
+    assert "投资 (亿元)" in projects and "项目" in projects  # headers: the cost, the project's name
+    assert "候选项目" in " ".join(projects)
 
 
 def test_sidebar_help_and_editors_are_chinese(chinese: AppTest) -> None:

@@ -199,7 +199,12 @@ def tab(plan: Plan | None, live: PlanModel | None) -> None:
 def results(plan: Plan, live: PlanModel | None) -> None:
     unit = shown(plan.unit).unit
     st.markdown(t("ui.projects.candidates", unit=unit))
-    display.show(worded_status(status_table(plan), plan), plan, plan.unit)
+    display.show(
+        worded_status(status_table(plan), plan),
+        plan,
+        plan.unit,
+        overrides={"name": t("column.project"), "status": t("ui.projects.status")},
+    )
     st.markdown(t("ui.projects.cash", unit=unit))
     chart = timeline(plan)
     if chart is None:
