@@ -16,8 +16,11 @@ import streamlit as st
 
 import planner
 from planner import Plan, Scenario
+from planner.i18n.catalog import t
+from planner.i18n.names import project_names
+from planner.i18n.units import shown
 
-from . import state, views
+from . import display, state, views
 from .heavy import heavy
 
 RESULTS_KEY = "planner.alternatives"
@@ -25,21 +28,18 @@ SHOWN_PER_ROW = 3
 
 
 def alternatives_section(scenario: Scenario, plan: Plan) -> None:
-    st.markdown(
-        "**Near-optimal alternatives**: every plan that keeps all the rules and reaches at least "
-        "(1 − slack) × the optimum. The ranges show how much money each province could get among "
-        "them; the alternatives are plans as different from the optimum and from each other as the "
-        "slack allows."
-    )
+    st.markdown(t("ui.alt.intro"))
     left, right, _ = st.columns([1, 1, 2])
-    slack = left.slider("slack (share of the optimum given up)", 0.0, 0.3, 0.05, 0.01)
-    count = right.number_input("alternatives", min_value=1, max_value=10, value=3, step=1)
+    slack = left.slider(t("ui.alt.slack"), 0.0, 0.3, 0.05, 0.01, help=t("ui.alt.slack_help"))
+    count = right.number_input(
+        t("ui.alt.count"), min_value=1, max_value=10, value=3, step=1, help=t("ui.alt.count_help")
+    )
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
-    if found is None and st.button("Find the alternatives", key="alternatives_button"):
+    if found is None and st.button(t("ui.alt.find"), key="alternatives_button"):
         # a bar per stage and Cancel, one heavy run per session, the session's time limit per solve
         found = heavy(
-            "the alternatives",
+            t("ui.alt.what"),
             "alternatives",
             lambda progress, seconds: planner.alternatives(
                 scenario,
@@ -53,11 +53,9 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     if found is None:
         return
     if found.status != "optimal":
-        st.error(f"No alternatives: the scenario is {found.status}.")
+        st.error(t("ui.alt.none", status=display.status(found.status)))
         return
-    st.markdown(
-        f"**Room per province** ({found.unit}, all periods): bar from least to most, ● optimal"
-    )
+    st.markdown(t("ui.alt.room", unit=shown(found.unit).unit))
     st.altair_chart(range_chart(found, views.labels(found.optimal)), width="stretch")
     _pairs_summary(found)
     _projects(found)
@@ -65,14 +63,21 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
 
 
 def range_chart(found: Any, names: dict[str, str]) -> alt.LayerChart:
+    """Each province's least and most money over the alternatives (bar), and the optimum's (dot),
+    in the shown unit."""
+    how = shown(found.unit)
     data = found.ranges[found.ranges["sector"].isna()].copy()
     data["province"] = [names.get(r, r) for r in data["region"]]
+    data[["min", "max", "optimal"]] = data[["min", "max", "optimal"]] * how.factor
     y = alt.Y("province:N", sort="-x", title=None)
-    tooltip = ["province", "min", "max", "optimal"]
+    tooltip = [alt.Tooltip("province:N", title=t("ui.chart.province"))] + [
+        alt.Tooltip(f"{c}:Q", format=",.1f", title=t(f"ui.alt.range.{c}", unit=how.unit))
+        for c in ("min", "max", "optimal")
+    ]
     bars = (
         alt.Chart(data)
         .mark_bar(color="#9ecae1", height=12)
-        .encode(y=y, x=alt.X("min:Q", title=found.unit), x2="max:Q", tooltip=tooltip)
+        .encode(y=y, x=alt.X("min:Q", title=how.unit), x2="max:Q", tooltip=tooltip)
     )
     optimal = alt.Chart(data).mark_point(color="#08519c", filled=True, size=60)
     return bars + optimal.encode(y=y, x="optimal:Q", tooltip=tooltip)
@@ -80,11 +85,16 @@ def range_chart(found: Any, names: dict[str, str]) -> alt.LayerChart:
 
 def _pairs_summary(found: Any) -> None:
     def listed(pairs: list[tuple[str, str]]) -> str:
-        return ", ".join(f"{r}/{s}" for r, s in pairs) or "none"
+        named = [display.pair(r, s, found.optimal) for r, s in pairs]
+        return t("list.separator").join(named) or t("report.none")
 
     st.caption(
-        f"Funded in every plan shown: {len(found.always_funded)} pairs. Funded in none: "
-        f"{listed(found.never_funded)}. Funded in some: {listed(found.moving)}."
+        t(
+            "ui.alt.pairs",
+            always=len(found.always_funded),
+            never=listed(found.never_funded),
+            some=listed(found.moving),
+        )
     )
 
 
@@ -92,12 +102,29 @@ def _projects(found: Any) -> None:
     """Each candidate project's label and its best objective forced in and out (none without)."""
     if not len(found.projects):
         return
-    st.markdown(f"**{found.PROJECTS_TITLE}**")
-    st.dataframe(found.projects, hide_index=True)
+    st.markdown(f"**{t('ui.alt.projects_title')}**")
+    names = project_names(found.optimal.scenario) if found.optimal.scenario is not None else {}
+    table = found.projects.assign(
+        name=[
+            names.get(i, n)
+            for i, n in zip(found.projects["id"], found.projects["name"], strict=True)
+        ],
+        label=[
+            t(f"ui.alt.label.{v}") if isinstance(v, str) else v for v in found.projects["label"]
+        ],
+    )
+    display.show(table, found.optimal, found.unit, overrides={"name": t("column.project")})
+
+    def listed(ids: list[str]) -> str:
+        return t("list.separator").join(names.get(i, i) for i in ids) or t("report.none")
+
     st.caption(
-        f"Funded in every plan shown: {', '.join(found.always_funded_projects) or 'none'}. "
-        f"In none: {', '.join(found.never_funded_projects) or 'none'}. "
-        f"In some: {', '.join(found.moving_projects) or 'none'}."
+        t(
+            "ui.alt.projects",
+            always=listed(found.always_funded_projects),
+            never=listed(found.never_funded_projects),
+            some=listed(found.moving_projects),
+        )
     )
 
 
@@ -114,21 +141,30 @@ def _side_by_side(scenario: Scenario, found: Any) -> None:
 
 
 def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series) -> None:
-    st.markdown(f"**{label}**")
-    st.metric("objective", f"{row['objective']:,.4g}", f"{row['objective'] - found.optimum:+,.3g}")
-    st.metric("benefit E", f"{plan.E:,.1f}")
-    st.metric("least coverage", f"{plan.min_coverage:.1%}")
+    st.markdown(f"**{alternative_name(label)}**")
+    st.metric(
+        t("ui.col.objective"),
+        f"{row['objective']:,.4g}",
+        f"{row['objective'] - found.optimum:+,.3g}",
+    )
+    st.metric(t("ui.col.E"), f"{plan.E:,.1f}")
+    st.metric(t("ui.col.min_coverage"), f"{plan.min_coverage:.1%}")
     st.caption(
-        f"moves {row['distance_to_optimal']:.1%} of the budget from the optimum, "
-        f"at least {row['least_distance_to_others']:.1%} from the others"
+        t(
+            "ui.alt.distance",
+            moved=f"{row['distance_to_optimal']:.1%}",
+            apart=f"{row['least_distance_to_others']:.1%}",
+        )
     )
     chart, _missing = views.tile_map(plan)
     if chart is not None:
         st.altair_chart(chart)
-    if st.button(
-        "Use this plan",
-        key=f"use_{label}",
-        help="Make it the current plan; the optimum becomes the baseline.",
-    ):
+    if st.button(t("ui.alt.use"), key=f"use_{label}", help=t("ui.alt.use_help")):
         state.use_plan(scenario, plan, found.optimal)
         st.rerun()
+
+
+def alternative_name(label: str) -> str:
+    """``alternative 2`` (planner's label) in the page's language: ``备选方案 2``."""
+    head, _, number = label.rpartition(" ")
+    return t("ui.alt.name", number=number) if head == "alternative" and number.isdigit() else label

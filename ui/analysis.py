@@ -18,22 +18,12 @@ import streamlit as st
 import planner
 from planner import Plan, PlanModel, Scenario
 from planner.i18n.catalog import language, t
-from planner.i18n.units import shown
+from planner.i18n.names import region_names, sector_name
+from planner.i18n.units import money, shown
 
-from . import downloads, heavy
+from . import display, downloads, heavy
 
 RESULTS_KEY = "planner.analysis"
-PARETO_COLUMNS = {
-    "epsilon": st.column_config.NumberColumn("required least coverage", format="percent"),
-    "E": st.column_config.NumberColumn("benefit E", format="%.1f"),
-    "min_coverage": st.column_config.NumberColumn("least coverage", format="percent"),
-    "balanced": st.column_config.CheckboxColumn("balanced plan (λ)"),
-}
-DELTA_COLUMNS = {
-    "a": st.column_config.NumberColumn("baseline", format="%.3f"),
-    "b": st.column_config.NumberColumn("now", format="%.3f"),
-    "delta": st.column_config.NumberColumn("change", format="%+.3f"),
-}
 FRONTIER_POINTS = 11
 PARETO_POINTS = 9
 
@@ -70,13 +60,13 @@ def diagnosis_section(scenario: Scenario, plan: Plan) -> None:
         st.dataframe(relaxations, hide_index=True, width="stretch")
         relaxed = diagnosis.apply(scenario)
         st.download_button(
-            "Relaxed scenario (YAML)",
+            t("ui.relaxed_download"),
             lambda: downloads.scenario_yaml(relaxed),
             file_name=f"{downloads.file_stem(scenario)}-relaxed.yaml",
             mime="application/x-yaml",
             key="download_relaxed",
             on_click="ignore",
-            help="The scenario with the proposed changes applied: it has a feasible plan.",
+            help=t("ui.relaxed_download_help"),
         )
 
 
@@ -121,14 +111,17 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
     """Benefit E and least coverage against the total budget, computed when asked."""
     total = scenario.total_budget()
     st.markdown(
-        f"**Budget frontier**: the plan re-solved at {FRONTIER_POINTS} total budgets from half to "
-        f"one and a half times the current {total:,.0f} {plan.unit} (period split kept)."
+        t(
+            "ui.frontier.intro",
+            points=FRONTIER_POINTS,
+            budget=money(total, plan.unit, digits=0),
+        )
     )
     result = _memo("frontier", scenario.digest())
-    if result is None and st.button("Compute the budget frontier", key="frontier_button"):
+    if result is None and st.button(t("ui.frontier.compute"), key="frontier_button"):
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
         found = heavy.heavy(
-            "the budget frontier",
+            t("ui.frontier.what"),
             "frontier",
             lambda progress, seconds: planner.frontier(
                 scenario, levels, time_limit_s=seconds, progress=progress
@@ -138,51 +131,59 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
     if result is None:
         return
     st.altair_chart(frontier_chart(result, total, plan.unit), width="stretch")
-    shown = result[["budget", "status", "E", "min_coverage", "newly_funded"]]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "budget": st.column_config.NumberColumn(f"budget ({plan.unit})", format="%.0f"),
-            "E": st.column_config.NumberColumn("benefit E", format="%.1f"),
-            "min_coverage": st.column_config.NumberColumn("least coverage", format="percent"),
-            "newly_funded": st.column_config.TextColumn("first funded here (province/sector)"),
-        },
+    table = result[["budget", "status", "E", "min_coverage", "newly_funded"]].assign(
+        newly_funded=lambda f: [display.pairs(v, plan) for v in f["newly_funded"]]
+    )
+    display.show(
+        table,
+        plan,
+        plan.unit,
+        overrides={"E": st.column_config.NumberColumn(t("ui.col.E"), format="%.1f")},
     )
 
 
 def frontier_chart(frame: pd.DataFrame, current: float, unit: str) -> alt.LayerChart:
-    data = frame[frame["status"] == "optimal"]
-    x = alt.X("budget:Q", title=f"total budget ({unit})")
+    """E (solid) and least coverage (dashed) against the total budget, in the shown unit; a grey
+    rule at the current budget."""
+    how = shown(unit)
+    data = frame[frame["status"] == "optimal"].assign(budget=lambda f: f["budget"] * how.factor)
+    x = alt.X("budget:Q", title=t("ui.frontier.x", unit=how.unit))
+    tooltip = [
+        alt.Tooltip("budget:Q", format=",.0f", title=t("ui.frontier.x", unit=how.unit)),
+        alt.Tooltip("E:Q", format=",.1f", title=t("ui.col.E")),
+        alt.Tooltip("min_coverage:Q", format=".1%", title=t("ui.col.min_coverage")),
+    ]
     benefit = (
         alt.Chart(data)
         .mark_line(point=True, color="#4c78a8")
-        .encode(x=x, y=alt.Y("E:Q", title="benefit E"), tooltip=["budget", "E", "min_coverage"])
+        .encode(x=x, y=alt.Y("E:Q", title=t("ui.col.E")), tooltip=tooltip)
     )
     coverage = (
         alt.Chart(data)
         .mark_line(point=True, color="#f58518", strokeDash=[4, 3])
         .encode(
-            x=x, y=alt.Y("min_coverage:Q", title="min coverage (dashed)", axis=alt.Axis(format="%"))
+            x=x,
+            y=alt.Y(
+                "min_coverage:Q", title=t("ui.frontier.coverage_axis"), axis=alt.Axis(format="%")
+            ),
+            tooltip=tooltip,
         )
     )
     now = (
-        alt.Chart(pd.DataFrame({"budget": [current]})).mark_rule(color="grey").encode(x="budget:Q")
+        alt.Chart(pd.DataFrame({"budget": [current * how.factor]}))
+        .mark_rule(color="grey")
+        .encode(x="budget:Q")
     )
     return alt.layer(benefit, coverage, now).resolve_scale(y="independent").properties(height=320)
 
 
 def pareto_section(scenario: Scenario, plan: Plan) -> None:
     """The equity–efficiency trade-off: E against least coverage, computed when asked."""
-    st.markdown(
-        f"**Equity–efficiency frontier**: {PARETO_POINTS} plans that each give the most benefit E "
-        "for a required least coverage; the balanced plan (the equity weight λ) is marked."
-    )
+    st.markdown(t("ui.pareto.intro", points=PARETO_POINTS))
     result = _memo("pareto", scenario.digest())
-    if result is None and st.button("Compute the Pareto frontier", key="pareto_button"):
+    if result is None and st.button(t("ui.pareto.compute"), key="pareto_button"):
         found = heavy.heavy(
-            "the Pareto frontier",
+            t("ui.pareto.what"),
             "pareto",
             lambda progress, seconds: planner.pareto(
                 scenario, PARETO_POINTS, time_limit_s=seconds, progress=progress
@@ -192,41 +193,69 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     if result is None:
         return
     data = result[result["status"] == "optimal"].assign(
-        plan=lambda f: np.where(f["balanced"], "balanced (λ)", "frontier")
+        plan=lambda f: np.where(f["balanced"], t("ui.pareto.balanced"), t("ui.pareto.frontier"))
     )
     if data.empty:
-        st.warning(
-            "No point of the frontier has a plan: " + ", ".join(sorted(set(result["status"])))
-        )
+        statuses = sorted({str(display.status(s)) for s in result["status"]})
+        st.warning(t("ui.pareto.no_plan", statuses=t("list.separator").join(statuses)))
         return
     if (
         np.ptp(data["E"]) <= 1e-6 * max(1.0, abs(data["E"].max()))
         and np.ptp(data["min_coverage"]) <= 1e-6
     ):
         st.info(
-            f"Efficiency and equity do not conflict here: every point of the frontier has benefit E "
-            f"{data['E'].iloc[0]:,.1f} and least coverage {data['min_coverage'].iloc[0]:.1%}; "
-            "the most efficient plan is also the most equitable."
+            t(
+                "ui.pareto.no_conflict",
+                benefit=f"{data['E'].iloc[0]:,.1f}",
+                coverage=f"{data['min_coverage'].iloc[0]:.1%}",
+            )
         )
-        st.dataframe(result, hide_index=True, width="stretch", column_config=PARETO_COLUMNS)
+        pareto_table(result, plan)
         return
+    st.altair_chart(pareto_chart(data), width="stretch")
+    pareto_table(result, plan)
+
+
+def pareto_chart(data: pd.DataFrame) -> alt.LayerChart:
+    """E against least coverage along the frontier; the balanced plan as a red diamond."""
+    coverage = alt.Tooltip("min_coverage:Q", format=".1%", title=t("ui.col.min_coverage"))
+    benefit = alt.Tooltip("E:Q", format=",.1f", title=t("ui.col.E"))
     chart = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=80))
         .encode(
-            x=alt.X("min_coverage:Q", title="least coverage", axis=alt.Axis(format="%")),
-            y=alt.Y("E:Q", title="benefit E", scale=alt.Scale(zero=False)),
-            tooltip=["epsilon", "E", alt.Tooltip("min_coverage:Q", format=".1%")],
+            x=alt.X("min_coverage:Q", title=t("ui.col.min_coverage"), axis=alt.Axis(format="%")),
+            y=alt.Y("E:Q", title=t("ui.col.E"), scale=alt.Scale(zero=False)),
+            tooltip=[
+                alt.Tooltip("epsilon:Q", format=".1%", title=t("ui.col.epsilon")),
+                benefit,
+                coverage,
+            ],
         )
         .transform_filter(alt.datum.balanced == False)  # noqa: E712 (a Vega expression)
     )
     balanced = (
         alt.Chart(data[data["balanced"]])
         .mark_point(shape="diamond", size=200, filled=True, color="#e45756")
-        .encode(x="min_coverage:Q", y="E:Q", tooltip=["plan", "E", "min_coverage"])
+        .encode(
+            x="min_coverage:Q",
+            y="E:Q",
+            tooltip=[alt.Tooltip("plan:N", title=t("ui.col.plan")), benefit, coverage],
+        )
     )
-    st.altair_chart((chart + balanced).properties(height=320), width="stretch")
-    st.dataframe(result, hide_index=True, width="stretch", column_config=PARETO_COLUMNS)
+    return (chart + balanced).properties(height=320)
+
+
+def pareto_table(result: pd.DataFrame, plan: Plan) -> None:
+    display.show(
+        result,
+        plan,
+        plan.unit,
+        overrides={
+            "E": st.column_config.NumberColumn(t("ui.col.E"), format="%.1f"),
+            "balanced": st.column_config.CheckboxColumn(t("ui.col.balanced")),
+        },
+    )
 
 
 # ---- comparison with the baseline ----
@@ -234,28 +263,75 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
 
 def compare_section(baseline: Plan | None, plan: Plan) -> None:
     if baseline is None:
-        st.info(
-            "Pin a plan as baseline, change the controls, and its comparison with the new plan shows here."
-        )
+        st.info(t("ui.compare.hint"))
         return
     comparison = planner.compare(baseline, plan)
-    st.markdown(f"**Now minus baseline** ({plan.unit}; baseline inputs {baseline.scenario_digest})")
-    st.dataframe(comparison.kpis, hide_index=True, column_config=DELTA_COLUMNS)
+    unit = shown(plan.unit).unit
+    st.markdown(t("ui.compare.title", unit=unit, digest=baseline.scenario_digest))
+    st.dataframe(
+        kpi_changes(comparison.kpis, plan.unit),
+        hide_index=True,
+        column_config={"kpi": t("ui.col.kpi"), **delta_columns()},
+    )
     left, right = st.columns(2)
-    left.markdown("**Change of allocation** by province and sector")
+    left.markdown(t("ui.compare.by_pair", unit=unit))
     left.altair_chart(delta_heat(comparison.allocation, plan), width="stretch")
-    right.markdown("**Change of allocation** per province")
+    right.markdown(t("ui.compare.by_province", unit=unit))
     right.dataframe(
-        comparison.coverage, hide_index=True, width="stretch", column_config=DELTA_COLUMNS
+        display.values(comparison.coverage, plan, plan.unit, money=DELTAS),
+        hide_index=True,
+        width="stretch",
+        column_config={"region": t("ui.chart.province"), **delta_columns()},
     )
     if len(comparison.constraints):
-        st.markdown("**Constraints that started or stopped binding**")
-        st.dataframe(comparison.constraints, hide_index=True, width="stretch")
+        st.markdown(t("ui.compare.constraints"))
+        display.show(
+            comparison.constraints, plan, plan.unit, overrides={"name": t("ui.col.constraint")}
+        )
+
+
+DELTAS = ("a", "b", "delta")
+"""The comparison's columns: baseline, now, and now minus baseline."""
+
+MONEY_KPIS = ("allocated", "unspent")
+"""The comparison's KPIs counted in money (converted to the shown unit)."""
+
+
+def delta_columns() -> dict[str, Any]:
+    """Headers of the baseline, now and change columns."""
+    return {
+        "a": st.column_config.NumberColumn(t("ui.col.a"), format="%.3f"),
+        "b": st.column_config.NumberColumn(t("ui.col.b"), format="%.3f"),
+        "delta": st.column_config.NumberColumn(t("ui.col.delta"), format="%+.3f"),
+    }
+
+
+def kpi_changes(kpis: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The KPIs of the comparison with money rows in the shown unit; in Chinese, KPIs in words
+    (each money KPI naming its unit)."""
+    how = shown(unit)
+    money_rows = kpis["kpi"].isin(MONEY_KPIS)
+    table = kpis.copy()
+    table.loc[money_rows, list(DELTAS)] = table.loc[money_rows, list(DELTAS)] * how.factor
+    if language() != "en":
+        table["kpi"] = [
+            t(f"ui.compare.kpi.{k}", unit=how.unit) if k in KPI_WORDS else k for k in table["kpi"]
+        ]
+    return table
+
+
+KPI_WORDS = ("objective", "E", "min_coverage", "allocated", "unspent", "E_star", "z_star")
 
 
 def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
-    labels = {r.id: r.label for r in plan.scenario.regions} if plan.scenario is not None else {}
-    data = allocation.assign(province=allocation["region"].map(labels).fillna(allocation["region"]))
+    """Now minus baseline per province and sector, in the shown unit (red less, blue more)."""
+    how = shown(plan.unit)
+    labels = region_names(plan.scenario) if plan.scenario is not None else {}
+    data = allocation.assign(
+        province=allocation["region"].map(labels).fillna(allocation["region"]),
+        sector=allocation["sector"].map(sector_name),
+        **{c: allocation[c] * how.factor for c in DELTAS},
+    )
     reach = float(max(1e-9, data["delta"].abs().max()))
     base = alt.Chart(data).encode(
         x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
@@ -263,9 +339,15 @@ def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "delta:Q", scale=alt.Scale(scheme="redblue", domain=[-reach, reach]), title="change"
+            "delta:Q",
+            scale=alt.Scale(scheme="redblue", domain=[-reach, reach]),
+            title=t("ui.compare.legend", unit=how.unit),
         ),
-        tooltip=["province", "sector", "a", "b", "delta"],
+        tooltip=[
+            alt.Tooltip("province:N", title=t("ui.chart.province")),
+            alt.Tooltip("sector:N", title=t("ui.chart.sector")),
+            *[alt.Tooltip(f"{c}:Q", format=",.1f", title=t(f"ui.col.{c}")) for c in DELTAS],
+        ],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text("delta:Q", format="+,.0f"))
     return (cells + text).properties(height=alt.Step(24))

@@ -108,11 +108,11 @@ def page() -> None:
 def viewed(source: controls.Source, base: Scenario) -> None:
     """A viewer's page: the picked scenario's plan as it is, no editor, no uploads."""
     if st.session_state.get(controls.SOURCE_KEY) == "Upload":
-        st.info("Uploading a scenario needs the planner role; pick a bundled scenario or a run.")
+        st.info(t("ui.viewer.no_upload"))
         return
-    st.caption("Viewer: plans are shown as they are; changing them needs the planner role.")
+    st.caption(t("ui.viewer.caption"))
     criteria.remember(base)
-    with st.spinner("Solving…"):
+    with st.spinner(t("ui.solving")):
         solved = access.solve(base, base)
     results(base, solved)
 

@@ -13,22 +13,27 @@ import streamlit as st
 import planner
 from planner import Plan
 from planner.analysis.attribution import EndpointNotOptimal
+from planner.i18n.catalog import t
+
+from . import display
+from .language import worded
 
 RESULTS_KEY = "planner.attribution"
-METRIC_LABELS = {"E": "benefit E", "min_coverage": "least coverage", "objective": "objective"}
+METRICS = ("E", "min_coverage", "objective")
+"""The metrics the waterfall can show, each worded by the catalog's ``ui.col.<metric>``."""
 
 
 def waterfall_frame(result: planner.Attribution, metric: str) -> pd.DataFrame:
     """The waterfall's bars: baseline, each group's value (from where the last one ended), now."""
     start = result.a[metric] or 0.0
-    rows = [("baseline", 0.0, start, start, "level")]
+    rows = [(t("ui.col.a"), 0.0, start, start, "level")]
     level = start
     for group in result.groups:
         step = float(result.values.loc[group, metric])
         rows.append((result.words.get(group, group), level, level + step, step, _way(step)))
         level += step
     end = result.b[metric] or 0.0
-    rows.append(("now", 0.0, end, end, "level"))
+    rows.append((t("ui.col.b"), 0.0, end, end, "level"))
     return pd.DataFrame(rows, columns=["step", "start", "end", "change", "kind"])
 
 
@@ -52,7 +57,11 @@ def waterfall_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
             y=alt.Y("start:Q", title=title, scale=alt.Scale(domain=[floor, high + margin])),
             y2="end:Q",
             color=alt.Color("kind:N", scale=colors, legend=None),
-            tooltip=["step", alt.Tooltip("change:Q", format="+,.3f"), "end"],
+            tooltip=[
+                alt.Tooltip("step:N", title=t("ui.attr.step")),
+                alt.Tooltip("change:Q", format="+,.3f", title=t("ui.col.delta")),
+                alt.Tooltip("end:Q", format=",.3f", title=t("ui.attr.level")),
+            ],
         )
         .properties(height=320)
     )
@@ -63,11 +72,11 @@ def attribution_section(baseline: Plan | None, plan: Plan) -> None:
     if baseline is None or baseline.scenario is None or plan.scenario is None:
         return
     st.divider()
-    st.markdown("**Why the plan changed**: the change split among the inputs that differ")
+    st.markdown(t("ui.attr.title"))
     key = (baseline.scenario_digest, plan.scenario_digest)
     result = st.session_state.get(RESULTS_KEY, {}).get(key)
     if result is None:
-        if not st.button("Attribute the change", key="attribute", help=_HELP):
+        if not st.button(t("ui.attr.button"), key="attribute", help=t("ui.attr.help")):
             return
         result = _attribute(baseline, plan)
         if result is None:
@@ -76,15 +85,9 @@ def attribution_section(baseline: Plan | None, plan: Plan) -> None:
     show(result)
 
 
-_HELP = (
-    "Shapley values: each changed input's effect averaged over every order in which the changes "
-    "could be made; they add up to the whole change (docs/analysis.md)."
-)
-
-
 def _attribute(baseline: Plan, plan: Plan) -> planner.Attribution | None:
     try:
-        with st.spinner("Re-solving every combination of the changes…"):
+        with st.spinner(t("ui.attr.solving")):
             return planner.attribute(baseline.scenario, plan.scenario)
     except planner.ScenarioError as err:
         for problem in err.problems:
@@ -99,20 +102,37 @@ def show(result: planner.Attribution) -> None:
     if not result.groups:
         return
     metric = st.radio(
-        "Metric",
+        t("ui.attr.metric"),
         list(result.metrics),
-        format_func=_label,
+        format_func=worded("ui.col"),  # every metric of METRICS has its ui.col.<metric>
         horizontal=True,
         key="attribution_metric",
     )
     st.altair_chart(
         waterfall_chart(waterfall_frame(result, metric), _label(metric)), width="stretch"
     )
-    st.caption(f"{result.method} Shapley values from {result.solves} solves of one live model.")
+    method = t(f"ui.attr.method.{result.method}")
+    st.caption(t("ui.attr.caption", method=method, solves=result.solves))
     table: Any = result.table()
     table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: attribution_header(c) for c in table.columns},
+    )
 
 
 def _label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, metric)
+    return t(f"ui.col.{metric}") if metric in METRICS else metric
+
+
+def attribution_header(column: str) -> str:
+    """``E_alone`` → ``benefit E alone``: the metric's words and the part of its change."""
+    for part in ("alone", "interaction"):
+        metric = column.removesuffix(f"_{part}")
+        if metric != column:
+            return t(f"ui.attr.{part}", metric=_label(metric))
+    if column in ("change", "group"):
+        return t(f"ui.attr.{'inputs' if column == 'change' else 'group'}")
+    return _label(column) if column in METRICS else display.header(column)

@@ -15,6 +15,7 @@ import streamlit as st
 from planner import Scenario, bundled_scenarios
 from planner.errors import ScenarioError
 from planner.i18n.catalog import t
+from planner.i18n.names import region_names
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import annotations, edit, needs_editor, state, upload
@@ -61,8 +62,7 @@ def pick_source(default: str | None = None) -> Source:
         format_func=lambda k: say(k.lower()),
         key=SOURCE_KEY,
         horizontal=True,
-        help="Start from a scenario shipped with planner, or upload your own (YAML, an xlsx "
-        f"workbook, or a zip of YAML + CSVs; at most {upload.MAX_UPLOAD_BYTES // 2**20} MiB).",
+        help=t("ui.help.source", mib=upload.MAX_UPLOAD_BYTES // 2**20),
     )
     if kind == "Bundled":
         wanted = default or DEFAULT_SCENARIO
@@ -72,8 +72,7 @@ def pick_source(default: str | None = None) -> Source:
             names,
             index=index,
             key=BUNDLED_KEY,
-            help="Scenarios in planner's data/ folder (see data/README.md for their sources), and "
-            "the one named on the command line.",
+            help=t("ui.help.bundled"),
         )
         try:
             return Source(state.bundled_scenario(name), name, [])
@@ -84,13 +83,16 @@ def pick_source(default: str | None = None) -> Source:
 
 def _uploaded() -> Source:
     file = st.sidebar.file_uploader(
-        "Scenario file",
+        t("ui.side.scenario_file"),
         type=["yaml", "yml", "xlsx", "zip"],
         key=UPLOAD_KEY,
         max_upload_size=upload.MAX_UPLOAD_BYTES // 2**20,
-        help="A scenario YAML with inline tables, an xlsx workbook (see `planner template`), or a zip holding scenario.yaml and the CSV tables it "
-        f"names. Limits: {upload.MAX_UPLOAD_BYTES // 2**20} MiB per upload, "
-        f"{upload.MAX_ZIP_MEMBERS} files and {upload.MAX_UNZIPPED_BYTES // 2**20} MiB unpacked.",
+        help=t(
+            "ui.help.upload",
+            mib=upload.MAX_UPLOAD_BYTES // 2**20,
+            files=upload.MAX_ZIP_MEMBERS,
+            unpacked=upload.MAX_UNZIPPED_BYTES // 2**20,
+        ),
     )
     if file is None:
         return Source(None, "", [])
@@ -121,7 +123,7 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         value=float(start.total_budget),
         step=50.0,
         key="budget_total",
-        help=f"Money available over all {len(base.periods)} periods together, in {unit}.",
+        help=t("ui.help.total_budget", periods=len(base.periods), unit=unit),
     )
     with sb.expander(t("ui.side.split")):
         split = st.data_editor(
@@ -130,13 +132,14 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
             hide_index=True,
             disabled=["period"],
             column_config={
-                "period": st.column_config.TextColumn("Period", help="Period label."),
+                "period": st.column_config.TextColumn(
+                    t("ui.editor.period"), help=t("ui.help.period")
+                ),
                 "weight": st.column_config.NumberColumn(
-                    "Weight",
+                    t("ui.editor.weight"),
                     min_value=0.0,
                     format="%.3f",
-                    help="Relative share of the total budget given to this period (any scale; "
-                    "equal weights split evenly).",
+                    help=t("ui.help.split_weight"),
                 ),
             },
         )
@@ -144,7 +147,7 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         t("ui.side.carry"),
         value=start.carry_over,
         key="carry_over",
-        help="Money a period does not spend may be spent in later periods; otherwise it lapses.",
+        help=t("ui.help.carry"),
     )
     sb.subheader(t("ui.side.model"))
     discount = _percent_input(
@@ -152,15 +155,14 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         start.discount_rate,
         0.5,
         "discount_pct",
-        "Benefit in period i is weighted 1 / (1 + rate)^i: later benefit counts less. 3 = 3 %.",
+        t("ui.help.discount"),
     )
     tolerance = _percent_input(
         t("ui.side.tolerance"),
         start.redundancy_tolerance,
         1.0,
         "tolerance_pct",
-        "How far corridor members together may exceed a shared need, in % of it "
-        "(0 = each shared need is funded at most once).",
+        t("ui.help.tolerance"),
     )
     mode = sb.radio(
         t("ui.side.objective"),
@@ -168,8 +170,7 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         index=list(MODES).index(start.mode),
         format_func=worded("ui.side.mode"),
         key="mode",
-        help="efficiency: most benefit E. equity: raise the least-covered province's coverage "
-        "(allocated ÷ need) as far as possible. balanced: (1 − λ)·E/E* + λ·z/z*.",
+        help=t("ui.help.mode"),
     )
     weight = sb.slider(
         t("ui.side.equity_weight"),
@@ -179,7 +180,7 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
         step=0.05,
         key="equity_weight",
         disabled=mode != "balanced",
-        help="Balanced mode only: 0 = pure efficiency, 1 = pure equity (dimensionless).",
+        help=t("ui.help.equity_weight"),
     )
     chosen = edit.Settings(
         total_budget=float(total),
@@ -201,33 +202,29 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         )
         with provinces_tab:
             regions = st.data_editor(
-                edit.regions_table(base),
+                named_regions(edit.regions_table(base), base),
                 key="regions_editor",
                 hide_index=True,
                 disabled=["id", "name"],
                 column_config={
                     "include": st.column_config.CheckboxColumn(
-                        "Include", help="Untick to leave the province out of the plan entirely."
+                        t("ui.editor.include"), help=t("ui.help.include")
                     ),
-                    "id": st.column_config.TextColumn("Id", help="Province id used in tables."),
-                    "name": st.column_config.TextColumn("Province"),
+                    "id": st.column_config.TextColumn(
+                        t("ui.editor.id"), help=t("ui.help.region_id")
+                    ),
+                    "name": st.column_config.TextColumn(t("ui.editor.province")),
                     "profile": st.column_config.SelectboxColumn(
-                        "Profile",
+                        t("ui.editor.profile"),
                         options=["", *base.profiles],
-                        help="Specialization profile (benefit weights and sector-share bounds); "
-                        "blank = weight 1, no bounds.",
+                        help=t("ui.help.profile"),
                     ),
-                    "min_share_of_need": _share_column(
-                        "Floor (share of need)",
-                        "Equity floor: the province gets at least this share (0–1) of its "
-                        "total need.",
-                    ),
+                    "min_share_of_need": _share_column(t("ui.editor.floor"), t("ui.help.floor")),
                     "max_per_period": st.column_config.NumberColumn(
-                        f"Capacity ({unit}/period)",
+                        t("ui.editor.capacity", unit=unit),
                         min_value=0.0,
                         format="%.1f",
-                        help=f"Absorptive capacity: most money the province can use in one period, "
-                        f"in {unit}; blank = no cap.",
+                        help=t("ui.help.capacity", unit=unit),
                     ),
                     **needs_editor.annotation_config(annotations.editable_columns(base.regions)),
                 },
@@ -239,25 +236,16 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 hide_index=True,
                 disabled=["profile", "sector"],
                 column_config={
-                    "profile": st.column_config.TextColumn("Profile"),
-                    "sector": st.column_config.TextColumn("Sector"),
+                    "profile": st.column_config.TextColumn(t("ui.editor.profile")),
+                    "sector": st.column_config.TextColumn(t("ui.editor.sector")),
                     "weight": st.column_config.NumberColumn(
-                        "Weight",
+                        t("ui.editor.weight"),
                         min_value=0.0,
                         format="%.2f",
-                        help="Benefit multiplier of the sector for provinces of this profile; "
-                        "blank = 1.",
+                        help=t("ui.help.profile_weight"),
                     ),
-                    "share_min": _share_column(
-                        "Share min",
-                        "Least share (0–1) of the province's own allocation going to this "
-                        "sector; blank = 0.",
-                    ),
-                    "share_max": _share_column(
-                        "Share max",
-                        "Largest share (0–1) of the province's own allocation going to this "
-                        "sector; blank = 1.",
-                    ),
+                    "share_min": _share_column(t("ui.editor.share_min"), t("ui.help.share_min")),
+                    "share_max": _share_column(t("ui.editor.share_max"), t("ui.help.share_max")),
                 },
             )
         with corridors_tab:
@@ -267,21 +255,29 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                 hide_index=True,
                 disabled=["corridor", "members", "sector"],
                 column_config={
-                    "corridor": st.column_config.TextColumn("Corridor"),
+                    "corridor": st.column_config.TextColumn(t("ui.editor.corridor")),
                     "members": st.column_config.TextColumn(
-                        "Members", help="Provinces sharing the need."
+                        t("ui.editor.members"), help=t("ui.help.members")
                     ),
-                    "sector": st.column_config.TextColumn("Sector"),
+                    "sector": st.column_config.TextColumn(t("ui.editor.sector")),
                     "shared_need": st.column_config.NumberColumn(
-                        f"Shared need ({unit})",
+                        t("ui.editor.shared_need", unit=unit),
                         min_value=0.0,
                         format="%.1f",
-                        help=f"Cap on the members' combined money for this sector over the horizon, "
-                        f"in {unit} (funded once, not once per member); blank = no cap.",
+                        help=t("ui.help.shared_need", unit=unit),
                     ),
                 },
             )
     return regions, profiles, corridors
+
+
+def named_regions(table: pd.DataFrame, base: Scenario) -> pd.DataFrame:
+    """The provinces editor's table with each province's name in the page's language (the
+    ``name`` column is shown only: edits are read back by ``id``)."""
+    names = region_names(base)
+    return table.assign(
+        name=[names.get(i, n) for i, n in zip(table["id"], table["name"], strict=True)]
+    )
 
 
 def _share_column(label: str, help_text: str) -> st.column_config.NumberColumn:

@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import streamlit as st
 
+from planner.i18n.catalog import t
+
 from . import access
 
 T = TypeVar("T")
@@ -23,11 +25,13 @@ def heavy(what: str, key: str, run: Callable[[Progress, float], T]) -> T:
     """``run(progress, time_limit_s)`` with a bar and Cancel; one heavy run or solve per session."""
     fair = access.fair_use()
     with access.session_solves().one(what):
-        bar = st.progress(0.0, text=f"{what}: starting…")
-        st.button("Cancel", key=f"{key}_cancel", help="Stops after the solve under way.")
+        bar = st.progress(0.0, text=t("ui.heavy.starting", what=what))
+        st.button(t("ui.heavy.cancel"), key=f"{key}_cancel", help=t("ui.heavy.cancel_help"))
 
         def progress(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"{what}: {done} of {total} solved")
+            bar.progress(
+                done / max(total, 1), text=t("ui.heavy.progress", what=what, done=done, total=total)
+            )
 
         result = run(progress, fair.solve_seconds)
     bar.empty()

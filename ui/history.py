@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from planner import Plan, Scenario
 from planner.errors import StoreError
+from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 
-from . import access, analysis, state
+from . import access, analysis, display, state
 
 OPENED_KEY = "planner.history.opened"
+DECISION_KINDS = ("approve", "reject")
 
 
 def run_store() -> Any:
@@ -44,29 +47,27 @@ def opened_source(source: Any) -> Any:
     if opened is None:
         return source
     run_id, scenario, _plan = opened
-    st.sidebar.info(f"Showing stored run {run_id}.")
-    if st.sidebar.button("Close the stored run", key="history_close"):
+    st.sidebar.info(t("ui.history.showing", run=run_id))
+    if st.sidebar.button(t("ui.history.close"), key="history_close"):
         st.session_state.pop(OPENED_KEY, None)
         st.rerun()
-    return type(source)(scenario, f"run {run_id}", [])
+    return type(source)(scenario, t("ui.history.run_label", run=run_id), [])
 
 
 def history_tab(scenario: Scenario, plan: Plan) -> None:
     try:
         store = run_store()
     except StoreError as err:
-        st.error(f"The run store cannot be used: {err}")
+        st.error(t("ui.history.store_error", error=err))
         return
     user = current_user()
-    st.caption(f"Run store: {store.location} · acting as **{user}**")
+    st.caption(t("ui.history.store", location=store.location, user=user))
     try:
         if access.may("save"):
             save_section(store, plan, user)
         runs = filtered_runs(store)
         if runs.empty:
-            st.info(
-                "No runs match. Save the current plan above, or record with `planner solve --record`."
-            )
+            st.info(t("ui.history.no_runs"))
             return
         ids = list(runs["id"])
         open_section(store, ids)
@@ -81,11 +82,13 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
 
 def save_section(store: Any, plan: Plan, user: str) -> None:
     left, right = st.columns([4, 1])
-    note = left.text_input("Note for this run", key="history_note", placeholder="why this plan")
+    note = left.text_input(
+        t("ui.history.note_for_run"), key="history_note", placeholder=t("ui.history.note_hint")
+    )
     right.write("")
-    if right.button("Save as run", key="history_save", disabled=plan.scenario is None):
+    if right.button(t("ui.history.save"), key="history_save", disabled=plan.scenario is None):
         run_id = access.save_run(store, plan, note)
-        st.success(f"Saved as run {run_id}.")
+        st.success(t("ui.history.saved", run=run_id))
 
 
 def filtered_runs(store: Any) -> Any:
@@ -94,33 +97,58 @@ def filtered_runs(store: Any) -> Any:
     everything = store.runs()
     left, middle, right = st.columns(3)
     names = sorted(everything["scenario"].unique())
-    scenario = left.selectbox("Scenario", ["(all)", *names], key="history_scenario")
+    every = t("ui.history.all")  # an option in words, not a format_func: AppTest reads options
+    scenario = left.selectbox(t("ui.history.scenario"), [every, *names], key="history_scenario")
     user = middle.selectbox(
-        "User", ["(all)", *sorted(everything["user"].unique())], key="history_user"
+        t("ui.history.user"), [every, *sorted(everything["user"].unique())], key="history_user"
     )
-    since = right.date_input("Since", value=None, key="history_since")
+    since = right.date_input(t("ui.history.since"), value=None, key="history_since")
     runs = store.runs(
-        scenario=None if scenario == "(all)" else scenario,
-        user=None if user == "(all)" else user,
+        scenario=None if scenario == every else scenario,
+        user=None if user == every else user,
         since=since.isoformat() if since else None,
     )
+    shown = worded_runs(runs[SHOWN_COLUMNS])
     st.dataframe(
-        runs[SHOWN_COLUMNS],
+        shown,
         hide_index=True,
         width="stretch",
+        column_config={c: display.header(c) for c in shown.columns}
+        | {
+            "min_coverage": st.column_config.NumberColumn(
+                t("ui.col.min_coverage"), format="percent"
+            )
+        },
     )
     return runs
 
 
+def worded_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs as a person reads them: in Chinese, modes, statuses and decisions in words."""
+    if language() == DEFAULT_LANGUAGE:
+        return runs
+    return runs.assign(
+        mode=[
+            t(f"mode.{m}") if m in ("efficiency", "equity", "balanced") else m for m in runs["mode"]
+        ],
+        status=[display.status(v) for v in runs["status"]],
+        decision=[_kind(v) for v in runs["decision"]],
+    )
+
+
+def _kind(kind: object) -> object:
+    """An event's kind (approve, reject, supersede, note) in the page's language."""
+    return t(f"ui.history.kind.{kind}") if kind in EVENT_KINDS else kind
+
+
+EVENT_KINDS = ("approve", "reject", "supersede", "note")
+
+
 def open_section(store: Any, ids: list[str]) -> None:
     left, right = st.columns([4, 1])
-    chosen = left.selectbox("Run to open", ids, key="history_open_id")
+    chosen = left.selectbox(t("ui.history.run_to_open"), ids, key="history_open_id")
     right.write("")
-    if right.button(
-        "Open",
-        key="history_open",
-        help="Its scenario goes into the editor and its plan becomes the current one.",
-    ):
+    if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
         open_run(store, chosen, st.session_state)
         st.rerun()
 
@@ -135,9 +163,9 @@ def open_run(store: Any, run_id: str, session: Any) -> None:
 
 def compare_runs_section(store: Any, ids: list[str]) -> None:
     left, right = st.columns(2)
-    a = left.selectbox("Compare run A", ids, index=min(1, len(ids) - 1), key="history_a")
-    b = right.selectbox("with run B", ids, index=0, key="history_b")
-    if a != b and st.toggle("Show the comparison (B minus A)", key="history_compare"):
+    a = left.selectbox(t("ui.history.compare_a"), ids, index=min(1, len(ids) - 1), key="history_a")
+    b = right.selectbox(t("ui.history.compare_b"), ids, index=0, key="history_b")
+    if a != b and st.toggle(t("ui.history.compare_show"), key="history_compare"):
         analysis.compare_section(store.get(a), store.get(b))
 
 
@@ -145,25 +173,39 @@ def note_section(store: Any, ids: list[str], user: str) -> None:
     """A planner's note on a run: an event with user and time, like a decision (the handler
     checks the role again)."""
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox("Add a note to run", ids, key="history_note_id")
-    text = middle.text_input("Note", key="history_note_text", placeholder="what was agreed")
+    chosen = left.selectbox(t("ui.history.note_run"), ids, key="history_note_id")
+    text = middle.text_input(
+        t("ui.history.note"), key="history_note_text", placeholder=t("ui.history.note_agreed")
+    )
     right.write("")
-    if right.button("Add note", key="history_add_note", disabled=not text.strip()):
+    if right.button(t("ui.history.add_note"), key="history_add_note", disabled=not text.strip()):
         access.decide(store, "note", chosen, text)
-        st.success(f"Noted on run {chosen} by {user}.")
+        st.success(t("ui.history.noted", run=chosen, user=user))
 
 
 def decide_section(store: Any, ids: list[str], user: str) -> None:
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox("Decide on run", ids, key="history_decide_id")
-    note = middle.text_input("Why", key="history_decide_note")
-    kind = right.radio("Decision", ["approve", "reject"], key="history_decision", horizontal=True)
-    if st.button(f"Record: {kind} run {chosen}", key="history_decide"):
+    chosen = left.selectbox(t("ui.history.decide_run"), ids, key="history_decide_id")
+    note = middle.text_input(t("ui.history.why"), key="history_decide_note")
+    worded = {_kind(k): k for k in DECISION_KINDS}  # options in words (AppTest reads them)
+    said = right.radio(
+        t("ui.history.decision"), list(worded), key="history_decision", horizontal=True
+    )
+    kind = worded.get(str(said), DECISION_KINDS[0])
+    if st.button(t("ui.history.record", kind=said, run=chosen), key="history_decide"):
         access.decide(store, kind, chosen, note)
-        st.success(f"Recorded: {kind} run {chosen} by {user}.")
+        st.success(t("ui.history.recorded", kind=said, run=chosen, user=user))
     events = store.events(chosen)
     if events:
-        st.dataframe(events, hide_index=True, width="stretch")
+        table = pd.DataFrame(events)
+        if language() != DEFAULT_LANGUAGE:
+            table["kind"] = [_kind(k) for k in table["kind"]]
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={c: display.header(c) for c in table.columns},
+        )
 
 
 __all__ = ["history_tab", "open_run", "opened_source"]

@@ -16,6 +16,7 @@ import streamlit as st
 
 from planner import Scenario
 from planner.i18n.catalog import t
+from planner.i18n.names import sector_name
 
 from . import grids
 
@@ -109,7 +110,11 @@ def grid_editor(table: pd.DataFrame, key: str, label: str, help_text: str) -> pd
     """A region × sector grid of numbers ≥ 0, the regions fixed."""
     sectors = [c for c in table.columns if c != "region"]
     config = {
-        s: st.column_config.NumberColumn(f"{s}: {label}", min_value=0.0, help=help_text)
+        s: st.column_config.NumberColumn(
+            t("ui.editor.grid_cell", sector=sector_name(s), label=label),
+            min_value=0.0,
+            help=help_text,
+        )
         for s in sectors
     }
     config["region"] = st.column_config.TextColumn(t("ui.needs.province"))

@@ -18,14 +18,15 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan, PlanModel, Scenario, validate_scenario
-from planner.analysis.projects import DUALS_WITH_PROJECTS, funded_share
+from planner.analysis.projects import funded_share
 from planner.errors import Problem, ScenarioError
-from planner.i18n.catalog import t
-from planner.i18n.units import money
+from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
+from planner.i18n.names import project_names, sector_name
+from planner.i18n.units import money, shown
 from planner.reports import tables
 from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
 
-from . import annotations
+from . import annotations, display
 from .needs_editor import annotation_config
 
 TABLE = "Projects table"
@@ -212,17 +213,22 @@ def tab(plan: Plan | None, live: PlanModel | None) -> None:
 
 
 def results(plan: Plan, live: PlanModel | None) -> None:
-    unit = plan.unit
-    st.markdown(f"**Candidate projects** ({unit}; value in units of E)")
-    st.dataframe(status_table(plan), hide_index=True, width="stretch")
-    st.markdown(f"**Funded projects' cash by period** ({unit})")
+    unit = shown(plan.unit).unit
+    st.markdown(t("ui.projects.candidates", unit=unit))
+    display.show(
+        worded_status(status_table(plan), plan),
+        plan,
+        plan.unit,
+        overrides={"name": t("column.project"), "status": t("ui.projects.status")},
+    )
+    st.markdown(t("ui.projects.cash", unit=unit))
     chart = timeline(plan)
     if chart is None:
-        st.info("No candidate project is funded.")
+        st.info(t("html.no_project"))
     else:
         st.altair_chart(chart, width="stretch")
     groups_section(plan, live)
-    st.caption(f"Shadow prices elsewhere on this page are {DUALS_WITH_PROJECTS}.")
+    st.caption(t("ui.projects.duals", how=t("report.duals_fixed")))
 
 
 def status_table(plan: Plan) -> pd.DataFrame:
@@ -244,6 +250,20 @@ def status_table(plan: Plan) -> pd.DataFrame:
     return frame
 
 
+def worded_status(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The status table as a person reads it: in Chinese, projects by their Chinese names and
+    each status in words (the table itself keeps ``funded``, ``not funded``, ``excluded``)."""
+    if language() == DEFAULT_LANGUAGE or plan.scenario is None:
+        return frame
+    names = project_names(plan.scenario) | project_names(
+        st.session_state.get(BASE_KEY) or plan.scenario
+    )
+    return frame.assign(
+        name=[names.get(i, n) for i, n in zip(frame["id"], frame["name"], strict=True)],
+        status=[t(f"ui.projects.status.{s.replace(' ', '_')}") for s in frame["status"]],
+    )
+
+
 def timeline(plan: Plan) -> alt.Chart | None:
     """Funded projects × periods: a cell where the project pays, coloured by sector, with its cash."""
     funded = tables.funded_cash(plan)
@@ -255,7 +275,10 @@ def timeline(plan: Plan) -> alt.Chart | None:
         for period, amount in cash.items()
         if amount > 0
     ]
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).assign(
+        cash=lambda f: f["cash"] * shown(plan.unit).factor,
+        sector=lambda f: f["sector"].map(sector_name),
+    )
     order = [name for name, _s, _c in funded]
     periods = [str(t) for t in plan.scenario.periods] if plan.scenario is not None else None
     base = alt.Chart(table).encode(
@@ -263,8 +286,14 @@ def timeline(plan: Plan) -> alt.Chart | None:
         y=alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
     )
     bars = base.mark_bar(height=18).encode(
-        color=alt.Color("sector:N", scale=alt.Scale(scheme="tableau10")),
-        tooltip=["project", "period", alt.Tooltip("cash:Q", format=",.1f", title=plan.unit)],
+        color=alt.Color(
+            "sector:N", scale=alt.Scale(scheme="tableau10"), title=t("ui.chart.sector")
+        ),
+        tooltip=[
+            alt.Tooltip("project:N", title=t("column.project")),
+            alt.Tooltip("period:N", title=t("column.period")),
+            alt.Tooltip("cash:Q", format=",.1f", title=shown(plan.unit).unit),
+        ],
     )
     text = base.mark_text(color="white").encode(text=alt.Text("cash:Q", format=",.1f"))
     return (bars + text).properties(height=alt.Step(26))
@@ -275,23 +304,22 @@ def groups_section(plan: Plan, live: PlanModel | None) -> None:
     groups = tables.project_groups(plan, with_words=False)
     if groups.empty:
         return
-    st.markdown("**Groups of alternatives**: at most *max* of each group are funded")
+    st.markdown(t("ui.projects.groups"))
     priced = tables.CHOICES_SLOT in plan.__dict__
     if not priced and st.button(
-        "Price each swap",
+        t("ui.projects.price_swaps"),
         key=SWAPS_KEY,
-        help="Re-solve once per alternative left out of a full group, forced in: what would "
-        "funding it instead cost in E?",
+        help=t("ui.projects.price_swaps_help"),
     ):
         tables.group_choices_of(plan, live)
         priced = True
     if priced:
         groups = tables.project_groups(plan)
-    st.dataframe(
+    display.show(
         groups,
-        hide_index=True,
-        width="stretch",
-        column_config={"words": st.column_config.TextColumn("the choice in words", width="large")},
+        plan,
+        plan.unit,
+        overrides={"words": st.column_config.TextColumn(t("column.words"), width="large")},
     )
 
 
@@ -303,29 +331,26 @@ def controls() -> None:
     ids = [p.id for p in base.projects]
     left, right = st.columns(2)
     left.multiselect(
-        "Force in (mandatory)",
+        t("ui.projects.force_in"),
         ids,
         key=FORCE_KEY,
-        help="The plan must fund these projects (as `mandatory: true`).",
+        help=t("ui.projects.force_in_help"),
     )
     right.multiselect(
-        "Exclude",
+        t("ui.projects.exclude"),
         ids,
         key=EXCLUDE_KEY,
-        help="Leave these projects out of the solved scenario (and any project that requires "
-        "them); remove them from this list to bring them back.",
+        help=t("ui.projects.exclude_help"),
     )
     edits = session_edits()
     records, _rows = _edited_records(base, edits.delta)
     dropped = left_out(records, edits.exclude) - set(edits.exclude)
     if dropped:
-        st.caption(
-            f"Also left out, since they require an excluded project: {', '.join(sorted(dropped))}."
-        )
+        st.caption(t("ui.projects.also_left_out", ids=", ".join(sorted(dropped))))
     both = set(edits.force_in) & set(edits.exclude)
     if both:
-        st.warning(f"Both forced in and excluded (excluded wins): {', '.join(sorted(both))}.")
-    st.markdown("**Edit the candidates** (blank = the default; `requires`: ids separated by `;`)")
+        st.warning(t("ui.projects.both", ids=", ".join(sorted(both))))
+    st.markdown(t("ui.projects.edit"))
     st.data_editor(
         candidates_table(base),
         key=EDITOR_KEY,
@@ -339,21 +364,21 @@ def _editor_columns(base: Scenario) -> dict[str, Any]:
     unit = base.unit
     config = st.column_config
     return {
-        "id": config.TextColumn("Id", help="Unique project id."),
-        "name": config.TextColumn("Name"),
-        "region": config.SelectboxColumn("Region", options=[r.id for r in base.regions]),
-        "sector": config.SelectboxColumn("Sector", options=list(base.sectors)),
+        "id": config.TextColumn(t("ui.editor.id"), help=t("ui.help.project_id")),
+        "name": config.TextColumn(t("ui.editor.name")),
+        "region": config.SelectboxColumn(
+            t("ui.editor.region"), options=[r.id for r in base.regions]
+        ),
+        "sector": config.SelectboxColumn(t("ui.editor.sector"), options=list(base.sectors)),
         "cost": config.NumberColumn(
-            f"Cost ({unit})", format="%.1f", help="Spent from the start on."
+            t("ui.editor.cost", unit=unit), format="%.1f", help=t("ui.help.cost")
         ),
-        "duration": config.NumberColumn("Duration (periods)", min_value=1, step=1, format="%d"),
-        "earliest": config.TextColumn("Earliest start", help="A period label; blank = the first."),
-        "latest": config.TextColumn("Latest start", help="A period label; blank = the last."),
-        "value": config.NumberColumn(
-            "Value (E)", format="%.2f", help="Benefit of the whole project."
-        ),
-        "mandatory": config.CheckboxColumn("Mandatory"),
-        "group": config.SelectboxColumn("Group", options=["", *base.project_groups]),
-        "requires": config.TextColumn("Requires", help="Project ids, separated by ';'."),
+        "duration": config.NumberColumn(t("ui.editor.duration"), min_value=1, step=1, format="%d"),
+        "earliest": config.TextColumn(t("ui.editor.earliest"), help=t("ui.help.earliest")),
+        "latest": config.TextColumn(t("ui.editor.latest"), help=t("ui.help.latest")),
+        "value": config.NumberColumn(t("ui.editor.value"), format="%.2f", help=t("ui.help.value")),
+        "mandatory": config.CheckboxColumn(t("ui.editor.mandatory")),
+        "group": config.SelectboxColumn(t("ui.editor.group"), options=["", *base.project_groups]),
+        "requires": config.TextColumn(t("ui.editor.requires"), help=t("ui.help.requires")),
         **annotation_config(annotations.editable_columns(base.projects)),
     }

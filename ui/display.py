@@ -1,0 +1,131 @@
+"""Tables of plan data as the page shows them, in the page's language and money unit.
+
+The analyses (frontier, Pareto, compare, alternatives, attribution, the run store) hand back tables
+with machine column names (``min_coverage``, ``newly_funded``) and values in the scenario's unit.
+They are translated here, at display: each header comes from the catalog (``ui.col.<column>``, else
+the reports' ``column.<column>``) with the shown unit on money, money is multiplied into the shown
+unit, and in Chinese the keys in the cells (regions, sectors, profiles, corridors, groups, statuses)
+become names. The table keeps its machine column names, so what a test or a download reads is the
+same in both languages; only the page's view changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner import Plan
+from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
+from planner.i18n.names import key_name, region_names
+from planner.i18n.units import shown
+from planner.reports import tables
+
+SHARES = tables.SHARES | {"epsilon", "coverage_a", "coverage_b"}
+"""Columns holding a share in [0, 1], shown as a percentage."""
+
+STATUS_COLUMNS = ("status",)
+
+PER_MONEY = {"dual", "dual_a", "dual_b"}
+"""Columns per unit of money (shadow prices): divided, not multiplied, by the unit's factor."""
+
+
+def header(column: str) -> str:
+    """A column's header in the page's language, without its unit: ``ui.col.<column>``, else the
+    reports' ``column.<column>``, else the machine name in words."""
+    for key in (f"ui.col.{column}", f"column.{column}"):
+        if key in catalog(DEFAULT_LANGUAGE):
+            return t(key)
+    return column.replace("_", " ")
+
+
+def config(
+    frame: pd.DataFrame, unit: str, money: Iterable[str] = (), digits: int = 1
+) -> dict[str, Any]:
+    """``st.dataframe``'s column_config for ``frame``: every header translated, money columns
+    (the reports' money columns and ``money``) named with the shown unit, shares in percent."""
+    extra = set(money)
+    shown_unit = shown(unit).unit
+    columns: dict[str, Any] = {}
+    for column in frame.columns:
+        name = str(column)
+        label = header(name)
+        if tables.is_money(name) or name in extra:
+            columns[name] = st.column_config.NumberColumn(
+                f"{label} ({shown_unit})", format=f"%.{digits}f"
+            )
+        elif name in PER_MONEY:
+            columns[name] = st.column_config.NumberColumn(
+                t("column.dual_unit", label=label, unit=shown_unit), format="%.4f"
+            )
+        elif name in SHARES:
+            columns[name] = st.column_config.NumberColumn(label, format="percent")
+        else:
+            columns[name] = label
+    return columns
+
+
+def values(
+    frame: pd.DataFrame, plan: Plan | None, unit: str, money: Iterable[str] = ()
+) -> pd.DataFrame:
+    """``frame`` with money in the shown unit and, in Chinese, names and statuses in words."""
+    frame = frame.copy()
+    factor = shown(unit).factor
+    for column in frame.columns:
+        if tables.is_money(str(column)) or column in set(money):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce") * factor
+        elif column in PER_MONEY:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce") / factor
+    if language() == DEFAULT_LANGUAGE:
+        return frame
+    frame = tables.named(frame)
+    if "region" in frame.columns and plan is not None and plan.scenario is not None:
+        names = region_names(plan.scenario)
+        frame["region"] = [names.get(r, r) if isinstance(r, str) else r for r in frame["region"]]
+    for column in STATUS_COLUMNS:
+        if column in frame.columns:
+            frame[column] = [status(s) for s in frame[column]]
+    return frame
+
+
+def status(value: Any) -> Any:
+    """A solve status (``optimal``, ``time limit``) in the page's language."""
+    if not isinstance(value, str):
+        return value
+    key = f"status.{value.replace(' ', '_')}"
+    return t(key) if key in catalog(DEFAULT_LANGUAGE) else value
+
+
+def show(
+    frame: pd.DataFrame,
+    plan: Plan | None,
+    unit: str,
+    money: Iterable[str] = (),
+    overrides: dict[str, Any] | None = None,
+) -> None:
+    """``frame`` as a table of the page: translated headers and cells, money in the shown unit;
+    ``overrides`` replaces the config of some columns (a format, a width)."""
+    money = list(money)
+    st.dataframe(
+        values(frame, plan, unit, money),
+        hide_index=True,
+        width="stretch",
+        column_config=config(frame, unit, money) | (overrides or {}),
+    )
+
+
+def pair(region: str, sector: str, plan: Plan | None) -> str:
+    """``region/sector`` in the page's language: ``sichuan/water`` or ``四川/水利``."""
+    if language() == DEFAULT_LANGUAGE or plan is None or plan.scenario is None:
+        return f"{region}/{sector}"
+    return f"{region_names(plan.scenario).get(region, region)}/{key_name('sector', sector)}"
+
+
+def pairs(text: Any, plan: Plan | None) -> Any:
+    """A list of ``region/sector`` pairs as the frontier writes it (``a/x, b/y``), named."""
+    if not isinstance(text, str) or not text:
+        return text
+    named = [pair(*item.split("/", 1), plan) if "/" in item else item for item in text.split(", ")]
+    return t("list.separator").join(named)
