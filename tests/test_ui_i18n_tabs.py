@@ -35,6 +35,11 @@ TABS = {
 TEXT_FIELDS = {"label", "help", "body", "options", "placeholder", "text"}
 
 
+ANNOTATIONS = {k for p in planner.load_scenario("western_china").projects for k in p.annotations}
+"""The bundled projects' annotation columns: their cells are the sources' own text (often English
+documents' titles), data rather than the app's words, so this check leaves them out."""
+
+
 def english_fragments(prefixes: tuple[str, ...]) -> set[str]:
     """The English words of every message under ``prefixes`` that its Chinese message lacks: the
     text between placeholders, trimmed of markdown and punctuation, with a word of 3+ letters."""
@@ -81,7 +86,7 @@ def texts_of(node: Any) -> list[str]:
                 found += titles(json.loads(value))
         if type(element).__name__ == "Dataframe":
             frame = element.value
-            for column in frame.columns:
+            for column in [c for c in frame.columns if c not in ANNOTATIONS]:
                 found += [v for v in frame[column] if isinstance(v, str)]
     return [s for s in found if s]
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import Scenario
-from planner.i18n.catalog import t
+from planner.i18n.catalog import catalog, language, t
 from planner.i18n.names import sector_name
 
 from . import grids
@@ -144,6 +144,15 @@ def notes_editor(base: Scenario) -> pd.DataFrame:
 def annotation_config(columns: list[str]) -> dict[str, Any]:
     """Editable text columns for annotations (``source``, ``note``, …), each saying what it is."""
     return {
-        key: st.column_config.TextColumn(key, help=t("ui.annotation.help"), width="medium")
+        key: st.column_config.TextColumn(
+            annotation_label(key), help=t("ui.annotation.help"), width="medium"
+        )
         for key in columns
     }
+
+
+def annotation_label(key: str) -> str:
+    """The header of an annotation column: the page's word for a common one (``source``,
+    ``status``, …), else the data's own column name."""
+    known = f"ui.annotation.column.{key}"
+    return t(known) if known in catalog(language()) else key
