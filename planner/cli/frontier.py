@@ -9,6 +9,7 @@ from planner.analysis.frontier import budget_levels, frontier, weight_frontier
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem
 from planner.solve.plan import _records
 
 
@@ -31,17 +32,11 @@ def _levels(args: argparse.Namespace) -> tuple[str, list[float]]:
     """Which option gives the levels, and the levels; exactly one of --budget and --criterion."""
     by_weight = args.criterion is not None or args.weights is not None
     if by_weight == (args.budget is not None):
-        raise ScenarioError(
-            [
-                Problem(
-                    "give --budget, or --criterion with --weights (one of the two)", file="--budget"
-                )
-            ]
-        )
+        raise ScenarioError([problem("frontier_levels", file="--budget")])
     option = "--weights" if by_weight else "--budget"
     if by_weight and (args.criterion is None or args.weights is None):
         missing = "--weights" if args.weights is None else "--criterion"
-        raise ScenarioError([Problem(f"{missing} is missing", file=missing)])
+        raise ScenarioError([problem("option_missing", file=missing, option=missing)])
     try:
         return option, budget_levels(args.weights if by_weight else args.budget)
     except ValueError as err:

@@ -62,10 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from planner.errors import OutputError, Problem, ScenarioError
+    from planner.errors import OutputError, ScenarioError
+    from planner.i18n.problems import problem
 
     problems = [
-        Problem(f"must be at least {low}", file=f"--{name.replace('_', '-')}")
+        problem("at_least", file=f"--{name.replace('_', '-')}", low=low)
         for name, low in (("samples", 1), ("workers", 0), ("batch_size", 1), ("candidates", 0))
         if getattr(args, name) is not None and getattr(args, name) < low
     ]
