@@ -8,6 +8,7 @@ from planner.analysis.frontier import pareto
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import ScenarioError
+from planner.i18n.catalog import t
 from planner.i18n.problems import problem
 from planner.solve.plan import _records
 
@@ -37,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print_table(table, args, f"{scenario.name}: equity–efficiency frontier")
+        print_table(table, args, t("cli.pareto.title", scenario=scenario.name), scenario)
     return 0
