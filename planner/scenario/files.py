@@ -307,7 +307,7 @@ def _clean_row(row: dict[str | None, Any]) -> dict[str, Any]:
     return clean
 
 
-def _path_problem(yaml_path: Path, table: str, key: str, **params: object) -> Problem:
+def _path_problem(yaml_path: Path, table: str, key: str, **params: Any) -> Problem:
     return problem(key, loc=(table,), file=yaml_path.name, field=table, **params)
 
 

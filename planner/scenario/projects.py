@@ -145,7 +145,7 @@ def projects_within(
 # ---- checks between tables: one function per rule ----
 
 
-def _at(i: int, field: str, key: str, **params: object) -> Problem:
+def _at(i: int, field: str, key: str, **params: Any) -> Problem:
     return problem(key, loc=("projects", i, field), field=field, **params)
 
 
