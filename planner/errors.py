@@ -29,7 +29,9 @@ class Problem:
     """One thing wrong with an input.
 
     ``loc`` is the path inside the scenario document (``("needs", 3, "need")``); the loader turns it into
-    ``file`` and ``row`` so the message points at the line a planner has to edit.
+    ``file`` and ``row`` so the message points at the line a planner has to edit. ``key`` and
+    ``params`` name the message in the catalogs (``problem.<key>`` with its placeholders' values), so
+    it can be said in another language (:mod:`planner.i18n.problems`); ``message`` is the English.
     """
 
     message: str
@@ -37,6 +39,8 @@ class Problem:
     file: str = "scenario"
     row: int | None = None
     field: str = ""
+    key: str = ""
+    params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
         where = self.file

@@ -34,6 +34,8 @@ class Comparison:
     projects: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=PROJECT_CHANGE_COLUMNS)
     )
+    scenario: Any = field(default=None, repr=False, compare=False)
+    """B's scenario (else A's; None for two saved plans), to name regions and projects."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ def compare(a: Plan | ScenarioLike, b: Plan | ScenarioLike) -> Comparison:
         kpis=_kpis(plan_a, plan_b),
         constraints=_binding_changes(plan_a, plan_b),
         projects=_project_changes(plan_a, plan_b),
+        scenario=plan_b.scenario or plan_a.scenario,
     )
 
 

@@ -19,7 +19,11 @@ import pandas as pd
 
 from planner.analysis.alternatives import MAX_COUNT, Alternatives, alternatives, check_arguments
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
+from planner.cli.summary import mode_word
+from planner.cli.tables import localized
 from planner.errors import ScenarioError
+from planner.i18n.catalog import language, t
+from planner.i18n.names import project_names, region_names, sector_name
 from planner.reports.safety import atomic_write, check_writable
 
 
@@ -82,25 +86,46 @@ def _number(text: str, kind: type) -> Any:
 
 
 def print_summary(found: Alternatives) -> None:
-    head = (
-        f"{found.scenario_name}: {found.mode} optimum {found.optimum:,.4g}, slack {found.slack:.1%}"
+    scenario = found.optimal.scenario
+    head = t(
+        "cli.alternatives.head",
+        scenario=found.scenario_name,
+        mode=mode_word(found.mode),
+        optimum=f"{found.optimum:,.4g}",
+        slack=f"{found.slack:.1%}",
     )
-    with pd.option_context("display.width", 200, "display.float_format", "{:,.4f}".format):
-        print(f"{head}\n\nRanges over the near-optimal plans ({found.unit}, all periods)")
-        print(found.ranges.fillna({"region": "all", "sector": "all"}).to_string(index=False))
-        print("\nAlternatives (distances: share of the budget moved)")
-        print(found.summary().to_string(index=False))
+    every = t("cli.alternatives.all")
+    with pd.option_context(
+        "display.width",
+        200,
+        "display.float_format",
+        "{:,.4f}".format,
+        "display.unicode.east_asian_width",
+        language() == "zh",
+    ):
+        print(f"{head}\n\n" + t("cli.alternatives.ranges", unit=found.unit))
+        ranges = localized(found.ranges, scenario).fillna(every)
+        print(ranges.to_string(index=False))
+        print("\n" + t("cli.alternatives.alternatives"))
+        print(localized(found.summary()).to_string(index=False))
         if len(found.projects):
-            print(f"\n{found.PROJECTS_TITLE}")
-            print(found.projects.to_string(index=False))
+            print(
+                "\n"
+                + (t("cli.alternatives.projects") if language() != "en" else found.PROJECTS_TITLE)
+            )
+            print(localized(found.projects, scenario).to_string(index=False))
     print()
-    listed = [("Funded in all", found.always_funded), ("Funded in none", found.never_funded)]
-    for title, pairs in [*listed, ("Moves", found.moving)]:
-        print(f"{title} ({len(pairs)}): " + ", ".join(f"{r}/{s}" for r, s in pairs))
+    regions = region_names(scenario) if language() != "en" and scenario is not None else {}
+    projects = project_names(scenario) if language() != "en" and scenario is not None else {}
+    listed = [("always", found.always_funded), ("never", found.never_funded)]
+    for title, pairs in [*listed, ("moving", found.moving)]:
+        named = (f"{regions.get(r, r)}/{sector_name(s)}" for r, s in pairs)
+        print(t(f"cli.alternatives.{title}", count=len(pairs)) + ", ".join(named))
     if len(found.projects):
         for title, ids in (
-            ("Projects funded in all", found.always_funded_projects),
-            ("Projects funded in none", found.never_funded_projects),
-            ("Projects that move", found.moving_projects),
+            ("always_projects", found.always_funded_projects),
+            ("never_projects", found.never_funded_projects),
+            ("moving_projects", found.moving_projects),
         ):
-            print(f"{title} ({len(ids)}): " + ", ".join(ids))
+            names = (projects.get(i, i) for i in ids)
+            print(t(f"cli.alternatives.{title}", count=len(ids)) + ", ".join(names))

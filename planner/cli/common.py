@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from planner.errors import ExitCode, Problem, ScenarioError
+from planner.errors import ExitCode, ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.model import CHANGEABLE, Scenario
 
 
@@ -58,12 +59,12 @@ def parse_changes(pairs: list[str]) -> dict[str, Any]:
         key, sep, text = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(Problem(f"expected KEY=VALUE, got '{pair}'", file="--set"))
+            problems.append(problem("expected_key_value", file="--set", got=pair))
             continue
         try:
             changes[key] = yaml.safe_load(text)
         except yaml.YAMLError:
-            problems.append(Problem(f"cannot read the value '{text}'", file="--set", field=key))
+            problems.append(problem("unreadable_value", file="--set", field=key, value=text))
     if problems:
         raise ScenarioError(problems)
     return changes

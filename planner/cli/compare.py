@@ -14,6 +14,13 @@ from planner.analysis.attribution import DEFAULT_SAMPLES, EndpointNotOptimal, at
 from planner.analysis.compare import Comparison, compare
 from planner.cli.common import exit_code_for
 from planner.cli.tables import add_format_arguments, print_json, print_table
+from planner.i18n.catalog import t
+from planner.i18n.tables import column_word
+
+
+def kpi_word(kpi: str) -> str:
+    """A KPI's name as the tables' headers say it (``min_coverage`` → ``最低覆盖率``)."""
+    return str(column_word(kpi))
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,15 +65,19 @@ def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
         print_json(comparison.to_dict())
         return 0
     changed = comparison.allocation[comparison.allocation["delta"].abs() > 1e-6]
-    print_table(comparison.kpis, args, f"{comparison.b} minus {comparison.a}: KPIs")
+    scenario = comparison.scenario
+    kpis = comparison.kpis
+    if not args.csv:
+        kpis = kpis.assign(kpi=[kpi_word(k) for k in kpis["kpi"]])
+    print_table(kpis, args, t("cli.compare.kpis", a=comparison.a, b=comparison.b))
     if not args.csv:
         print()
-        print_table(changed, args, f"Allocation changes ({comparison.unit}, all periods)")
+        print_table(changed, args, t("cli.compare.allocation", unit=comparison.unit), scenario)
         print()
-        print_table(comparison.constraints, args, "Constraints whose binding status changed")
+        print_table(comparison.constraints, args, t("cli.compare.constraints"))
         if len(comparison.projects):
             print()
-            print_table(comparison.projects, args, "Projects funded or started differently")
+            print_table(comparison.projects, args, t("cli.compare.projects"), scenario)
     return 0
 
 
@@ -85,8 +96,8 @@ def run_attribution(args: argparse.Namespace) -> int:
         if not result.groups:
             return 0
         print()
-    how = f"{result.method}, {result.solves} solves"
-    print_table(result.table(), args, f"B minus A by group of changes ({result.unit}; {how})")
+    how = t("cli.compare.how", method=result.method, solves=result.solves)
+    print_table(result.table(), args, t("cli.compare.by_group", unit=result.unit, how=how))
     return 0
 
 

@@ -9,6 +9,9 @@ from planner.analysis.frontier import budget_levels, frontier, weight_frontier
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import Problem, ScenarioError
+from planner.i18n.catalog import language, t
+from planner.i18n.names import project_names, region_names, sector_name
+from planner.i18n.problems import problem
 from planner.solve.plan import _records
 
 
@@ -31,17 +34,11 @@ def _levels(args: argparse.Namespace) -> tuple[str, list[float]]:
     """Which option gives the levels, and the levels; exactly one of --budget and --criterion."""
     by_weight = args.criterion is not None or args.weights is not None
     if by_weight == (args.budget is not None):
-        raise ScenarioError(
-            [
-                Problem(
-                    "give --budget, or --criterion with --weights (one of the two)", file="--budget"
-                )
-            ]
-        )
+        raise ScenarioError([problem("frontier_levels", file="--budget")])
     option = "--weights" if by_weight else "--budget"
     if by_weight and (args.criterion is None or args.weights is None):
         missing = "--weights" if args.weights is None else "--criterion"
-        raise ScenarioError([Problem(f"{missing} is missing", file=missing)])
+        raise ScenarioError([problem("option_missing", file=missing, option=missing)])
     try:
         return option, budget_levels(args.weights if by_weight else args.budget)
     except ValueError as err:
@@ -53,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = load(args)
     if option == "--weights":
         table = weight_frontier(scenario, args.criterion, levels, time_limit_s=args.time_limit)
-        title = f"{scenario.name}: weight of {args.criterion}"
+        title = t("cli.frontier.weight_title", scenario=scenario.name, criterion=args.criterion)
     else:
         table = frontier(scenario, levels, time_limit_s=args.time_limit)
-        title = f"{scenario.name}: budget frontier ({scenario.unit})"
+        title = t("cli.frontier.budget_title", scenario=scenario.name, unit=scenario.unit)
     if args.json:
         payload = {
             "scenario": scenario.name,
@@ -74,26 +71,39 @@ def run(args: argparse.Namespace) -> int:
         shown = table.drop(
             columns=["newly_funded", "new_projects", "dropped_projects"], errors="ignore"
         )
-        print_table(shown, args, title)
-        _print_first_funded(table)
+        print_table(shown, args, title, scenario)
+        _print_first_funded(table, scenario)
     return 0
 
 
-def _print_first_funded(table) -> None:  # type: ignore[no-untyped-def]
+def _print_first_funded(table, scenario) -> None:  # type: ignore[no-untyped-def]
     if "newly_funded" not in table:
         return
-    print("\nFirst funded at (region/sector):")
+    print("\n" + t("cli.frontier.first_funded"))
     for level, funded in zip(table.iloc[:, 0], table["newly_funded"], strict=True):
         if funded:
-            print(f"  {level:,.4g}: {funded}")
+            print(f"  {level:,.4g}: {_pairs_named(funded, scenario)}")
     if "new_projects" not in table:
         return
-    print("\nProjects entering (+) and leaving (−) at:")
+    print("\n" + t("cli.frontier.projects_moving"))
+    names = project_names(scenario) if language() == "zh" else {}
     for level, new, dropped in zip(
         table.iloc[:, 0], table["new_projects"], table["dropped_projects"], strict=True
     ):
-        moves = [f"+{p}" for p in new.split(", ") if p] + [
-            f"−{p}" for p in dropped.split(", ") if p
+        moves = [f"+{names.get(p, p)}" for p in new.split(", ") if p] + [
+            f"−{names.get(p, p)}" for p in dropped.split(", ") if p
         ]
         if moves:
             print(f"  {level:,.4g}: {' '.join(moves)}")
+
+
+def _pairs_named(pairs: str, scenario) -> str:  # type: ignore[no-untyped-def]
+    """``sichuan/water, …`` as ``四川/水利、…`` in Chinese; as given in English."""
+    if language() == "en":
+        return pairs
+    regions = region_names(scenario)
+    named = []
+    for pair in pairs.split(", "):
+        region, _, sector = pair.partition("/")
+        named.append(f"{regions.get(region, region)}/{sector_name(sector)}")
+    return t("list.separator").join(named)

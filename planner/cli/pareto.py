@@ -7,7 +7,9 @@ import argparse
 from planner.analysis.frontier import pareto
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
+from planner.i18n.catalog import t
+from planner.i18n.problems import problem
 from planner.solve.plan import _records
 
 
@@ -22,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     if args.points < 2:
-        raise ScenarioError([Problem("need at least 2 points", file="--points")])
+        raise ScenarioError([problem("too_few_points", file="--points")])
     scenario = load(args)
     table = pareto(scenario, args.points, time_limit_s=args.time_limit)
     if args.json:
@@ -36,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print_table(table, args, f"{scenario.name}: equity–efficiency frontier")
+        print_table(table, args, t("cli.pareto.title", scenario=scenario.name), scenario)
     return 0

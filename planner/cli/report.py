@@ -13,8 +13,8 @@ import sys
 from planner.analysis.alternatives import alternatives
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.recording import add_record_arguments, check_store, record_plan
-from planner.cli.summary import status_word
 from planner.i18n.catalog import t
+from planner.i18n.tables import status_word
 from planner.reports import (
     RENDERERS,
     check_output,

@@ -13,6 +13,7 @@ import pandas as pd
 from planner.analysis.projects import funded_share
 from planner.i18n.catalog import language, t
 from planner.i18n.names import region_names, sector_name
+from planner.i18n.tables import status_word
 from planner.i18n.units import Shown, shown
 from planner.solve.plan import Plan
 
@@ -52,11 +53,6 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def _pct(value: float | None) -> str:
     return "-" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
-
-
-def status_word(status: str) -> str:
-    """A solve status in the active language (``optimal`` in English, ``最优`` in Chinese)."""
-    return t(f"status.{status.replace(' ', '_')}")
 
 
 def mode_word(mode: str) -> str:

@@ -6,6 +6,7 @@ import argparse
 
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.errors import ExitCode
+from planner.i18n.catalog import t
 from planner.sweep.engine import sweep, terminal_progress
 from planner.sweep.robust import CRITERIA
 
@@ -62,10 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from planner.errors import OutputError, Problem, ScenarioError
+    from planner.errors import OutputError, ScenarioError
+    from planner.i18n.problems import problem
 
     problems = [
-        Problem(f"must be at least {low}", file=f"--{name.replace('_', '-')}")
+        problem("at_least", file=f"--{name.replace('_', '-')}", low=low)
         for name, low in (("samples", 1), ("workers", 0), ("batch_size", 1), ("candidates", 0))
         if getattr(args, name) is not None and getattr(args, name) < low
     ]
@@ -86,10 +88,10 @@ def run(args: argparse.Namespace) -> int:
         time_limit_s=args.time_limit,
         progress=None if args.no_progress else terminal_progress(),
     )
-    print(result.summary_text())
+    print(result.summary_text(scenario=scenario))
     if args.out:
         for path in result.write(args.out):
-            print(f"wrote {path}")
+            print(t("cli.wrote", path=path))
     if args.report:
         from planner.sweep.result import write_text
 
@@ -97,5 +99,5 @@ def run(args: argparse.Namespace) -> int:
             write_text(args.report, result.report_section())
         except OSError as err:
             raise OutputError(f"{args.report}: cannot write ({err.strerror or err})") from None
-        print(f"wrote {args.report}")
+        print(t("cli.wrote", path=args.report))
     return int(ExitCode.OK)

@@ -1,4 +1,8 @@
-"""Printing analysis tables: readable text by default, ``--csv`` or ``--json`` for other programs."""
+"""Printing analysis tables: readable text by default, ``--csv`` or ``--json`` for other programs.
+
+Text is in the active language (:func:`planner.i18n.tables.localized`); CSV and JSON are for programs
+and keep the tables' own column names and ids.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import json
 from typing import Any
 
 import pandas as pd
+
+from planner.i18n.catalog import language
+from planner.i18n.tables import localized
 
 
 def add_format_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,15 +26,25 @@ def print_json(document: dict[str, Any]) -> None:
     print(json.dumps(document, indent=2, ensure_ascii=False, default=_plain))
 
 
-def print_table(frame: pd.DataFrame, args: argparse.Namespace, title: str = "") -> None:
-    """Text or CSV (``--json`` is the verb's own document)."""
+def print_table(
+    frame: pd.DataFrame, args: argparse.Namespace, title: str = "", scenario: Any = None
+) -> None:
+    """Text or CSV (``--json`` is the verb's own document); text in the active language."""
     if args.csv:
         print(frame.to_csv(index=False), end="")
         return
     if title:
         print(title)
-    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
-        print(frame.to_string(index=False))
+    shown = localized(frame, scenario)
+    with pd.option_context(
+        "display.width",
+        200,
+        "display.max_colwidth",
+        80,
+        "display.unicode.east_asian_width",
+        language() == "zh",
+    ):
+        print(shown.to_string(index=False))
 
 
 def _plain(value: Any) -> Any:

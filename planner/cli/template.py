@@ -11,6 +11,7 @@ from pathlib import Path
 
 from planner.cli.convert import check_folder
 from planner.errors import OutputError
+from planner.i18n.catalog import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     check_folder(target)
     scenario = load_scenario(args.like) if args.like else None
     save_workbook(scenario, target)
-    what = f"prefilled from {scenario.name}" if scenario else "empty"
-    print(f"template ({what}) written to {target}; fill it in, then: planner solve {target}")
+    what = (
+        t("cli.template.prefilled", scenario=scenario.name) if scenario else t("cli.template.empty")
+    )
+    print(t("cli.template.written", what=what, path=target))
     return 0

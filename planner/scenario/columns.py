@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from planner.errors import Problem
+from planner.i18n.problems import problem
 from planner.scenario.projects import PROJECT_COLUMNS
 
 TABLES = {
@@ -55,11 +56,12 @@ def near_miss_problems(
         meant = near_miss(name, known)
         if meant is not None:
             problems.append(
-                Problem(
-                    f"unknown column '{name}': did you mean '{meant}'? (rename it, or give an "
-                    "annotation a name that is not a near miss)",
+                problem(
+                    "near_miss_column",
                     file=file,
                     row=row,
+                    column=name,
+                    meant=meant,
                     field=name,
                 )
             )
@@ -91,31 +93,32 @@ def header_problems(
     if table == "needs" and criteria:
         required = tuple(c for c in required if c != "benefit") + tuple(criteria)
     problems = [
-        Problem(f"missing column '{c}'" + _criterion_note(c, criteria), file=file, row=row, field=c)
+        problem(
+            "missing_score_column" if c in criteria else "missing_column",
+            file=file,
+            row=row,
+            field=c,
+            column=c,
+        )
         for c in required
         if c not in header
     ]
     if table == "needs" and criteria and "benefit" in header:
         problems.append(
-            Problem(
-                "column 'benefit' beside criteria: with criteria the benefit is derived from the "
-                "scores; drop the column or the criteria",
+            problem(
+                "benefit_column_with_criteria",
                 file=file,
                 row=row,
                 field="benefit",
             )
         )
     problems += [
-        Problem(f"column '{name}' appears {n} times", file=file, row=row, field=name)
+        problem("column_repeated", file=file, row=row, field=name, column=name, times=n)
         for name, n in Counter(h for h in header if h).items()
         if n > 1
     ]
     known = (*TABLES[table], *(criteria if table == "needs" else ()))
     return problems + near_miss_problems(header, known, file, row)
-
-
-def _criterion_note(column: str, criteria: Sequence[str]) -> str:
-    return " (the scores of criterion '" + column + "')" if column in criteria else ""
 
 
 def fill_blank_scores(rows: list[dict[str, Any]], criteria: Sequence[str]) -> None:

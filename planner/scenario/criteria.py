@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.fields import NonNegative, Strict
 
 if TYPE_CHECKING:  # annotations only: the scenario model imports this module
@@ -77,21 +78,16 @@ def apply_weight_changes(data: dict[str, Any], weights: Any) -> None:
     """``with_changes(criteria={"ecology": 3.0})``: new weights for named criteria, labels kept."""
     criteria = data.get("criteria")
     if not isinstance(weights, dict):
-        raise ScenarioError(
-            [Problem("criteria changes are a mapping of criterion to weight", field="criteria")]
-        )
+        raise ScenarioError([problem("criteria_changes_mapping", field="criteria")])
     if criteria is None:
         raise ScenarioError(
-            [
-                Problem("the scenario has no criteria to weigh", field=f"criteria.{k}")
-                for k in weights
-            ]
+            [problem("no_criteria_to_weigh", field=f"criteria.{k}") for k in weights]
         )
     unknown = [k for k in weights if k not in criteria]
     if unknown:
         known = ", ".join(criteria)
         raise ScenarioError(
-            [Problem(f"unknown criterion; known: {known}", field=f"criteria.{k}") for k in unknown]
+            [problem("unknown_criterion", field=f"criteria.{k}", known=known) for k in unknown]
         )
     data["criteria"] = {
         key: {"weight": weights.get(key, c.weight), "label": c.label} for key, c in criteria.items()
@@ -103,15 +99,16 @@ def apply_weight_changes(data: dict[str, Any], weights: Any) -> None:
 
 def check_criteria_given(s: Scenario) -> Iterator[Problem]:
     if s.criteria is not None and not s.criteria:
-        yield Problem(
-            "criteria is empty: name at least one criterion, or leave criteria out",
+        yield problem(
+            "criteria_empty",
             loc=("criteria",),
             field="criteria",
         )
     for key in s.criteria or {}:
         if key in NEEDS_COLUMNS:
-            yield Problem(
-                f"criterion '{key}' is named like a needs column; choose another key",
+            yield problem(
+                "criterion_named_like_column",
+                name=key,
                 loc=("criteria", key),
                 field=f"criteria.{key}",
             )
@@ -121,17 +118,16 @@ def check_benefit_or_scores(s: Scenario) -> Iterator[Problem]:
     """Each needs row gives its benefit, or (with criteria) its scores: never both, never neither."""
     for i, need in enumerate(s.needs):
         if s.criteria is not None and need.benefit is not None:
-            yield Problem(
-                "benefit given although the scenario has criteria (the benefit is derived from "
-                "the scores): drop the benefit column or the criteria",
+            yield problem(
+                "benefit_with_criteria",
                 loc=("needs", i, "benefit"),
                 field="benefit",
             )
         elif s.criteria is None and need.benefit is None:
-            yield Problem("missing benefit", loc=("needs", i, "benefit"), field="benefit")
+            yield problem("missing_benefit", loc=("needs", i, "benefit"), field="benefit")
         if s.criteria is None and need.scores:
-            yield Problem(
-                "scores given but the scenario has no criteria",
+            yield problem(
+                "scores_without_criteria",
                 loc=("needs", i, "scores"),
                 field="scores",
             )
@@ -144,8 +140,9 @@ def check_score_columns(s: Scenario) -> Iterator[Problem]:
     scored = {c for n in s.needs for c in n.scores}
     for key in s.criteria:
         if key not in scored and key not in NEEDS_COLUMNS:
-            yield Problem(
-                f"criterion '{key}' has no column of scores in the needs table",
+            yield problem(
+                "criterion_without_scores",
+                name=key,
                 loc=("criteria", key),
                 field=f"criteria.{key}",
             )

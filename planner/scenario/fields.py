@@ -6,11 +6,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from planner.i18n.problems import KeyedValueError
+
 
 def _not_a_bool(value: Any) -> Any:
     """YAML reads ``yes``/``true`` as booleans and pydantic would take them for 1.0; a number is meant."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {str(value).lower()}")
+        raise KeyedValueError("expected_number", got=str(value).lower())
     return value
 
 
@@ -35,7 +37,7 @@ def _annotation_text(name: str, value: Any) -> Any:
         return value
     if isinstance(value, (bool, int, float)):
         return str(value)
-    raise ValueError(f"annotation column '{name}' must hold text, got {type(value).__name__}")
+    raise KeyedValueError("annotation_not_text", column=name, kind=type(value).__name__)
 
 
 class AnnotatedRow(BaseModel):

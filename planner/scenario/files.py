@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.columns import (
     TABLES,
     criteria_keys,
@@ -78,9 +79,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     if not path.exists():
         bundled = bundled_scenario_path(str(source))
         if bundled is None:
-            raise ScenarioError(
-                [Problem("no such file, folder or bundled scenario", file=str(source))]
-            )
+            raise ScenarioError([problem("no_such_scenario", file=str(source))])
         path = bundled
     if path.is_dir():
         path = path / SCENARIO_FILENAME
@@ -128,15 +127,15 @@ def _inline_near_misses(
     ]
 
 
-def _locate(problem: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
-    loc = problem.loc
+def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
+    loc = found.loc
     if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
         source = sources[str(loc[0])]
         # a score's place is (needs, i, scores, key); the planner's column is the key
         parts = [str(p) for p in loc[2:] if not isinstance(p, int) and p != "scores"]
-        field = ".".join(parts) or problem.field
-        return problem.at(file=source.file, row=source.row(loc[1]), field=field)
-    return problem.at(file=yaml_name, field=problem.field or ".".join(map(str, loc)))
+        field = ".".join(parts) or found.field
+        return found.at(file=source.file, row=source.row(loc[1]), field=field)
+    return found.at(file=yaml_name, field=found.field or ".".join(map(str, loc)))
 
 
 # ---- YAML ----
@@ -150,18 +149,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as err:
         raise ScenarioError([_yaml_problem(err, name)]) from None
     if node is None:
-        raise ScenarioError([Problem("the file is empty; a scenario is a YAML mapping", file=name)])
+        raise ScenarioError([problem("empty_file", file=name)])
     if _expanded_size(node, {}) > MAX_YAML_NODES:
-        raise ScenarioError(
-            [
-                Problem(
-                    f"the document expands to more than {MAX_YAML_NODES:,} nodes (alias bomb?)",
-                    file=name,
-                )
-            ]
-        )
+        raise ScenarioError([problem("alias_bomb", file=name, limit=MAX_YAML_NODES)])
     if not isinstance(node, yaml.MappingNode):
-        raise ScenarioError([Problem("a scenario must be a YAML mapping (key: value)", file=name)])
+        raise ScenarioError([problem("not_a_yaml_mapping", file=name)])
     duplicates = list(_duplicate_keys(node, name, set()))
     if duplicates:
         raise ScenarioError(duplicates)
@@ -181,12 +173,12 @@ def _yaml_problem(err: yaml.YAMLError, name: str) -> Problem:
     mark = getattr(err, "problem_mark", None)
     row = mark.line + 1 if mark is not None else None
     if isinstance(err, yaml.reader.ReaderError):  # a forbidden character: no mark, only a position
-        return Problem(f"not valid YAML: {err.reason} (character {err.position})", file=name)
+        return problem("yaml_character", file=name, reason=err.reason, position=err.position)
     what = getattr(err, "problem", None) or str(err).splitlines()[0]
     context, context_mark = getattr(err, "context", None), getattr(err, "context_mark", None)
     if context and context_mark is not None and context_mark.line + 1 != row:
         what += f" ({context} that starts in row {context_mark.line + 1})"
-    return Problem(f"not valid YAML: {what}", file=name, row=row)
+    return problem("not_yaml", file=name, row=row, what=what)
 
 
 def _duplicate_keys(node: yaml.Node, name: str, seen: set[int]) -> Iterator[Problem]:
@@ -201,8 +193,11 @@ def _duplicate_keys(node: yaml.Node, name: str, seen: set[int]) -> Iterator[Prob
             if isinstance(key, yaml.ScalarNode):
                 row = key.start_mark.line + 1
                 if key.value in rows:
-                    yield Problem(
-                        f"key '{key.value}' appears twice (rows {rows[key.value]} and {row})",
+                    yield problem(
+                        "key_twice",
+                        name=key.value,
+                        first=rows[key.value],
+                        second=row,
                         file=name,
                         row=row,
                         field=str(key.value),
@@ -234,20 +229,20 @@ def _read_text(path: Path, limit: int, name: str) -> str:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise ScenarioError(
-                [Problem(f"file is {size:,} bytes; the limit is {limit:,}", file=name)]
-            )
+            raise ScenarioError([problem("file_too_big", file=name, size=size, limit=limit)])
         data = path.read_bytes()
     except OSError as err:
-        raise ScenarioError([Problem(f"cannot read: {err.strerror}", file=name)]) from None
+        raise ScenarioError([problem("cannot_read", file=name, reason=err.strerror)]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ScenarioError(
             [
-                Problem(
-                    f"not UTF-8 text (byte {err.start} is 0x{data[err.start]:02x})",
+                problem(
+                    "not_utf8",
+                    byte=err.start,
+                    value=f"0x{data[err.start]:02x}",
                     file=name,
                     row=line,
                 )
@@ -267,10 +262,10 @@ def _read_csv_table(
         return (
             [],
             None,
-            [_path_problem(yaml_path, table, f"'{relative}' leaves the scenario's folder")],
+            [_path_problem(yaml_path, table, "leaves_folder", path=relative)],
         )
     if not target.is_file():
-        return [], None, [_path_problem(yaml_path, table, f"no such file '{relative}'")]
+        return [], None, [_path_problem(yaml_path, table, "no_such_file", path=relative)]
     try:
         text = _read_text(target, MAX_CSV_BYTES, relative)
     except ScenarioError as err:
@@ -287,16 +282,16 @@ def _read_csv_table(
     try:
         for row in reader:
             if len(rows) >= MAX_TABLE_ROWS:
-                problems.append(Problem(f"more than {MAX_TABLE_ROWS:,} rows", file=relative))
+                problems.append(problem("too_many_rows", file=relative, limit=MAX_TABLE_ROWS))
                 break
             if None in row:
-                problems.append(
-                    Problem("more cells than columns", file=relative, row=reader.line_num)
-                )
+                problems.append(problem("more_cells", file=relative, row=reader.line_num))
             rows.append(_clean_row(row))
             lines.append(reader.line_num)
     except csv.Error as err:
-        problems.append(Problem(f"malformed CSV: {err}", file=relative, row=reader.line_num))
+        problems.append(
+            problem("malformed_csv", file=relative, row=reader.line_num, reason=str(err))
+        )
     return rows, TableSource(relative, lines), problems
 
 
@@ -312,8 +307,8 @@ def _clean_row(row: dict[str | None, Any]) -> dict[str, Any]:
     return clean
 
 
-def _path_problem(yaml_path: Path, table: str, message: str) -> Problem:
-    return Problem(message, loc=(table,), file=yaml_path.name, field=table)
+def _path_problem(yaml_path: Path, table: str, key: str, **params: Any) -> Problem:
+    return problem(key, loc=(table,), file=yaml_path.name, field=table, **params)
 
 
 # ---- writing ----

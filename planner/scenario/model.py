@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem, pydantic_problem
 from planner.scenario.criteria import (
     CRITERIA_CHECKS,
     Criterion,
@@ -279,7 +280,7 @@ class Scenario(Strict):
         for key, value in changes.items():
             if key not in CHANGEABLE:
                 known = ", ".join(sorted(CHANGEABLE))
-                problems.append(Problem(f"unknown change '{key}'; known: {known}", field=key))
+                problems.append(problem("unknown_change", field=key, change=key, known=known))
                 continue
             try:
                 CHANGEABLE[key](data, value)
@@ -347,7 +348,7 @@ def validate_scenario(data: dict[str, Any]) -> Scenario:
     from pydantic import ValidationError
 
     if not isinstance(data, dict):
-        raise ScenarioError([Problem("a scenario must be a mapping (key: value)")])
+        raise ScenarioError([problem("not_a_mapping")])
     data = {key: _records_if_frame(value) for key, value in data.items()}
     try:
         return Scenario.model_validate(data)
@@ -382,7 +383,7 @@ def _problem_from_pydantic(error: Any) -> Problem:
         message = "unknown field"
     if error["type"] == "value_error":  # our own validators' messages already name the value
         message = str(error.get("ctx", {}).get("error", message))
-    return Problem(message, loc=loc, field=_field_name(loc))
+    return pydantic_problem(error, message, loc, _field_name(loc))
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
@@ -408,33 +409,36 @@ def _duplicates(values: list[Any]) -> list[Any]:
 def check_unique_labels(s: Scenario) -> Iterator[Problem]:
     for key in ("periods", "sectors"):
         for dup in _duplicates(getattr(s, key)):
-            yield Problem(f"'{dup}' is listed twice", loc=(key,), field=key)
+            yield problem("listed_twice", loc=(key,), field=key, value=dup)
     seen: set[str] = set()
     for i, region in enumerate(s.regions):
         if region.id in seen:
-            yield Problem(
-                f"duplicate region id '{region.id}'", loc=("regions", i, "id"), field="id"
-            )
+            yield problem("duplicate_region", loc=("regions", i, "id"), field="id", id=region.id)
         seen.add(region.id)
 
 
 def check_budget_length(s: Scenario) -> Iterator[Problem]:
     if isinstance(s.budget, list) and len(s.budget) != len(s.periods):
-        yield Problem(
-            f"budget lists {len(s.budget)} figures but there are {len(s.periods)} periods",
+        yield problem(
+            "budget_length",
             loc=("budget",),
             field="budget",
+            figures=len(s.budget),
+            periods=len(s.periods),
         )
 
 
 def check_tranches(s: Scenario) -> Iterator[Problem]:
     for k in range(1, len(s.tranches)):
         if s.tranches[k] > s.tranches[k - 1]:
-            yield Problem(
-                f"tranches must be non-increasing (diminishing returns): tranche {k + 1} "
-                f"({s.tranches[k]}) exceeds tranche {k} ({s.tranches[k - 1]})",
+            yield problem(
+                "tranches_increase",
                 loc=("tranches",),
                 field="tranches",
+                later=k + 1,
+                later_weight=s.tranches[k],
+                earlier=k,
+                earlier_weight=s.tranches[k - 1],
             )
             return
 
@@ -442,10 +446,12 @@ def check_tranches(s: Scenario) -> Iterator[Problem]:
 def check_region_profiles(s: Scenario) -> Iterator[Problem]:
     for i, region in enumerate(s.regions):
         if region.profile and region.profile not in s.profiles:
-            yield Problem(
-                f"unknown profile '{region.profile}' (profiles: {', '.join(s.profiles) or 'none'})",
+            yield problem(
+                "unknown_profile",
                 loc=("regions", i, "profile"),
                 field="profile",
+                profile=region.profile,
+                known=", ".join(s.profiles) or "none",
             )
 
 
@@ -455,19 +461,21 @@ def check_needs(s: Scenario) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()
     for i, need in enumerate(s.needs):
         if need.region not in regions:
-            yield Problem(
-                f"unknown region '{need.region}'", loc=("needs", i, "region"), field="region"
+            yield problem(
+                "unknown_region", loc=("needs", i, "region"), field="region", id=need.region
             )
         if need.sector not in sectors:
-            yield Problem(
-                f"unknown sector '{need.sector}'", loc=("needs", i, "sector"), field="sector"
+            yield problem(
+                "unknown_sector", loc=("needs", i, "sector"), field="sector", id=need.sector
             )
         pair = (need.region, need.sector)
         if pair in seen:
-            yield Problem(
-                f"({need.region}, {need.sector}) appears twice",
+            yield problem(
+                "pair_twice",
                 loc=("needs", i, "sector"),
                 field="sector",
+                region=need.region,
+                sector=need.sector,
             )
         seen.add(pair)
 
@@ -478,25 +486,30 @@ def check_profiles(s: Scenario) -> Iterator[Problem]:
         for table in ("weight", "share_min", "share_max"):
             for sector in getattr(profile, table):
                 if sector not in sectors:
-                    yield Problem(
-                        f"unknown sector '{sector}'",
+                    yield problem(
+                        "unknown_sector",
                         loc=("profiles", name, table, sector),
                         field=f"profiles.{name}.{table}",
+                        id=sector,
                     )
         total_min = math.fsum(profile.share_min.values())
         if total_min > 1 + 1e-12:
-            yield Problem(
-                f"share_min values sum to {total_min:g}, more than 1",
+            yield problem(
+                "share_min_sum",
                 loc=("profiles", name, "share_min"),
                 field=f"profiles.{name}.share_min",
+                total=total_min,
             )
         for sector, low in profile.share_min.items():
             high = profile.share_max.get(sector, 1.0)
             if low > high:
-                yield Problem(
-                    f"share_min of {sector} ({low:g}) exceeds its share_max ({high:g})",
+                yield problem(
+                    "share_min_above_max",
                     loc=("profiles", name, "share_min", sector),
                     field=f"profiles.{name}.share_min",
+                    sector=sector,
+                    low=low,
+                    high=high,
                 )
 
 
@@ -506,23 +519,26 @@ def check_corridors(s: Scenario) -> Iterator[Problem]:
     for name, corridor in s.corridors.items():
         for member in corridor.regions:
             if member not in regions:
-                yield Problem(
-                    f"unknown region '{member}'",
+                yield problem(
+                    "unknown_region",
                     loc=("corridors", name, "regions"),
                     field=f"corridors.{name}.regions",
+                    id=member,
                 )
         for dup in _duplicates(corridor.regions):
-            yield Problem(
-                f"region '{dup}' is listed twice",
+            yield problem(
+                "region_listed_twice",
                 loc=("corridors", name, "regions"),
                 field=f"corridors.{name}.regions",
+                id=dup,
             )
         for sector in corridor.shared_need:
             if sector not in sectors:
-                yield Problem(
-                    f"unknown sector '{sector}'",
+                yield problem(
+                    "unknown_sector",
                     loc=("corridors", name, "shared_need", sector),
                     field=f"corridors.{name}.shared_need",
+                    id=sector,
                 )
 
 

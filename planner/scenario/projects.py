@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field, field_validator
 
 from planner.errors import Problem
+from planner.i18n.problems import problem
 from planner.scenario.fields import AnnotatedRow, Name, NoBool, NonNegative, PeriodLabel, Strict
 
 if TYPE_CHECKING:
@@ -144,8 +145,8 @@ def projects_within(
 # ---- checks between tables: one function per rule ----
 
 
-def _at(i: int, field: str, message: str) -> Problem:
-    return Problem(message, loc=("projects", i, field), field=field)
+def _at(i: int, field: str, key: str, **params: Any) -> Problem:
+    return problem(key, loc=("projects", i, field), field=field, **params)
 
 
 def check_project_ids(s: Scenario) -> Iterator[Problem]:
@@ -153,7 +154,7 @@ def check_project_ids(s: Scenario) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, p in enumerate(s.projects):
         if counts[p.id] > 1 and p.id in seen:
-            yield _at(i, "id", f"duplicate project id '{p.id}'")
+            yield _at(i, "id", "duplicate_project", id=p.id)
         seen.add(p.id)
 
 
@@ -162,17 +163,17 @@ def check_project_references(s: Scenario) -> Iterator[Problem]:
     ids = {p.id for p in s.projects}
     for i, p in enumerate(s.projects):
         if p.region not in regions:
-            yield _at(i, "region", f"unknown region '{p.region}'")
+            yield _at(i, "region", "unknown_region", id=p.region)
         if p.sector not in sectors:
-            yield _at(i, "sector", f"unknown sector '{p.sector}'")
+            yield _at(i, "sector", "unknown_sector", id=p.sector)
         if p.group is not None and p.group not in s.project_groups:
             known = ", ".join(s.project_groups) or "none"
-            yield _at(i, "group", f"unknown group '{p.group}' (project_groups: {known})")
+            yield _at(i, "group", "unknown_group", group=p.group, known=known)
         for required in p.requires:
             if required == p.id:
-                yield _at(i, "requires", f"project '{p.id}' requires itself")
+                yield _at(i, "requires", "requires_itself", id=p.id)
             elif required not in ids:
-                yield _at(i, "requires", f"unknown required project '{required}'")
+                yield _at(i, "requires", "unknown_required", id=required)
 
 
 def check_requirement_cycles(s: Scenario) -> Iterator[Problem]:
@@ -185,7 +186,7 @@ def check_requirement_cycles(s: Scenario) -> Iterator[Problem]:
         if cycle and frozenset(cycle) not in reported:
             reported.add(frozenset(cycle))
             path = " → ".join([*cycle, cycle[0]])
-            yield _at(row[cycle[0]], "requires", f"a cycle of requirements: {path}")
+            yield _at(row[cycle[0]], "requires", "requirement_cycle", path=path)
 
 
 def _cycle_from(start: str, edges: dict[str, list[str]]) -> list[str] | None:
@@ -210,25 +211,20 @@ def check_start_windows(s: Scenario) -> Iterator[Problem]:
         last = period_position(p.latest, s.periods, default=len(s.periods) - 1)
         for field, position, given in (("earliest", first, p.earliest), ("latest", last, p.latest)):
             if position is None:
-                yield _at(i, field, f"'{given}' is not a period label (periods: {labels})")
+                yield _at(i, field, "not_a_period", given=given, periods=labels)
         if first is None or last is None:
             continue
         if first > last:
-            yield _at(i, "latest", f"latest start {p.latest} comes before earliest {p.earliest}")
+            yield _at(i, "latest", "latest_before_earliest", latest=p.latest, earliest=p.earliest)
         elif not start_window(p, s.periods):
-            yield _at(
-                i,
-                "duration",
-                f"no start period lets its {p.duration} periods finish by {s.periods[-1]} "
-                f"(empty start window)",
-            )
+            yield _at(i, "duration", "empty_start_window", duration=p.duration, last=s.periods[-1])
 
 
 def check_mandatory_in_closed_group(s: Scenario) -> Iterator[Problem]:
     for i, p in enumerate(s.projects):
         group = s.project_groups.get(p.group) if p.group is not None else None
         if p.mandatory and group is not None and group.max == 0:
-            yield _at(i, "mandatory", f"mandatory, but its group '{p.group}' has max 0")
+            yield _at(i, "mandatory", "mandatory_in_closed_group", group=p.group)
 
 
 PROJECT_CHECKS = (

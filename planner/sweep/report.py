@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from planner.i18n.catalog import language, t, use_language
+from planner.i18n.tables import localized
+
 if TYPE_CHECKING:
+    from planner.scenario.model import Scenario
     from planner.sweep.result import SweepResult
 
 UNCERTAIN = (0.05, 0.95)  # a pair funded in between this share of samples is a coin toss
@@ -27,30 +31,37 @@ def _headline(result: SweepResult, g: int) -> list[str]:
     scores = result.candidates[result.candidates["grid"] == g]
     chosen = scores[scores["chosen"]]
     unit = result.unit
+    failed = len(samples) - optimal.sum()
     lines = [
-        f"{optimal.sum()} of {len(samples)} samples have an optimal plan"
-        + (
-            f"; {len(samples) - optimal.sum()} are infeasible or invalid"
-            if (~optimal).any()
-            else ""
-        )
+        t("cli.sweep.optimal_samples", optimal=optimal.sum(), samples=len(samples))
+        + (t("cli.sweep.failed_samples", failed=failed) if failed else "")
     ]
     if len(regret):
         lines.append(
-            f"regret of the deterministic plan: mean {regret.mean():.4g}, "
-            f"P90 {regret.quantile(0.9):.4g}, worst {regret.max():.4g} (benefit units, {unit} × benefit)"
+            t(
+                "cli.sweep.regret",
+                mean=f"{regret.mean():.4g}",
+                p90=f"{regret.quantile(0.9):.4g}",
+                worst=f"{regret.max():.4g}",
+                unit=unit,
+            )
         )
     broken = samples.loc[optimal, "E_deterministic"].isna().sum()
     if broken:
-        lines.append(f"the deterministic plan breaks {broken} feasible samples (floors or shares)")
+        lines.append(t("cli.sweep.deterministic_breaks", broken=broken))
     if len(chosen):
         c = chosen.iloc[0]
         lines.append(
-            f"robust plan: {c['candidate']} (mean E {c['expected_E']:.4g}, worst regret "
-            f"{c['worst_regret']:.4g}, breaks {int(c['broken_samples'])} samples)"
+            t(
+                "cli.sweep.robust",
+                candidate=c["candidate"],
+                mean=f"{c['expected_E']:.4g}",
+                worst=f"{c['worst_regret']:.4g}",
+                broken=int(c["broken_samples"]),
+            )
         )
     else:
-        lines.append("robust plan: none (no candidate plan could be evaluated)")
+        lines.append(t("cli.sweep.no_robust"))
     return lines
 
 
@@ -84,35 +95,49 @@ def _projects(result: SweepResult, g: int, rows: int) -> pd.DataFrame:
     return picked[PROJECT_SUMMARY_COLUMNS]
 
 
-def summary_text(result: SweepResult, rows: int = 12) -> str:
+def summary_text(result: SweepResult, rows: int = 12, scenario: Scenario | None = None) -> str:
+    """In the active language; ``scenario`` (the swept one) names regions, sectors and projects."""
     settings = result.settings
     lines = [
-        f"Sweep of {result.scenario_name}: {settings.get('samples')} samples per grid point, "
-        f"seed {settings.get('seed')}, vary {', '.join(settings.get('vary', [])) or 'nothing'}"
+        t(
+            "cli.sweep.head",
+            scenario=result.scenario_name,
+            samples=settings.get("samples"),
+            seed=settings.get("seed"),
+            vary=", ".join(settings.get("vary", [])) or t("cli.sweep.nothing"),
+        )
     ]
-    for g in result.grid["grid"]:
-        label = _grid_label(result, g)
-        lines.append("")
-        lines.append(f"[grid {g}{': ' + label if label else ''}]")
-        lines += ["  " + line for line in _headline(result, g)]
-        table = _uncertain(result, g, rows)
-        lines.append(f"  least certain region × sector allocations ({result.unit}, over periods):")
-        lines += [
-            "    " + line for line in table.to_string(index=False, float_format=_fmt).splitlines()
-        ]
-        if len(result.projects):
-            projects = _projects(result, g, rows)
-            lines.append("  candidate projects, least certain first (p_funded over samples):")
+    with pd.option_context("display.unicode.east_asian_width", language() == "zh"):
+        for g in result.grid["grid"]:
+            label = _grid_label(result, g)
+            lines.append("")
+            lines.append(t("cli.sweep.grid", grid=g) + (f": {label}" if label else ""))
+            lines += ["  " + line for line in _headline(result, g)]
+            table = localized(_uncertain(result, g, rows), scenario)
+            lines.append("  " + t("cli.sweep.uncertain", unit=result.unit))
             lines += [
                 "    " + line
-                for line in projects.to_string(index=False, float_format=_fmt).splitlines()
+                for line in table.to_string(index=False, float_format=_fmt).splitlines()
             ]
+            if len(result.projects):
+                projects = localized(_projects(result, g, rows), scenario)
+                lines.append("  " + t("cli.sweep.projects"))
+                lines += [
+                    "    " + line
+                    for line in projects.to_string(index=False, float_format=_fmt).splitlines()
+                ]
     lines.append("")
     lines.append(f"{result.timings.get('total_s', np.nan):.1f} s")
     return "\n".join(lines)
 
 
 def report_section(result: SweepResult, rows: int = 20) -> str:
+    """The Markdown section (docs/sweeps.md), in English whatever the active language."""
+    with use_language("en"):
+        return _report_section(result, rows)
+
+
+def _report_section(result: SweepResult, rows: int) -> str:
     settings = result.settings
     parts = [
         "## Uncertainty sweep",

@@ -190,9 +190,10 @@ class SweepResult:
             os.replace(tmp, final)
         return list(paths.values())
 
-    def summary_text(self, rows: int = 12) -> str:
-        """A terminal summary: feasibility, regret, the robust plan, the least certain pairs."""
-        return summary_text(self, rows)
+    def summary_text(self, rows: int = 12, scenario: Scenario | None = None) -> str:
+        """A terminal summary: feasibility, regret, the robust plan, the least certain pairs, in
+        the active language (``scenario``: the swept one, to name regions and projects)."""
+        return summary_text(self, rows, scenario)
 
     def report_section(self, rows: int = 20) -> str:
         """The sweep as a Markdown report section (heading level 2)."""
