@@ -42,6 +42,18 @@ def base() -> planner.Scenario:
     return make()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_test_opens_the_users_store(tmp_path_factory):
+    """Module- and session-scoped fixtures (an app page built once per module) run before the
+    per-test store below is set, so the whole session starts on a store of its own too: a
+    newer store left in the user's folder by another checkout must not decide a test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(
+            "PLANNER_DB_URL", str(tmp_path_factory.mktemp("session-store") / "runs.sqlite")
+        )
+        yield
+
+
 @pytest.fixture(autouse=True)
 def a_run_store_of_its_own(monkeypatch, tmp_path_factory):
     """No test reads or writes the user's own run store (the UI's History tab opens it); the
