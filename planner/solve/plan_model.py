@@ -169,6 +169,12 @@ class PlanModel:
             [period_codes[t] for _r, _s, t in self._money_keys], dtype=np.int64
         )
 
+    @property
+    def money_keys(self) -> list[tuple[Any, Any, Any]]:
+        """The allocation's (region, sector, period) cells: the programme's, then the cells only
+        projects fund; :meth:`_amounts` is aligned with them."""
+        return self._money_keys
+
     def _column_positions(self, variables: list[Any]) -> np.ndarray:
         """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
         return self.bridge.column_index.positions(variables)
