@@ -14,7 +14,8 @@ or costs) starts from the last incumbent's project starts u. :class:`ReusingBrid
    branch and bound would have been allowed to return, and its duals are the fixed-starts LP's, as
    always (projects.md).
 
-Otherwise HiGHS's branch and bound runs as before, started from the best plan found. Every bound above
+Otherwise HiGHS's branch and bound runs as before (the last incumbent passed as its start when it
+still meets every bound). Every bound above
 is an LP optimum over a superset of the plans of its branch, so E_bound bounds every plan: the proof
 holds whatever the change was, and a change that made the incumbent infeasible (its fixed LP has no
 solution, or a start lies outside a changed column bound) goes straight to branch and bound.
@@ -115,11 +116,14 @@ class ReusingBridge(HighsBridge):
         if value is None:
             self.release_integers()
             return False
-        self._incumbent = self.primal()
         gap = relative_gap(value, max(bound, value))
         if gap > self.mip_gap:
-            self.release_integers()  # branch and bound starts from this plan
+            # branch and bound as before: the old incumbent is its start if it still fits. This
+            # plan as the start measured slower (bench/projects.py at 60 regions, 400 projects,
+            # budget −5 %: 6.3 and 5.3 s without it, 18.0 and 6.3 s with it)
+            self.release_integers()
             return False
+        self._incumbent = self.primal()
         self._proven = True
         self.gap, self.nodes = gap, 0
         return True
