@@ -55,6 +55,25 @@ def test_without_variation_every_sample_funds_the_deterministic_projects():
     assert result.samples["regret"].abs().max() == pytest.approx(0.0, abs=1e-6)  # solver tolerance
 
 
+def test_per_pair_amounts_are_all_money_of_the_pair():
+    """E* = 29 funds port_b (3 + 3) and rail_b (4) in region b and no programme money there (a's
+    10 are worth more): b's money is 10, all of it project cash, and a's is 10 of programme. The
+    sweep's per-pair figures say the same as the plan's allocation (programme-only amounts would
+    give b 0)."""
+    plan = planner.solve(ports())
+    by_pair = plan.allocation.groupby("region")["amount"].sum().to_dict()
+    assert by_pair == pytest.approx({"a": 10.0, "b": 10.0})
+    result = planner.sweep(ports(), samples=3, workers=0, candidates=0)
+    sampled = result.allocation.groupby(["sample", "region"])["amount"].sum()
+    assert sampled.to_numpy() == pytest.approx([10.0] * 6)
+    summary = result.summary.set_index("region")
+    for column in ("deterministic", "robust", "mean", "p10", "p90"):
+        assert summary[column].to_dict() == pytest.approx(by_pair), column
+    assert summary["p_funded"].to_dict() == {"a": 1.0, "b": 1.0}
+    robust = result.robust_plan.groupby("region")["amount"].sum().to_dict()
+    assert robust == pytest.approx(by_pair)
+
+
 @pytest.fixture(scope="module")
 def dear_port_b():
     """port_b costs 2 to 4 times more (12 to 24): port_b + rail_b then leave at most 20 − 12 − 4 = 4

@@ -19,7 +19,6 @@ from planner.analysis.diagnosis import Diagnosis, diagnose_model
 from planner.errors import Problem, ScenarioError
 from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
-from planner.solve.bridge import HighsBridge
 from planner.solve.columns import values_at
 from planner.solve.criteria import benefit_table, criteria_table
 from planner.solve.gcpause import FrozenObjects, garbage_collection_paused
@@ -31,6 +30,7 @@ from planner.solve.plan import (
     Plan,
 )
 from planner.solve.projects import ProjectReader
+from planner.solve.reuse import ReusingBridge
 
 BINDING_TOLERANCE = 1e-7  # relative slack under which a row counts as binding
 FREEZE_FROM_COLUMNS = 200_000
@@ -119,7 +119,7 @@ class PlanModel:
         for family in self.extra_families:
             family.define_components(self.model)
         self.build_s = time.perf_counter() - started
-        self.bridge = HighsBridge(
+        self.bridge = ReusingBridge(
             self.model,
             models.parametric_components(self.model),
             models.parametric_columns(self.model),
@@ -169,6 +169,12 @@ class PlanModel:
             [period_codes[t] for _r, _s, t in self._money_keys], dtype=np.int64
         )
 
+    @property
+    def money_keys(self) -> list[tuple[Any, Any, Any]]:
+        """The allocation's (region, sector, period) cells: the programme's, then the cells only
+        projects fund; :meth:`_amounts` is aligned with them."""
+        return self._money_keys
+
     def _column_positions(self, variables: list[Any]) -> np.ndarray:
         """HiGHS column of each variable, −1 for one HiGHS never saw (its value is 0)."""
         return self.bridge.column_index.positions(variables)
@@ -209,6 +215,7 @@ class PlanModel:
             self.update(self.scenario.with_changes(**changes))
         scenario = self.scenario
         solve_started = time.perf_counter()
+        self.bridge.count_paths_from_zero()
         if self.bridge.integer_columns.size:
             self.bridge.set_mip_gap(scenario.mip_gap)
         outcome = objectives.optimize(
@@ -231,6 +238,13 @@ class PlanModel:
             "solve_s": solve_s,
             "total_s": self.build_s + self.bridge.handover_s + (time.perf_counter() - started),
         }
+        if self.bridge.integer_columns.size:
+            # how the MIP solves of this plan ended (planner.solve.reuse): proven from the last
+            # plan's starts, or by a branch and bound
+            plan.timings["proven_solves"] = float(self.bridge.path_counts["proof"])
+            plan.timings["branch_and_bound_solves"] = float(
+                self.bridge.path_counts["branch and bound"]
+            )
         if plan.status == "infeasible" and diagnose:
             plan.diagnosis = diagnose_model(self)
             plan.message = plan.diagnosis.lines[0]

@@ -51,6 +51,9 @@ class BatchResult:
     scalars: dict[str, list[float]] = field(default_factory=dict)
     models_built: int = 0
     starts: np.ndarray | None = None  # (k, len(u_keys)) each sample's own starts u[p,t], 0 without
+    # (k, len(money_keys)) each sample's money m = x + project cash (projects.md), 0 without a plan;
+    # None until a sample of the batch has a plan
+    money: np.ndarray | None = None
 
 
 _MODELS: OrderedDict[tuple[Any, ...], SweepModel] = OrderedDict()
@@ -115,6 +118,10 @@ def _solve_one(model: SweepModel, batch: Batch, result: BatchResult, j: int) -> 
         return
     result.E[j], result.objective[j] = own.E, own.objective
     result.x[j] = own.x
+    if own.money is not None:
+        if result.money is None:
+            result.money = np.zeros((len(result.samples), own.money.size))
+        result.money[j] = own.money
     if own.starts is not None and result.starts is not None:
         result.starts[j] = own.starts
     statuses = []
@@ -153,3 +160,5 @@ class GridPlans:
     x_keys: tuple[tuple[Any, Any, Any], ...]
     starts: np.ndarray  # (C, len(u_keys)) each candidate's project starts u[p,t]
     u_keys: tuple[tuple[Any, Any], ...] = ()
+    money_keys: tuple[tuple[Any, Any, Any], ...] = ()  # cells of money: x_keys, then project-only
+    money: np.ndarray | None = None  # (C, len(money_keys)) each candidate's m = x + project cash

@@ -158,11 +158,12 @@ def _candidates(
         raise ScenarioError([p.at(file="--grid") for p in err.problems]) from None
     model = SweepModel(scenario)
     deterministic = model.solve_sample(time_limit_s)
-    names, plans, starts = [], [], []
+    names, plans, starts, money = [], [], [], []
     if deterministic.x is not None:
         names.append("deterministic")
         plans.append(deterministic.x)
         starts.append(deterministic.starts)
+        money.append(deterministic.money)
     dump = scenario.model_dump()
     tried = list(range(samples, samples + 3 * count)) if design.variations else []
     for i, u in zip(tried, design.draw(tried, seed), strict=True):
@@ -178,11 +179,22 @@ def _candidates(
             names.append(f"draw {i}")
             plans.append(outcome.x)
             starts.append(outcome.starts)
+            money.append(outcome.money)
     matrix = np.array(plans) if plans else np.zeros((0, len(model.x_keys)))
     u_keys = tuple(model.u_keys)
     start_matrix = np.array(starts) if u_keys and starts else np.zeros((len(plans), len(u_keys)))
+    money_keys = tuple(model.money_keys)
     return GridPlans(
-        point, scenario, deterministic, names, matrix, tuple(model.x_keys), start_matrix, u_keys
+        point,
+        scenario,
+        deterministic,
+        names,
+        matrix,
+        tuple(model.x_keys),
+        start_matrix,
+        u_keys,
+        money_keys,
+        np.array(money) if money else np.zeros((0, len(money_keys))),
     )
 
 

@@ -47,7 +47,8 @@ class SweepResult:
         ``E`` of the sample's own plan, ``E_deterministic`` (the deterministic plan evaluated under
         the sample), ``regret`` (their difference), and the sampled scalars (``budget``, …).
     allocation:
-        ``grid, sample, region, sector, amount``: each sample's own plan summed over periods (unit).
+        ``grid, sample, region, sector, amount``: each sample's own plan summed over periods (unit):
+        all money of the pair, programme plus project cash, as in a plan's allocation.
     summary:
         Per grid point × region × sector: ``deterministic`` and ``robust`` amounts, ``mean``, ``p10``,
         ``p50``, ``p90`` of the samples' amounts, and ``p_funded`` (share of feasible samples funding
@@ -95,14 +96,16 @@ class SweepResult:
         settings: dict[str, Any],
         elapsed_s: float,
     ) -> SweepResult:
-        x_keys = plans[0].x_keys
-        pairs, cell_pair = _pairs(x_keys)
+        # per-pair and per-cell figures are all money of the pair: programme x plus project cash
+        # (projects.md), as in a plan's allocation
+        money_keys = plans[0].money_keys
+        pairs, cell_pair = _pairs(money_keys)
         samples, allocation, evaluations, candidates, robust, summary = [], [], [], [], [], []
         projects = [empty_project_table()]
         for g, grid_plans in enumerate(plans):
             mine = sorted((r for r in results if r.grid == g), key=lambda r: r.samples[0])
             table = _sample_table(g, grid_plans, mine)
-            x_pairs = _by_pair(np.vstack([r.x for r in mine]), cell_pair, len(pairs))
+            x_pairs = _by_pair(_money_of(mine, len(money_keys)), cell_pair, len(pairs))
             cand_E = np.vstack([r.candidate_E for r in mine])
             scores = score_candidates(
                 grid_plans.names, table["E"].to_numpy(), cand_E, settings["robust"]
@@ -113,7 +116,7 @@ class SweepResult:
             allocation.append(_allocation_table(g, table["sample"], x_pairs, pairs))
             evaluations.append(_evaluation_table(g, grid_plans.names, mine, cand_E))
             candidates.append(scores)
-            robust.append(_robust_plan_table(g, x_keys, chosen))
+            robust.append(_robust_plan_table(g, money_keys, chosen))
             summary.append(_summary(g, table, x_pairs, pairs, grid_plans, chosen, cell_pair))
             if grid_plans.u_keys:
                 projects.append(_projects(g, grid_plans, mine, table, scores))
@@ -240,10 +243,10 @@ def _stage(frame: pd.DataFrame, final: Path) -> str:
 # ---- table builders ----
 
 
-def _pairs(x_keys: tuple[tuple[Any, Any, Any], ...]) -> tuple[list[tuple[Any, Any]], np.ndarray]:
+def _pairs(keys: tuple[tuple[Any, Any, Any], ...]) -> tuple[list[tuple[Any, Any]], np.ndarray]:
     """The (region, sector) pairs in model order and, per cell (r, s, t), its pair's index."""
     index: dict[tuple[Any, Any], int] = {}
-    cell_pair = np.array([index.setdefault((r, s), len(index)) for r, s, _t in x_keys])
+    cell_pair = np.array([index.setdefault((r, s), len(index)) for r, s, _t in keys])
     return list(index), cell_pair
 
 
@@ -307,9 +310,17 @@ def _evaluation_table(
     )
 
 
+def _money_of(results: list[BatchResult], cells: int) -> np.ndarray:
+    """(samples, cells) money of each sample's own plan, zeros where it has none."""
+    return np.vstack(
+        [r.money if r.money is not None else np.zeros((len(r.samples), cells)) for r in results]
+    )
+
+
 def _chosen_plan(plans: GridPlans, scores: pd.DataFrame) -> np.ndarray | None:
+    """The recommended candidate's money per cell (x + project cash), None without one."""
     chosen = scores.index[scores["chosen"]]
-    return plans.plans[chosen[0]] if len(chosen) else None
+    return plans.money[chosen[0]] if len(chosen) and plans.money is not None else None
 
 
 def _projects(
@@ -329,10 +340,10 @@ def _projects(
 
 
 def _robust_plan_table(
-    g: int, x_keys: tuple[tuple[Any, Any, Any], ...], chosen: np.ndarray | None
+    g: int, keys: tuple[tuple[Any, Any, Any], ...], chosen: np.ndarray | None
 ) -> pd.DataFrame:
-    amounts = chosen if chosen is not None else np.full(len(x_keys), np.nan)
-    frame = pd.DataFrame(list(x_keys), columns=["region", "sector", "period"])
+    amounts = chosen if chosen is not None else np.full(len(keys), np.nan)
+    frame = pd.DataFrame(list(keys), columns=["region", "sector", "period"])
     frame.insert(0, "grid", g)
     frame["amount"] = amounts
     return frame
@@ -350,7 +361,7 @@ def _summary(
     feasible = x_pairs[(table["status"] == "optimal").to_numpy()]
     frame = pd.DataFrame(pairs, columns=["region", "sector"])
     frame.insert(0, "grid", g)
-    det = plans.deterministic.x
+    det = plans.deterministic.money
     frame["deterministic"] = _pair_sums(det, cell_pair, len(pairs))
     frame["robust"] = _pair_sums(chosen, cell_pair, len(pairs))
     empty = len(feasible) == 0

@@ -41,6 +41,7 @@ class SampleOutcome:
     objective: float | None
     x: np.ndarray | None  # aligned with SweepModel.x_keys; None without a plan
     starts: np.ndarray | None = None  # u[p,t] (0 or 1) aligned with SweepModel.u_keys; None without
+    money: np.ndarray | None = None  # m = x + project cash, aligned with SweepModel.money_keys
 
 
 class SweepModel(PlanModel):
@@ -106,7 +107,12 @@ class SweepModel(PlanModel):
         x[np.abs(x) < ZERO_AMOUNT] = 0.0
         starts = np.round(primal[self.bridge.integer_columns]) if self.u_keys else None
         return SampleOutcome(
-            status, self.bridge.objective(objectives.BENEFIT, primal), objective, x, starts
+            status,
+            self.bridge.objective(objectives.BENEFIT, primal),
+            objective,
+            x,
+            starts,
+            self._amounts(primal),
         )
 
 
