@@ -58,6 +58,7 @@ def parse_serving(argv: list[str]) -> Serving:
     parser.add_argument("--solve-seconds", type=float, default=FairUse.solve_seconds)
     parser.add_argument("--max-cells", type=int, default=FairUse.max_cells)
     parser.add_argument("--max-projects", type=int, default=FairUse.max_projects)
+    parser.add_argument("--run-seconds", type=float, default=FairUse.run_seconds)
     known, _ = parser.parse_known_args(argv)
     if known.auth == "signin" and known.access is None:
         return Serving("signin", None, known.provider)  # never falls open: nobody gets a role
@@ -65,7 +66,7 @@ def parse_serving(argv: list[str]) -> Serving:
         known.auth,
         known.access,
         known.provider,
-        FairUse(known.solve_seconds, known.max_cells, known.max_projects),
+        FairUse(known.solve_seconds, known.max_cells, known.max_projects, known.run_seconds),
     )
 
 

@@ -127,13 +127,7 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
     result = _memo("frontier", scenario.digest())
     if result is None and st.button("Compute the budget frontier", key="frontier_button"):
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
-        found = heavy.heavy(
-            "the budget frontier",
-            "frontier",
-            lambda progress, seconds: planner.frontier(
-                scenario, levels, time_limit_s=seconds, progress=progress
-            ),
-        )
+        found = heavy.heavy("the budget frontier", "frontier", planner.frontier, scenario, levels)
         result = _remember("frontier", scenario.digest(), found)
     if result is None:
         return
@@ -182,11 +176,7 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     result = _memo("pareto", scenario.digest())
     if result is None and st.button("Compute the Pareto frontier", key="pareto_button"):
         found = heavy.heavy(
-            "the Pareto frontier",
-            "pareto",
-            lambda progress, seconds: planner.pareto(
-                scenario, PARETO_POINTS, time_limit_s=seconds, progress=progress
-            ),
+            "the Pareto frontier", "pareto", planner.pareto, scenario, PARETO_POINTS
         )
         result = _remember("pareto", scenario.digest(), found)
     if result is None:
