@@ -12,8 +12,8 @@ heavy run is a child process (:class:`Job`), and the session's thread only waits
 - :meth:`Job.stop` kills it: on Cancel, on a rerun of the page, when the session ends, when the
   run is over its time limit, and (through :mod:`multiprocessing`'s exit handler, the child being a
   daemon) when the server stops;
-- the child also watches its parent: if the server is killed outright, the fork server exits, the
-  child is handed to another parent and stops itself within :data:`WATCH_SECONDS`.
+- the child also holds the reading end of a pipe only the server can write to, and a thread of
+  the child waits on it: if the server is killed outright, the pipe closes and the child exits.
 
 At most one job runs per session (``planner.serve.limits.SessionSolves``); the processes at once
 are thus at most the sessions running a heavy run.
@@ -33,8 +33,6 @@ from planner.serve.limits import LimitExceeded
 
 PRELOADED = ["planner", "planner.analysis.frontier", "planner.analysis.alternatives"]
 """What the fork server imports once, so each run's child starts with them in memory."""
-WATCH_SECONDS = 0.5
-"""How often a child checks that the server that started it is still its parent."""
 STOP_SECONDS = 5.0
 """How long a child gets to end after SIGTERM before it is killed."""
 
@@ -56,18 +54,25 @@ def context() -> Any:
     return _context
 
 
-def _leave_with_parent(parent: int) -> None:
-    """Exit this child as soon as its parent is no longer the process that started it."""
-    while os.getppid() == parent:
-        time.sleep(WATCH_SECONDS)
+def _leave_with_server(lifeline: Connection) -> None:
+    """Exit this child as soon as the server's end of ``lifeline`` closes (it never writes to it):
+    the server stopped it, ended, or was killed outright."""
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
     os._exit(1)
 
 
 def _child(
-    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], out: Connection
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    out: Connection,
+    lifeline: Connection,
 ) -> None:
     """The child's whole life: run ``fn(*args, progress=…, **kwargs)`` and send what happens."""
-    threading.Thread(target=_leave_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_leave_with_server, args=(lifeline,), daemon=True).start()
 
     def progress(done: int, total: int) -> None:
         out.send(("progress", done, total))
@@ -101,11 +106,16 @@ class Job:
     ) -> None:
         ctx = context()
         self._inbox, outbox = ctx.Pipe(duplex=False)
+        lifeline, self._lifeline = ctx.Pipe(duplex=False)  # only this process holds the write end
         self.process = ctx.Process(
-            target=_child, args=(fn, args, kwargs, outbox), daemon=True, name="planner-run"
+            target=_child,
+            args=(fn, args, kwargs, outbox, lifeline),
+            daemon=True,
+            name="planner-run",
         )
         self.process.start()
         outbox.close()  # the child holds the only sending end: its death is an end of file here
+        lifeline.close()
 
     @property
     def pid(self) -> int | None:
@@ -136,6 +146,7 @@ class Job:
             self.process.kill()
         self.process.join()
         self._inbox.close()
+        self._lifeline.close()
         self.process.close()
 
 
