@@ -21,6 +21,7 @@ are thus at most the sessions running a heavy run.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -57,10 +58,8 @@ def context() -> Any:
 def _leave_with_server(lifeline: Connection) -> None:
     """Exit this child as soon as the server's end of ``lifeline`` closes (it never writes to it):
     the server stopped it, ended, or was killed outright."""
-    try:
+    with contextlib.suppress(EOFError, OSError):
         lifeline.recv_bytes()
-    except (EOFError, OSError):
-        pass
     os._exit(1)
 
 
