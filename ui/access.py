@@ -101,10 +101,16 @@ class Who:
         return os_user()
 
     def recorded_as(self) -> dict[str, Any]:
-        """Keyword arguments for the run store: user, and the IdP subject and e-mail if any."""
+        """Keyword arguments for the run store: user, and the IdP subject, e-mail and issuer."""
         if self.identity is None:
             return {"user": self.user}
-        return {"user": self.user, "subject": self.identity.subject, "email": self.identity.email}
+        found = self.identity
+        return {
+            "user": self.user,
+            "subject": found.subject,
+            "email": found.email,
+            "issuer": found.issuer,
+        }
 
 
 def signed_in_claims() -> dict[str, Any] | None:
