@@ -123,7 +123,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         with process(app, folder / "app.log", {"PLANNER_DB_URL": store}) as pid:
             url = f"http://127.0.0.1:{app_port}"
             wait_until_healthy(url, _Alive(pid), folder / "app.log")
-            yield {"url": url, "store": store}
+            yield {"url": url, "store": store, "idp": idp}
 
 
 class _Alive:
@@ -226,6 +226,9 @@ def test_a_planner_saves_a_run_that_carries_their_identity(browser, team) -> Non
             "pat-0002",
         )
         assert store.runs(user="pat@office.example")["id"].tolist() == [row["id"]]
+        # the provider that vouched for the subject (the ID token's iss) is kept with it
+        assert row["user_issuer"] == team["idp"]
+        assert store.runs(user=f"{team['idp']}|pat-0002")["id"].tolist() == [row["id"]]
         assert store.verify().ok
 
 

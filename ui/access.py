@@ -58,6 +58,7 @@ def parse_serving(argv: list[str]) -> Serving:
     parser.add_argument("--solve-seconds", type=float, default=FairUse.solve_seconds)
     parser.add_argument("--max-cells", type=int, default=FairUse.max_cells)
     parser.add_argument("--max-projects", type=int, default=FairUse.max_projects)
+    parser.add_argument("--run-seconds", type=float, default=FairUse.run_seconds)
     known, _ = parser.parse_known_args(argv)
     if known.auth == "signin" and known.access is None:
         return Serving("signin", None, known.provider)  # never falls open: nobody gets a role
@@ -65,7 +66,7 @@ def parse_serving(argv: list[str]) -> Serving:
         known.auth,
         known.access,
         known.provider,
-        FairUse(known.solve_seconds, known.max_cells, known.max_projects),
+        FairUse(known.solve_seconds, known.max_cells, known.max_projects, known.run_seconds),
     )
 
 
@@ -100,10 +101,16 @@ class Who:
         return os_user()
 
     def recorded_as(self) -> dict[str, Any]:
-        """Keyword arguments for the run store: user, and the IdP subject and e-mail if any."""
+        """Keyword arguments for the run store: user, and the IdP subject, e-mail and issuer."""
         if self.identity is None:
             return {"user": self.user}
-        return {"user": self.user, "subject": self.identity.subject, "email": self.identity.email}
+        found = self.identity
+        return {
+            "user": self.user,
+            "subject": found.subject,
+            "email": found.email,
+            "issuer": found.issuer,
+        }
 
 
 def signed_in_claims() -> dict[str, Any] | None:

@@ -37,17 +37,14 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
     if found is None and st.button(t("ui.alt.find"), key="alternatives_button"):
-        # a bar per stage and Cancel, one heavy run per session, the session's time limit per solve
+        # in a worker process: a bar per stage, Cancel, one heavy run per session, the time limits
         found = heavy(
             t("ui.alt.what"),
             "alternatives",
-            lambda progress, seconds: planner.alternatives(
-                scenario,
-                slack=float(slack),
-                count=int(count),
-                time_limit_s=seconds,
-                progress=progress,
-            ),
+            planner.alternatives,
+            scenario,
+            slack=float(slack),
+            count=int(count),
         )
         st.session_state[RESULTS_KEY] = {key: found}  # keep one result: each holds plans
     if found is None:

@@ -143,18 +143,8 @@ class Sweep:
     first_funded: dict[str, float]
 
 
-def sweep(
-    scenario: Scenario,
-    criterion: str,
-    weights: list[float],
-    *,
-    time_limit_s: float | None = None,
-    progress: Any = None,
-) -> Sweep:
-    """:func:`planner.weight_frontier` of ``criterion`` over ``weights``, the other criteria kept."""
-    frame = planner.weight_frontier(
-        scenario, criterion, weights, time_limit_s=time_limit_s, progress=progress
-    )
+def as_sweep(criterion: str, frame: pd.DataFrame) -> Sweep:
+    """A weight frontier's table as the tab keeps it (the funding and first weights taken out)."""
     funding, first = frame.attrs["funding"], dict(frame.attrs["first_funded"])
     table = frame.copy()
     table.attrs = {}
@@ -356,10 +346,12 @@ def sweep_section(scenario: Scenario, plan: Plan) -> None:
         found = heavy.heavy(
             t("ui.criteria.sweep_what", criterion=names[criterion]),
             "criteria_sweep",
-            lambda progress, seconds: sweep(
-                scenario, criterion, levels, time_limit_s=seconds, progress=progress
-            ),
+            planner.weight_frontier,  # in a worker process; the table is read here
+            scenario,
+            criterion,
+            levels,
         )
+        found = as_sweep(criterion, found)
         st.session_state[SWEEPS_KEY] = {memo_key: found}  # one sweep kept: it is the one drawn
     if found is None:
         return

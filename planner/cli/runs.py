@@ -52,7 +52,8 @@ def _list(args: argparse.Namespace) -> int:
     else:
         from planner.store.api import SHOWN_COLUMNS  # the store is open: SQLAlchemy is loaded
 
-        shown = frame[SHOWN_COLUMNS].copy()
+        signed_in = frame["identity"].astype(bool).any()  # runs from the app behind sign-in
+        shown = frame[SHOWN_COLUMNS + (["identity"] if signed_in else [])].copy()
         shown["created_at"] = shown["created_at"].str.slice(0, 19).str.replace("T", " ")
         print_table(shown.round({"E": 1, "min_coverage": 3}), argparse.Namespace(csv=False))
     return 0
@@ -79,6 +80,7 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"run {document['id']}: {document['created_at']} by {document['user']} on {document['host']} "
         f"({document['source']}); planner {document['versions']['planner']}"
+        + (f"; signed in as {document['identity']}" if document["identity"] else "")
     )
     if document["changes"]:
         print("changes: " + ", ".join(f"{k}={v}" for k, v in document["changes"].items()))

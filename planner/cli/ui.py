@@ -82,6 +82,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help=f"time limit of each solve in the app (default {limits.DEFAULT_SOLVE_SECONDS:g})",
     )
     parser.add_argument(
+        "--run-seconds",
+        type=float,
+        default=limits.DEFAULT_RUN_SECONDS,
+        metavar="S",
+        help="time limit of a whole frontier or alternatives run in the app; its worker process "
+        f"is stopped then (default {limits.DEFAULT_RUN_SECONDS:g})",
+    )
+    parser.add_argument(
         "--max-cells",
         type=int,
         default=limits.DEFAULT_MAX_CELLS,
@@ -144,6 +152,8 @@ def app_arguments(args: argparse.Namespace, auth: dict[str, object]) -> list[str
         str(args.max_cells),
         "--max-projects",
         str(args.max_projects),
+        "--run-seconds",
+        f"{args.run_seconds:g}",
     ]
 
 
@@ -197,9 +207,13 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.INVALID_INPUT
     if args.access is not None:
         load_access(args.access)  # a bad access file is exit 2 here, one line per problem
-    if args.solve_seconds <= 0 or args.max_cells < 1 or args.max_projects < 0:
+    if (
+        min(args.solve_seconds, args.run_seconds) <= 0
+        or args.max_cells < 1
+        or args.max_projects < 0
+    ):
         print(
-            "error: --solve-seconds, --max-cells and --max-projects must be positive",
+            "error: --solve-seconds, --run-seconds, --max-cells and --max-projects must be positive",
             file=sys.stderr,
         )
         return ExitCode.INVALID_INPUT

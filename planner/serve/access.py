@@ -115,6 +115,8 @@ class Identity:
 
     subject: str
     email: str | None = None
+    issuer: str | None = None
+    """The ID token's ``iss``: a subject is unique only within its identity provider."""
     email_verified: bool = True
     name: str | None = None
     groups: tuple[str, ...] = field(default_factory=tuple)
@@ -123,6 +125,11 @@ class Identity:
     def shown(self) -> str:
         """How the person appears in the record's ``user`` column and on the page."""
         return self.email or self.name or self.subject
+
+    @property
+    def key(self) -> str | None:
+        """``issuer|subject``: the person, unique across identity providers (None without issuer)."""
+        return f"{self.issuer}|{self.subject}" if self.issuer and self.subject else None
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any], groups_claim: str = "groups") -> Identity:
@@ -133,6 +140,7 @@ class Identity:
         return cls(
             subject=str(claims.get("sub") or ""),
             email=str(email).strip().lower() if email else None,
+            issuer=str(claims["iss"]) if claims.get("iss") else None,
             email_verified=claims.get("email_verified") is not False,
             name=str(claims["name"]) if claims.get("name") else None,
             groups=tuple(str(g) for g in groups),
@@ -141,6 +149,8 @@ class Identity:
 
 def _matches(grant: Grant, identity: Identity) -> bool:
     if identity.subject and identity.subject.lower() in grant.users:
+        return True
+    if identity.key and identity.key.lower() in grant.users:
         return True
     if identity.email and identity.email_verified:
         if identity.email in grant.users:

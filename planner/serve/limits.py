@@ -1,8 +1,8 @@
 """Fair use of one shared app: a solve time limit per session, one solve at a time per session, and
 the largest scenario the app will take on.
 
-The numbers are the app's defaults; ``planner ui --solve-seconds / --max-cells / --max-projects``
-changes them (docs/deploy.md). The CLI and the Python API have no such limits: they run on the
+The numbers are the app's defaults; ``planner ui --solve-seconds / --run-seconds / --max-cells /
+--max-projects`` changes them (docs/deploy.md). The CLI and the Python API have no such limits: they run on the
 planner's own machine.
 """
 
@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_SOLVE_SECONDS = 60.0
+DEFAULT_RUN_SECONDS = 900.0
+"""A whole heavy run (a frontier's 11 solves, the alternatives' stages): room for a frontier whose
+every solve takes most of the per-solve limit, after which its worker process is killed."""
 DEFAULT_MAX_CELLS = 20_000
 """Regions × sectors × periods: the medium benchmark instance (300 × 6 × 5 = 9,000) fits twice over;
 docs/performance.md puts its solve at about a second, so a session cannot tie up a core for long."""
@@ -30,6 +33,7 @@ class FairUse:
     solve_seconds: float = DEFAULT_SOLVE_SECONDS
     max_cells: int = DEFAULT_MAX_CELLS
     max_projects: int = DEFAULT_MAX_PROJECTS
+    run_seconds: float = DEFAULT_RUN_SECONDS
 
     def size_problems(self, scenario: Any) -> list[str]:
         """Why ``scenario`` is too large for this app (empty when it is not)."""

@@ -51,6 +51,8 @@ LIST_COLUMNS = [
     "parent_id",
     "user_email",
     "user_subject",
+    "user_issuer",
+    "identity",
 ]
 SHOWN_COLUMNS = [
     "id",
@@ -117,12 +119,14 @@ class RunStore:
         parent: str | None = None,
         subject: str | None = None,
         email: str | None = None,
+        issuer: str | None = None,
     ) -> str:
         """Store a solved plan (with its scenario, tables and diagnosis) as a new run; its id.
 
         ``changes`` are the ``--set`` changes the plan was made with, ``parent`` the run it was
-        derived from; ``subject`` and ``email`` the signed-in user's identity (the IdP's stable
-        subject and e-mail) when the run comes from the app behind sign-in. The run is written in one transaction: all of it, or (on any failure or a
+        derived from; ``subject``, ``email`` and ``issuer`` the signed-in user's identity (the IdP's
+        stable subject, the e-mail, and the IdP's ``iss``, which makes the subject unique) when the
+        run comes from the app behind sign-in. The run is written in one transaction: all of it, or (on any failure or a
         killed process) nothing.
         """
         with engine.writing(self.engine) as conn:
@@ -137,13 +141,15 @@ class RunStore:
                 parent_id=parent_id,
                 subject=subject,
                 email=email,
+                issuer=issuer,
             )
         return str(row["id"])
 
     def note(self, run_id: str, text: str, *, user: str | None = None, **identity: str) -> None:
         """Add a note to a run (the run itself never changes; the note is an event).
 
-        Every decision takes ``user`` and, from the app behind sign-in, ``subject`` and ``email``."""
+        Every decision takes ``user`` and, from the app behind sign-in, ``subject``, ``email`` and
+        ``issuer``."""
         self._event(run_id, "note", text, user, **identity)
 
     def approve(
@@ -171,6 +177,7 @@ class RunStore:
         other: str | None = None,
         subject: str | None = None,
         email: str | None = None,
+        issuer: str | None = None,
     ) -> None:
         with engine.writing(self.engine) as conn:
             found = self._resolve(conn, run_id)
@@ -184,6 +191,7 @@ class RunStore:
                 replacement,
                 subject=subject,
                 email=email,
+                issuer=issuer,
             )
 
     # -- reading ---------------------------------------------------------------------------------
@@ -197,7 +205,9 @@ class RunStore:
     ) -> pd.DataFrame:
         """One row per run, newest first (:data:`LIST_COLUMNS`); ``decision`` is the latest
         approve, reject or supersede. ``since`` is a date or UTC time (``2026-03-01``); ``user``
-        matches the recorded user name, the signed-in e-mail or the IdP subject."""
+        matches the recorded user name, the signed-in e-mail, the IdP subject (any provider's) or
+        ``identity``, the issuer and subject as ``issuer|subject`` (one person, whatever the
+        number of providers)."""
         query = select(runs).order_by(runs.c.seq.desc())
         if scenario:
             query = query.where(runs.c.scenario_name == scenario)
@@ -205,7 +215,13 @@ class RunStore:
             query = query.where(runs.c.created_at >= _utc_text(since))
         if user:
             query = query.where(
-                or_(runs.c.user == user, runs.c.user_email == user, runs.c.user_subject == user)
+                or_(
+                    runs.c.user == user,
+                    runs.c.user_email == user,
+                    runs.c.user_subject == user,
+                    runs.c.user_issuer.concat(IDENTITY_SEPARATOR).concat(runs.c.user_subject)
+                    == user,
+                )
             )
         if status:
             query = query.where(runs.c.status == status)
@@ -219,7 +235,12 @@ class RunStore:
         decision = {run_id: kind for run_id, kind in decided}
         frame = pd.DataFrame(
             [
-                {**row, "scenario": row["scenario_name"], "decision": decision.get(row["id"], "")}
+                {
+                    **row,
+                    "scenario": row["scenario_name"],
+                    "decision": decision.get(row["id"], ""),
+                    "identity": identity(row),
+                }
                 for row in rows
             ],
             columns=[*LIST_COLUMNS, "scenario_name"],
@@ -258,6 +279,8 @@ class RunStore:
             user=row["user"],
             user_email=row["user_email"],
             user_subject=row["user_subject"],
+            user_issuer=row["user_issuer"],
+            identity=identity(row),
             created_at=row["created_at"],
             note=row["note"],
             events=history,
@@ -362,8 +385,21 @@ class RunStore:
             events.c.other_run_id,
             events.c.user_email,
             events.c.user_subject,
+            events.c.user_issuer,
         ).where(events.c.run_id == run_id)
         return [dict(r._mapping) for r in conn.execute(query.order_by(events.c.seq))]
+
+
+IDENTITY_SEPARATOR = "|"
+
+
+def identity(row: Any) -> str:
+    """Who signed in, unique across identity providers: ``issuer|subject``; the bare subject for
+    rows recorded before the issuer was (migration 0005); empty for the OS user."""
+    subject, issuer = row.get("user_subject"), row.get("user_issuer")
+    if not subject:
+        return ""
+    return f"{issuer}{IDENTITY_SEPARATOR}{subject}" if issuer else str(subject)
 
 
 def _utc_text(since: str) -> str:

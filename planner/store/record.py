@@ -41,10 +41,12 @@ def os_user() -> str:
         return "unknown"
 
 
-def identity_columns(subject: str | None, email: str | None) -> dict[str, str]:
+def identity_columns(
+    subject: str | None, email: str | None, issuer: str | None = None
+) -> dict[str, str]:
     """The signed-in identity's columns of a run or event row; none at all for the OS user, so a
     row written to a store still at an older schema (a migration test) has only its columns."""
-    found = {"user_subject": subject, "user_email": email}
+    found = {"user_subject": subject, "user_email": email, "user_issuer": issuer}
     return {k: v for k, v in found.items() if v}
 
 
@@ -103,6 +105,7 @@ def run_row(
     user: str,
     subject: str | None = None,
     email: str | None = None,
+    issuer: str | None = None,
     source: str,
     note: str,
     changes: dict[str, Any] | None,
@@ -137,7 +140,7 @@ def run_row(
         "note": note,
         "parent_id": parent_id,
         "content_sha256": content,
-        **identity_columns(subject, email),
+        **identity_columns(subject, email, issuer),
     }
 
 
@@ -209,6 +212,7 @@ def append_event(
     *,
     subject: str | None = None,
     email: str | None = None,
+    issuer: str | None = None,
 ) -> dict[str, Any]:
     row = {
         "run_id": run_id,
@@ -217,7 +221,7 @@ def append_event(
         "created_at": now_utc(),
         "note": note,
         "other_run_id": other_run_id,
-        **identity_columns(subject, email),
+        **identity_columns(subject, email, issuer),
     }
     row = _advance(conn, row, EVENT_HASHED)
     conn.execute(insert(events), [row])

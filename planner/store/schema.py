@@ -124,9 +124,10 @@ runs = Table(
     Column("hash", String(64), nullable=False),
     Column("user_subject", Text),  # the IdP's stable subject of a signed-in user (0003)
     Column("user_email", Text),  # and their e-mail; both empty for the CLI's OS user
+    Column("user_issuer", Text),  # the IdP that vouches for the subject (0005)
 )
 
-IDENTITY_HASHED = ("user_subject", "user_email")
+IDENTITY_HASHED = ("user_subject", "user_email", "user_issuer")
 """Columns of runs and events the hash covers only when they hold a value: rows recorded before
 they existed (or by the OS user) hash exactly as they did."""
 
@@ -148,6 +149,7 @@ events = Table(
     Column("hash", String(64), nullable=False),
     Column("user_subject", Text),
     Column("user_email", Text),
+    Column("user_issuer", Text),
 )
 
 
