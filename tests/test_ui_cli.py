@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from planner.cli import main
@@ -65,3 +73,43 @@ def test_the_server_keeps_xsrf_on_and_cors_off() -> None:
     assert pairs["--server.enableXsrfProtection"] == "true"
     assert pairs["--server.enableCORS"] == "false"
     assert command[-3:] == ["--", "--auth", "local"]
+
+
+def test_stopping_planner_ui_alone_stops_its_server(tmp_path: Path) -> None:
+    """A service manager stops `planner ui` by SIGTERM to its own process (not the group): the
+    Streamlit server it started must go too, or it keeps the port and its workers alive."""
+    from tests.test_ui_browser import free_port, wait_until_healthy
+
+    port, log = free_port(), tmp_path / "server.log"
+    with open(log, "wb") as out:
+        ui = subprocess.Popen(
+            [sys.executable, "-m", "planner", "ui", "--port", str(port), "--address", "127.0.0.1"],
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", ui, log)
+        children = Path(f"/proc/{ui.pid}/task/{ui.pid}/children").read_text().split()
+        assert children, "planner ui started no server process"
+        ui.send_signal(signal.SIGTERM)  # to planner ui alone
+        ui.wait(timeout=60)
+        for child in children:
+            for _ in range(120):
+                if not Path(f"/proc/{child}").exists() or "Z" in _state(child):
+                    break
+                time.sleep(0.5)
+            else:
+                pytest.fail(f"the server (pid {child}) outlived planner ui")
+    finally:  # whatever is left of its process group (the server, if this test failed)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(ui.pid, signal.SIGKILL)
+        ui.wait()
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import signal
 import subprocess
 import sys
 from importlib import resources
@@ -228,4 +229,15 @@ def run(args: argparse.Namespace) -> int:
     command = streamlit_command(
         app, args.port, args.address, scenario, app_arguments(args, auth), args.secrets
     )
-    return subprocess.run(command, check=False).returncode
+    return run_forwarding_stop(command)
+
+
+def run_forwarding_stop(command: list[str]) -> int:
+    """Run the server and pass a stop request (SIGTERM, as a service manager sends) on to it, so
+    stopping ``planner ui`` stops the server and, through its exit handlers, its workers."""
+    server = subprocess.Popen(command)
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        return server.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
