@@ -307,18 +307,17 @@ def _percent_input(label: str, fraction: float, step: float, key: str, help_text
     return float(percent) / 100
 
 
-def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Needs and benefits as editable region × sector grids (blank need = no need in that sector)."""
+def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Needs and benefits as editable region × sector grids (blank need = no need in that sector).
+
+    A scenario with criteria has no benefits grid (None): its benefits are derived from the scores."""
+    if base.criteria is not None:
+        with st.expander(t("ui.side.edit_needs"), expanded=False):
+            return _need_editor(base), None
     with st.expander(t("ui.side.edit_needs"), expanded=False):
         needs_tab, benefits_tab = st.tabs(["Needs", "Benefits"])
         with needs_tab:
-            needs = _grid_editor(
-                grids.grid(base, "need"),
-                "needs_grid_editor",
-                f"Need ({base.unit})",
-                f"Money the province needs in this sector over the horizon, in {base.unit}; "
-                "blank = no need.",
-            )
+            needs = _need_editor(base)
         with benefits_tab:
             benefits = _grid_editor(
                 grids.grid(base, "benefit"),
@@ -327,6 +326,16 @@ def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "Benefit per unit of money of the first tranche; blank where there is no need.",
             )
     return needs, benefits
+
+
+def _need_editor(base: Scenario) -> pd.DataFrame:
+    return _grid_editor(
+        grids.grid(base, "need"),
+        "needs_grid_editor",
+        f"Need ({base.unit})",
+        f"Money the province needs in this sector over the horizon, in {base.unit}; "
+        "blank = no need.",
+    )
 
 
 def _grid_editor(table: pd.DataFrame, key: str, label: str, help_text: str) -> pd.DataFrame:

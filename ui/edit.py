@@ -171,7 +171,7 @@ def edited_scenario(
     )
     kept_rows = _apply_regions(data, base, regions)
     places: list[tuple[int, str]] = []
-    if needs is not None and benefits is not None:  # after regions: excluded ones stay out
+    if needs is not None:  # after regions: excluded ones stay out; no benefits grid with criteria
         places, grid_problems = grids.apply_grids(data, needs, benefits)
         problems += grid_problems
     _apply_profiles(data, profiles)

@@ -37,27 +37,27 @@ def _value(table: dict[tuple[str, str], Any], region: str, sector: str, field: s
 
 
 def apply_grids(
-    data: dict[str, Any], needs: pd.DataFrame, benefits: pd.DataFrame
+    data: dict[str, Any], needs: pd.DataFrame, benefits: pd.DataFrame | None
 ) -> tuple[list[tuple[int, str]], list[Problem]]:
-    """Rebuild ``data["needs"]`` from the grids; returns each need's (page row, sector) and problems."""
+    """Rebuild ``data["needs"]`` from the grids; returns each need's (page row, sector) and problems.
+
+    ``benefits`` is None for a scenario with criteria: its benefits are derived from the scores,
+    which each need row keeps (a new need scores 0 on every criterion)."""
     old = {(n["region"], n["sector"]): n for n in data["needs"]}
     included = {r["id"] for r in data["regions"]}
     sectors = [c for c in needs.columns if c != "region"]
-    cells: dict[tuple[str, str], tuple[int, float, float]] = {}
+    cells: dict[tuple[str, str], tuple[int, float, float | None]] = {}
     problems: list[Problem] = []
-    benefit_rows = benefits.to_dict(orient="records")
-    for number, (need_row, benefit_row) in enumerate(
-        zip(needs.to_dict(orient="records"), benefit_rows, strict=True), start=1
-    ):
+    benefit_rows = benefits.to_dict(orient="records") if benefits is not None else None
+    for number, need_row in enumerate(needs.to_dict(orient="records"), start=1):
         region = need_row["region"]
         if region not in included:
             continue
+        benefit_row = benefit_rows[number - 1] if benefit_rows is not None else None
         for sector in sectors:
-            need, benefit = (
-                number_or_none(need_row.get(sector)),
-                number_or_none(benefit_row.get(sector)),
-            )
-            if need is not None and benefit is not None:
+            need = number_or_none(need_row.get(sector))
+            benefit = number_or_none(benefit_row.get(sector)) if benefit_row is not None else None
+            if need is not None and (benefit is not None or benefit_row is None):
                 cells[(region, sector)] = (number, need, benefit)
             elif need is not None or benefit is not None:
                 grid_name, missing = (
@@ -77,7 +77,7 @@ def apply_grids(
         {
             **old.get(key, {"region": key[0], "sector": key[1]}),
             "need": cells[key][1],
-            "benefit": cells[key][2],
+            **({"benefit": cells[key][2]} if benefits is not None else {}),
         }
         for key in order
     ]
