@@ -1,11 +1,12 @@
-"""Derive the bundled scenarios' needs, benefits, floors and capacities from editable data files.
+"""Derive the bundled scenarios' needs, criteria scores, floors and capacities from editable data files.
 
 Run from anywhere:  python data/derive/derive_needs.py
 
 Inputs (all in this folder unless noted; every number used below lives in one of them):
   ../provinces.csv              area, 2020 census population, 2020 GDP (CNY bn), macro-region
   ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
-  assumptions.csv               modelled intensities, gap clips, benefit and capacity parameters
+  assumptions.csv               modelled intensities, gap clips, criteria and capacity parameters
+  criteria.csv                  the criteria: key, weight, label, unit, derivation (Chinese labels: ../names_zh.csv)
   scenarios.csv                 per scenario: budget, rates, tranches, objective, default floor
   region_assumptions.csv        per province: profile per scenario, energy_base, floor override
   profiles.csv                  profile weights and share bounds, with the policy rationale
@@ -20,8 +21,13 @@ Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
   housing   = H * population * housing_per_capita * housing_gap  (gap: rural floor space)
   water     = H * population * water_per_capita * water_gap      (gap: water resources p.c.)
-  benefit   = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity
+  criteria scores (criteria.csv: key, weight, label; the needs table holds one column per criterion):
+  relief    = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity  (the former benefit)
   income_factor = (national / provincial GDP per resident) ** benefit_income_elasticity
+  growth    = GDP per resident (CNY thousand) * growth_base[s]
+  people    = population / need[s]  (residents per CNY million)
+  ecology   = ecology_base[s] * (water_gap for water, else 1) * (ecology_role_multiplier if ecological)
+  benefit   = sum_c weight[c] * score_c / max_c  (derived by the model; here only to price projects)
   max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
   corridor shared_need[s] = shared_fraction * sum of members' need in s
 Candidate projects (western_china): see derive_projects.py for values and the recalibration.
@@ -126,7 +132,7 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
 
 
 def read_criteria() -> pd.DataFrame:
-    """The criteria every pair is scored on: key, weight, label, label_zh, unit, derivation."""
+    """The criteria every pair is scored on: key, weight, label, unit, derivation."""
     return pd.read_csv(HERE / "criteria.csv")
 
 
