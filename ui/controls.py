@@ -311,14 +311,14 @@ def need_grids(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Needs and benefits as editable region × sector grids (blank need = no need in that sector).
 
     A scenario with criteria has no benefits grid (None): its benefits are derived from the scores."""
+    if base.criteria is not None:
+        with st.expander(t("ui.side.edit_needs"), expanded=False):
+            return _need_editor(base), None
     with st.expander(t("ui.side.edit_needs"), expanded=False):
         needs_tab, benefits_tab = st.tabs(["Needs", "Benefits"])
         with needs_tab:
             needs = _need_editor(base)
         with benefits_tab:
-            if base.criteria is not None:
-                st.caption("Derived from the criteria scores of the needs table (criteria.md).")
-                return needs, None
             benefits = _grid_editor(
                 grids.grid(base, "benefit"),
                 "benefits_grid_editor",
