@@ -111,8 +111,9 @@ MENU = {
     "needs": lambda d: [
         n.update(need=n["need"] * 1.2) for n in d["needs"] if n["region"] == "sichuan"
     ],
+    # the bundled data scores its pairs on criteria: raise the water pairs' gap-relief scores
     "benefits": lambda d: [
-        n.update(benefit=n["benefit"] * 1.3) for n in d["needs"] if n["sector"] == "water"
+        n.update(relief=n["relief"] * 1.3) for n in d["needs"] if n["sector"] == "water"
     ],
     "floors": lambda d: [
         r.update(min_share_of_need=0.45) for r in d["regions"] if r["id"] == "shaanxi"

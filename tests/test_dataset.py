@@ -154,13 +154,87 @@ def test_feasible_by_arithmetic(name: str) -> None:
             assert required <= shared, (cname, s)
 
 
+CRITERIA = ["relief", "growth", "people", "ecology"]
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_needs_plausible(name: str) -> None:
-    _, regions, needs = load(name)
+    """Every pair is scored on the four criteria (no given benefit); each criterion tells pairs apart
+    (its largest score is at least 1.5 times its smallest), so none is a constant that only rescales
+    E; and the derived benefit of every pair with a need lies in (0, 1] (the weights add up to 1)."""
+    import planner
+
+    scn, regions, needs = load(name)
     assert (needs["need"] >= 0).all()
-    assert needs["benefit"].between(0.3, 3).all()
+    assert list(scn["criteria"]) == CRITERIA
+    assert "benefit" not in needs.columns
+    assert (needs[CRITERIA] >= 0).all().all() and needs[CRITERIA].notna().all().all()
+    for criterion in CRITERIA:
+        assert needs[criterion].max() >= 1.5 * needs[criterion].min() > 0, criterion
+    assert sum(c["weight"] for c in scn["criteria"].values()) == pytest.approx(1.0)
+    benefits = planner.load_scenario(name).derived_benefits()
+    assert all(0 < b <= 1 + 1e-12 for b in benefits.values())
     assert (needs.groupby("region")["need"].sum() > 0).all()
     assert len(needs) == 4 * len(regions)
+
+
+def test_every_criterion_has_a_label_and_a_chinese_name() -> None:
+    from planner.i18n.names import key_name
+
+    scenario = __import__("planner").load_scenario("western_china")
+    assert scenario.criteria is not None
+    for key in CRITERIA:
+        assert scenario.criterion_label(key) != key
+        assert key_name("criterion", key, "zh") != key
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_relief_is_the_former_benefit_formula(name: str, provinces: pd.DataFrame) -> None:
+    """relief[r,s] = benefit_base[s] · income_factor[r] · gap[r,s] ^ benefit_gap_elasticity, recomputed
+    here from the indicators (data/README.md), where income_factor = (national / provincial GDP per
+    resident) ^ benefit_income_elasticity over all 31 provinces and gap = clip((national / provincial
+    indicator) ^ elasticity, min, max) for housing and water, 1 for power and transport."""
+    a = pd.read_csv(DATA / "derive" / "assumptions.csv").set_index("parameter")["value"]
+    ind = pd.read_csv(DATA / "indicators" / "indicators.csv")
+    p = provinces.set_index("id")
+    per_resident = p["gdp"] / p["population"]  # the uplift to 2024 cancels in the ratio
+    income = (p["gdp"].sum() / p["population"].sum() / per_resident) ** a[
+        "benefit_income_elasticity"
+    ]
+
+    def gap(indicator: str, prefix: str) -> pd.Series:
+        rows = ind[ind.indicator == indicator].set_index("region")["value"]
+        ratio = (rows["china"] / rows.drop("china")) ** a[f"{prefix}_gap_elasticity"]
+        return ratio.clip(a[f"{prefix}_gap_min"], a[f"{prefix}_gap_max"])
+
+    gaps = {
+        "housing": gap("rural_floor_space_per_capita", "housing"),
+        "water": gap("water_resources_per_capita", "water"),
+    }
+    _, _, needs = load(name)
+    for row in needs.itertuples():
+        g = gaps[row.sector][row.region] if row.sector in gaps else 1.0
+        expected = a[f"benefit_base_{row.sector}"] * income[row.region]
+        expected *= g ** a["benefit_gap_elasticity"]
+        assert row.relief == pytest.approx(expected, abs=6e-4), (row.region, row.sector)
+
+
+def test_relief_alone_gives_the_plan_of_the_former_single_benefit() -> None:
+    """With growth, people and ecology at weight 0, benefit = relief / max relief: the same LP as the
+    scenario whose given benefit is the relief column, its E divided by the largest relief score."""
+    import planner
+
+    scored = planner.load_scenario("china_national")
+    document = scored.model_dump(mode="json")
+    del document["criteria"]
+    document["needs"] = [
+        {"region": n["region"], "sector": n["sector"], "need": n["need"], "benefit": n["relief"]}
+        for n in document["needs"]
+    ]
+    former = planner.validate_scenario(document)
+    alone = planner.solve(scored, criteria={"relief": 1, "growth": 0, "people": 0, "ecology": 0})
+    largest = max(n.scores["relief"] for n in scored.needs if n.need > 0)
+    assert alone.E * largest == pytest.approx(planner.solve(former).E, rel=1e-7)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -198,11 +272,14 @@ def test_at_least_twenty_real_projects_each_with_its_source(projects: pd.DataFra
 
 
 def test_project_values_follow_the_one_formula(projects: pd.DataFrame) -> None:
-    """value = cost × benefit[r,s] × project_value_factor (data/derive/derive_projects.py)."""
-    needs = pd.read_csv(DATA / "western_china" / "needs.csv").set_index(["region", "sector"])
+    """value = cost × benefit[r,s] × project_value_factor (data/derive/derive_projects.py), with
+    benefit[r,s] derived from the criteria at the scenario's weights (criteria.md)."""
+    import planner
+
+    benefits = planner.load_scenario("western_china").derived_benefits()
     factors = pd.read_csv(DATA / "derive" / "assumptions.csv").set_index("parameter")["value"]
     for row in projects.itertuples():
-        expected = row.cost * needs.loc[(row.region, row.sector), "benefit"]
+        expected = row.cost * benefits[(row.region, row.sector)]
         expected *= factors["project_value_factor"]
         assert row.value == pytest.approx(expected, abs=0.006), row.id
 

@@ -131,7 +131,7 @@ def test_a_bad_table_edit_is_reported_with_table_row_and_field(app: AppTest) -> 
 def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
     bad = yaml.safe_load(planner.scenario_yaml_text(planner.load_scenario("western_china")))
     bad["needs"][2]["need"] = -5
-    bad["needs"][4]["benefit"] = "lots"
+    bad["needs"][4]["relief"] = "lots"  # a criterion's score (the bundled data has criteria)
     app.radio(key="source").set_value("Upload").run()
     app.file_uploader(key="upload").upload(
         "broken.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml"
@@ -140,7 +140,7 @@ def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
     assert_only_expected_errors(app)
     shown = errors(app)
     assert any("broken.yaml, row 3, field 'need'" in e for e in shown), shown
-    assert any("broken.yaml, row 5, field 'benefit'" in e for e in shown), shown
+    assert any("broken.yaml, row 5, field 'relief'" in e for e in shown), shown
     assert "(2 problems)" in shown[0]
 
 

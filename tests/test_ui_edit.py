@@ -139,9 +139,30 @@ def with_grids(base: planner.Scenario, needs, benefits) -> planner.Scenario:
 
 
 def test_untouched_grids_give_back_the_same_scenario(base: planner.Scenario) -> None:
+    """The bundled base scores its pairs on criteria, so it has a needs grid only (no benefits to
+    edit: they are derived); a scenario with given benefits has both grids."""
+    from tests.conftest import make
     from ui import grids
 
-    assert with_grids(base, grids.grid(base, "need"), grids.grid(base, "benefit")) == base
+    assert base.criteria is not None
+    assert with_grids(base, grids.grid(base, "need"), None) == base
+    given = make()
+    assert with_grids(given, grids.grid(given, "need"), grids.grid(given, "benefit")) == given
+
+
+def test_a_need_edit_on_a_scored_scenario_keeps_the_scores(base: planner.Scenario) -> None:
+    """Raising a need changes that row's need only: its criteria scores stay, so its derived
+    benefit moves only as far as the criterion maxima (taken over pairs with a need) do."""
+    from ui import grids
+
+    needs = grids.grid(base, "need")
+    region, sector = base.needs[0].region, base.needs[0].sector
+    row = list(needs["region"]).index(region)
+    needs.loc[row, sector] = base.needs[0].need + 10
+    changed = with_grids(base, needs, None)
+    assert changed.need_table()[(region, sector)].need == base.needs[0].need + 10
+    assert [n.scores for n in changed.needs] == [n.scores for n in base.needs]
+    assert changed.derived_benefits() == base.derived_benefits()
 
 
 def test_grid_edits_change_needs_and_keep_annotations() -> None:

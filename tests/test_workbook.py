@@ -21,6 +21,7 @@ from planner.scenario.datasets import bundled_scenario_path
 from planner.scenario.files import load_scenario
 from planner.scenario.workbook_write import save_workbook, workbook_bytes
 from tests.conftest import make
+from tests.test_criteria import hand
 from tests.test_projects import ports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +39,7 @@ TEST_SCENARIOS = {
         },
     ),
     "projects and groups": ports,
+    "criteria": hand,
 }
 
 
@@ -207,12 +209,88 @@ BAD_CELLS = {
 }
 
 
-@pytest.mark.parametrize("kind", BAD_CELLS)
+def scored_book(path: Path, changes: Any = ()) -> Path:
+    """The hand-made workbook with criteria: a Criteria sheet (people 1, ecology 2) and the Needs
+    sheet's benefit column replaced by one score column per criterion."""
+    needs = [
+        ("region", "sector", "need", "people", "ecology", "note"),
+        ("r1", "a", 8, 100, 0, "road"),
+        ("r1", "b", 10, 50, 4, None),
+        ("r2", "a", 20, None, 1, None),  # a blank score is 0
+    ]
+
+    def criteria(book: Any) -> None:
+        sheet = book.create_sheet("Criteria")
+        for row in [
+            ("criterion", "weight", "label", "label_zh"),
+            ("people", 1, "People served", "受益人口"),
+            ("ecology", 2, None, None),
+        ]:
+            sheet.append(row)
+
+    return hand_made_book(path, needs=needs, changes=[criteria, *changes])
+
+
+def test_a_hand_made_workbook_with_criteria_derives_its_benefits(tmp_path: Path) -> None:
+    """max_people = 100, max_ecology = 4: r1/a = 1·100/100 = 1.0, r1/b = 1·50/100 + 2·4/4 = 2.5,
+    r2/a = 0 + 2·1/4 = 0.5 (its blank people score is 0). Columns after the criteria (label_zh)
+    are ignored, as on the other settings sheets."""
+    scenario = load_scenario(scored_book(tmp_path / "c.xlsx"))
+    assert scenario.criteria is not None
+    assert {k: (c.weight, c.label) for k, c in scenario.criteria.items()} == {
+        "people": (1.0, "People served"),
+        "ecology": (2.0, ""),
+    }
+    assert scenario.derived_benefits() == {("r1", "a"): 1.0, ("r1", "b"): 2.5, ("r2", "a"): 0.5}
+    assert [n.annotations for n in scenario.needs] == [{"note": "road"}, {}, {}]
+    save_workbook(scenario, tmp_path / "back.xlsx")
+    assert load_scenario(tmp_path / "back.xlsx") == scenario
+    header = [c.value for c in openpyxl.load_workbook(tmp_path / "back.xlsx")["Needs"][1]]
+    assert header == ["region", "sector", "need", "people", "ecology", "note"]
+
+
+BAD_CRITERIA = {
+    "negative weight": (
+        [set_cell("Criteria", "B3", -1)],
+        r"hand\.xlsx\[Criteria\], row 3, field 'weight': .*greater than or equal to 0",
+    ),
+    "criterion named twice": (
+        [set_cell("Criteria", "A3", "people")],
+        r"hand\.xlsx\[Criteria\], row 3, field 'criterion': criterion 'people' appears twice",
+    ),
+    "criterion without its score column": (
+        [set_cell("Criteria", "A3", "growth")],
+        r"hand\.xlsx\[Needs\], row 1, field 'growth': missing column 'growth' \(the scores of",
+    ),
+    "benefit beside criteria": (
+        [set_cell("Needs", "F1", "benefit")],
+        r"hand\.xlsx\[Needs\], row 1, field 'benefit': column 'benefit' beside criteria",
+    ),
+    "text in a score column": (
+        [set_cell("Needs", "E3", "high")],
+        r"hand\.xlsx\[Needs\], row 3, field 'ecology': .*number",
+    ),
+    "negative score": (
+        [set_cell("Needs", "D2", -3)],
+        r"hand\.xlsx\[Needs\], row 2, field 'people': .*greater than or equal to 0",
+    ),
+    "criterion named like a needs column": (
+        [set_cell("Criteria", "A3", "need")],
+        r"hand\.xlsx\[Criteria\], row 3, field 'criterion': criterion 'need' is named like",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", [*BAD_CELLS, *BAD_CRITERIA])
 def test_each_bad_cell_kind_exits_2_naming_sheet_row_and_column(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    changes, pattern = BAD_CELLS[kind]
-    path = hand_made_book(tmp_path / "hand.xlsx", changes=changes)
+    book, (changes, pattern) = (
+        (scored_book, BAD_CRITERIA[kind])
+        if kind in BAD_CRITERIA
+        else (hand_made_book, BAD_CELLS[kind])
+    )
+    path = book(tmp_path / "hand.xlsx", changes=changes)
     assert main(["validate", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -299,8 +377,12 @@ def test_the_template_has_readme_dropdowns_checks_and_frozen_headers(tmp_path: P
     readme = [tuple(c.value for c in row) for row in book["README"].iter_rows()]
     assert ("Needs", "need", "the scenario's unit") in {r[:3] for r in readme}
     assert all(r[3] for r in readme if r[0] in ("Regions", "Needs", "Projects"))
-    for sheet in ("Regions", "Needs", "Profiles", "Corridors", "Projects", "Groups"):
+    assert ("Criteria", "weight", "weight ≥ 0") in {r[:3] for r in readme}
+    assert ("Needs", "(each criterion key)", "score ≥ 0") in {r[:3] for r in readme}
+    for sheet in ("Regions", "Needs", "Criteria", "Profiles", "Corridors", "Projects", "Groups"):
         assert book[sheet].freeze_panes == "A2"
+    weights = {str(v.sqref): v for v in book["Criteria"].data_validations.dataValidation}
+    assert (weights["B2:B5000"].type, weights["B2:B5000"].formula1) == ("decimal", "0")
     rules = {str(v.sqref).split(":")[0]: v for v in book["Needs"].data_validations.dataValidation}
     assert rules["A2"].formula1.startswith("Regions!") or rules["A2"].formula1.startswith(
         "=Regions!"
@@ -320,6 +402,11 @@ def test_a_prefilled_template_solves_like_its_source(
 ) -> None:
     assert main(["template", str(tmp_path / "w.xlsx"), "--like", "western_china"]) == 0
     assert load_scenario(tmp_path / "w.xlsx") == planner.load_scenario("western_china")
+    needs = openpyxl.load_workbook(tmp_path / "w.xlsx")["Needs"]
+    header = [c.value for c in needs[1]]
+    assert header[:7] == ["region", "sector", "need", "relief", "growth", "people", "ecology"]
+    checked = {str(v.sqref): v.type for v in needs.data_validations.dataValidation}
+    assert {checked[f"{col}2:{col}5000"] for col in "CDEFG"} == {"decimal"}  # need and scores
 
 
 @pytest.mark.parametrize("target", ["t.csv", "missing/t.xlsx"])

@@ -166,7 +166,9 @@ def edited_scenario(
     kept_rows = _apply_regions(data, base, regions)
     places: list[tuple[int, str]] = []
     values = {grids.BENEFIT: benefits} if benefits is not None else scores
-    if needs is not None and values:  # after regions: excluded ones stay out
+    if values is None:  # the benefits or scores not given: as the base has them
+        values = {field: grids.grid(base, field) for field in grids.value_fields(base)}
+    if needs is not None:  # after regions: excluded ones stay out
         places, grid_problems = grids.apply_grids(data, needs, values)
         problems += grid_problems
     if notes is not None:  # after the grids: a need they dropped has no notes left to take

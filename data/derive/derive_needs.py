@@ -1,11 +1,12 @@
-"""Derive the bundled scenarios' needs, benefits, floors and capacities from editable data files.
+"""Derive the bundled scenarios' needs, criteria scores, floors and capacities from editable data files.
 
 Run from anywhere:  python data/derive/derive_needs.py
 
 Inputs (all in this folder unless noted; every number used below lives in one of them):
   ../provinces.csv              area, 2020 census population, 2020 GDP (CNY bn), macro-region
   ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
-  assumptions.csv               modelled intensities, gap clips, benefit and capacity parameters
+  assumptions.csv               modelled intensities, gap clips, criteria and capacity parameters
+  criteria.csv                  the criteria: key, weight, label, unit, derivation (Chinese labels: ../names_zh.csv)
   scenarios.csv                 per scenario: budget, rates, tranches, objective, default floor
   region_assumptions.csv        per province: profile per scenario, energy_base, floor override
   profiles.csv                  profile weights and share bounds, with the policy rationale
@@ -20,8 +21,13 @@ Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
   housing   = H * population * housing_per_capita * housing_gap  (gap: rural floor space)
   water     = H * population * water_per_capita * water_gap      (gap: water resources p.c.)
-  benefit   = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity
+  criteria scores (criteria.csv: key, weight, label; the needs table holds one column per criterion):
+  relief    = benefit_base[s] * income_factor * gap[s] ** benefit_gap_elasticity  (the former benefit)
   income_factor = (national / provincial GDP per resident) ** benefit_income_elasticity
+  growth    = GDP per resident (CNY thousand) * growth_base[s]
+  people    = population / need[s]  (residents per CNY million)
+  ecology   = ecology_base[s] * (water_gap for water, else 1) * (ecology_role_multiplier if ecological)
+  benefit   = sum_c weight[c] * score_c / max_c  (derived by the model; here only to price projects)
   max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
   corridor shared_need[s] = shared_fraction * sum of members' need in s
 Candidate projects (western_china): see derive_projects.py for values and the recalibration.
@@ -37,6 +43,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent
 SECTORS = ["power", "transport", "housing", "water"]
+ECOLOGICAL_PROFILE = "ecological"  # the profile whose role is ecological protection (profiles.csv)
 
 
 def read_assumptions() -> dict[str, float]:
@@ -93,9 +100,16 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
         "housing": housing_gap,
         "water": water_gap,
     }
+    ecological = reg["national_profile"].eq(ECOLOGICAL_PROFILE)
     rows = []
     for s in SECTORS:
-        benefit = a[f"benefit_base_{s}"] * income * gap[s] ** a["benefit_gap_elasticity"]
+        relief = a[f"benefit_base_{s}"] * income * gap[s] ** a["benefit_gap_elasticity"]
+        growth = gdp / pop * 1e6 * a[f"growth_base_{s}"]  # CNY thousand per resident
+        people = pop / (need[s] * 1e3)  # residents per CNY million of the five-year need
+        scarcity = water_gap if s == "water" else 1.0 + 0 * gdp
+        ecology = a[f"ecology_base_{s}"] * scarcity * ecological.map(
+            {True: a["ecology_role_multiplier"], False: 1.0}
+        )
         for rid in p.index:
             rows.append(
                 {
@@ -108,10 +122,36 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
                     "gap_index": round(float(gap[s][rid]), 4),
                     "income_factor": round(float(income[rid]), 4),
                     "need": round(float(need[s][rid]), 1),
-                    "benefit": round(float(benefit[rid]), 3),
+                    "relief": round(float(relief[rid]), 3),
+                    "growth": round(float(growth[rid]), 1),
+                    "people": round(float(people[rid]), 2),
+                    "ecology": round(float(ecology[rid]), 3),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def read_criteria() -> pd.DataFrame:
+    """The criteria every pair is scored on: key, weight, label, unit, derivation."""
+    return pd.read_csv(HERE / "criteria.csv")
+
+
+def derived_benefit(scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.Series:
+    """benefit = sum over criteria of weight * score / (largest score over pairs with need > 0), as
+    the model derives it (shared/spec/criteria.md): the value of projects is priced with it."""
+    total = pd.Series(0.0, index=scores.index)
+    for c in criteria.itertuples():
+        largest = scores.loc[scores["need"] > 0, c.criterion].max()
+        if largest > 0:
+            total += c.weight * scores[c.criterion] / largest
+    return total
+
+
+def criteria_yaml(criteria: pd.DataFrame) -> list[str]:
+    lines = ["criteria:"]
+    for c in criteria.itertuples():
+        lines.append(f'  {c.criterion}: {{weight: {c.weight:g}, label: "{c.label}"}}')
+    return lines
 
 
 def fmt_map(d: dict[str, float]) -> str:
@@ -206,7 +246,9 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     reg = pd.read_csv(HERE / "region_assumptions.csv")
     keep = prov[prov["macro_region"].isin(scn["macro_regions"].split())]
     ids = list(keep["id"])
-    needs = table[table.region.isin(ids)][["region", "sector", "need", "benefit"]].copy()
+    criteria = read_criteria()
+    keys = list(criteria["criterion"])
+    needs = table[table.region.isin(ids)][["region", "sector", "need", *keys]].copy()
     needs["region"] = pd.Categorical(needs["region"], ids)
     needs = needs.sort_values(["region", "sector"]).astype({"region": str}).reset_index(drop=True)
     tot = needs.groupby("region")["need"].sum()
@@ -235,7 +277,8 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     budget, project_lines = scn["budget"], []
     if isinstance(scn.get("projects"), str) and scn["projects"]:
         candidates = projects_module.read_projects(ids)
-        candidates = projects_module.with_values(candidates, needs, a["project_value_factor"])
+        valued = needs.assign(benefit=derived_benefit(needs, criteria))
+        candidates = projects_module.with_values(candidates, valued, a["project_value_factor"])
         budget = round(scn["budget"] + projects_module.committed(candidates)["cost"].sum())
         shared = projects_module.raise_corridor_caps(shared, members, candidates)
         regions = projects_module.raise_capacities(regions, candidates)
@@ -249,7 +292,9 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
 
     regions.to_csv(out / "regions.csv", index=False)
     needs.to_csv(out / "needs.csv", index=False)
-    table[table.region.isin(ids)].to_csv(HERE / f"derivation_{sid}.csv", index=False)
+    derivation = table[table.region.isin(ids)].copy()
+    derivation["benefit"] = derived_benefit(derivation, criteria).round(4)
+    derivation.to_csv(HERE / f"derivation_{sid}.csv", index=False)
 
     tranches = [float(x) for x in str(scn["tranches"]).split()]
     lines = [
@@ -273,6 +318,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
         f"  equity_weight: {scn['equity_weight']}",
         "regions: regions.csv",
         "needs: needs.csv",
+        *criteria_yaml(criteria),
         *profiles_yaml(prof),
         *corridors_yaml(shared, members),
         *project_lines,

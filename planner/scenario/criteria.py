@@ -49,7 +49,8 @@ def scores_apart(data: Any) -> Any:
 def _row_with_scores(row: Any, keys: Sequence[str]) -> Any:
     if not isinstance(row, dict):
         return row  # a validated Need (``with_changes``) already holds its scores
-    scores = {k: _blank_is_zero(row[k]) for k in keys if k in row}
+    # a key named like a needs column keeps that column (check_criteria_given refuses the key)
+    scores = {k: _blank_is_zero(row[k]) for k in keys if k in row and k not in NEEDS_COLUMNS}
     rest = {k: v for k, v in row.items() if k not in scores}
     return {**rest, "scores": {**rest.get("scores", {}), **scores}}
 

@@ -5,14 +5,15 @@ number, header → value) and :mod:`planner.scenario.workbook_write` turns rows 
 has a reader (rows → document part, problems, and where each part came from) and a writer (document →
 header and rows), registered in :data:`SHEETS`.
 
-Adding a sheet (the ``Criteria`` sheet of issue 19 is the next one): write ``read_x`` and ``write_x``
-here, add a :class:`SheetSpec` to :data:`SHEETS`, and describe its columns in ``COLUMN_HELP``; the
-reader, the writer, the template and the README sheet pick it up from there.
+Adding a sheet: write ``read_x`` and ``write_x`` here, add a :class:`SheetSpec` to :data:`SHEETS`
+and to :data:`READ_ORDER` if another sheet's header depends on it,
+describe its columns in ``workbook_write``'s README help, and map its document locations in
+``workbook.locate``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +143,46 @@ def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"key": key, "value": values} for key, values in rows]
 
 
+# ---- Criteria: one row per criterion (criteria.md) ----
+
+CRITERION_VALUES = ("weight", "label")
+
+
+def read_criteria(rows: list[Row], file: str) -> SheetRead:
+    """``criterion | weight | label``; a sheet with no rows leaves the scenario without criteria (the
+    template's empty sheet), since an empty criteria mapping is an input error."""
+    read = read_keyed(rows, file, "criterion", "criteria", CRITERION_VALUES)
+    if not read.document["criteria"]:
+        del read.document["criteria"]
+    return read
+
+
+def read_keyed(
+    rows: list[Row], file: str, column: str, part: str, values: Sequence[str]
+) -> SheetRead:
+    """One item per row, named in ``column`` (once each), with its ``values``: ``document[part]``."""
+    read = SheetRead()
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row.cells.get(column)
+        if name is None:
+            read.problems.append(_blank(file, row, column))
+        elif name in items:
+            read.problems.append(_twice(file, row, column, f"{column} '{name}'"))
+        else:
+            items[name] = {k: v for k, v in row.cells.items() if k in values}
+            read.where[(part, name)] = (file, row.number)
+    read.document[part] = items
+    return read
+
+
+def write_criteria(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"criterion": key, **criterion}
+        for key, criterion in (document.get("criteria") or {}).items()
+    ]
+
+
 # ---- Regions, Needs, Projects: one row per item, extra columns are annotations ----
 
 
@@ -269,19 +310,7 @@ def _split(value: Any) -> list[str]:
 
 
 def read_groups(rows: list[Row], file: str) -> SheetRead:
-    read = SheetRead()
-    groups: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        name = row.cells.get("group")
-        if name is None:
-            read.problems.append(_blank(file, row, "group"))
-        elif name in groups:
-            read.problems.append(_twice(file, row, "group", f"group '{name}'"))
-        else:
-            groups[name] = {k: v for k, v in row.cells.items() if k == "max"}
-            read.where[("project_groups", name)] = (file, row.number)
-    read.document["project_groups"] = groups
-    return read
+    return read_keyed(rows, file, "group", "project_groups", ("max",))
 
 
 def write_groups(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -295,6 +324,15 @@ def _blank(file: str, row: Row, column: str) -> Problem:
 def _twice(file: str, row: Row, column: str, what: str) -> Problem:
     return Problem(f"{what} appears twice", file=file, row=row.number, field=column)
 
+
+CRITERIA_SHEET = SheetSpec(
+    "Criteria",
+    False,
+    ("criterion", *CRITERION_VALUES),
+    read_criteria,
+    write_criteria,
+    ("criterion", "label"),
+)
 
 SHEETS = (
     SheetSpec("Scenario", True, SCENARIO_HEADER, read_settings, write_settings),
@@ -314,6 +352,7 @@ SHEETS = (
         table_writer("needs"),
         ("region", "sector"),
     ),
+    CRITERIA_SHEET,
     SheetSpec(
         "Profiles",
         False,
@@ -344,15 +383,22 @@ SHEETS = (
 written for people and ignored when reading; any other sheet is ignored too (planners keep scratch
 sheets), unless its title is a near miss of one of these."""
 
+READ_ORDER = (CRITERIA_SHEET, *(spec for spec in SHEETS if spec is not CRITERIA_SHEET))
+"""Sheets in the order they are read: ``Criteria`` first, since the ``Needs`` header depends on it
+(one score column per criterion, no ``benefit``)."""
+
 SHEET_TABLES = {"Regions": "regions", "Needs": "needs", "Projects": "projects"}
 """Sheets whose extra columns are annotations carried in the Scenario."""
 
 
-def header_check(spec: SheetSpec, header: list[str], file: str) -> list[Problem]:
-    """Missing and near-miss columns of a sheet's header row (row 1)."""
+def header_check(
+    spec: SheetSpec, header: list[str], file: str, criteria: Sequence[str] = ()
+) -> list[Problem]:
+    """Missing and near-miss columns of a sheet's header row (row 1); with ``criteria`` (read from the
+    Criteria sheet first), the Needs sheet holds one score column per criterion and no benefit."""
     table = SHEET_TABLES.get(spec.title)
     if table is not None:
-        return header_problems(table, header, file)
+        return header_problems(table, header, file, criteria=criteria if table == "needs" else ())
     required = spec.header[:1] if spec.title != "Scenario" else spec.header
     problems = [
         Problem(f"missing column '{c}'", file=file, row=1, field=c)

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import Problem, ScenarioError
-from planner.scenario.columns import near_miss
+from planner.scenario.columns import criteria_keys, fill_blank_scores, near_miss
 from planner.scenario.files import MAX_CSV_BYTES, MAX_TABLE_ROWS
 from planner.scenario.model import Scenario, validate_scenario
-from planner.scenario.sheets import SHEETS, Row, SheetSpec, Where, header_check
+from planner.scenario.sheets import READ_ORDER, SHEETS, Row, SheetSpec, Where, header_check
 
 MAX_XLSX_BYTES = MAX_CSV_BYTES
 MAX_MEMBER_BYTES = MAX_CSV_BYTES
@@ -112,14 +112,18 @@ def read_document(data: bytes, book: str) -> tuple[dict[str, Any], Where, list[P
         document: dict[str, Any] = {}
         where: Where = {}
         problems = _sheet_title_problems(values.sheetnames, book)
-        for spec in SHEETS:
+        for spec in READ_ORDER:
             if spec.title not in values.sheetnames:
                 continue
             file = f"{book}[{spec.title}]"
-            rows, sheet_problems = sheet_rows(spec, values[spec.title], formulas[spec.title], file)
+            rows, sheet_problems = sheet_rows(
+                spec, values[spec.title], formulas[spec.title], file, criteria_keys(document)
+            )
             problems += sheet_problems
             if not sheet_problems:
                 read = spec.read(rows, file)
+                if spec.title == "Needs":
+                    fill_blank_scores(read.document["needs"], criteria_keys(document))
                 document.update(read.document)
                 where.update(read.where)
                 problems += read.problems
@@ -146,9 +150,10 @@ def _sheet_title_problems(titles: list[str], book: str) -> list[Problem]:
 
 
 def sheet_rows(
-    spec: SheetSpec, values: Any, formulas: Any, file: str
+    spec: SheetSpec, values: Any, formulas: Any, file: str, criteria: list[str]
 ) -> tuple[list[Row], list[Problem]]:
-    """The sheet's non-blank rows below its header, or the problems that make it unreadable."""
+    """The sheet's non-blank rows below its header, or the problems that make it unreadable;
+    ``criteria`` are the criterion keys read so far (the Needs sheet's score columns)."""
     value_rows = values.iter_rows()
     formula_rows = formulas.iter_rows()
     first = next(value_rows, ())
@@ -156,7 +161,7 @@ def sheet_rows(
     header = _header(first)
     merges = list(_merged_ranges(values))
     problems = [_merge_problem(ref, header, file) for ref in merges]
-    problems += header_check(spec, header, file)
+    problems += header_check(spec, header, file, criteria)
     if problems:
         return [], problems
     rows: list[Row] = []
@@ -296,7 +301,8 @@ def locate(problem: Problem, where: Where, book: str) -> Problem:
     """The problem at the sheet, Excel row and column header its document path came from."""
     loc = problem.loc
     head = str(loc[0]) if loc else ""
-    names = [str(p) for p in loc[2:] if not isinstance(p, int)]
+    # a score's place is (needs, i, scores, key); the planner's column is the key
+    names = [str(p) for p in loc[2:] if not isinstance(p, int) and p != "scores"]
     if head in _TABLE_SHEETS and len(loc) >= 2 and isinstance(loc[1], int):
         key: tuple[Any, ...] = (head, loc[1])
         field = ".".join(names) or problem.field
@@ -308,6 +314,14 @@ def locate(problem: Problem, where: Where, book: str) -> Problem:
         key = ("corridors", loc[1], loc[3]) if len(loc) >= 4 else ("corridors", loc[1])
         field = {"regions": "members"}.get(names[0], names[0]) if names else "corridor"
         return _at(problem, where, key, f"{book}[Corridors]", field)
+    if head == "criteria" and len(loc) >= 2:
+        return _at(
+            problem,
+            where,
+            ("criteria", loc[1]),
+            f"{book}[Criteria]",
+            names[0] if names else "criterion",
+        )
     if head == "project_groups" and len(loc) >= 2:
         return _at(problem, where, ("project_groups", loc[1]), f"{book}[Groups]", "max")
     setting = str(loc[1]) if head == "objective" and len(loc) >= 2 else head

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from planner.scenario.columns import criteria_keys, table_columns
 from planner.scenario.files import scenario_document, write_atomic
 from planner.scenario.model import Need, Objective, Region, Scenario
 from planner.scenario.projects import Project
@@ -65,15 +66,16 @@ def workbook_bytes(scenario: Scenario | None) -> bytes:
     readme.title = "README"
     document = scenario_document(scenario) if scenario is not None else None
     sectors_row = 0
+    criteria = criteria_keys(document) if document is not None else []
     for spec in SHEETS:
         sheet = book.create_sheet(spec.title)
         if spec.title == "Scenario":
             sectors_row = _write_settings(sheet, document)
         else:
             rows = spec.write(document) if document is not None else []
-            _write_table(sheet, spec, rows)
+            _write_table(sheet, spec, rows, criteria)
     for spec in SHEETS:
-        _validate(book[spec.title], spec, sectors_row)
+        _validate(book[spec.title], spec, sectors_row, criteria)
     _write_readme(readme, scenario.unit if scenario is not None else "the scenario's unit")
     buffer = io.BytesIO()
     book.save(buffer)
@@ -115,9 +117,14 @@ def _template_settings() -> list[dict[str, Any]]:
     return [{"key": key, "value": values} for key, values in TEMPLATE_SETTINGS.items()]
 
 
-def _write_table(sheet: Any, spec: SheetSpec, rows: list[dict[str, Any]]) -> None:
-    annotations = list(dict.fromkeys(k for row in rows for k in row if k not in spec.header))
-    columns = [*spec.header, *annotations] if spec.title in SHEET_TABLES else list(spec.header)
+def _write_table(
+    sheet: Any, spec: SheetSpec, rows: list[dict[str, Any]], criteria: list[str]
+) -> None:
+    """With criteria, the Needs sheet's score columns replace ``benefit`` (criteria.md)."""
+    table = SHEET_TABLES.get(spec.title)
+    first = table_columns(table, criteria if table == "needs" else []) if table else spec.header
+    annotations = list(dict.fromkeys(k for row in rows for k in row if k not in first))
+    columns = [*first, *annotations] if table else list(first)
     _header(sheet, columns)
     for number, row in enumerate(rows, start=2):
         for column, name in enumerate(columns, start=1):
@@ -148,7 +155,7 @@ def _set_widths(sheet: Any, columns: list[str], rows: list[dict[str, Any]]) -> N
 # ---- data validation ----
 
 
-def _validate(sheet: Any, spec: SheetSpec, sectors_row: int) -> None:
+def _validate(sheet: Any, spec: SheetSpec, sectors_row: int, criteria: list[str]) -> None:
     if spec.title == "Scenario":
         _validate_settings(sheet)
         return
@@ -156,7 +163,8 @@ def _validate(sheet: Any, spec: SheetSpec, sectors_row: int) -> None:
 
     header = [cell.value for cell in sheet[1]]
     for index, name in enumerate(header, start=1):
-        rule = _column_rule(spec.title, name, sectors_row)
+        score = spec.title == "Needs" and name in criteria
+        rule = _column_rule(spec.title, "need" if score else name, sectors_row)
         if rule is not None:
             letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}{MAX_VALIDATED_ROW}")
@@ -242,6 +250,25 @@ CORRIDOR_HELP = {
     "sector": ("text", "Sector capped for the members together."),
     "shared_need": ("{unit}", "Cap on the members' combined allocation in this sector."),
 }
+CRITERION_HELP = {
+    "criterion": (
+        "text",
+        "Key of a criterion; the Needs sheet then holds one column of scores under this key "
+        "(blank = 0) and no benefit column.",
+    ),
+    "weight": (
+        "weight ≥ 0",
+        "Weight of the criterion: benefit = Σ weight · score ÷ the criterion's largest score "
+        "over the pairs with a need (weights are used as given, not rescaled).",
+    ),
+    "label": ("text", "Display name of the criterion (blank = the key)."),
+}
+SCORE_HELP = (
+    "Needs",
+    "(each criterion key)",
+    "score ≥ 0",
+    "With a Criteria sheet: the pair's score on that criterion (blank = 0); leave out benefit.",
+)
 GROUP_HELP = {
     "group": ("text", "Name of a group of alternative projects (the projects' `group` column)."),
     "max": ("whole number", "Most projects of the group that may be funded."),
@@ -279,7 +306,12 @@ def _readme_rows(unit: str) -> list[tuple[str, str, str, str]]:
     keys = [*TEMPLATE_SETTINGS, "budget per period"]
     rows = [("Scenario", key, *_setting_help(key, unit)) for key in keys]
     models = {"Regions": Region, "Needs": Need, "Projects": Project}
-    helps = {"Profiles": PROFILE_HELP, "Corridors": CORRIDOR_HELP, "Groups": GROUP_HELP}
+    helps = {
+        "Criteria": CRITERION_HELP,
+        "Profiles": PROFILE_HELP,
+        "Corridors": CORRIDOR_HELP,
+        "Groups": GROUP_HELP,
+    }
     for spec in SHEETS[1:]:
         for column in spec.header:
             if spec.title in models:
@@ -287,6 +319,8 @@ def _readme_rows(unit: str) -> list[tuple[str, str, str, str]]:
             else:
                 what, meaning = helps[spec.title][column]
             rows.append((spec.title, column, what.format(unit=unit), meaning))
+        if spec.title == "Needs":
+            rows.append(SCORE_HELP)
     return rows
 
 
@@ -295,6 +329,8 @@ def _write_readme(sheet: Any, unit: str) -> None:
         "A planner scenario. Fill the sheets, save, and run: planner solve plan.xlsx",
         "Each table's first row holds the column names; keep them. Blank cells mean the default.",
         "Any other column in Regions, Needs or Projects (source, note, …) is kept as an annotation.",
+        "Criteria (optional): the benefit is then derived from one Needs column of scores per "
+        "criterion.",
         "Formulas are fine: planner reads the value Excel saved with them.",
     ]
     for number, line in enumerate(lines, start=1):
