@@ -1,7 +1,8 @@
-"""A scenario with criteria for the app's and the reports' tests: western_china with its given benefit
-replaced by three scored criteria (criteria.md), so the tests do not wait for the bundled data's.
+"""A scenario with criteria for the app's and the reports' tests: western_china with its four bundled
+criteria replaced by three simpler ones (criteria.md), whose figures the tests work out by hand.
 
-- ``people``: the pair's former benefit per unit (so the plan stays close to the bundled one);
+- ``people``: the pair's bundled ``relief`` score, which is the former single benefit per unit (so
+  the plan stays close to the bundled one);
 - ``growth``: 1 for power and transport, 0.4 for housing and water;
 - ``ecology``: water only, 1 on the Qinghai–Tibet plateau (``qinghai``, ``xizang``), 0.3 elsewhere.
 """
@@ -25,7 +26,7 @@ CRITERIA = {
 def scored_western(projects: bool = True) -> planner.Scenario:
     data: dict[str, Any] = planner.load_scenario("western_china").model_dump()
     for need in data["needs"]:
-        need["people"] = need.pop("benefit")
+        need["people"] = need.pop("relief")
         need["growth"] = 1.0 if need["sector"] in ("power", "transport") else 0.4
         on_plateau = need["region"] in PLATEAU
         need["ecology"] = (1.0 if on_plateau else 0.3) if need["sector"] == "water" else 0.0

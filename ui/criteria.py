@@ -269,13 +269,20 @@ def bars(data: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, tooltip: list
     )
 
 
+def sector_words(scenario: Scenario) -> dict[str, str]:
+    """Each sector's name in the page's language."""
+    return {s: sector_name(s) for s in scenario.sectors}
+
+
 def parts_section(plan: Plan) -> None:
     scenario = plan.scenario
     st.markdown(t("ui.criteria.parts_title"))
+    # worded once here: a format function is also called outside this page's language
+    words = {ALL_SECTORS: t("ui.criteria.all_sectors")} | sector_words(scenario)
     sector = st.selectbox(
         t("ui.criteria.sector"),
         [ALL_SECTORS, *scenario.sectors],
-        format_func=lambda s: t("ui.criteria.all_sectors") if s == ALL_SECTORS else sector_name(s),
+        format_func=words.__getitem__,
         key="criteria_parts_sector",
     )
     data = parts_by_province(plan, sector)
@@ -320,7 +327,7 @@ def sweep_section(scenario: Scenario, plan: Plan) -> None:
     sector = third.selectbox(
         t("ui.criteria.sector"),
         list(scenario.sectors),
-        format_func=sector_name,
+        format_func=sector_words(scenario).__getitem__,
         key="criteria_sweep_sector",
     )
     top = slider_top(base)
