@@ -104,7 +104,8 @@ def e_by_criterion(plan: Plan) -> pd.DataFrame:
     table.insert(1, "name", [names[k] for k in table["criterion"]])
     if plan.scenario.projects and plan.E is not None:
         rest = plan.E - math.fsum(table["E"])
-        table.loc[len(table)] = [PROJECTS_ROW, t("ui.criteria.projects_part"), math.nan, rest]
+        projects = {"criterion": PROJECTS_ROW, "name": t("ui.criteria.projects_part"), "E": rest}
+        table = pd.concat([table, pd.DataFrame([projects])], ignore_index=True)
     return table
 
 
