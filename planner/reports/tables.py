@@ -139,7 +139,7 @@ def attribution_table(info: ReportInfo) -> pd.DataFrame:
     if result is None or not result.groups:
         return pd.DataFrame()
     table = result.table()
-    table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
+    table.insert(1, "change", [result.words_in().get(g, g) for g in table["group"]])
     return table[[c for c in table.columns if not c.endswith("_interaction")]]
 
 
