@@ -7,12 +7,12 @@ bare (as it always has); other languages name the unit of money allocated, in th
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from planner.i18n.catalog import language, t, use_language
+from planner.i18n.catalog import sentences as joined_sentences
 from planner.i18n.names import region_name, region_names, sector_name
 from planner.i18n.units import shown
 from planner.scenario.model import Scenario
@@ -178,9 +178,7 @@ def summary(result: Attribution, lang: str | None = None) -> str:
                     example=" + ".join(named),
                 )
             )
-        return functools.reduce(
-            lambda before, after: t("attr.then", before=before, after=after), sentences
-        )
+        return joined_sentences(sentences)
 
 
 def _metric_sentence(result: Attribution, metric: str, words: dict[str, str]) -> str:

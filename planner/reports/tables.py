@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from planner.analysis.meaning import meaning
-from planner.analysis.projects import funded_share, group_choices
-from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
+from planner.analysis.projects import choice_words, funded_share, group_choices
+from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, sentences, t
 from planner.i18n.names import criterion_names, key_name
 from planner.i18n.names import region_names as names_of_regions
 from planner.i18n.units import shown
@@ -539,11 +539,10 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     if not has_projects(plan) or not scenario.project_groups:
         return pd.DataFrame(columns=columns)
     choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
-    words = (
-        choices.groupby("group", sort=False)["words"].agg(" ".join)
-        if choices is not None
-        else pd.Series(dtype=str)
-    )
+    said: dict[str, list[str]] = {}
+    for row in [] if choices is None else choices.to_dict("records"):  # in the report's language
+        said.setdefault(row["group"], []).append(choice_words(plan, row))
+    words = {group: sentences(lines) for group, lines in said.items()}
     rows = []
     for group, limit in scenario.project_groups.items():
         members = plan.projects[plan.projects["group"] == group]
