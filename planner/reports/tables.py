@@ -539,10 +539,10 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     if not has_projects(plan) or not scenario.project_groups:
         return pd.DataFrame(columns=columns)
     choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
-    said: dict[str, list[str]] = {}
+    worded: dict[str, list[str]] = {}
     for row in [] if choices is None else choices.to_dict("records"):  # in the report's language
-        said.setdefault(row["group"], []).append(choice_words(plan, row))
-    words = {group: sentences(lines) for group, lines in said.items()}
+        worded.setdefault(row["group"], []).append(choice_words(plan, row))
+    words = {group: sentences(lines) for group, lines in worded.items()}
     rows = []
     for group, limit in scenario.project_groups.items():
         members = plan.projects[plan.projects["group"] == group]
