@@ -30,7 +30,7 @@ def waterfall_frame(result: planner.Attribution, metric: str) -> pd.DataFrame:
     level = start
     for group in result.groups:
         step = float(result.values.loc[group, metric])
-        rows.append((result.words.get(group, group), level, level + step, step, _way(step)))
+        rows.append((result.words_in().get(group, group), level, level + step, step, _way(step)))
         level += step
     end = result.b[metric] or 0.0
     rows.append((t("ui.col.b"), 0.0, end, end, "level"))
@@ -114,7 +114,7 @@ def show(result: planner.Attribution) -> None:
     method = t(f"ui.attr.method.{result.method}")
     st.caption(t("ui.attr.caption", method=method, solves=result.solves))
     table: Any = result.table()
-    table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
+    table.insert(1, "change", [result.words_in().get(g, g) for g in table["group"]])
     st.dataframe(
         table,
         hide_index=True,

@@ -30,6 +30,7 @@ import pandas as pd
 import models
 from planner.analysis.attribution_groups import compose, playing_groups
 from planner.errors import Problem, ScenarioError
+from planner.i18n.catalog import LANGUAGES, checked, use_language
 from planner.scenario.files import as_scenario
 from planner.scenario.model import Scenario
 from planner.solve.plan import Plan
@@ -231,7 +232,8 @@ class Attribution:
     pairs: pd.DataFrame
     standard_error: pd.DataFrame | None = None
     infeasible: list[dict[str, Any]] = field(default_factory=list)
-    words: dict[str, str] = field(default_factory=dict)  # group → its change in words
+    words: dict[str, str] = field(default_factory=dict)  # group → its change in English words
+    wordings: dict[str, dict[str, str]] = field(default_factory=dict)  # language → group → words
 
     @property
     def change(self) -> dict[str, float]:
@@ -253,10 +255,15 @@ class Attribution:
                 frame[f"{m}_se"] = self.standard_error[m].to_numpy()
         return frame
 
-    def summary(self) -> str:
+    def words_in(self, lang: str | None = None) -> dict[str, str]:
+        """Group → its change in words, in ``lang`` (default: the active language)."""
+        return self.wordings.get(checked(lang)) or self.words
+
+    def summary(self, lang: str | None = None) -> str:
+        """The change in sentences, in ``lang`` (default: the active language)."""
         from planner.analysis.attribution_words import summary
 
-        return summary(self)
+        return summary(self, lang)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``planner compare A B --attribute --json``."""
@@ -282,7 +289,7 @@ class Attribution:
             "infeasible_subsets": self.infeasible,
             "method": self.method,
             "solves": self.solves,
-            "summary": self.summary(),
+            "summary": self.summary(lang="en"),  # a machine format: English, as its keys
         }
 
 
@@ -352,7 +359,8 @@ def attribute(
             for mask, status in game.status.items()
             if status != "optimal"
         ],
-        words=_group_words(scenario_a, scenario_b, groups),
+        words=_group_words(scenario_a, scenario_b, groups, "en"),
+        wordings={lang: _group_words(scenario_a, scenario_b, groups, lang) for lang in LANGUAGES},
     )
 
 
@@ -404,7 +412,9 @@ def _kpis(plan: Plan, metrics: tuple[str, ...]) -> dict[str, float | None]:
     return {m: METRICS[m](plan) for m in metrics}
 
 
-def _group_words(a: Scenario, b: Scenario, groups: list[str]) -> dict[str, str]:
+def _group_words(a: Scenario, b: Scenario, groups: list[str], lang: str) -> dict[str, str]:
+    """Each group's change in words, in ``lang`` (worded now: the scenarios are not kept)."""
     from planner.analysis.attribution_words import describe
 
-    return {group: describe(group, a, b) for group in groups}
+    with use_language(lang):
+        return {group: describe(group, a, b) for group in groups}

@@ -1,4 +1,9 @@
-"""An attribution in words: "Of the +84.0 rise in benefit E, the higher budget accounts for +61.2, …"."""
+"""An attribution in words: "Of the +84.0 rise in benefit E, the higher budget accounts for +61.2, …".
+
+Every word comes from the catalog (``attr.*``), so the sentences speak the active language; regions,
+sectors and groups are named as :mod:`planner.i18n.names` names them. English keeps its figures
+bare (as it always has); other languages name the unit of money allocated, in the shown unit (亿元).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,22 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from planner.i18n.catalog import language, t, use_language
+from planner.i18n.catalog import sentences as joined_sentences
+from planner.i18n.names import region_name, region_names, sector_name
+from planner.i18n.units import shown
 from planner.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from planner.analysis.attribution import Attribution
 
 NAMED = 3  # groups named in a sentence; the rest are summed as "the other changes"
-METRIC_WORDS = {
-    "E": "benefit E",
-    "min_coverage": "least coverage",
-    "objective": "objective",
-    "allocated": "money allocated",
-}
+METRICS = ("E", "min_coverage", "objective", "allocated")
+"""The metrics a summary words, each by its catalog key ``attr.metric.<metric>``."""
+
+
+def metric_words(metric: str) -> str:
+    return t(f"attr.metric.{metric}")
 
 
 # ---- each group's change as a noun phrase ----
@@ -25,8 +34,8 @@ METRIC_WORDS = {
 
 def _higher(b: float, a: float, noun: str, same: str = "") -> str:
     if b == a and same:
-        return same
-    return f"the {'higher' if b > a else 'lower'} {noun}"
+        return t(same)
+    return t("attr.higher" if b > a else "attr.lower", noun=t(noun))
 
 
 def _per_region(field: str, noun: str) -> Callable[[Scenario, Scenario], str]:
@@ -38,10 +47,10 @@ def _per_region(field: str, noun: str) -> Callable[[Scenario, Scenario], str]:
         if len(moved) == 1:
             region = moved[0]
             way = "higher" if after[region] > before[region] else "lower"
-            return f"{a.region(region).label}'s {way} {noun}"
+            return t(f"attr.region_{way}", region=region_name(a.region(region)), noun=t(noun))
         if moved:
-            return f"the {noun} of {len(moved)} regions"
-        return f"the {noun}"
+            return t("attr.of_regions", noun=t(noun), count=len(moved))
+        return t("attr.the", noun=t(noun))
 
     return words
 
@@ -59,127 +68,162 @@ def _region_figures(s: Scenario, field: str) -> dict[str, float]:
 
 
 def _structure(a: Scenario, b: Scenario) -> str:
+    """What was added or removed; English names them by id, other languages by their names."""
+    english = language() == "en"
+    regions = {} if english else {**region_names(a), **region_names(b)}
     parts = []
-    for noun, before, after in (
-        ("region", [r.id for r in a.regions], [r.id for r in b.regions]),
-        ("sector", list(a.sectors), list(b.sectors)),
-        ("period", [str(t) for t in a.periods], [str(t) for t in b.periods]),
+    for noun, before, after, name in (
+        ("region", [r.id for r in a.regions], [r.id for r in b.regions], regions.get),
+        ("sector", list(a.sectors), list(b.sectors), None if english else sector_name),
+        ("period", [str(p) for p in a.periods], [str(p) for p in b.periods], None),
     ):
         for verb, items in (
             ("adding", [x for x in after if x not in before]),
             ("removing", [x for x in before if x not in after]),
         ):
             if items:
-                shown = ", ".join(items) if len(items) <= 2 else f"{len(items)} {noun}s"
-                parts.append(f"{verb} {shown}")
-    return " and ".join(parts) or "the new order of regions, sectors or periods"
+                named = [(name(x) or x) if name else x for x in items]
+                many = t(f"attr.structure.count.{noun}", count=len(items))
+                said = t("list.separator").join(named) if len(items) <= 2 else many
+                parts.append(t(f"attr.structure.{verb}", items=said))
+    return t("attr.list_and").join(parts) or t("attr.structure.reorder")
+
+
+def _objective(a: Scenario, b: Scenario) -> str:
+    if a.objective.mode == b.objective.mode:
+        return t("attr.objective.weight")
+    mode = b.objective.mode if language() == "en" else t(f"mode.{b.objective.mode}")
+    return t("attr.objective.switch", mode=mode)
 
 
 DESCRIBE: dict[str, Callable[[Scenario, Scenario], str]] = {
     "structure": _structure,
     "budget": lambda a, b: _higher(
-        b.total_budget(), a.total_budget(), "budget", "the budget's new split over periods"
+        b.total_budget(), a.total_budget(), "attr.noun.budget", "attr.budget_split"
     ),
-    "carry_over": lambda a, b: "allowing carry-over" if b.carry_over else "ending carry-over",
-    "discount_rate": lambda a, b: _higher(b.discount_rate, a.discount_rate, "discount rate"),
-    "redundancy_tolerance": lambda a, b: (
-        "the looser corridor tolerance"
+    "carry_over": lambda a, b: t("attr.carry_over.on" if b.carry_over else "attr.carry_over.off"),
+    "discount_rate": lambda a, b: _higher(b.discount_rate, a.discount_rate, "attr.noun.discount"),
+    "redundancy_tolerance": lambda a, b: t(
+        "attr.tolerance.looser"
         if b.redundancy_tolerance > a.redundancy_tolerance
-        else "the tighter corridor tolerance"
+        else "attr.tolerance.tighter"
     ),
-    "tranches": lambda a, b: "the new tranche weights",
-    "objective": lambda a, b: (
-        f"the switch to {b.objective.mode} mode"
-        if a.objective.mode != b.objective.mode
-        else "the new equity weight"
-    ),
-    "needs": _per_region("need", "needs"),
-    "benefits": _per_region("benefit", "benefits"),
-    "floors": _per_region("min_share_of_need", "floor"),
-    "capacities": _per_region("max_per_period", "capacity"),
-    "profiles": lambda a, b: "the changed profiles",
-    "corridors": lambda a, b: "the changed corridor caps",
+    "tranches": lambda a, b: t("attr.tranches"),
+    "objective": _objective,
+    "needs": _per_region("need", "attr.noun.needs"),
+    "benefits": _per_region("benefit", "attr.noun.benefits"),
+    "floors": _per_region("min_share_of_need", "attr.noun.floor"),
+    "capacities": _per_region("max_per_period", "attr.noun.capacity"),
+    "profiles": lambda a, b: t("attr.profiles"),
+    "corridors": lambda a, b: t("attr.corridors"),
+    "criteria": lambda a, b: t("attr.criteria"),
+    "projects": lambda a, b: t("attr.projects"),
 }
-"""Group → its change in words. A group without an entry is named as it is."""
+"""Group → its change in words, in the active language. A group without an entry is named as it is."""
 
 
 def describe(group: str, a: Scenario, b: Scenario) -> str:
     words = DESCRIBE.get(group)
-    return words(a, b) if words else f"the {group.replace('_', ' ')}"
+    return words(a, b) if words else t("attr.the", noun=group.replace("_", " "))
 
 
 # ---- the summary ----
 
 
-def amount(metric: str, value: float) -> str:
-    """A change as the summary shows it: coverage in percentage points, the rest with one decimal."""
+def _zero(metric: str, value: float) -> bool:
+    """True when the change shows as nothing at the summary's precision (one decimal)."""
+    scale = 100 if metric == "min_coverage" else 1
+    return math.isfinite(value) and round(value * scale, 1) == 0
+
+
+def amount(metric: str, value: float, unit: str = "") -> str:
+    """A change as the summary shows it: coverage in percentage points, the rest with one decimal;
+    outside English, money allocated in the shown unit (亿元), named."""
     if not math.isfinite(value):
-        return "n/a"
+        return t("attr.na")
     if metric == "min_coverage":
-        return f"{value * 100:+.1f} points"
+        return t("attr.points", value=f"{value * 100:+.1f}")
+    if metric == "allocated" and unit and language() != "en":
+        how = shown(unit)
+        return f"{value * how.factor:+,.1f} {how.unit}"
     return f"{value:+,.1f}"
 
 
-def summary(result: Attribution) -> str:
+def summary(result: Attribution, lang: str | None = None) -> str:
     """One sentence per metric, then what sampling and infeasible subsets mean for the numbers."""
-    if not result.groups:
-        return (
-            "A and B do not differ in any input the plan depends on: there is nothing to attribute."
-        )
-    sentences = [_metric_sentence(result, m) for m in result.metrics]
-    if result.standard_error is not None:
-        worst = float(result.standard_error[result.metrics[0]].max())
-        sentences.append(
-            f"Values are sampled over random orders of the {len(result.groups)} changes "
-            f"(largest standard error of {METRIC_WORDS[result.metrics[0]]}: "
-            f"{amount(result.metrics[0], worst).lstrip('+')})."
-        )
-    if result.infeasible:
-        example = " + ".join(result.infeasible[0]["groups"])
-        sentences.append(
-            f"{len(result.infeasible)} combination(s) of changes have no optimal plan (e.g. {example}); "
-            "along each order they keep the value of the last combination that had one."
-        )
-    return " ".join(sentences)
+    with use_language(lang):
+        if not result.groups:
+            return t("attr.summary.nothing")
+        words = result.words_in()
+        sentences = [_metric_sentence(result, m, words) for m in result.metrics]
+        if result.standard_error is not None:
+            first = result.metrics[0]
+            worst = float(result.standard_error[first].max())
+            error = amount(first, worst, result.unit).lstrip("+")
+            sentences.append(
+                t(
+                    "attr.summary.sampled",
+                    count=len(result.groups),
+                    metric=metric_words(first),
+                    error=error,
+                )
+            )
+        if result.infeasible:
+            taken = result.infeasible[0]["groups"]
+            named = taken if language() == "en" else [words.get(g, g) for g in taken]
+            sentences.append(
+                t(
+                    "attr.summary.infeasible",
+                    count=len(result.infeasible),
+                    example=" + ".join(named),
+                )
+            )
+        return joined_sentences(sentences)
 
 
-def _metric_sentence(result: Attribution, metric: str) -> str:
+def _metric_sentence(result: Attribution, metric: str, words: dict[str, str]) -> str:
     change = result.change[metric]
-    name = METRIC_WORDS[metric]
+    name = metric_words(metric)
+    # English opens with str.capitalize, as it always has ("Benefit e does not change")
+    opening_name = name.capitalize() if language() == "en" else name
     values = result.values[metric]
     ranked = sorted(
-        (g for g in result.groups if amount(metric, values[g]) not in _ZEROS),
-        key=lambda g: -abs(values[g]),
+        (g for g in result.groups if not _zero(metric, values[g])), key=lambda g: -abs(values[g])
     )
+    said = amount(metric, change, result.unit)
     if not ranked:
-        return f"{name.capitalize()} does not change ({amount(metric, change)})."
+        return t("attr.no_change", metric=opening_name, amount=said)
     named = [
-        f"{result.words[g]} {'accounts for ' if i == 0 else 'for '}{amount(metric, values[g])}"
+        t(
+            "attr.accounts_first" if i == 0 else "attr.accounts_next",
+            change=words.get(g, g),
+            amount=amount(metric, values[g], result.unit),
+        )
         for i, g in enumerate(ranked[:NAMED])
     ]
     rest = ranked[NAMED:]
     if rest:
         total = float(sum(values[g] for g in rest))
-        others = "the other change" if len(rest) == 1 else f"the other {len(rest)} changes"
-        named.append(f"{others} for {amount(metric, total)}")
-    if amount(metric, change) in _ZEROS:
-        opening = f"{name.capitalize()} does not change overall ({amount(metric, change)}): "
+        others = t("attr.other_one") if len(rest) == 1 else t("attr.other_many", count=len(rest))
+        named.append(
+            t("attr.accounts_next", change=others, amount=amount(metric, total, result.unit))
+        )
+    if _zero(metric, change):
+        opening = t("attr.no_change_overall", metric=opening_name, amount=said)
     else:
-        way = "rise" if change > 0 else "fall"
-        opening = f"Of the {amount(metric, change)} {way} in {name}, "
+        opening = t("attr.of_rise" if change > 0 else "attr.of_fall", amount=said, metric=name)
     sentence = opening + _joined(named)
-    interaction = _interaction(result, metric)
-    return sentence + (f"; {interaction}" if interaction else "") + "."
-
-
-_ZEROS = {"+0.0", "-0.0", "+0.0 points", "-0.0 points"}
+    interaction = _interaction(result, metric, words)
+    return sentence + (t("attr.clause_join") + interaction if interaction else "") + t("attr.end")
 
 
 def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return t("attr.list_comma").join(items[:-1]) + t("attr.list_and") + items[-1]
 
 
-def _interaction(result: Attribution, metric: str) -> str:
+def _interaction(result: Attribution, metric: str, words: dict[str, str]) -> str:
     """The pair of changes that interact most, when that shows at the summary's precision."""
     pairs: Any = result.pairs
     if pairs.empty or metric not in pairs:
@@ -189,11 +233,11 @@ def _interaction(result: Attribution, metric: str) -> str:
         return ""
     top = pairs.loc[extra.idxmax()]
     value = float(top[metric])
-    if amount(metric, value) in _ZEROS or not math.isfinite(value):
+    if _zero(metric, value) or not math.isfinite(value):
         return ""
-    first, second = result.words[top["group_a"]], result.words[top["group_b"]]
-    more = "more" if value > 0 else "less"
-    return (
-        f"{first} and {second} together add {amount(metric, abs(value)).lstrip('+')} {more} "
-        "than each alone"
+    return t(
+        "attr.together_more" if value > 0 else "attr.together_less",
+        first=words.get(top["group_a"], top["group_a"]),
+        second=words.get(top["group_b"], top["group_b"]),
+        amount=amount(metric, abs(value), result.unit).lstrip("+"),
     )

@@ -24,7 +24,7 @@ import pandas as pd
 from pyomo.environ import value as pyomo_value
 
 from planner.analysis import elastic
-from planner.i18n.catalog import t
+from planner.i18n.catalog import language, t
 from planner.i18n.names import key_name, project_name, region_name, sector_name
 from planner.scenario.model import Scenario, validate_scenario
 from planner.solve.bridge import quiet_highs
@@ -211,44 +211,72 @@ def _proposal(
 def _change_of(
     live: PlanModel, slack: elastic.Slack, amount: float, x: np.ndarray
 ) -> tuple[str, float, float]:
-    """(scenario field, current value, proposed value) for one used slack."""
+    """(scenario field, current value, proposed value) for one used slack; the field in English,
+    by ids, as the relaxations table (and the JSON) names it."""
     scenario = live.scenario
     family, key = slack.family, slack.key
+    subject = _subject(scenario, family, key, lang="en")
     if family == "budget":
         current = scenario.budget_per_period()[list(scenario.periods).index(key)]
-        return f"budget of {key}", current, current + amount
+        return subject, current, current + amount
     if family == "corridor":
         g, s = key
         current = scenario.corridors[g].shared_need[s]
-        return (
-            f"shared_need of corridor {g}, {s}",
-            current,
-            current + amount / (1 + scenario.redundancy_tolerance),
-        )
+        return subject, current, current + amount / (1 + scenario.redundancy_tolerance)
     if family == "floor":
         region = scenario.region(key)
         need = float(live.model.total_need[key].value)
         return (
-            f"min_share_of_need of {key}",
+            subject,
             region.min_share_of_need,
             max(0.0, region.min_share_of_need - amount / need),
         )
     if family == "capacity":
         region = scenario.region(key)
         current = float(region.max_per_period or 0.0)
-        return f"max_per_period of {key}", current, current + amount
+        return subject, current, current + amount
     if family == "mandatory":
-        return f"mandatory of project {key}", 1.0, 0.0
+        return subject, 1.0, 0.0
     if family == "project_group":
         current = float(scenario.project_groups[key].max)
-        return f"max of project group {key}", current, current + math.ceil(amount - 1e-6)
+        return subject, current, current + math.ceil(amount - 1e-6)
     r, s = key
-    profile = scenario.region(r).profile
     own, total = _own_and_total(live, r, s, x)
     share = own / total if total > 0 else 0.0
     current = getattr(scenario.profile_of(scenario.region(r)), family)[s]
     proposed = min(current, share) if family == "share_min" else max(current, share)
-    return f"{family} of profile {profile}, {s}", current, proposed
+    return subject, current, proposed
+
+
+def _subject(scenario: Scenario, family: str, key: Any, lang: str | None = None) -> str:
+    """The scenario number a slack changes, in ``lang``: English names it by ids and field names
+    (``budget of 2026``, what to look for in the scenario), Chinese by the things' Chinese names."""
+    english = (lang or language()) == "en"
+
+    def region(region_id: str) -> str:
+        return region_id if english else region_name(scenario.region(region_id), lang)
+
+    if family == "budget":
+        return t("diagnosis.subject.budget", lang=lang, period=key)
+    if family == "corridor":
+        corridor, sector = key_name("corridor", key[0], lang), sector_name(key[1], lang)
+        return t("diagnosis.subject.corridor", lang=lang, corridor=corridor, sector=sector)
+    if family in ("floor", "capacity"):
+        return t(f"diagnosis.subject.{family}", lang=lang, region=region(key))
+    if family == "mandatory":
+        return t("diagnosis.subject.mandatory", lang=lang, project=_project(scenario, key, lang))
+    if family == "project_group":
+        return t("diagnosis.subject.project_group", lang=lang, group=key_name("group", key, lang))
+    r, s = key
+    profile = key_name("profile", str(scenario.region(r).profile), lang)
+    return t(f"diagnosis.subject.{family}", lang=lang, profile=profile, sector=sector_name(s, lang))
+
+
+def _project(scenario: Scenario, project_id: str, lang: str | None) -> str:
+    """``project P1`` in English (the id, as the scenario names it), the project's name in Chinese."""
+    found = next(p for p in scenario.projects if p.id == project_id)
+    shown = project_id if (lang or language()) == "en" else project_name(found, lang)
+    return t("diagnosis.subject.project", lang=lang, project=shown)
 
 
 def _own_and_total(live: PlanModel, r: str, s: str, x: np.ndarray) -> tuple[float, float]:
@@ -334,7 +362,10 @@ def _lines(
     unit = diagnosis.unit
     table = diagnosis.relaxations
     money = float(table["money"].sum())
-    firsts = t("diagnosis.join").join(_short(row, unit) for row in table.head(3).itertuples())
+    shortened = zip(chosen[:3], table.head(3).itertuples(), strict=True)
+    firsts = t("diagnosis.join").join(
+        _short(live.scenario, slack, row, unit) for (slack, _amount), row in shortened
+    )
     more = t("diagnosis.more", count=len(table) - 3) if len(table) > 3 else ""
     lines = [t("diagnosis.headline", amount=_m(money), unit=unit, fixes=firsts, more=more)]
     lines += [
@@ -355,14 +386,16 @@ def _pct(share: float) -> str:
     return f"{100 * share:.1f}%"
 
 
-def _short(row: Any, unit: str) -> str:
+def _short(scenario: Scenario, slack: elastic.Slack, row: Any, unit: str) -> str:
+    """One fix of the headline: the subject in the active language, then its values."""
     if row.family == "mandatory":
-        return t("diagnosis.short.release", project=row.subject.removeprefix("mandatory of "))
+        return t("diagnosis.short.release", project=_project(scenario, slack.key, None))
+    subject = _subject(scenario, slack.family, slack.key)
     if row.family == "project_group":
-        return f"{row.subject} {row.current:g} → {row.proposed:g}"
+        return f"{subject} {row.current:g} → {row.proposed:g}"
     if row.family in ("floor", "share_min", "share_max"):
-        return f"{row.subject} {_pct(row.current)} → {_pct(row.proposed)}"
-    return f"{row.subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
+        return f"{subject} {_pct(row.current)} → {_pct(row.proposed)}"
+    return f"{subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
 
 
 def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit: str) -> str:

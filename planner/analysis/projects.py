@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from planner.i18n.catalog import language, sentences, t, use_language
+from planner.i18n.names import key_name, project_names
 from planner.scenario.model import Scenario
 from planner.solve.plan import Plan
 from planner.solve.plan_model import PlanModel
@@ -26,10 +29,13 @@ GROUP_CHOICE_COLUMNS = [
     "cost_in_E",
     "best",
     "words",
+    "dropped",
 ]
 """``chosen``: the group's funded project ids, ``;``-separated; ``E_if_swapped``: E with
 ``alternative`` forced in (NaN when no feasible plan funds it); ``cost_in_E``: the plan's E minus
-that (NaN likewise); ``best``: the cheapest swap of its group."""
+that (NaN likewise); ``best``: the cheapest swap of its group; ``words``: the row in the active
+language (:func:`choice_words` words it again in another); ``dropped``: the funded project ids the
+swap drops, ``;``-separated."""
 
 DUALS_WITH_PROJECTS = "from the LP with the projects' starts fixed"
 """How shadow prices of a plan with projects are labelled (projects.md "Results")."""
@@ -94,7 +100,6 @@ def group_choices(plan: Plan, live: PlanModel | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=GROUP_CHOICE_COLUMNS)
     scenario = plan.scenario
     model = live if live is not None else PlanModel(scenario)
-    names = dict(zip(plan.projects["id"], plan.projects["name"], strict=True))
     rows = []
     try:
         for group, chosen in groups.items():
@@ -110,7 +115,7 @@ def group_choices(plan: Plan, live: PlanModel | None = None) -> pd.DataFrame:
         model.update(scenario)
         if live is not None:
             live.solve()  # the caller's model holds the plan's solution (and basis) again
-    return _table(plan, rows, names)
+    return _table(plan, rows)
 
 
 def _forced_in(scenario: Scenario, project_id: str) -> Scenario:
@@ -125,7 +130,7 @@ def _funded_ids(plan: Plan) -> set[str]:
     return set(plan.projects.loc[plan.projects["funded"], "id"]) if plan.is_optimal else set()
 
 
-def _table(plan: Plan, rows: list[tuple], names: dict[str, str]) -> pd.DataFrame:
+def _table(plan: Plan, rows: list[tuple]) -> pd.DataFrame:
     limits = plan.scenario.project_groups
     E = float(plan.E or 0.0)
     frame = pd.DataFrame(
@@ -138,14 +143,14 @@ def _table(plan: Plan, rows: list[tuple], names: dict[str, str]) -> pd.DataFrame
                 "E_if_swapped": swapped_E,
                 "cost_in_E": E - swapped_E,
                 "best": False,
-                "words": _words(
-                    group, limits[group].max, chosen, alternative, swapped_E, E, dropped, names
-                ),
+                "words": "",
+                "dropped": ";".join(dropped),
             }
             for group, chosen, alternative, swapped_E, dropped in rows
         ],
         columns=GROUP_CHOICE_COLUMNS,
     )
+    frame["words"] = [choice_words(plan, row) for row in frame.to_dict("records")]
     for _group, members in frame.groupby("group", sort=False):
         costs = members["cost_in_E"].dropna()
         if len(costs):
@@ -153,34 +158,51 @@ def _table(plan: Plan, rows: list[tuple], names: dict[str, str]) -> pd.DataFrame
     return frame
 
 
-def _words(
-    group: str,
-    limit: int,
-    chosen: list[str],
-    alternative: str,
-    swapped_E: float,
-    E: float,
-    dropped: list[str],
-    names: dict[str, str],
-) -> str:
-    def named(ids: list[str]) -> str:
-        shown = [p if names.get(p, p) == p else f"{names[p]} ({p})" for p in ids]
-        return " and ".join(shown) or "nothing"
+def choice_words(plan: Plan, row: dict[str, Any], lang: str | None = None) -> str:
+    """One row of :func:`group_choices` in words, in ``lang`` (default: the active language):
+    what the group chose over the alternative, and what funding the alternative instead does to E.
+    English names projects and groups as the scenario does, Chinese by their Chinese names."""
+    with use_language(lang):
+        names = project_names(plan.scenario)
+        if language() == "en":  # as the plan's table names them
+            names = dict(zip(plan.projects["id"], plan.projects["name"], strict=True))
+        return _words(plan, row, names)
 
-    head = (
-        f"Group {group} (at most {limit}): the plan funds {named(chosen)} "
-        f"over {named([alternative])}."
+
+def _words(plan: Plan, row: dict[str, Any], names: dict[str, str]) -> str:
+    def named(ids: list[str]) -> str:
+        shown = [p if names.get(p, p) == p else t("choice.named", name=names[p], id=p) for p in ids]
+        return t("choice.and").join(shown) or t("choice.nothing")
+
+    chosen, alternative = _ids(row["chosen"]), str(row["alternative"])
+    dropped, swapped_E, E = _ids(row["dropped"]), float(row["E_if_swapped"]), float(plan.E or 0.0)
+    group = row["group"] if language() == "en" else key_name("group", row["group"])
+    head = t(
+        "choice.head",
+        group=group,
+        limit=row["max"],
+        chosen=named(chosen),
+        alternative=named([alternative]),
     )
     if math.isnan(swapped_E):
-        return f"{head} No feasible plan funds {names.get(alternative) or alternative}."
+        nothing = t("choice.no_plan", alternative=names.get(alternative) or alternative)
+        return sentences([head, nothing])
     cost = E - swapped_E
     out = [p for p in dropped if p in chosen]
     also = [p for p in dropped if p not in chosen]
-    instead = f" instead of {named(out)}" if out else ""
+    instead = t("choice.instead", out=named(out)) if out else ""
     if also:
-        instead += f" (which also drops {named(also)})"
-    verb = "would cost" if cost >= 0 else "would gain"
-    return (
-        f"{head} Funding {named([alternative])}{instead} {verb} {abs(cost):,.2f} of E "
-        f"(E {swapped_E:,.2f} instead of {E:,.2f})."
+        instead += t("choice.also", also=named(also))
+    swap = t(
+        "choice.swap_cost" if cost >= 0 else "choice.swap_gain",
+        alternative=named([alternative]),
+        instead=instead,
+        cost=f"{abs(cost):,.2f}",
+        swapped=f"{swapped_E:,.2f}",
+        E=f"{E:,.2f}",
     )
+    return sentences([head, swap])
+
+
+def _ids(joined: Any) -> list[str]:
+    return [p for p in str(joined or "").split(";") if p]

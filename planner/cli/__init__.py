@@ -31,7 +31,16 @@ from planner.cli import (
     validate,
 )
 from planner.errors import ExitCode, OutputError, ScenarioError, StoreError
-from planner.i18n.catalog import LANGUAGES, UnknownLanguage, language_from_environment, use_language
+from planner.i18n.catalog import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    UnknownLanguage,
+    catalog,
+    language,
+    language_from_environment,
+    normalize,
+    use_language,
+)
 from planner.i18n.catalog import t as _t
 from planner.i18n.problems import problem_line
 
@@ -73,14 +82,66 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_language_argument(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default=default, help=_t("cli.lang_help", lang="en")
-    )
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=_t("cli.lang_help"))
+
+
+def help_language(argv: Sequence[str]) -> str:
+    """The language ``--help`` speaks, known before the parser exists: ``--lang X`` / ``--lang=X``
+    anywhere in ``argv``, else ``PLANNER_LANG``, else the locale; English for anything unknown
+    (the parser then refuses it in English, as it refuses any bad argument)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return normalize(arg.split("=", 1)[1]) or DEFAULT_LANGUAGE
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalize(argv[i + 1]) or DEFAULT_LANGUAGE
+    try:
+        return language_from_environment()
+    except UnknownLanguage:
+        return DEFAULT_LANGUAGE
+
+
+def translated_help(parser: argparse.ArgumentParser, path: str = "") -> None:
+    """The parser's help texts in the active language: ``cli.help.<verb>.<dest>``, else the shared
+    ``cli.help.<dest>``, each used only where its English is the text the code gives (so a reworded
+    English help shows in English rather than with a stale translation)."""
+    if language() == "en":
+        return
+    parser.formatter_class = _Formatter
+    parser._positionals.title = _t("cli.help.positionals")
+    parser._optionals.title = _t("cli.help.optionals")
+    parser.description = _help_text(f"{path}description", "", parser.description)
+    parser.epilog = _help_text(f"{path}epilog", "", parser.epilog)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                choice.help = _help_text(path + choice.dest, "", choice.help)
+            for name, verb_parser in action.choices.items():
+                translated_help(verb_parser, f"{path}{name}.")
+        else:
+            action.help = _help_text(path + action.dest, action.dest, action.help)
+
+
+def _help_text(key: str, shared: str, english: str | None) -> str | None:
+    en = catalog(DEFAULT_LANGUAGE)
+    for found in (f"cli.help.{key}", f"cli.help.{shared}" if shared else ""):
+        if found in en and en[found].replace("%%", "%") == (english or "").replace("%%", "%"):
+            return _t(found)
+    return english
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:") in the active language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix or _t("cli.help.usage"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with use_language(help_language(argv)):  # --help and argparse's refusals in that language
+        parser = build_parser()
+        translated_help(parser)
+        args = parser.parse_args(argv)
     try:  # --lang, else PLANNER_LANG, else the locale: the language of every line for a person
         lang = args.lang or language_from_environment()
     except UnknownLanguage as err:

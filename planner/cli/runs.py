@@ -14,6 +14,8 @@ from typing import Any
 from planner.cli.recording import add_store_arguments, open_store
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import ExitCode
+from planner.i18n.catalog import catalog, language, t
+from planner.i18n.tables import localized
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,18 +47,25 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"runs": frame.astype(object).where(frame.notna(), None).to_dict("records")})
     elif frame.empty:
-        print(
-            f"no runs in {store.location}"
-            + (" match" if args.scenario or args.since or args.user else "")
-        )
+        filtered = args.scenario or args.since or args.user
+        print(t("runs.none_match" if filtered else "runs.none", location=store.location))
     else:
         from planner.store.api import SHOWN_COLUMNS  # the store is open: SQLAlchemy is loaded
 
         signed_in = frame["identity"].astype(bool).any()  # runs from the app behind sign-in
         shown = frame[SHOWN_COLUMNS + (["identity"] if signed_in else [])].copy()
         shown["created_at"] = shown["created_at"].str.slice(0, 19).str.replace("T", " ")
-        print_table(shown.round({"E": 1, "min_coverage": 3}), argparse.Namespace(csv=False))
+        if language() != "en":  # a person's words for the mode and the decision
+            shown["mode"] = shown["mode"].map(lambda m: _word("mode", m))
+            shown["decision"] = shown["decision"].map(lambda k: _word("runs.kind", k))
+        shown = localized(shown.round({"E": 1, "min_coverage": 3}))
+        print_table(shown, argparse.Namespace(csv=False))
     return 0
+
+
+def _word(prefix: str, key: Any) -> Any:
+    """``key`` in the active language when the catalog has ``prefix.key``, else as it is."""
+    return t(f"{prefix}.{key}") if f"{prefix}.{key}" in catalog("en") else key
 
 
 def _run_argument(parser: argparse.ArgumentParser) -> None:
@@ -78,14 +87,22 @@ def _show(args: argparse.Namespace) -> int:
         print_json(document)
         return 0
     print(
-        f"run {document['id']}: {document['created_at']} by {document['user']} on {document['host']} "
-        f"({document['source']}); planner {document['versions']['planner']}"
-        + (f"; signed in as {document['identity']}" if document["identity"] else "")
+        t(
+            "runs.show.head",
+            id=document["id"],
+            created_at=document["created_at"],
+            user=document["user"],
+            host=document["host"],
+            source=document["source"],
+            version=document["versions"]["planner"],
+        )
+        + (t("runs.show.signed_in", identity=document["identity"]) if document["identity"] else "")
     )
     if document["changes"]:
-        print("changes: " + ", ".join(f"{k}={v}" for k, v in document["changes"].items()))
+        changes = ", ".join(f"{k}={v}" for k, v in document["changes"].items())
+        print(t("runs.show.changes", changes=changes))
     if document["note"]:
-        print(f"note: {document['note']}")
+        print(t("runs.show.note", note=document["note"]))
     for event in document["events"]:
         print(_event_line(event))
     print()
@@ -94,10 +111,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _event_line(event: dict[str, Any]) -> str:
-    line = f"{event['created_at'][:19].replace('T', ' ')} {event['kind']} by {event['user']}"
+    when = event["created_at"][:19].replace("T", " ")
+    kind = event["kind"] if language() == "en" else _word("runs.kind", event["kind"])
+    line = t("runs.event", when=when, kind=kind, user=event["user"])
     if event["other_run_id"]:
-        line += f" (replaced by {event['other_run_id']})"
-    return line + (f": {event['note']}" if event["note"] else "")
+        line += t("runs.event.replaced", other=event["other_run_id"])
+    return line + (t("runs.event.note", note=event["note"]) if event["note"] else "")
 
 
 def _note_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,7 +127,7 @@ def _note_arguments(parser: argparse.ArgumentParser) -> None:
 def _note(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         store.note(args.id, args.text, user=args.user)
-    print(f"noted on run {args.id}", file=sys.stderr)
+    print(t("runs.noted", id=args.id), file=sys.stderr)
     return 0
 
 
@@ -121,10 +140,7 @@ def _decide(kind: str) -> Any:
     def decide(args: argparse.Namespace) -> int:
         with open_store(args) as store:
             getattr(store, kind)(args.id, note=args.note, user=args.user)
-        print(
-            f"{kind}d run {args.id}" if kind.endswith("e") else f"{kind}ed run {args.id}",
-            file=sys.stderr,
-        )
+        print(t(f"runs.decided.{kind}", id=args.id), file=sys.stderr)
         return 0
 
     return decide
@@ -138,7 +154,7 @@ def _supersede_arguments(parser: argparse.ArgumentParser) -> None:
 def _supersede(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         store.supersede(args.id, args.by, note=args.note, user=args.user)
-    print(f"run {args.id} superseded by {args.by}", file=sys.stderr)
+    print(t("runs.superseded", id=args.id, by=args.by), file=sys.stderr)
     return 0
 
 
@@ -180,7 +196,7 @@ def _report(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         plan = store.get(args.id)
     for path in args.outs:
-        print(f"wrote {export(plan, path)}", file=sys.stderr)
+        print(t("cli.wrote", path=export(plan, path)), file=sys.stderr)
     return 0
 
 
@@ -205,7 +221,7 @@ def _scenario(args: argparse.Namespace) -> int:
         written = save_scenario(scenario, args.out)
     except OSError as err:
         raise OutputError(f"cannot write the scenario to {args.out}: {err.strerror}") from None
-    print(f"wrote {written}", file=sys.stderr)
+    print(t("cli.wrote", path=written), file=sys.stderr)
     return 0
 
 

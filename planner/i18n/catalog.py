@@ -16,10 +16,11 @@ programs read does not change with the machine's locale.
 
 from __future__ import annotations
 
+import functools
 import os
 import string
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -139,6 +140,12 @@ def t(key: str, *, lang: str | None = None, **params: object) -> str:
     code = checked(lang)
     text = catalog(code).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
     return text.format(**params) if params else text
+
+
+def sentences(items: Iterable[str]) -> str:
+    """Sentences one after another as the language writes them: a space between them in English,
+    none in Chinese (``text.then``)."""
+    return functools.reduce(lambda before, after: t("text.then", before=before, after=after), items)
 
 
 def placeholders(text: str) -> set[str]:

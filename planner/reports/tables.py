@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from planner.analysis.meaning import meaning
-from planner.analysis.projects import funded_share, group_choices
-from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
+from planner.analysis.projects import choice_words, funded_share, group_choices
+from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, sentences, t
 from planner.i18n.names import criterion_names, key_name
 from planner.i18n.names import region_names as names_of_regions
 from planner.i18n.units import shown
@@ -139,7 +139,7 @@ def attribution_table(info: ReportInfo) -> pd.DataFrame:
     if result is None or not result.groups:
         return pd.DataFrame()
     table = result.table()
-    table.insert(1, "change", [result.words.get(g, g) for g in table["group"]])
+    table.insert(1, "change", [result.words_in().get(g, g) for g in table["group"]])
     return table[[c for c in table.columns if not c.endswith("_interaction")]]
 
 
@@ -539,11 +539,10 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     if not has_projects(plan) or not scenario.project_groups:
         return pd.DataFrame(columns=columns)
     choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
-    words = (
-        choices.groupby("group", sort=False)["words"].agg(" ".join)
-        if choices is not None
-        else pd.Series(dtype=str)
-    )
+    worded: dict[str, list[str]] = {}
+    for row in [] if choices is None else choices.to_dict("records"):  # in the report's language
+        worded.setdefault(row["group"], []).append(choice_words(plan, row))
+    words = {group: sentences(lines) for group, lines in worded.items()}
     rows = []
     for group, limit in scenario.project_groups.items():
         members = plan.projects[plan.projects["group"] == group]
