@@ -180,5 +180,7 @@ def test_random_criteria_match_the_spec_and_the_reference_lp(weights, table, bud
     plan = planner.solve(s)
     reference = solve_reference(s)
     assert plan.is_optimal and reference.status == "optimal"
-    assert pytest.approx(reference.optimum, rel=1e-6, abs=1e-6) == plan.E
+    # a benefit below HiGHS's dual feasibility tolerance (1e-7) may count as zero in either solve,
+    # so two optima can differ by up to that tolerance times the money placed (at most the budget)
+    assert pytest.approx(reference.optimum, rel=1e-6, abs=1e-6 + 1e-7 * budget) == plan.E
     assert plan.criteria["E"].sum() == pytest.approx(plan.E, rel=1e-6, abs=1e-6)
