@@ -185,7 +185,9 @@ def _metric_sentence(result: Attribution, metric: str, words: dict[str, str]) ->
     change = result.change[metric]
     name = metric_words(metric)
     # English opens with str.capitalize, as it always has ("Benefit e does not change")
-    opening_name = name.capitalize() if language() == "en" else name
+    opening_name = (
+        name[:1].upper() + name[1:] if language() == "en" else name
+    )  # "Benefit E", not "Benefit e"
     values = result.values[metric]
     ranked = sorted(
         (g for g in result.groups if not _zero(metric, values[g])), key=lambda g: -abs(values[g])
