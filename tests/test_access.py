@@ -161,3 +161,19 @@ def test_sign_in_counts_as_configured_only_with_every_setting(tmp_path: Path) ->
     auth = auth_section([secrets])
     assert missing_settings(auth) == [] and provider_name(auth) == "office"
     assert missing_settings(auth_section([tmp_path / "absent.toml"])) == ["no [auth] section"]
+
+
+def test_refusals_and_limits_are_worded_in_the_active_language() -> None:
+    """The app's refusals speak the session's language: the role and the action by their Chinese
+    names, a size limit naming the cells (2 × 2 × 1 = 4 > 3); the English wording is the one the
+    tests above pin."""
+    from planner.i18n.catalog import use_language
+
+    with use_language("zh"), pytest.raises(AccessDenied) as refused:
+        require(Role.VIEWER, "approve")
+    assert str(refused.value) == "“批准”需要审批者角色；您拥有的是查看者角色"
+    small = FairUse(max_cells=3)
+    with use_language("zh"), pytest.raises(LimitExceeded) as limited:
+        small.check_size(make())
+    assert str(limited.value).startswith("情景超出本应用的规模上限：2 个地区 × ")
+    assert "= 4 个单元；本应用最多接受 3 个" in str(limited.value), limited.value

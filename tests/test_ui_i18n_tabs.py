@@ -9,8 +9,10 @@ leftover.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ TABS = {
     "ui.tab.compare": ("ui.compare.", "ui.attr."),
     "ui.tab.history": ("ui.history.",),
     "ui.tab.projects": ("ui.projects.",),
+    "ui.tab.downloads": ("ui.download.",),
 }
 TEXT_FIELDS = {"label", "help", "body", "options", "placeholder", "text"}
 
@@ -184,3 +187,25 @@ def test_the_english_fragments_come_from_the_catalog() -> None:
     upload = english_fragments(("ui.help.upload",))
     assert "A scenario YAML with inline tables" in upload
     assert "planner template" not in upload  # a command: the Chinese help keeps it
+
+
+def test_an_upload_s_problems_are_chinese_and_name_the_member() -> None:
+    """A zip whose members leave the folder or are not scenario files is refused member by member,
+    each line in Chinese (第…, 不接受…) naming the zip and the member, with no English of the
+    upload's problems (``problem.upload.*``) left."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../evil.yaml", "name: x")
+        archive.writestr("tool.exe", "MZ")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.radio(key="source").set_value("Upload").run()
+    at.file_uploader(key="upload").upload("mine.zip", buffer.getvalue(), "application/zip")
+    at.run()
+    shown = [e.value for e in at.error]
+    with use_language("zh"):
+        leaves, member_type = t("problem.upload.leaves_folder"), t("problem.upload.member_type")
+    assert any("mine.zip: ../evil.yaml" in e and leaves in e for e in shown), shown
+    assert any("mine.zip: tool.exe" in e and member_type in e for e in shown), shown
+    assert not leftovers(shown, english_fragments(("problem.upload.", "ui.problems."))), shown

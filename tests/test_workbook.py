@@ -281,16 +281,22 @@ BAD_CRITERIA = {
 }
 
 
-@pytest.mark.parametrize("kind", [*BAD_CELLS, *BAD_CRITERIA])
-def test_each_bad_cell_kind_exits_2_naming_sheet_row_and_column(
-    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def bad_book(kind: str, folder: Path) -> tuple[Path, str]:
+    """``hand.xlsx`` with the bad cells of ``kind`` (BAD_CELLS or BAD_CRITERIA) and the English
+    line's pattern."""
     book, (changes, pattern) = (
         (scored_book, BAD_CRITERIA[kind])
         if kind in BAD_CRITERIA
         else (hand_made_book, BAD_CELLS[kind])
     )
-    path = book(tmp_path / "hand.xlsx", changes=changes)
+    return book(folder / "hand.xlsx", changes=changes), pattern
+
+
+@pytest.mark.parametrize("kind", [*BAD_CELLS, *BAD_CRITERIA])
+def test_each_bad_cell_kind_exits_2_naming_sheet_row_and_column(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, pattern = bad_book(kind, tmp_path)
     assert main(["validate", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

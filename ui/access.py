@@ -24,6 +24,7 @@ from typing import Any
 import streamlit as st
 
 from planner import Plan, Scenario
+from planner.i18n.catalog import t
 from planner.serve.access import (
     AccessDenied,
     AccessFile,
@@ -32,6 +33,7 @@ from planner.serve.access import (
     allows,
     load_access,
     require,
+    role_word,
 )
 from planner.serve.limits import FairUse, LimitExceeded, SessionSolves
 
@@ -145,10 +147,7 @@ def gate() -> bool:
     """Draw the sign-in page, the no-access message or the banners; True when the page may go on."""
     config = serving()
     if config.auth == "none":
-        st.error(
-            "**Served without sign-in** (`planner ui --no-auth`): anyone who can reach this address "
-            "can change scenarios, save runs and approve them, recorded under the server's user."
-        )
+        st.error(t("ui.access.no_auth"))
         return True
     if config.auth == "local":
         return True
@@ -164,11 +163,8 @@ def gate() -> bool:
 
 
 def sign_in_page(config: Serving) -> None:
-    st.markdown(
-        "**Sign in to use the planning app.** Plans, runs and approvals are shown only to the "
-        "people the office has given access."
-    )
-    if st.button("Sign in", key="access_sign_in", type="primary"):
+    st.markdown(t("ui.access.sign_in_intro"))
+    if st.button(t("ui.access.sign_in"), key="access_sign_in", type="primary"):
         if config.provider:
             st.login(config.provider)
         else:
@@ -176,20 +172,16 @@ def sign_in_page(config: Serving) -> None:
 
 
 def no_access_page(who: Who) -> None:
-    shown = who.identity.shown if who.identity else "this account"
-    st.error(
-        f"You are signed in as **{shown}**, but this app's access file gives you no role, so you "
-        "cannot see plans or runs. Ask the app's administrator to add you as a viewer, planner or "
-        "approver."
-    )
-    if st.button("Sign out", key="access_sign_out"):
+    shown = who.identity.shown if who.identity else t("ui.access.this_account")
+    st.error(t("ui.access.no_role_page", shown=shown))
+    if st.button(t("ui.access.sign_out"), key="access_sign_out"):
         st.logout()
 
 
 def signed_in_sidebar(who: Who) -> None:
-    role = who.role.label if who.role else "no role"
-    st.sidebar.markdown(f"Signed in as **{who.user}** · {role}")
-    if st.sidebar.button("Sign out", key="access_sign_out"):
+    role = role_word(who.role) if who.role else t("ui.access.no_role")
+    st.sidebar.markdown(t("ui.access.signed_in", user=who.user, role=role))
+    if st.sidebar.button(t("ui.access.sign_out"), key="access_sign_out"):
         st.logout()
 
 
@@ -228,7 +220,7 @@ def solve(
     if scenario != base:
         require(who.role, "solve_changed")
     fair.check_size(scenario)
-    with session_solves(session).one("a solve"):
+    with session_solves(session).one(t("ui.access.a_solve")):
         return state.solve(scenario, session, time_limit_s=fair.solve_seconds)
 
 

@@ -52,7 +52,7 @@ def diagnosis_section(scenario: Scenario, plan: Plan) -> None:
             st.error(plan.message)
         return
     st.markdown(f"**{t('sheet.diagnosis')}**")
-    for line in diagnosis.lines:
+    for line in diagnosis.lines_in():  # the page's language, even for a plan solved in another
         st.markdown(f"- {line}")
     relaxations = diagnosis.relaxations
     if len(relaxations):

@@ -16,6 +16,7 @@ from planner import Scenario, bundled_scenarios
 from planner.errors import ScenarioError
 from planner.i18n.catalog import t
 from planner.i18n.names import region_names
+from planner.i18n.problems import problem_line
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import annotations, edit, needs_editor, state, upload
@@ -77,7 +78,7 @@ def pick_source(default: str | None = None) -> Source:
         try:
             return Source(state.bundled_scenario(name), name, [])
         except ScenarioError as err:
-            return Source(None, name, [str(p) for p in err.problems])
+            return Source(None, name, [problem_line(p) for p in err.problems])
     return _uploaded()
 
 
@@ -99,7 +100,7 @@ def _uploaded() -> Source:
     try:
         return Source(upload.scenario_from_upload(file.name, file.getvalue()), file.name, [])
     except ScenarioError as err:
-        return Source(None, file.name, [str(p) for p in err.problems])
+        return Source(None, file.name, [problem_line(p) for p in err.problems])
 
 
 def reset_when_changed(base: Scenario) -> None:

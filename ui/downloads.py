@@ -15,28 +15,19 @@ from functools import partial
 from pathlib import Path
 
 from planner import Plan, Scenario, reports, save_scenario, scenario_yaml_text, workbook_bytes
-from planner.i18n.catalog import language
+from planner.i18n.catalog import language, t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-REPORTS = (
-    (
-        "Excel report",
-        "xlsx",
-        "Workbook: summary, allocation, coverage, budget, constraints, assumptions.",
-    ),
-    (
-        "HTML report",
-        "html",
-        "One self-contained page with charts and tables; opens offline, prints to A4.",
-    ),
-    (
-        "CSV allocation",
-        "csv",
-        "Tidy allocation: region, sector, period, amount, need, coverage, unit.",
-    ),
-    ("JSON plan", "json", "The whole plan as one JSON document (as `planner solve --json`)."),
+REPORTS = ("xlsx", "html", "csv", "json")
+"""The report formats offered, each labelled and explained by ``ui.download.<format>.*``."""
+
+SCENARIO_FILES = (
+    ("yaml", "{stem}.yaml", "application/x-yaml"),
+    ("workbook", "{stem}-scenario.xlsx", XLSX_MIME),
+    ("zip", "{stem}-scenario.zip", "application/zip"),
 )
+"""The scenario's files: catalog name (``ui.download.<name>.*``), file name and media type."""
 
 
 @dataclass(frozen=True)
@@ -54,40 +45,28 @@ def report_files(plan: Plan, stem: str) -> list[Download]:
     """The plan's four reports (Excel, HTML, CSV, JSON), rendered on demand."""
     return [
         Download(
-            label,
+            t(f"ui.download.{fmt}.label"),
             f"{stem}.{fmt}",
             reports.MEDIA_TYPES[fmt],
-            text,
+            t(f"ui.download.{fmt}.help"),
             partial(reports.render, plan, fmt, lang=language()),
         )
-        for label, fmt, text in REPORTS
+        for fmt in REPORTS
     ]
 
 
 def scenario_files(scenario: Scenario, stem: str) -> list[Download]:
     """The edited scenario as one YAML file, as an xlsx workbook, and as a zip of YAML + CSVs."""
+    builders = {"yaml": scenario_yaml, "workbook": scenario_workbook, "zip": scenario_zip}
     return [
         Download(
-            "Scenario YAML",
-            f"{stem}.yaml",
-            "application/x-yaml",
-            "One YAML file with the tables inline.",
-            partial(scenario_yaml, scenario),
-        ),
-        Download(
-            "Scenario workbook (xlsx)",
-            f"{stem}-scenario.xlsx",
-            XLSX_MIME,
-            "One sheet per table, with a README sheet and drop-downs; planner solve reads it.",
-            partial(scenario_workbook, scenario),
-        ),
-        Download(
-            "Scenario zip (YAML + CSVs)",
-            f"{stem}-scenario.zip",
-            "application/zip",
-            "scenario.yaml with regions.csv and needs.csv beside it.",
-            partial(scenario_zip, scenario),
-        ),
+            t(f"ui.download.{name}.label"),
+            file_name.format(stem=stem),
+            mime,
+            t(f"ui.download.{name}.help"),
+            partial(builders[name], scenario),
+        )
+        for name, file_name, mime in SCENARIO_FILES
     ]
 
 

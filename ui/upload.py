@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from planner import Scenario, load_scenario
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # one uploaded file, as sent
 MAX_ZIP_MEMBERS = 20  # files in a zip
@@ -51,8 +52,11 @@ def scenario_from_upload(filename: str, data: bytes) -> Scenario:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ScenarioError(
             [
-                Problem(
-                    f"upload is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}", file=name
+                problem(
+                    "upload.too_big",
+                    file=name,
+                    size=f"{len(data):,}",
+                    limit=f"{MAX_UPLOAD_BYTES:,}",
                 )
             ]
         )
@@ -65,14 +69,7 @@ def scenario_from_upload(filename: str, data: bytes) -> Scenario:
             yaml_path = folder / name
             yaml_path.write_bytes(data)
         else:
-            raise ScenarioError(
-                [
-                    Problem(
-                        "upload a scenario .yaml/.yml file, an .xlsx workbook or a .zip of YAML + CSVs",
-                        file=name,
-                    )
-                ]
-            )
+            raise ScenarioError([problem("upload.wrong_type", file=name)])
         return load_scenario(yaml_path)
 
 
@@ -90,14 +87,17 @@ def extract_zip(data: bytes, folder: Path, name: str = "upload.zip") -> list[str
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as err:
-        raise ScenarioError([Problem(f"not a readable zip file: {err}", file=name)]) from None
+        raise ScenarioError([problem("upload.bad_zip", file=name, reason=str(err))]) from None
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         if len(members) > MAX_ZIP_MEMBERS:
             raise ScenarioError(
                 [
-                    Problem(
-                        f"zip holds {len(members)} files; the limit is {MAX_ZIP_MEMBERS}", file=name
+                    problem(
+                        "upload.too_many_files",
+                        file=name,
+                        count=len(members),
+                        limit=MAX_ZIP_MEMBERS,
                     )
                 ]
             )
@@ -115,13 +115,13 @@ def _member_problems(info: zipfile.ZipInfo, zip_name: str) -> list[Problem]:
     path = PurePosixPath(info.filename.replace("\\", "/"))
     problems = []
     if path.is_absolute() or ".." in path.parts or ":" in info.filename:
-        problems.append(Problem("path leaves the upload folder", file=where))
+        problems.append(problem("upload.leaves_folder", file=where))
     if stat.S_ISLNK(info.external_attr >> 16):
-        problems.append(Problem("links are not accepted", file=where))
+        problems.append(problem("upload.link", file=where))
     if info.flag_bits & 0x1:
-        problems.append(Problem("encrypted members are not accepted", file=where))
+        problems.append(problem("upload.encrypted", file=where))
     if path.suffix.lower() not in ALLOWED_SUFFIXES:
-        problems.append(Problem("only .yaml, .yml and .csv files are accepted", file=where))
+        problems.append(problem("upload.member_type", file=where))
     return problems
 
 
@@ -133,7 +133,7 @@ def _write_members(
         relative = PurePosixPath(info.filename.replace("\\", "/"))
         target = (root / relative).resolve()
         if not target.is_relative_to(root):  # checked above too; this is the last guard
-            raise ScenarioError([Problem("path leaves the upload folder", file=zip_name)])
+            raise ScenarioError([problem("upload.leaves_folder", file=zip_name)])
         target.parent.mkdir(parents=True, exist_ok=True)
         _copy_member(archive, info, target, zip_name)
         written.append(relative.as_posix())
@@ -151,12 +151,12 @@ def _copy_member(
                 sink.write(chunk)
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as err:
         raise ScenarioError(
-            [Problem(f"cannot unpack: {err}", file=f"{zip_name}: {info.filename}")]
+            [problem("upload.cannot_unpack", file=f"{zip_name}: {info.filename}", reason=str(err))]
         ) from None
 
 
 def _too_big(zip_name: str) -> Problem:
-    return Problem(f"zip unpacks to more than {MAX_UNZIPPED_BYTES:,} bytes", file=zip_name)
+    return problem("upload.unpacks_too_big", file=zip_name, limit=f"{MAX_UNZIPPED_BYTES:,}")
 
 
 def _scenario_member(paths: list[str], zip_name: str) -> str:
@@ -167,12 +167,6 @@ def _scenario_member(paths: list[str], zip_name: str) -> str:
         return named[0]
     if len(yamls) == 1:
         return yamls[0]
-    found = ", ".join(yamls) or "none"
-    raise ScenarioError(
-        [
-            Problem(
-                f"expected one scenario YAML (scenario.yaml) in the zip; found: {found}",
-                file=zip_name,
-            )
-        ]
-    )
+    if not yamls:
+        raise ScenarioError([problem("upload.no_yaml", file=zip_name)])
+    raise ScenarioError([problem("upload.which_yaml", file=zip_name, found=", ".join(yamls))])

@@ -37,7 +37,8 @@ from planner.analysis.alternatives_projects import (
     project_labels,
 )
 from planner.analysis.near_optimal import NearOptimalSet, pair_money
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.files import ScenarioLike, as_scenario
 from planner.solve.plan import Plan, _records
 from planner.solve.plan_model import PlanModel
@@ -212,15 +213,11 @@ def check_arguments(slack: Any, count: Any, by: Any) -> None:
         or not (0 <= slack < 1)
         or not math.isfinite(slack)
     ):
-        problems.append(
-            Problem(f"must be a number with 0 ≤ slack < 1, got {slack!r}", file="slack")
-        )
+        problems.append(problem("alt.slack", file="slack", got=repr(slack)))
     if isinstance(count, bool) or not isinstance(count, int) or not (1 <= count <= MAX_COUNT):
-        problems.append(
-            Problem(f"must be a whole number from 1 to {MAX_COUNT}, got {count!r}", file="count")
-        )
+        problems.append(problem("alt.count", file="count", most=MAX_COUNT, got=repr(count)))
     if by not in BY_CHOICES:
-        problems.append(Problem(f"must be one of {', '.join(BY_CHOICES)}, got {by!r}", file="by"))
+        problems.append(problem("alt.by", file="by", choices=", ".join(BY_CHOICES), got=repr(by)))
     if problems:
         raise ScenarioError(problems)
 

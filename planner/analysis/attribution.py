@@ -29,8 +29,9 @@ import pandas as pd
 
 import models
 from planner.analysis.attribution_groups import compose, playing_groups
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
 from planner.i18n.catalog import LANGUAGES, checked, use_language
+from planner.i18n.problems import problem
 from planner.scenario.files import as_scenario
 from planner.scenario.model import Scenario
 from planner.solve.plan import Plan
@@ -79,18 +80,11 @@ def scenario_of(source: Any, side: str) -> Scenario:
             return found
     if isinstance(source, Plan):
         if source.scenario is None:
-            raise ScenarioError([_no_scenario(side, "this plan does not carry its scenario")])
+            raise ScenarioError([problem("attr.no_scenario", file=side)])
         return source.scenario
     if isinstance(source, str | Path) and Path(source).suffix.lower() == ".json":
-        raise ScenarioError([_no_scenario(side, f"{source} is a saved plan, not a scenario")])
+        raise ScenarioError([problem("attr.saved_plan", file=side, source=str(source))])
     return as_scenario(source)
-
-
-def _no_scenario(side: str, why: str) -> Problem:
-    return Problem(
-        f"{why}: attribution re-solves the scenario, so give the scenario file, folder or name",
-        file=side,
-    )
 
 
 # ---- the game: one live model, a value vector per subset ----
@@ -366,15 +360,15 @@ def attribute(
 
 def _checked_metrics(metrics: Any, exact_up_to: Any, samples: Any) -> tuple[str, ...]:
     problems = [
-        Problem(f"unknown metric '{m}'; known: {', '.join(METRICS)}", field="metrics")
+        problem("attr.unknown_metric", field="metrics", metric=m, known=", ".join(METRICS))
         for m in metrics
         if m not in METRICS
     ]
     if not metrics:
-        problems.append(Problem("name at least one metric", field="metrics"))
+        problems.append(problem("attr.no_metric", field="metrics"))
     for name, number, least in (("exact_up_to", exact_up_to, 0), ("samples", samples, 2)):
         if isinstance(number, bool) or not isinstance(number, int) or number < least:
-            problems.append(Problem(f"{name} must be a whole number ≥ {least}", field=name))
+            problems.append(problem("attr.whole_number", field=name, name=name, least=least))
     if problems:
         raise ScenarioError(problems)
     return tuple(metrics)

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.model import Corridor, Need, Profile, Region, Scenario, validate_scenario
 from planner.scenario.projects import Project, ProjectGroup, projects_within
 
@@ -311,27 +312,13 @@ def check_comparable(a: Scenario, b: Scenario) -> None:
     does not replace them all)."""
     problems = []
     if a.unit != b.unit:
-        problems.append(
-            Problem(
-                f"A is in {a.unit} and B in {b.unit}: convert one so both use the same unit "
-                "before attributing the difference",
-                file="B",
-                field="unit",
-            )
-        )
+        problems.append(problem("attr.unit", file="B", field="unit", unit_a=a.unit, unit_b=b.unit))
     for what, keys_a, keys_b in (
         ("region", {r.id for r in a.regions}, {r.id for r in b.regions}),
         ("sector", set(a.sectors), set(b.sectors)),
     ):
         if not keys_a & keys_b:
-            problems.append(
-                Problem(
-                    f"A and B have no {what} in common, so they are not two versions of one plan: "
-                    f"attribution explains changes of a plan's inputs, not a different plan",
-                    file="B",
-                    field=f"{what}s",
-                )
-            )
+            problems.append(problem(f"attr.no_{what}", file="B", field=f"{what}s"))
     if problems:
         raise ScenarioError(problems)
 

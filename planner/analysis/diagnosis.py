@@ -24,7 +24,7 @@ import pandas as pd
 from pyomo.environ import value as pyomo_value
 
 from planner.analysis import elastic
-from planner.i18n.catalog import language, t
+from planner.i18n.catalog import LANGUAGES, checked, language, t, use_language
 from planner.i18n.names import key_name, project_name, region_name, sector_name
 from planner.scenario.model import Scenario, validate_scenario
 from planner.solve.bridge import quiet_highs
@@ -62,6 +62,9 @@ class Diagnosis:
         or None when no budget suffices.
     iis:
         Names of the rows of HiGHS's irreducible infeasible subset ([] when HiGHS found none).
+    wordings:
+        ``lines`` in every language planner speaks, worded while the model was at hand, so a
+        report in another language than the solve's says them in its own (:meth:`lines_in`).
     """
 
     feasible: bool
@@ -73,6 +76,12 @@ class Diagnosis:
     budget_alone_by_period: dict[Any, float] = field(default_factory=dict)
     iis: list[str] = field(default_factory=list)
     _changes: list[tuple[str, Any, float]] = field(default_factory=list, repr=False)
+    wordings: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def lines_in(self, lang: str | None = None) -> list[str]:
+        """The lines in ``lang`` (default: the active language); ``lines`` when not worded in it
+        (a diagnosis read back from a stored run has its solve's language only)."""
+        return self.wordings.get(checked(lang)) or self.lines
 
     def apply(self, scenario: Scenario) -> Scenario:
         """The scenario with the proposed relaxation applied (feasible by construction)."""
@@ -108,7 +117,8 @@ def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:
     scenario = live.scenario
     chosen = [(s, a) for s, a in zip(used, amounts, strict=True) if a > _noise(live, s)]
     if not chosen:
-        return Diagnosis(True, scenario.unit, [t("diagnosis.feasible")], _empty())
+        worded = {lang: [t("diagnosis.feasible", lang=lang)] for lang in LANGUAGES}
+        return Diagnosis(True, scenario.unit, worded[language()], _empty(), wordings=worded)
     changes, rows = _proposal(live, chosen, x)
     diagnosis = Diagnosis(
         feasible=False,
@@ -121,7 +131,10 @@ def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:
     _budget_alone(live, relaxable, diagnosis)
     if iis:
         diagnosis.iis = irreducible_subset(live)
-    diagnosis.lines = _lines(live, diagnosis, chosen)
+    for lang in LANGUAGES:
+        with use_language(lang):
+            diagnosis.wordings[lang] = _lines(live, diagnosis, chosen)
+    diagnosis.lines = diagnosis.wordings[language()]
     return diagnosis
 
 

@@ -78,7 +78,7 @@ def _header(plan: Plan, info: tables.ReportInfo) -> str:
         if value is not None and key not in ("scenario", "status", "message")
     )
     status = t(f"status.{plan.status.replace(' ', '_')}")
-    message = f'<p class="note">{escape(plan.message)}</p>' if plan.message else ""
+    message = f'<p class="note">{escape(tables.plan_message(plan))}</p>' if plan.message else ""
     return (
         f"<h1>{escape(plan.scenario_name)}</h1>"
         f'<p>{escape(t("html.solve_status"))} <span class="status {badge}">{escape(status)}</span></p>'

@@ -187,7 +187,7 @@ def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]
         ("solved_at", plan.solved_at or None, "text"),
         ("written_at", info.written_at, "text"),
         ("version", info.planner_version, "text"),
-        ("message", plan.message or None, "text"),
+        ("message", plan_message(plan) or None, "text"),
     ]
     return [(key, t(f"report.summary.{key}", unit=unit), v, kind) for key, v, kind in rows]
 
@@ -279,9 +279,21 @@ def budget(plan: Plan) -> pd.DataFrame:
     return plan.budget.copy()
 
 
+def plan_message(plan: Plan) -> str:
+    """The plan's message in the report's language when it is its diagnosis's headline (worded in
+    every language), else as the solve gave it."""
+    diagnosis = plan.diagnosis
+    if hasattr(diagnosis, "lines_in") and diagnosis.lines and plan.message == diagnosis.lines[0]:
+        return str(diagnosis.lines_in()[0])
+    return plan.message
+
+
 def diagnosis_lines(plan: Plan) -> list[str]:
     """Why the plan has no solution, in words: the diagnosis if one was run, else the solve's message."""
-    lines = getattr(plan.diagnosis, "lines", None)
+    diagnosis = plan.diagnosis
+    lines = (
+        diagnosis.lines_in() if hasattr(diagnosis, "lines_in") else None
+    )  # in the report's language
     fallback = plan.message or t("report.status_line", status=plan.status)
     return [str(line) for line in lines] if lines else [fallback]
 

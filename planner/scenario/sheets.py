@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.errors import Problem
+from planner.i18n.problems import problem
 from planner.scenario.columns import TABLES, header_problems, near_miss
 
 Where = dict[tuple[Any, ...], tuple[str, int]]
@@ -85,19 +86,21 @@ def read_settings(rows: list[Row], file: str) -> SheetRead:
     for row in rows:
         key, values = row.cells.get("key"), row.cells.get("value", [])
         if key is None:
-            read.problems.append(Problem("a value without a key", file=file, row=row.number))
+            read.problems.append(problem("workbook.value_without_key", file=file, row=row.number))
             continue
         key = str(key).strip()
         if key not in SETTINGS:
             meant = near_miss(key, SETTINGS)
-            hint = f": did you mean '{meant}'?" if meant else f" (known: {', '.join(SETTINGS)})"
+            at: dict[str, Any] = {"file": file, "row": row.number, "field": key}
             read.problems.append(
-                Problem(f"unknown setting '{key}'{hint}", file=file, row=row.number, field=key)
+                problem("workbook.unknown_setting_meant", key=key, meant=meant, **at)
+                if meant  # a near miss is named; else every setting is listed
+                else problem("workbook.unknown_setting", key=key, known=", ".join(SETTINGS), **at)
             )
             continue
         if (key,) in read.where:
             read.problems.append(
-                Problem(f"'{key}' is set twice", file=file, row=row.number, field=key)
+                problem("workbook.set_twice", file=file, row=row.number, field=key, key=key)
             )
             continue
         read.where[(key,)] = (file, row.number)
@@ -108,8 +111,8 @@ def read_settings(rows: list[Row], file: str) -> SheetRead:
             objective[key] = value
         elif key.startswith("budget") and "budget" in read.document:
             read.problems.append(
-                Problem(
-                    "give either 'budget' (the total) or 'budget per period', not both",
+                problem(
+                    "workbook.budget_both",
                     file=file,
                     row=row.number,
                     field=key,
@@ -168,7 +171,9 @@ def read_keyed(
         if name is None:
             read.problems.append(_blank(file, row, column))
         elif name in items:
-            read.problems.append(_twice(file, row, column, f"{column} '{name}'"))
+            read.problems.append(
+                _twice(file, row, column, "workbook.twice", what=column, name=name)
+            )
         else:
             items[name] = {k: v for k, v in row.cells.items() if k in values}
             read.where[(part, name)] = (file, row.number)
@@ -225,7 +230,9 @@ def read_profiles(rows: list[Row], file: str) -> SheetRead:
             continue
         if ("profiles", name, sector) in read.where:
             read.problems.append(
-                _twice(file, row, "sector", f"profile '{name}', sector '{sector}'")
+                _twice(
+                    file, row, "sector", "workbook.profile_sector_twice", name=name, sector=sector
+                )
             )
             continue
         read.where[("profiles", name, sector)] = (file, row.number)
@@ -267,9 +274,10 @@ def read_corridors(rows: list[Row], file: str) -> SheetRead:
             read.where[("corridors", name)] = (file, row.number)
         elif members and members != corridor["regions"]:
             read.problems.append(
-                Problem(
-                    f"corridor '{name}' lists other members than in row "
-                    f"{read.where[('corridors', name)][1]}",
+                problem(
+                    "workbook.corridor_members",
+                    name=name,
+                    first=read.where[("corridors", name)][1],
                     file=file,
                     row=row.number,
                     field="members",
@@ -279,7 +287,9 @@ def read_corridors(rows: list[Row], file: str) -> SheetRead:
             continue
         if ("corridors", name, sector) in read.where:
             read.problems.append(
-                _twice(file, row, "sector", f"corridor '{name}', sector '{sector}'")
+                _twice(
+                    file, row, "sector", "workbook.corridor_sector_twice", name=name, sector=sector
+                )
             )
             continue
         read.where[("corridors", name, sector)] = (file, row.number)
@@ -318,11 +328,11 @@ def write_groups(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _blank(file: str, row: Row, column: str) -> Problem:
-    return Problem(f"'{column}' is blank", file=file, row=row.number, field=column)
+    return problem("workbook.blank", file=file, row=row.number, field=column, column=column)
 
 
-def _twice(file: str, row: Row, column: str, what: str) -> Problem:
-    return Problem(f"{what} appears twice", file=file, row=row.number, field=column)
+def _twice(file: str, row: Row, column: str, key: str, **params: Any) -> Problem:
+    return problem(key, file=file, row=row.number, field=column, **params)
 
 
 CRITERIA_SHEET = SheetSpec(
@@ -401,7 +411,7 @@ def header_check(
         return header_problems(table, header, file, criteria=criteria if table == "needs" else ())
     required = spec.header[:1] if spec.title != "Scenario" else spec.header
     problems = [
-        Problem(f"missing column '{c}'", file=file, row=1, field=c)
+        problem("missing_column", file=file, row=1, field=c, column=c)
         for c in required
         if c not in header
     ]
@@ -409,8 +419,10 @@ def header_check(
         meant = near_miss(name, spec.header)
         if meant is not None:
             problems.append(
-                Problem(
-                    f"unknown column '{name}': did you mean '{meant}'?",
+                problem(
+                    "workbook.unknown_column",
+                    name=name,
+                    meant=meant,
                     file=file,
                     row=1,
                     field=name,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.columns import criteria_keys, fill_blank_scores, near_miss
 from planner.scenario.files import MAX_CSV_BYTES, MAX_TABLE_ROWS
 from planner.scenario.model import Scenario, validate_scenario
@@ -54,7 +55,7 @@ def load_workbook_scenario(path: Path) -> Scenario:
 
 
 def _damaged(book: str, err: BaseException) -> Problem:
-    return Problem(f"not a readable xlsx workbook (damaged, or its sizes lie): {err}", file=book)
+    return problem("workbook.damaged", file=book, reason=str(err))
 
 
 def _read_bytes(path: Path, book: str) -> bytes:
@@ -62,11 +63,15 @@ def _read_bytes(path: Path, book: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_XLSX_BYTES:
             raise ScenarioError(
-                [Problem(f"file is {size:,} bytes; the limit is {MAX_XLSX_BYTES:,}", file=book)]
+                [
+                    problem(
+                        "workbook.too_big", file=book, size=f"{size:,}", limit=f"{MAX_XLSX_BYTES:,}"
+                    )
+                ]
             )
         return path.read_bytes()
     except OSError as err:
-        raise ScenarioError([Problem(f"cannot read: {err.strerror}", file=book)]) from None
+        raise ScenarioError([problem("cannot_read", file=book, reason=err.strerror)]) from None
 
 
 def check_zip_sizes(data: bytes, book: str) -> None:
@@ -75,27 +80,36 @@ def check_zip_sizes(data: bytes, book: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as err:
-        raise ScenarioError(
-            [Problem(f"not an xlsx workbook (an xlsx is a zip file): {err}", file=book)]
-        ) from None
+        raise ScenarioError([problem("workbook.not_zip", file=book, reason=str(err))]) from None
     problems = []
     if len(members) > MAX_MEMBERS:
-        problems.append(Problem(f"{len(members):,} parts; the limit is {MAX_MEMBERS:,}", file=book))
+        problems.append(
+            problem(
+                "workbook.too_many_parts",
+                file=book,
+                count=f"{len(members):,}",
+                limit=f"{MAX_MEMBERS:,}",
+            )
+        )
     for info in members:
         if info.file_size > MAX_MEMBER_BYTES:
             problems.append(
-                Problem(
-                    f"part '{info.filename}' unpacks to {info.file_size:,} bytes; "
-                    f"the limit is {MAX_MEMBER_BYTES:,} (zip bomb?)",
+                problem(
+                    "workbook.part_too_big",
                     file=book,
+                    part=info.filename,
+                    size=f"{info.file_size:,}",
+                    limit=f"{MAX_MEMBER_BYTES:,}",
                 )
             )
     total = sum(info.file_size for info in members)
     if total > MAX_UNPACKED_BYTES:
         problems.append(
-            Problem(
-                f"unpacks to {total:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} (zip bomb?)",
+            problem(
+                "workbook.unpacks_too_big",
                 file=book,
+                size=f"{total:,}",
+                limit=f"{MAX_UNPACKED_BYTES:,}",
             )
         )
     if problems:
@@ -136,7 +150,7 @@ def read_document(data: bytes, book: str) -> tuple[dict[str, Any], Where, list[P
 def _sheet_title_problems(titles: list[str], book: str) -> list[Problem]:
     known = [spec.title for spec in SHEETS]
     problems = [
-        Problem(f"missing sheet '{spec.title}'", file=book, field=spec.title)
+        problem("workbook.missing_sheet", file=book, field=spec.title, sheet=spec.title)
         for spec in SHEETS
         if spec.required and spec.title not in titles
     ]
@@ -144,7 +158,7 @@ def _sheet_title_problems(titles: list[str], book: str) -> list[Problem]:
         meant = near_miss(title, known) if title not in IGNORED_SHEETS else None
         if meant is not None:
             problems.append(
-                Problem(f"unknown sheet '{title}': did you mean '{meant}'?", file=book, field=title)
+                problem("workbook.unknown_sheet", file=book, field=title, title=title, meant=meant)
             )
     return problems
 
@@ -169,7 +183,9 @@ def sheet_rows(
         zip(value_rows, formula_rows, strict=False), start=2
     ):
         if number - 1 > MAX_TABLE_ROWS:
-            problems.append(Problem(f"more than {MAX_TABLE_ROWS:,} rows", file=file))
+            problems.append(
+                problem("workbook.too_many_rows", file=file, limit=f"{MAX_TABLE_ROWS:,}")
+            )
             break
         row, row_problems = _row(spec, header, cells, formula_cells, number, file)
         problems += row_problems
@@ -200,9 +216,9 @@ def _row(
         value = _clean(cell.value)
         if getattr(formula, "data_type", None) == "f" and value is None:
             problems.append(
-                Problem(
-                    f"the formula {formula.value} has no saved value: open the workbook in Excel "
-                    "or LibreOffice and save it, so its result is stored",
+                problem(
+                    "workbook.formula",
+                    formula=formula.value,
                     file=file,
                     row=number,
                     field=column or _letter(index),
@@ -219,8 +235,8 @@ def _row(
             continue
         if index >= len(header) or header[index] == "":
             problems.append(
-                Problem(
-                    "a value in a column without a header",
+                problem(
+                    "workbook.no_header",
                     file=file,
                     row=number,
                     field=_letter(index),
@@ -283,9 +299,9 @@ def _merge_problem(ref: str, header: list[str], file: str) -> Problem:
 
     min_col, min_row, max_col, _max_row = range_boundaries(ref)
     column = header[min_col - 1] if min_col - 1 < len(header) else _letter(min_col - 1)
-    what = "header cells" if min_row == 1 else "cells"
-    return Problem(
-        f"merged {what} {ref}: unmerge them and give every cell its own value",
+    return problem(
+        "workbook.merged_header" if min_row == 1 else "workbook.merged",
+        ref=ref,
         file=file,
         row=min_row,
         field=column or _letter(min_col - 1),

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.catalog import t
 
 MAX_ACCESS_BYTES = 1_000_000  # an access file is a few lines; anything this big is a mistake
 
@@ -168,9 +169,20 @@ def allows(role: Role | None, action: str) -> bool:
 def require(role: Role | None, action: str) -> None:
     """Refuse ``action`` unless ``role`` allows it: the check each handler makes itself."""
     if not allows(role, action):
-        needed = ACTIONS[action].label
-        held = "no access" if role is None else f"the {role.label} role"
-        raise AccessDenied(f"{action.replace('_', ' ')} needs the {needed} role; you have {held}")
+        held = (
+            t("serve.denied.no_access")
+            if role is None
+            else t("serve.denied.held", role=role_word(role))
+        )
+        action_words = t(f"serve.action.{action}")
+        raise AccessDenied(
+            t("serve.denied", action=action_words, needed=role_word(ACTIONS[action]), held=held)
+        )
+
+
+def role_word(role: Role) -> str:
+    """The role's name in the active language (``viewer`` / 查看者)."""
+    return t(f"serve.role.{role.label}")
 
 
 def load_access(path: str | Path) -> AccessFile:

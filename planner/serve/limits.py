@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from planner.i18n.catalog import t
+
 DEFAULT_SOLVE_SECONDS = 60.0
 DEFAULT_RUN_SECONDS = 900.0
 """A whole heavy run (a frontier's 11 solves, the alternatives' stages): room for a frontier whose
@@ -42,20 +44,31 @@ class FairUse:
         cells = shape[0] * shape[1] * shape[2]
         if cells > self.max_cells:
             found.append(
-                f"{shape[0]} regions × {shape[1]} sectors × {shape[2]} periods = {cells:,} cells; "
-                f"this app takes at most {self.max_cells:,} (run it with `planner solve` instead)"
+                t(
+                    "serve.limit.cells",
+                    regions=shape[0],
+                    sectors=shape[1],
+                    periods=shape[2],
+                    cells=f"{cells:,}",
+                    max_cells=f"{self.max_cells:,}",
+                )
             )
         projects = len(getattr(scenario, "projects", None) or [])
         if projects > self.max_projects:
             found.append(
-                f"{projects:,} candidate projects; this app takes at most {self.max_projects:,}"
+                t(
+                    "serve.limit.projects",
+                    projects=f"{projects:,}",
+                    max_projects=f"{self.max_projects:,}",
+                )
             )
         return found
 
     def check_size(self, scenario: Any) -> None:
         problems = self.size_problems(scenario)
         if problems:
-            raise LimitExceeded("The scenario is too large for this app: " + "; ".join(problems))
+            joined = t("serve.limit.join").join(problems)
+            raise LimitExceeded(t("serve.limit.too_large", problems=joined))
 
 
 class SessionSolves:
@@ -69,10 +82,7 @@ class SessionSolves:
     @contextmanager
     def one(self, what: str) -> Iterator[None]:
         if not self._lock.acquire(blocking=False):
-            raise LimitExceeded(
-                f"{self.running or 'a solve'} is still running in this session; "
-                "wait for it or cancel it first"
-            )
+            raise LimitExceeded(t("serve.limit.busy", what=self.running or t("ui.access.a_solve")))
         self.running = what
         try:
             yield

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from planner.i18n.catalog import t
 from planner.serve.limits import LimitExceeded
 
 PRELOADED = ["planner", "planner.analysis.frontier", "planner.analysis.alternatives"]
@@ -181,8 +182,7 @@ def run_apart(
                 progress(*rest)
             if elapsed > limit_seconds:
                 raise LimitExceeded(
-                    f"{what} was stopped after {limit_seconds:g} s, this app's limit for one "
-                    "run (planner ui --run-seconds); run it with the planner command instead"
+                    t("serve.limit.run_stopped", what=what, seconds=f"{limit_seconds:g}")
                 )
             tick(elapsed)
     finally:

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.model import CHANGEABLE, Scenario, validate_scenario
 
 DISTRIBUTIONS = ("uniform", "triangular")
@@ -110,33 +111,31 @@ def parse_variation(text: str) -> Variation:
     """
     match = _VARY.match(text)
     if not match:
-        raise _vary_error(text, "expected TARGET=RANGE, e.g. benefit=±30% or budget=1800..2400")
+        raise _vary_error(text, "form")
     target, spec = match["target"], match["spec"].strip()
     found = target_of(target)
     if found is None:
         known = ", ".join([*TARGETS, CRITERION + "NAME"])
-        raise _vary_error(text, f"cannot vary '{target}'; known: {known}", target)
+        raise _vary_error(text, "target", target, target=target, known=known)
     scalar = found[0] == "scalar"
     per = match["per"] or ("all" if scalar else "row")
     only = match["only"].strip() if match["only"] else None
     if TARGETS[target][0] == PROJECT_TABLE and per not in GROUPINGS and only is None:
         only, per = per, "row"  # cost@PROJECT: that project's cost alone
     if per not in GROUPINGS:
-        raise _vary_error(text, f"unknown grouping '@{per}'; known: {', '.join(GROUPINGS)}", target)
+        raise _vary_error(text, "grouping", target, per=per, known=", ".join(GROUPINGS))
     if scalar and (match["only"] or per != "all"):
-        raise _vary_error(text, f"'{target}' is one number: no [ONLY] or @PER", target)
+        raise _vary_error(text, "scalar", target, target=target)
     distribution, _, body = spec.rpartition(":")
     distribution = {"": "", "tri": "triangular"}.get(distribution, distribution)
     if distribution and distribution not in DISTRIBUTIONS:
-        raise _vary_error(
-            text, f"unknown distribution '{distribution}'; known: uniform, tri", target
-        )
+        raise _vary_error(text, "distribution", target, distribution=distribution)
     try:
         low, mode, high, relative, has_mode = _read_range(body.strip())
-    except ValueError as err:
-        raise _vary_error(text, str(err), target) from None
+    except _Unreadable as err:
+        raise _vary_error(text, err.key, target, **err.params) from None
     if has_mode and distribution == "uniform":
-        raise _vary_error(text, "a uniform range has two ends, not three values", target)
+        raise _vary_error(text, "uniform_three", target)
     variation = Variation(
         target,
         low,
@@ -160,7 +159,7 @@ def _read_range(body: str) -> tuple[float, float, float, bool, bool]:
         return 1 - p, 1.0, 1 + p, True, False
     parts = [p.strip() for p in body.split("..")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise ValueError(f"cannot read the range '{body}' (forms: ±30%, -10%..+20%, 1800..2400)")
+        raise _Unreadable("range_forms", body=body)
     percents = [_PERCENT.match(p) for p in parts]
     if all(percents):
         values = [1 + float(m["p"]) / 100 for m in percents if m]
@@ -169,31 +168,40 @@ def _read_range(body: str) -> tuple[float, float, float, bool, bool]:
         try:
             values = [float(p) for p in parts]
         except ValueError:
-            raise ValueError(f"cannot read the range '{body}'") from None
+            raise _Unreadable("range", body=body) from None
         relative = False
     else:
-        raise ValueError("mix of percentages and plain numbers in one range")
+        raise _Unreadable("range_mixed")
     low, high = values[0], values[-1]
     mode = values[1] if len(values) == 3 else (low + high) / 2
     if not (low <= mode <= high) or not all(map(math.isfinite, values)):
-        raise ValueError(f"range '{body}' must read low..high (or low..mode..high), finite")
+        raise _Unreadable("range_order", body=body)
     return low, mode, high, relative, len(values) == 3
 
 
 def _check_bounds(v: Variation) -> None:
     if v.low < 0:
-        raise _vary_error(v.text, "values must stay ≥ 0 (a relative range below −100%?)", v.target)
+        raise _vary_error(v.text, "negative", v.target)
     if v.target == "cost" and v.low <= 0:
-        raise _vary_error(v.text, "a project's cost must stay > 0 (projects.md)", v.target)
+        raise _vary_error(v.text, "cost", v.target)
     if v.target == "need" and v.low <= 0:
         # a need of 0 removes the pair from the model: the sample would change the model's shape
-        raise _vary_error(
-            v.text, "need must stay > 0 (the range may not reach 0 or −100%)", v.target
-        )
+        raise _vary_error(v.text, "need", v.target)
 
 
-def _vary_error(text: str, message: str, field: str = "") -> ScenarioError:
-    return ScenarioError([Problem(f"{message} (in '{text.strip()}')", file="--vary", field=field)])
+class _Unreadable(ValueError):
+    """A range that cannot be read: its catalog key (``problem.vary.<key>``) and values."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def _vary_error(text: str, key: str, field: str = "", **params: Any) -> ScenarioError:
+    """The ``--vary`` problem ``problem.vary.<key>``, ending with the text it was found in."""
+    return ScenarioError(
+        [problem(f"vary.{key}", file="--vary", field=field, text=text.strip(), **params)]
+    )
 
 
 def parse_grid(items: Iterable[str] | dict[str, Sequence[Any]] | None) -> dict[str, list[Any]]:
@@ -209,10 +217,10 @@ def parse_grid(items: Iterable[str] | dict[str, Sequence[Any]] | None) -> dict[s
         for item in items:
             key, sep, values = item.partition("=")
             if not sep or not values.strip():
-                raise ScenarioError([Problem(f"expected KEY=V1,V2, got '{item}'", file="--grid")])
+                raise ScenarioError([problem("grid.form", file="--grid", item=item)])
             pairs.append((key.strip(), [yaml.safe_load(v) for v in values.split(",")]))
     problems = [
-        Problem(f"unknown key; known: {', '.join(sorted(CHANGEABLE))}", file="--grid", field=k)
+        problem("grid.key", file="--grid", field=k, known=", ".join(sorted(CHANGEABLE)))
         for k, _ in pairs
         if k not in CHANGEABLE and not k.startswith(CRITERION)
     ]

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import Problem, ScenarioError
+from planner.errors import ScenarioError
+from planner.i18n.problems import problem
 from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
 from planner.sweep.batch import Batch, BatchResult, GridPlans, run_batch
@@ -97,11 +98,9 @@ def sweep(
     """
     started = time.perf_counter()
     if samples < 1:
-        raise ScenarioError([Problem("need at least one sample", file="--samples")])
+        raise ScenarioError([problem("sweep.samples", file="--samples")])
     if robust not in CRITERIA:
-        raise ScenarioError(
-            [Problem(f"unknown criterion; known: {', '.join(CRITERIA)}", file="--robust")]
-        )
+        raise ScenarioError([problem("sweep.robust", file="--robust", known=", ".join(CRITERIA))])
     base = as_scenario(scenario)
     variations = [parse_variation(v) if isinstance(v, str) else v for v in vary]
     design = Design.resolve(base, variations)

@@ -1,0 +1,66 @@
+"""Input problems under ``--lang zh``: a bad workbook's (every line Chinese, still naming sheet, row
+and column), the sweep's ``--vary``/``--grid`` and the analyses' arguments.
+
+The cases are the English ones of tests/test_workbook.py (each bad cell kind); the English words
+looked for are every ``problem.*`` message's fragments the Chinese catalog lacks (as
+tests/test_ui_i18n_tabs.py derives the app's), so a new workbook problem is checked without
+touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from planner.cli import main
+from tests.test_ui_i18n_tabs import english_fragments, leftovers
+from tests.test_workbook import BAD_CELLS, BAD_CRITERIA, bad_book
+
+PLACE = re.compile(r"^错误：hand\.xlsx(\[\w+\])?(，第 \d+ 行)?，字段“[^”]+”：", re.MULTILINE)
+"""错误：hand.xlsx[Needs]，第 3 行，字段“need”： the sheet, the Excel row and the column header."""
+
+
+@pytest.mark.parametrize("kind", [*BAD_CELLS, *BAD_CRITERIA])
+def test_a_bad_workbook_s_problems_are_chinese_naming_sheet_row_and_column(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, english = bad_book(kind, tmp_path)
+    assert main(["--lang", "zh", "validate", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    place = re.match(r"hand\\\.xlsx(\\\[(\w+)\\\])?(, row (\d+))?, field '(\w+)'", english)
+    assert place is not None
+    sheet, row, column = place.group(2), place.group(4), place.group(5)
+    wanted = f"hand.xlsx{f'[{sheet}]' if sheet else ''}{f'，第 {row} 行' if row else ''}"
+    assert any(line.startswith(f"错误：{wanted}，字段“{column}”：") for line in lines), lines
+    assert all(PLACE.match(line) for line in lines), lines
+    assert not leftovers(lines, english_fragments(("problem.", "cli.error"))), lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["sweep", "western_china", "--vary", "benefit=1..x", "--samples", "2"],
+            "错误：--vary，字段“benefit”：无法读取范围“1..x”（见“benefit=1..x”）",
+        ),
+        (
+            ["sweep", "western_china", "--vary", "need=±30%", "--grid", "colour=red"],
+            "错误：--grid，字段“colour”：未知的键；可用：",
+        ),
+        (
+            ["alternatives", "western_china", "--slack", "2"],
+            "错误：--slack：应为满足 0 ≤ slack < 1 的数，实际为 2.0",
+        ),
+    ],
+)
+def test_the_sweep_s_and_analyses_argument_problems_are_chinese(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused before any solve (exit 2), each problem one Chinese line naming the option."""
+    assert main(["--lang", "zh", *argv]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(expected) for line in lines), lines
+    words = [line.split("可用：")[0] for line in lines]  # not the keys listed after 可用 (known)
+    assert not leftovers(words, english_fragments(("problem.", "cli.error"))), lines
