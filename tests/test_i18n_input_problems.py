@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from tests.test_ui_i18n_tabs import english_fragments, leftovers
+from tests.catalog_words import english_fragments, leftovers
 from tests.test_workbook import BAD_CELLS, BAD_CRITERIA, bad_book
 
 PLACE = re.compile(r"^错误：hand\.xlsx(\[\w+\])?(，第 \d+ 行)?，字段“[^”]+”：", re.MULTILINE)

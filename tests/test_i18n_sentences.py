@@ -16,35 +16,19 @@ from openpyxl import load_workbook
 
 import planner
 from planner.cli import main
-from planner.i18n.catalog import catalog, t, use_language
+from planner.i18n.catalog import t, use_language
 from planner.reports import render, report_info
 from planner.solve.plan_model import diagnose
+from tests.catalog_words import english_fragments
+from tests.catalog_words import leftovers as catalog_leftovers
 
 SENTENCE_KEYS = ("attr.", "choice.")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def english_fragments(prefixes: tuple[str, ...]) -> set[str]:
-    """The English words of every message under ``prefixes`` that its Chinese message lacks."""
-    en, zh = catalog("en"), catalog("zh")
-    keys = [k for k in en if k.startswith(prefixes)]
-    chinese = "\n".join(zh[k] for k in keys)
-    found = set()
-    for key in keys:
-        for piece in re.split(r"\{[^}]*\}|[`*()\[\]:;.,+]", en[key]):
-            piece = piece.strip(" -–—/…'")
-            if re.search(r"[A-Za-z]{3}", piece) and piece not in chinese:
-                found.add(piece)
-    return found
-
-
 def leftovers(text: str) -> set[str]:
     """The catalog's English sentence words that stand as words in ``text``."""
-    return {
-        f
-        for f in english_fragments(SENTENCE_KEYS)
-        if re.search(rf"(?<![A-Za-z_]){re.escape(f)}(?![A-Za-z_])", text)
-    }
+    return catalog_leftovers([text], english_fragments(SENTENCE_KEYS))
 
 
 def test_the_fragments_catch_the_english_sentences():

@@ -21,7 +21,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import planner
-from planner.i18n.catalog import catalog, t, use_language
+from planner.i18n.catalog import t, use_language
+from tests.catalog_words import english_fragments, leftovers
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 TIMEOUT_S = 300
@@ -41,30 +42,6 @@ TEXT_FIELDS = {"label", "help", "body", "options", "placeholder", "text"}
 ANNOTATIONS = {k for p in planner.load_scenario("western_china").projects for k in p.annotations}
 """The bundled projects' annotation columns: their cells are the sources' own text (often English
 documents' titles), data rather than the app's words, so this check leaves them out."""
-
-
-def english_fragments(prefixes: tuple[str, ...]) -> set[str]:
-    """The English words of every message under ``prefixes`` that its Chinese message lacks: the
-    text between placeholders, trimmed of markdown and punctuation, with a word of 3+ letters."""
-    en, zh = catalog("en"), catalog("zh")
-    keys = [k for k in en if k.startswith(prefixes)]
-    chinese = "\n".join(zh[k] for k in keys)
-    found = set()
-    for key in keys:
-        for piece in re.split(r"\{[^}]*\}|\*\*|[`*()\[\]:;.,·●]", en[key]):
-            piece = piece.strip(" -–—/…'")
-            if re.search(r"[A-Za-z]{3}", piece) and piece not in chinese:
-                found.add(piece)
-    return found
-
-
-def leftovers(texts: list[str], fragments: set[str]) -> set[str]:
-    """The fragments that stand as words in one of ``texts``."""
-    return {
-        f
-        for f in fragments
-        if any(re.search(rf"(?<![A-Za-z_]){re.escape(f)}(?![A-Za-z_])", s) for s in texts)
-    }
 
 
 def nodes(node: Any) -> Iterator[Any]:
