@@ -64,3 +64,60 @@ def test_the_sweep_s_and_analyses_argument_problems_are_chinese(
     assert any(line.startswith(expected) for line in lines), lines
     words = [line.split("可用：")[0] for line in lines]  # not the keys listed after 可用 (known)
     assert not leftovers(words, english_fragments(("problem.", "cli.error"))), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("roles: [viewer]\n", "错误：access.yaml，字段“roles”："),
+        (
+            "roles:\n  owner: {users: [a@b.cn]}\n",
+            "未知角色 owner：请使用 viewer、planner 或 approver",
+        ),
+        ("roles:\n  viewer: {users: ['  ']}\n", "有一项为空"),
+        ("- just a list\n", "错误：access.yaml：权限文件须为含 `roles:` 的 YAML 映射"),
+        ("roles: {viewer: [\n", "错误：access.yaml，第 2 行：不是有效的 YAML"),
+    ],
+)
+def test_an_access_file_s_problems_are_chinese(
+    text: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`planner ui --access` reads the access file before any server starts (exit 2)."""
+    access = tmp_path / "access.yaml"
+    access.write_text(text, encoding="utf-8")
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\ncookie_secret = "s"\n'
+        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "http://127.0.0.1:2/x"\n',
+        encoding="utf-8",
+    )
+    argv = ["--lang", "zh", "ui", "--access", str(access), "--secrets", str(secrets)]
+    assert main(argv) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert any(expected in line for line in lines), lines
+    assert not leftovers(lines, english_fragments(("problem.", "cli.error"))), lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["convert", "western_china", "{tmp}/out.txt"], "无法写入 {tmp}/out.txt：请使用"),
+        (["template", "{tmp}/plan.csv"], "无法写入 {tmp}/plan.csv：模板须为 .xlsx 工作簿"),
+        (
+            ["report", "western_china", "--out", "{tmp}/plan.pdf"],
+            "无法判断报告 {tmp}/plan.pdf 的格式",
+        ),
+        (["report", "western_china", "--out", "{tmp}/no/plan.html"], "文件夹 {tmp}/no 不存在"),
+        (
+            ["ui", "--host", "0.0.0.0", "--secrets", "{tmp}/none.toml"],
+            "拒绝在未配置登录的情况下于 0.0.0.0",
+        ),
+    ],
+)
+def test_an_output_refusal_is_chinese(
+    argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(["--lang", "zh", *filled]) == 2
+    err = capsys.readouterr().err
+    assert expected.replace("{tmp}", str(tmp_path)) in err, err

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from planner.errors import OutputError
+from planner.i18n.catalog import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
     elif suffix in (".yaml", ".yml"):
         write_atomic(target, scenario_yaml_text(scenario))
     elif target.suffix:
-        raise OutputError(f"cannot write {target}: use .xlsx, .yaml, .yml or a folder")
+        raise OutputError(t("cli.output.convert_suffix", target=target))
     else:
         if target.exists() and not target.is_dir():
-            raise OutputError(f"cannot write the folder {target}: a file has that name")
+            raise OutputError(t("cli.output.folder_is_file", target=target))
         save_scenario(scenario, target)
     print(f"{scenario.name}: written to {target}")
     return 0
@@ -59,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
 def check_folder(target: Path) -> None:
     """Refuse before writing anything when OUT's folder is missing or OUT is a folder."""
     if target.is_dir():
-        raise OutputError(f"cannot write {target}: it is a folder")
+        raise OutputError(t("cli.output.is_folder", target=target))
     if not target.absolute().parent.is_dir():
-        raise OutputError(f"cannot write {target}: the folder {target.parent} does not exist")
+        raise OutputError(t("cli.output.no_folder", target=target, folder=target.parent))

@@ -220,7 +220,7 @@ def _scenario(args: argparse.Namespace) -> int:
     try:
         written = save_scenario(scenario, args.out)
     except OSError as err:
-        raise OutputError(f"cannot write the scenario to {args.out}: {err.strerror}") from None
+        raise OutputError(t("cli.output.scenario", target=args.out, reason=err.strerror)) from None
     print(t("cli.wrote", path=written), file=sys.stderr)
     return 0
 

@@ -98,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_text(args.report, result.report_section())
         except OSError as err:
-            raise OutputError(f"{args.report}: cannot write ({err.strerror or err})") from None
+            raise OutputError(
+                t("cli.output.cannot_write", target=args.report, reason=err.strerror or err)
+            ) from None
         print(t("cli.wrote", path=args.report))
     return int(ExitCode.OK)

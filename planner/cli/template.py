@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
 
     target = Path(args.target)
     if target.suffix.lower() != ".xlsx":
-        raise OutputError(f"cannot write {target}: a template is an .xlsx workbook")
+        raise OutputError(t("cli.output.template_suffix", target=target))
     check_folder(target)
     scenario = load_scenario(args.like) if args.like else None
     save_workbook(scenario, target)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from planner.cli.common import add_scenario_argument
 from planner.errors import ExitCode
+from planner.i18n.catalog import t
 from planner.serve import limits, signin
 
 DEFAULT_PORT = 8501
@@ -121,17 +122,11 @@ def serving_refusal(args: argparse.Namespace, auth: dict[str, object]) -> str | 
     """Why this combination of host, sign-in and access file must not start (None: it may)."""
     missing = signin.missing_settings(auth)
     if args.access is not None and missing:
-        return (
-            f"--access needs sign-in: the [auth] settings in secrets.toml lack {', '.join(missing)} "
-            "(docs/deploy.md)"
-        )
+        return t("cli.ui.access_needs_signin", missing=", ".join(missing))
     if not missing and not args.no_auth and args.access is None:
-        return "sign-in is configured in secrets.toml but no --access file says who may do what"
+        return t("cli.ui.signin_needs_access")
     if missing and not args.no_auth and not is_loopback(args.address):
-        return (
-            f"refusing to serve on {args.address} without sign-in: configure [auth] in "
-            ".streamlit/secrets.toml and give --access (docs/deploy.md), or pass --no-auth"
-        )
+        return t("cli.ui.refusing_host", host=args.address)
     return None
 
 
@@ -204,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     auth = signin.auth_section(files)
     refusal = serving_refusal(args, auth)
     if refusal:
-        print(f"error: {refusal}", file=sys.stderr)
+        print(t("cli.error", message=refusal), file=sys.stderr)
         return ExitCode.INVALID_INPUT
     if args.access is not None:
         load_access(args.access)  # a bad access file is exit 2 here, one line per problem
@@ -213,10 +208,7 @@ def run(args: argparse.Namespace) -> int:
         or args.max_cells < 1
         or args.max_projects < 0
     ):
-        print(
-            "error: --solve-seconds, --run-seconds, --max-cells and --max-projects must be positive",
-            file=sys.stderr,
-        )
+        print(t("cli.error", message=t("cli.ui.limits_positive")), file=sys.stderr)
         return ExitCode.INVALID_INPUT
 
     scenario = args.scenario
@@ -225,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
         if Path(scenario).exists():  # the app's working folder may differ: pass a full path
             scenario = str(Path(scenario).resolve())
     app = app_path()
-    print(f"planner ui: http://{args.address}:{args.port} (Ctrl+C stops it)", flush=True)
+    print(t("cli.ui.serving", url=f"http://{args.address}:{args.port}"), flush=True)
     command = streamlit_command(
         app, args.port, args.address, scenario, app_arguments(args, auth), args.secrets
     )

@@ -18,7 +18,7 @@ from typing import Any
 from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
-from planner.i18n.catalog import use_language
+from planner.i18n.catalog import t, use_language
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
@@ -48,7 +48,7 @@ def format_of(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in RENDERERS:
         known = ", ".join(f".{f}" for f in RENDERERS)
-        raise OutputError(f"cannot tell the report format of {path}: use one of {known}")
+        raise OutputError(t("cli.output.report_format", target=path, known=known))
     return suffix
 
 

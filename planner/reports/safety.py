@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from planner.errors import OutputError
+from planner.i18n.catalog import t
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet read a text cell as a formula."""
@@ -39,12 +40,12 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
     target = Path(path).expanduser().absolute()
     folder = target.parent
     if target.is_dir():
-        raise OutputError(f"cannot write the report {path}: it is a folder")
+        raise OutputError(t("cli.output.report_is_folder", target=path))
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise OutputError(f"cannot write the report {path}: the folder {folder} {what}")
+        why = "report_folder_not_folder" if folder.exists() else "report_no_folder"
+        raise OutputError(t(f"cli.output.{why}", target=path, folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write the report {path}: the folder {folder} is not writable")
+        raise OutputError(t("cli.output.report_folder_read_only", target=path, folder=folder))
     return target
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import t
+from planner.i18n.problems import KeyedValueError, problem, pydantic_problem
 
 MAX_ACCESS_BYTES = 1_000_000  # an access file is a few lines; anything this big is a mistake
 
@@ -80,7 +81,7 @@ class Grant(BaseModel):
     @classmethod
     def _not_blank(cls, values: list[str]) -> list[str]:
         if any(not v.strip() for v in values):
-            raise ValueError("an entry is empty")
+            raise KeyedValueError("access.empty_entry")
         return values
 
 
@@ -99,7 +100,7 @@ class AccessFile(BaseModel):
     def _known_roles(cls, roles: dict[str, Grant]) -> dict[str, Grant]:
         unknown = sorted(set(roles) - {r.label for r in Role})
         if unknown:
-            raise ValueError(f"unknown role {', '.join(unknown)}: use viewer, planner or approver")
+            raise KeyedValueError("access.unknown_role", roles=", ".join(unknown))
         return roles
 
     def role_of(self, identity: Identity) -> Role | None:
@@ -193,22 +194,29 @@ def load_access(path: str | Path) -> AccessFile:
     name = path.name
     try:
         if path.stat().st_size > MAX_ACCESS_BYTES:
-            raise ScenarioError([Problem(f"larger than {MAX_ACCESS_BYTES:,} bytes", file=name)])
+            raise ScenarioError(
+                [problem("access.too_large", file=name, limit=f"{MAX_ACCESS_BYTES:,}")]
+            )
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise ScenarioError([Problem(f"cannot read it ({err.strerror})", file=name)]) from None
+        raise ScenarioError(
+            [problem("access.cannot_read", file=name, reason=err.strerror)]
+        ) from None
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", None)
         row = None if line is None else line + 1
-        raise ScenarioError([Problem("not valid YAML", file=name, row=row)]) from None
+        raise ScenarioError([problem("access.not_yaml", file=name, row=row)]) from None
     if not isinstance(data, dict):
-        raise ScenarioError([Problem("an access file is a YAML mapping with `roles:`", file=name)])
+        raise ScenarioError([problem("access.not_a_mapping", file=name)])
     try:
         return AccessFile.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(
-            [
-                Problem(e["msg"], file=name, field=".".join(str(p) for p in e["loc"]))
-                for e in err.errors()
-            ]
-        ) from None
+        raise ScenarioError([_access_problem(e, name) for e in err.errors()]) from None
+
+
+def _access_problem(error: Any, name: str) -> Problem:
+    """A validation error of the access file, keyed so it can be said in the reader's language
+    (pydantic's English line kept as the message)."""
+    loc = tuple(error["loc"])
+    field = ".".join(str(p) for p in loc)
+    return pydantic_problem(error, error["msg"], loc, field).at(file=name)

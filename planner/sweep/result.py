@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import OutputError
+from planner.i18n.catalog import t
 from planner.sweep.projects import empty_project_table, project_table
 from planner.sweep.report import report_section, summary_text
 from planner.sweep.robust import CRITERIA, score_candidates
@@ -188,7 +189,9 @@ class SweepResult:
         except OSError as err:
             for tmp, _ in staged:
                 os.unlink(tmp)
-            raise OutputError(f"{target}: cannot write ({err.strerror or err})") from None
+            raise OutputError(
+                t("cli.output.cannot_write", target=target, reason=err.strerror or err)
+            ) from None
         for tmp, final in staged:
             os.replace(tmp, final)
         return list(paths.values())
