@@ -56,7 +56,7 @@ def algorithm_for(scenario: Any) -> str:
 def quiet_highs() -> Any:
     """A silent Highs object with the planner's own options (feasibility tolerances 1e-9), so every
     implementation asks HiGHS for the same thing."""
-    from planner.solve.bridge import quiet_highs as planner_quiet_highs
+    from planner.solve.highs_setup import quiet_highs as planner_quiet_highs
 
     return planner_quiet_highs()
 

@@ -12,6 +12,7 @@ import copy
 import pytest
 
 import planner
+from planner.scenario.synthetic import synthetic_projects, synthetic_scenario
 from planner.solve import reuse
 from planner.solve.reuse import relative_gap
 from tests.test_projects import PORTS, ports
@@ -127,14 +128,86 @@ def test_western_china_budget_changes_match(western):
 def test_too_wide_a_relaxation_gap_falls_back_to_branch_and_bound(western, monkeypatch):
     """With one LP allowed the proof has only the relaxation, whose gap on western_china is wider
     than 1e-4 (its optimum splits projects across periods): the re-solve runs branch and bound,
-    started from the incumbent, and still equals a fresh solve."""
+    started from the neighbourhood's plan, and still equals a fresh solve."""
     monkeypatch.setattr(reuse, "PROOF_LPS", 1)
     live = planner.PlanModel(western)
     live.solve()
     plan = live.solve(budget=western.total_budget() * 0.95)
     assert paths(plan) == (0.0, 1.0)
+    assert plan.timings["neighbourhood_starts"] == 1.0
     assert live.bridge.proof_lps == 1
     assert_same_as_fresh(plan, live.scenario)
+
+
+HIGHS_DEFAULTS = {
+    "presolve": "choose",
+    "mip_allow_restart": True,
+    "mip_heuristic_effort": 0.05,
+    "mip_heuristic_run_rins": True,
+    "mip_heuristic_run_rens": True,
+    "mip_heuristic_run_root_reduced_cost": True,
+}
+
+
+@pytest.fixture(scope="module")
+def portfolio() -> planner.Scenario:
+    """20 regions with 100 seeded projects: a budget cut leaves the relaxation more split starts
+    than the proof may branch on, so the re-solve needs branch and bound."""
+    return synthetic_projects(synthetic_scenario(20, 6, 5, seed=0), 100, seed=0)
+
+
+@pytest.mark.parametrize("factor", [0.95, 1.05])
+def test_branch_and_bound_from_a_neighbourhood_plan_matches_a_fresh_solve(portfolio, factor):
+    """Budget −5 % and +5 % on the portfolio: the proof cannot close the gap, the neighbourhood's
+    plan starts branch and bound, and the plan is one a fresh solve could return. HiGHS's options
+    are its defaults again afterwards, so the next solve of the live model is not run without
+    presolve or heuristics, and the gap is the scenario's."""
+    live = planner.PlanModel(portfolio)
+    live.solve()
+    plan = live.solve(budget=portfolio.total_budget() * factor)
+    assert paths(plan) == (0.0, 1.0)
+    assert plan.timings["neighbourhood_starts"] == 1.0
+    assert_same_as_fresh(plan, live.scenario)
+    highs = live.bridge.highs
+    for name, default in HIGHS_DEFAULTS.items():
+        assert highs.getOptionValue(name)[1] == default, name
+    assert highs.getOptionValue("mip_rel_gap")[1] == portfolio.mip_gap
+
+
+def test_a_project_forced_in_is_funded_by_a_search_from_scratch(portfolio):
+    """A project the last plan left out (one with no group or requirement, so forcing it in is
+    feasible), forced in before a budget cut: the last plan's starts break its one-start row, so
+    there is neither a proof nor a neighbourhood from them, and branch and bound from scratch
+    funds it."""
+    live = planner.PlanModel(portfolio)
+    first = live.solve()
+    plain = {p.id for p in portfolio.projects if not p.group and not p.requires}
+    left_out = next(i for i in first.projects.loc[~first.projects["funded"], "id"] if i in plain)
+    data = live.scenario.model_dump()
+    for row in data["projects"]:
+        row["mandatory"] = row["mandatory"] or row["id"] == left_out
+    live.update(planner.validate_scenario(data))
+    plan = live.solve(budget=portfolio.total_budget() * 0.95)
+    assert plan.projects.set_index("id").loc[left_out, "funded"]
+    assert paths(plan) == (0.0, 1.0)
+    assert plan.timings["neighbourhood_starts"] == 0.0
+    assert_same_as_fresh(plan, live.scenario)
+
+
+def test_a_time_limit_counts_from_the_re_solve_not_from_the_first_solve(portfolio):
+    """HiGHS reads an LP's time limit against a clock that runs on over all the runs of its object.
+    After 1 s of solves on a live model, a re-solve limited to 0.5 s (a warm re-solve takes a few
+    ms) must still be allowed its 0.5 s and end optimal, not stop at once with no plan."""
+    live = planner.PlanModel(synthetic_scenario(20, 6, 5, seed=0))
+    live.solve()
+    highs = live.bridge.highs
+    while highs.getRunTime() < 1.0:  # cold LPs until the object's clock has run 1 s
+        highs.clearSolver()
+        highs.run()
+    for factor in (0.95, 1.05):
+        plan = live.solve(budget=live.scenario.total_budget() * factor, time_limit_s=0.5)
+        assert plan.status == "optimal"
+        assert plan.allocated_total <= live.scenario.total_budget() * (1 + 1e-9)
 
 
 def test_a_project_forced_out_against_the_incumbent_is_searched_again():

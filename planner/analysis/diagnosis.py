@@ -27,7 +27,7 @@ from planner.analysis import elastic
 from planner.i18n.catalog import LANGUAGES, checked, language, t, use_language
 from planner.i18n.names import key_name, project_name, region_name, sector_name
 from planner.scenario.model import Scenario, validate_scenario
-from planner.solve.bridge import quiet_highs
+from planner.solve.highs_setup import quiet_highs
 from planner.solve.plan import _records
 
 if TYPE_CHECKING:

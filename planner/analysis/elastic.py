@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from pyomo.environ import value
 
-from planner.solve.bridge import highs_lp
+from planner.solve.highs_setup import highs_lp
 
 INF = highspy.kHighsInf
 

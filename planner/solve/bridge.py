@@ -10,8 +10,6 @@ The bridge knows nothing of the planning math: it maps Pyomo rows and columns to
 """
 
 import math
-import os
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from planner.solve.expressions import (
     parts_variables,
     shared_value,
 )
+from planner.solve.highs_setup import highs_lp, highs_time_limit, quiet_highs
 
 INF = highspy.kHighsInf
 
@@ -438,12 +437,9 @@ class HighsBridge:
 
     def solve(self, time_limit_s: float | None = None) -> str:
         """Run HiGHS (warm-started when it has a basis); returns a planner status string."""
-        # None is "no limit"; 0 is a limit (a caller's 0 must not silently mean forever)
-        self.highs.setOptionValue(
-            "time_limit", INF if time_limit_s is None else float(time_limit_s)
-        )
         started = time.perf_counter()
         mip = self.is_mip
+        self.highs.setOptionValue("time_limit", highs_time_limit(self.highs, time_limit_s, mip))
         if mip and self._incumbent is not None and self._still_feasible(self._incumbent):
             # a warm start: the last incumbent, which stays feasible after many changes (a budget
             # rise). One that no longer is (a budget cut) is not passed: HiGHS's repair of it cost
@@ -527,49 +523,6 @@ class HighsBridge:
 
     def release(self) -> None:
         self.highs.clear()
-
-
-def highs_lp(
-    sense: highspy.ObjSense,
-    cost: np.ndarray,
-    column_bounds: tuple[np.ndarray, np.ndarray],
-    row_bounds: tuple[np.ndarray, np.ndarray],
-    compressed: tuple[np.ndarray, np.ndarray, np.ndarray],
-    orientation: highspy.MatrixFormat,
-) -> highspy.HighsLp:
-    """A ``HighsLp`` from arrays: ``compressed`` is (start, index, value) of the matrix, stored
-    row-wise or column-wise as ``orientation`` says."""
-    start, index, value = compressed
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(cost)
-    lp.num_row_ = len(row_bounds[0])
-    lp.sense_ = sense
-    lp.col_cost_ = cost
-    lp.col_lower_, lp.col_upper_ = column_bounds
-    lp.row_lower_, lp.row_upper_ = row_bounds
-    lp.a_matrix_.format_ = orientation
-    lp.a_matrix_.start_ = np.ascontiguousarray(start, dtype=np.int32)
-    lp.a_matrix_.index_ = np.ascontiguousarray(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.ascontiguousarray(value, dtype=float)
-    return lp
-
-
-def quiet_highs() -> highspy.Highs:
-    """A Highs object that prints nothing: its constructor writes a banner straight to file
-    descriptor 1, which would corrupt ``planner solve --json``; so fd 1 points at /dev/null meanwhile."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            highs = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    highs.setOptionValue("output_flag", False)
-    for option in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
-        highs.setOptionValue(option, 1e-9)  # money to the yuan on budgets of thousands of CNY bn
-    return highs
 
 
 VALUE = attrgetter("value")

@@ -240,11 +240,11 @@ class PlanModel:
         }
         if self.bridge.integer_columns.size:
             # how the MIP solves of this plan ended (planner.solve.reuse): proven from the last
-            # plan's starts, or by a branch and bound
-            plan.timings["proven_solves"] = float(self.bridge.path_counts["proof"])
-            plan.timings["branch_and_bound_solves"] = float(
-                self.bridge.path_counts["branch and bound"]
-            )
+            # plan's starts, or by a branch and bound, started or not from a neighbourhood's plan
+            counts = self.bridge.path_counts
+            plan.timings["proven_solves"] = float(counts["proof"])
+            plan.timings["branch_and_bound_solves"] = float(counts["branch and bound"])
+            plan.timings["neighbourhood_starts"] = float(counts["neighbourhood"])
         if plan.status == "infeasible" and diagnose:
             plan.diagnosis = diagnose_model(self)
             plan.message = plan.diagnosis.lines[0]

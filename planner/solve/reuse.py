@@ -14,23 +14,31 @@ or costs) starts from the last incumbent's project starts u. :class:`ReusingBrid
    branch and bound would have been allowed to return, and its duals are the fixed-starts LP's, as
    always (projects.md).
 
-Otherwise HiGHS's branch and bound runs as before (the last incumbent passed as its start when it
-still meets every bound). Every bound above
-is an LP optimum over a superset of the plans of its branch, so E_bound bounds every plan: the proof
-holds whatever the change was, and a change that made the incumbent infeasible (its fixed LP has no
-solution, or a start lies outside a changed column bound) goes straight to branch and bound.
+Every bound above is an LP optimum over a superset of the plans of its branch, so E_bound bounds every
+plan: the proof holds whatever the change was. A change that made the incumbent infeasible (its fixed
+LP has no solution, or a start lies outside a changed column bound) goes straight to branch and bound.
+
+When the proof cannot close the gap, the re-solve goes to HiGHS's branch and bound, but first looks
+for a better plan near the last one (RINS, relaxation-induced neighbourhood search): every start on
+which the last plan and the relaxation agree is fixed, and HiGHS solves the small MIP over the rest
+(no heuristics, no restart: both cost more than they find here). Its plan, a plan of the changed
+model, is branch and bound's start, which then runs without presolve and restarts: with a start
+that good HiGHS can stop at its root, whereas presolve and a restart fix columns by reduced cost and
+throw the root's cuts away (``docs/performance.md`` has the figures).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import time
 from typing import Any
 
 import highspy
 import numpy as np
 
 from planner.solve.bridge import HighsBridge
+from planner.solve.highs_setup import highs_options, highs_time_limit
 
 PROOF_LPS = 16
 """At most this many LPs (relaxation and branches) try to close the gap before branch and bound runs:
@@ -38,6 +46,24 @@ on western_china with its projects the relaxation leaves 4 fractional starts and
 a few branchings close; a portfolio of hundreds of projects leaves dozens (43 at 60 regions and 400
 projects), which they never close: with more fractional starts than this at the root the proof stops
 there, having cost two warm-started LPs against seconds of branch and bound."""
+
+NEIGHBOURHOOD_SEARCH = {
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_allow_restart": False,
+}
+"""HiGHS's options for the neighbourhood's small MIP. Its LP and cuts nearly close it, so a few
+branchings find the plan; HiGHS's own sub-MIP heuristics took 1.2 of its 1.6 s (60 regions, 400
+projects, budget −5 %), 0.4 s without them."""
+
+NEIGHBOURHOOD_GAP = 0.1
+"""The neighbourhood's MIP is solved to this share of ``mip_gap``: its plan is the start whose
+value the full branch and bound must prove within ``mip_gap``, so it should leave room."""
+
+FROM_A_GOOD_START = {"presolve": "off", "mip_allow_restart": False}
+"""HiGHS's options for the branch and bound that starts from the neighbourhood's plan."""
 
 WHOLE = (
     1e-6  # HiGHS's mip_feasibility_tolerance: a start closer than this to 0 or 1 counts as whole
@@ -59,9 +85,11 @@ class ReusingBridge(HighsBridge):
         self.last_path = "lp"
         self.proof_lps = 0
         self.path_counts: dict[str, int] = {}
+        self._relaxed: np.ndarray | None = None  # the relaxation's starts, from the last proof
+        self._neighbourhood: tuple[np.ndarray, np.ndarray] | None = None
 
     def count_paths_from_zero(self) -> None:
-        self.path_counts = {"proof": 0, "branch and bound": 0}
+        self.path_counts = {"proof": 0, "branch and bound": 0, "neighbourhood": 0}
 
     @property
     def is_mip(self) -> bool:
@@ -85,11 +113,20 @@ class ReusingBridge(HighsBridge):
         if not self.is_mip:
             self.last_path = "lp"
             return super().solve(time_limit_s)
+        started = time.perf_counter()
+        self._neighbourhood = None
         if self._incumbent is not None and self._prove_incumbent(time_limit_s):
             self._count("proof")
             return "optimal"
         self._count("branch and bound")
-        return super().solve(time_limit_s)
+        if self._neighbourhood is None:
+            return super().solve(time_limit_s)
+        plan, relaxed = self._neighbourhood
+        self._neighbourhood = None
+        self.path_counts["neighbourhood"] = self.path_counts.get("neighbourhood", 0) + 1
+        self._incumbent = self._search_neighbourhood(plan, relaxed, _left(time_limit_s, started))
+        with highs_options(self.highs, **FROM_A_GOOD_START):
+            return super().solve(_left(time_limit_s, started))
 
     def _count(self, path: str) -> None:
         self.last_path = path
@@ -107,7 +144,10 @@ class ReusingBridge(HighsBridge):
         starts = np.round(incumbent[cols])
         if np.any(starts < self.col_lower[cols]) or np.any(starts > self.col_upper[cols]):
             return False  # a project forced in or out against the incumbent's choice
-        self.highs.setOptionValue("time_limit", math.inf if time_limit_s is None else time_limit_s)
+        # one limit for all the proof's LPs: they read it against a clock that runs on over them
+        self.highs.setOptionValue(
+            "time_limit", highs_time_limit(self.highs, time_limit_s, mip=False)
+        )
         value = self._fixed_lp_value(starts)
         if value is not None:
             bound, found = self._relaxation_bound(value)
@@ -118,9 +158,8 @@ class ReusingBridge(HighsBridge):
             return False
         gap = relative_gap(value, max(bound, value))
         if gap > self.mip_gap:
-            # branch and bound as before: the old incumbent is its start if it still fits. This
-            # plan as the start measured slower (bench/projects.py at 60 regions, 400 projects,
-            # budget −5 %: 6.3 and 5.3 s without it, 18.0 and 6.3 s with it)
+            if self._relaxed is not None:  # the plan and the relaxation for the neighbourhood
+                self._neighbourhood = (self.primal(), self._relaxed)
             self.release_integers()
             return False
         self._incumbent = self.primal()
@@ -138,6 +177,33 @@ class ReusingBridge(HighsBridge):
         super().fix_integers(starts)
         return self._lp_value()
 
+    def _search_neighbourhood(
+        self, plan: np.ndarray, relaxed: np.ndarray, time_limit_s: float | None
+    ) -> np.ndarray:
+        """RINS: the best plan with every start on which ``plan`` and the relaxation agree kept.
+
+        ``plan`` is feasible in the changed model (its starts' fixed LP), so it is this small MIP's
+        start and the answer when the search finds nothing better."""
+        cols = self.integer_columns
+        starts = plan[cols]
+        agree = np.abs(relaxed - starts) <= WHOLE
+        lower = np.where(agree, starts, self.col_lower[cols])
+        upper = np.where(agree, starts, self.col_upper[cols])
+        self.highs.changeColsBounds(cols.size, cols, lower, upper)
+        self.highs.setSolution(plan.size, np.arange(plan.size, dtype=np.int32), plan)
+        limit = math.inf if time_limit_s is None else time_limit_s
+        try:
+            with highs_options(
+                self.highs,
+                mip_rel_gap=self.mip_gap * NEIGHBOURHOOD_GAP,
+                time_limit=limit,
+                **NEIGHBOURHOOD_SEARCH,
+            ):
+                self.highs.run()
+            return self.primal() if self.has_solution() else plan
+        finally:
+            self.highs.changeColsBounds(cols.size, cols, self.col_lower[cols], self.col_upper[cols])
+
     def _lp_value(self) -> float | None:
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -152,6 +218,7 @@ class ReusingBridge(HighsBridge):
         parent's LP; a closed one (infeasible, no better than the best plan, or whole) by the best
         plan."""
         cols = self.integer_columns
+        self._relaxed = None
         self.release_integers()
         self._set_integrality(highspy.HighsVarType.kContinuous)
         lower, upper = self.col_lower[cols].copy(), self.col_upper[cols].copy()
@@ -169,6 +236,8 @@ class ReusingBridge(HighsBridge):
                     and self.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible
                 ):
                     return math.inf, found  # an LP that did not finish proves nothing
+                if solved == 1 and lp is not None:
+                    self._relaxed = self.primal()[cols]
                 if lp is not None and lp > best:
                     u = self.primal()[cols]
                     frac = np.minimum(u - np.floor(u), np.ceil(u) - u)
@@ -199,3 +268,10 @@ def relative_gap(incumbent: float, bound: float) -> float:
     if incumbent == 0.0:
         return 0.0 if bound <= 0.0 else math.inf
     return max(0.0, bound - incumbent) / abs(incumbent)
+
+
+def _left(time_limit_s: float | None, started: float) -> float | None:
+    """What is left of ``time_limit_s`` (None: no limit) since ``started``."""
+    if time_limit_s is None:
+        return None
+    return max(0.0, time_limit_s - (time.perf_counter() - started))
