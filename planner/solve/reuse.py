@@ -85,7 +85,6 @@ class ReusingBridge(HighsBridge):
         self.last_path = "lp"
         self.proof_lps = 0
         self.path_counts: dict[str, int] = {}
-        self._relaxed: np.ndarray | None = None  # the relaxation's starts, from the last proof
         self._neighbourhood: tuple[np.ndarray, np.ndarray] | None = None
 
     def count_paths_from_zero(self) -> None:
@@ -149,8 +148,9 @@ class ReusingBridge(HighsBridge):
             "time_limit", highs_time_limit(self.highs, time_limit_s, mip=False)
         )
         value = self._fixed_lp_value(starts)
+        relaxed: np.ndarray | None = None  # for the neighbourhood, if the gap stays open
         if value is not None:
-            bound, found = self._relaxation_bound(value)
+            bound, found, relaxed = self._relaxation_bound(value)
             # HiGHS holds the best plan again (the incumbent's LP, warm: a few pivots at most)
             value = self._fixed_lp_value(starts if found is None else found)
         if value is None:
@@ -158,8 +158,8 @@ class ReusingBridge(HighsBridge):
             return False
         gap = relative_gap(value, max(bound, value))
         if gap > self.mip_gap:
-            if self._relaxed is not None:  # the plan and the relaxation for the neighbourhood
-                self._neighbourhood = (self.primal(), self._relaxed)
+            if relaxed is not None:
+                self._neighbourhood = (self.primal(), relaxed)
             self.release_integers()
             return False
         self._incumbent = self.primal()
@@ -191,12 +191,11 @@ class ReusingBridge(HighsBridge):
         upper = np.where(agree, starts, self.col_upper[cols])
         self.highs.changeColsBounds(cols.size, cols, lower, upper)
         self.highs.setSolution(plan.size, np.arange(plan.size, dtype=np.int32), plan)
-        limit = math.inf if time_limit_s is None else time_limit_s
         try:
             with highs_options(
                 self.highs,
                 mip_rel_gap=self.mip_gap * NEIGHBOURHOOD_GAP,
-                time_limit=limit,
+                time_limit=highs_time_limit(self.highs, time_limit_s, mip=True),
                 **NEIGHBOURHOOD_SEARCH,
             ):
                 self.highs.run()
@@ -210,15 +209,16 @@ class ReusingBridge(HighsBridge):
             return None
         return float(self.highs.getInfo().objective_function_value)
 
-    def _relaxation_bound(self, value: float) -> tuple[float, np.ndarray | None]:
-        """An upper bound on every plan, and whole starts better than ``value`` if a branch found some.
+    def _relaxation_bound(self, value: float) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+        """An upper bound on every plan, whole starts better than ``value`` if a branch found some,
+        and the relaxation's starts (None if its LP did not finish).
 
         Best-first branching over the relaxation, at most :data:`PROOF_LPS` LPs; stops as soon as
         the best open branch is within the gap of the best plan. An open branch is bounded by its
         parent's LP; a closed one (infeasible, no better than the best plan, or whole) by the best
         plan."""
         cols = self.integer_columns
-        self._relaxed = None
+        relaxed: np.ndarray | None = None
         self.release_integers()
         self._set_integrality(highspy.HighsVarType.kContinuous)
         lower, upper = self.col_lower[cols].copy(), self.col_upper[cols].copy()
@@ -235,16 +235,16 @@ class ReusingBridge(HighsBridge):
                     lp is None
                     and self.highs.getModelStatus() != highspy.HighsModelStatus.kInfeasible
                 ):
-                    return math.inf, found  # an LP that did not finish proves nothing
+                    return math.inf, found, relaxed  # an LP that did not finish proves nothing
                 if solved == 1 and lp is not None:
-                    self._relaxed = self.primal()[cols]
+                    relaxed = self.primal()[cols]
                 if lp is not None and lp > best:
                     u = self.primal()[cols]
                     frac = np.minimum(u - np.floor(u), np.ceil(u) - u)
                     if frac.max(initial=0.0) <= WHOLE:
                         best, found = lp, np.round(u)
                     elif solved == 1 and np.count_nonzero(frac > WHOLE) > PROOF_LPS:
-                        return math.inf, found  # more split starts than branchings: hopeless
+                        return math.inf, found, relaxed  # more split starts than branchings
                     else:
                         j = int(np.argmax(frac))
                         down, up = node_upper.copy(), node_lower.copy()
@@ -256,7 +256,7 @@ class ReusingBridge(HighsBridge):
                 bound = max([best] + [-n[0] for n in open_nodes])
                 if not open_nodes or relative_gap(best, bound) <= self.mip_gap:
                     break
-            return bound, found
+            return bound, found, relaxed
         finally:
             self.highs.changeColsBounds(cols.size, cols, lower, upper)
             self._set_integrality(highspy.HighsVarType.kInteger)
