@@ -37,6 +37,22 @@ def make(**changes: Any) -> planner.Scenario:
     return planner.validate_scenario(data)
 
 
+def store_at(url: str, revision: str) -> Any:
+    """A run store created at an older schema ``revision`` (as an older planner left it)."""
+    from alembic import command
+
+    from planner.store import engine
+    from planner.store.api import RunStore
+
+    resolved = engine.resolve(url)
+    db = engine.connect(resolved)
+    with engine.writing(db) as conn:
+        config = engine._alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return RunStore(resolved, db)
+
+
 @pytest.fixture
 def base() -> planner.Scenario:
     return make()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import make
+from conftest import make, store_at
 from sqlalchemy import text
 
 import planner
@@ -20,24 +20,8 @@ ENTRA = "https://login.microsoftonline.com/tenant-1/v2.0"
 SHARED = "7f3a"  # the same subject, issued by both providers to two different people
 
 
-def _store_at(url: str, revision: str):  # type: ignore[no-untyped-def]
-    """A store created at an older schema ``revision`` (as an older planner left it)."""
-    from alembic import command
-
-    from planner.store import engine
-    from planner.store.api import RunStore
-
-    resolved = engine.resolve(url)
-    db = engine.connect(resolved)
-    with engine.writing(db) as conn:
-        config = engine._alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    return RunStore(resolved, db)
-
-
 def test_two_providers_sharing_a_subject_are_two_people(store_url, capsys) -> None:  # type: ignore[no-untyped-def]
-    old = _store_at(store_url, "0004")
+    old = store_at(store_url, "0004")
     before = old.record(
         planner.solve(make()), user="ann@office.example", subject=SHARED, source="ui"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make
+from conftest import make, store_at
 from sqlalchemy import text
 
 import planner
@@ -51,7 +51,7 @@ KILLED_RECORDER = textwrap.dedent(
     import planner, planner.store
     from planner.store import record
     sys.path.insert(0, {tests!r})
-    from conftest import make
+    from conftest import make, store_at
 
     plan = planner.solve(make())
     store = planner.store.open({url!r})
@@ -96,18 +96,9 @@ def test_a_recorder_killed_mid_run_leaves_no_partial_run(store_url):
 
 def test_a_store_of_the_first_schema_is_migrated_on_open(store_url):
     """Build the store at revision 0001, record into it, then open it with this planner."""
-    from alembic import command
-
     from planner.store import engine
-    from planner.store.api import RunStore
 
-    url = engine.resolve(store_url)
-    db = engine.connect(url)
-    with engine.writing(db) as conn:
-        config = engine._alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    old = RunStore(url, db)
+    old = store_at(store_url, "0001")
     run_id = old.record(planner.solve(make()), note="made under 0001")
     old.approve(run_id)
     old.close()
@@ -126,18 +117,7 @@ def test_a_store_of_the_first_schema_is_migrated_on_open(store_url):
 def test_a_store_of_the_first_schema_takes_signed_in_identities_after_migration(store_url):
     """Runs and an approval made under 0001 verify unchanged after 0003 adds the identity columns;
     new rows carry subject and e-mail, and `--user` finds a run by any of the three."""
-    from alembic import command
-
-    from planner.store import engine
-    from planner.store.api import RunStore
-
-    url = engine.resolve(store_url)
-    db = engine.connect(url)
-    with engine.writing(db) as conn:
-        config = engine._alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    old = RunStore(url, db)
+    old = store_at(store_url, "0001")
     old_id = old.record(planner.solve(make()), note="made under 0001", user="olga")
     old.approve(old_id, user="olga")
     old.close()
@@ -162,7 +142,7 @@ def test_a_store_of_the_first_schema_takes_signed_in_identities_after_migration(
         assert store.events(new_id)[0]["user_subject"] == "idp|dee-1"
         with store.engine.connect() as conn:
             # the subject is under the hash: changing it (triggers aside) breaks the chain
-            on_runs = "" if url.get_backend_name() == "sqlite" else " ON runs"
+            on_runs = "" if store.engine.url.get_backend_name() == "sqlite" else " ON runs"
             conn.execute(text(f"DROP TRIGGER runs_no_update{on_runs}"))
             conn.execute(
                 text("UPDATE runs SET user_subject = 'idp|mallory' WHERE id = :i"), {"i": new_id}

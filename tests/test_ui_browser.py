@@ -101,17 +101,24 @@ def browser_or_skip():  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def browser_page() -> Iterator[Any]:
-    """A page of headless Chromium, closed afterwards."""
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (skipped where it or playwright is missing), closed afterwards."""
     sync_playwright = browser_or_skip()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.set_default_timeout(PAGE_WAIT_MS)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page() -> Iterator[Any]:
+    """A page of headless Chromium, closed afterwards."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.set_default_timeout(PAGE_WAIT_MS)
+        yield page
 
 
 TRACEBACK = '[data-testid="stException"]'

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 from test_ui_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PAGE_WAIT_MS,
     browser_or_skip,
+    chromium,
     free_port,
     wait_until_healthy,
 )
@@ -133,13 +132,8 @@ def one_worker(root: int) -> set[int]:
 
 @pytest.fixture(scope="module")
 def browser(open_app: str) -> Iterator[object]:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def session(browser, url: str):  # type: ignore[no-untyped-def]

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 from test_ui_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PAGE_WAIT_MS,
     READY_TRIES,
     browser_or_skip,
+    chromium,
     free_port,
     wait_until_healthy,
 )
@@ -143,13 +142,8 @@ class _Alive:
 
 @pytest.fixture(scope="module")
 def browser(team: dict[str, str]) -> Iterator[object]:
-    sync_playwright = browser_or_skip()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def signed_in(browser, url: str, person: str):  # type: ignore[no-untyped-def]
