@@ -200,6 +200,9 @@ def test_a_viewer_sees_the_plan_but_cannot_edit_save_or_approve(browser, team) -
 def test_a_planner_saves_a_run_that_carries_their_identity(browser, team) -> None:  # type: ignore[no-untyped-def]
     context, page = signed_in(browser, team["url"], "pat")
     page.get_by_text("Signed in as pat@office.example · planner").wait_for()
+    # the budget box is drawn before the first solve ends; an edit made before the plan is shown
+    # cuts that run short, so the change builds a model afresh and is never "re-solved in place"
+    page.get_by_text("Benefit E").first.wait_for()
     budget = page.get_by_role("spinbutton", name="Total budget (CNY bn)")
     budget.fill("1500")
     budget.press("Enter")
