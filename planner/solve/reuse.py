@@ -85,7 +85,6 @@ class ReusingBridge(HighsBridge):
         self.last_path = "lp"
         self.proof_lps = 0
         self.path_counts: dict[str, int] = {}
-        self._neighbourhood: tuple[np.ndarray, np.ndarray] | None = None
 
     def count_paths_from_zero(self) -> None:
         self.path_counts = {"proof": 0, "branch and bound": 0, "neighbourhood": 0}
@@ -113,15 +112,14 @@ class ReusingBridge(HighsBridge):
             self.last_path = "lp"
             return super().solve(time_limit_s)
         started = time.perf_counter()
-        self._neighbourhood = None
-        if self._incumbent is not None and self._prove_incumbent(time_limit_s):
+        proven, neighbourhood = self._prove_incumbent(time_limit_s)
+        if proven:
             self._count("proof")
             return "optimal"
         self._count("branch and bound")
-        if self._neighbourhood is None:
+        if neighbourhood is None:
             return super().solve(time_limit_s)
-        plan, relaxed = self._neighbourhood
-        self._neighbourhood = None
+        plan, relaxed = neighbourhood
         self.path_counts["neighbourhood"] = self.path_counts.get("neighbourhood", 0) + 1
         self._incumbent = self._search_neighbourhood(plan, relaxed, _left(time_limit_s, started))
         with highs_options(self.highs, **FROM_A_GOOD_START):
@@ -133,16 +131,21 @@ class ReusingBridge(HighsBridge):
 
     # ---- the proof ----
 
-    def _prove_incumbent(self, time_limit_s: float | None) -> bool:
-        """Steps 1–3 of the module's docstring. True leaves HiGHS holding the proven plan with its
-        integers fixed; False leaves them free, with the best plan found as the incumbent."""
+    def _prove_incumbent(
+        self, time_limit_s: float | None
+    ) -> tuple[bool, tuple[np.ndarray, np.ndarray] | None]:
+        """Steps 1–3 of the module's docstring: whether the proof held, and when it did not, the
+        neighbourhood to search (the best plan found and the relaxation's starts) if there is one.
+
+        A proof leaves HiGHS holding the proven plan with its integers fixed; otherwise they are
+        free, with the best plan found as the incumbent."""
         cols = self.integer_columns
         incumbent = self._incumbent
         if incumbent is None or incumbent.size != len(self.columns):
-            return False
+            return False, None
         starts = np.round(incumbent[cols])
         if np.any(starts < self.col_lower[cols]) or np.any(starts > self.col_upper[cols]):
-            return False  # a project forced in or out against the incumbent's choice
+            return False, None  # a project forced in or out against the incumbent's choice
         # one limit for all the proof's LPs: they read it against a clock that runs on over them
         self.highs.setOptionValue(
             "time_limit", highs_time_limit(self.highs, time_limit_s, mip=False)
@@ -155,17 +158,16 @@ class ReusingBridge(HighsBridge):
             value = self._fixed_lp_value(starts if found is None else found)
         if value is None:
             self.release_integers()
-            return False
+            return False, None
         gap = relative_gap(value, max(bound, value))
         if gap > self.mip_gap:
-            if relaxed is not None:
-                self._neighbourhood = (self.primal(), relaxed)
+            neighbourhood = None if relaxed is None else (self.primal(), relaxed)
             self.release_integers()
-            return False
+            return False, neighbourhood
         self._incumbent = self.primal()
         self._proven = True
         self.gap, self.nodes = gap, 0
-        return True
+        return True, None
 
     def set_mip_gap(self, gap: float) -> None:
         super().set_mip_gap(gap)
