@@ -125,7 +125,7 @@ def test_references_exist(
     assert not rules.duplicated(["source", "region", "sector"]).any()
     # every province has its own bond quotas and its own fiscal money
     for pool in ("special_bonds", "general_bonds", "own_fiscal"):
-        assert set(sources.loc[sources["id"].str.startswith(pool + "_"), "region"]) == known, pool
+        assert set(sources.loc[sources["pool"] == pool, "region"]) == known, pool
 
 
 def test_pools_total_the_budget_the_scenario_keeps(sources: pd.DataFrame, scenario: dict) -> None:

@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 SOURCE_COLUMNS = ["id", "name", "amount", "debt", "region"]
 ANNOTATIONS = [
     "name_zh",
+    "pool",  # the pool a provincial source belongs to (special_bonds for special_bonds_sichuan)
     "pool_cny_bn",
     "programme_share",
     "status",
@@ -89,6 +90,7 @@ def pool_rows(
                     "name": pool["name"] if not region else f"{pool['name']}, {names[region]}",
                     "debt": str(bool(pool["debt"])).lower(),
                     "region": region,
+                    "pool": pool["pool"],
                     "name_zh": pool["name_zh"]
                     if not region
                     else f"{names_zh[region]}{pool['name_zh']}",
