@@ -31,12 +31,14 @@ Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   max_per_period = min(capacity_share_of_need * total need, capacity_gdp_share * GDP)
   corridor shared_need[s] = shared_fraction * sum of members' need in s
 Candidate projects (western_china): see derive_projects.py for values and the recalibration.
+Funding pools and debt room (scenarios.csv's ``funding`` folder, western_china): see derive_funding.py.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import derive_funding as funding_module
 import derive_projects as projects_module
 import pandas as pd
 
@@ -107,8 +109,10 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
         growth = gdp / pop * 1e6 * a[f"growth_base_{s}"]  # CNY thousand per resident
         people = pop / (need[s] * 1e3)  # residents per CNY million of the five-year need
         scarcity = water_gap if s == "water" else 1.0 + 0 * gdp
-        ecology = a[f"ecology_base_{s}"] * scarcity * ecological.map(
-            {True: a["ecology_role_multiplier"], False: 1.0}
+        ecology = (
+            a[f"ecology_base_{s}"]
+            * scarcity
+            * ecological.map({True: a["ecology_role_multiplier"], False: 1.0})
         )
         for rid in p.index:
             rows.append(
@@ -191,7 +195,9 @@ def corridor_shared_needs(
     return shared, members
 
 
-def corridors_yaml(shared: dict[tuple[str, str], float], members: dict[str, list[str]]) -> list[str]:
+def corridors_yaml(
+    shared: dict[tuple[str, str], float], members: dict[str, list[str]]
+) -> list[str]:
     lines = ["corridors:"]
     for name, regions in members.items():
         lines.append(f"  {name}:")
@@ -290,6 +296,10 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
             f"optional {candidates[~candidates.mandatory.astype(bool)].cost.sum():.1f}"
         )
 
+    if isinstance(scn.get("funding"), str) and scn["funding"]:
+        regions = funding_module.build(
+            regions, prov, planning_gdp(prov), budget, a["horizon_years"], out / scn["funding"]
+        )
     regions.to_csv(out / "regions.csv", index=False)
     needs.to_csv(out / "needs.csv", index=False)
     derivation = table[table.region.isin(ids)].copy()
@@ -302,7 +312,11 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
         "# change an assumption there and rerun the script. Method and sources: data/README.md.",
         f"# Total need {needs.need.sum():.0f} CNY bn; programme budget {scn['budget']} = "
         f"{scn['budget'] / needs.need.sum():.0%} of need"
-        + (f", plus {budget - scn['budget']} for committed projects." if budget != scn["budget"] else "."),
+        + (
+            f", plus {budget - scn['budget']} for committed projects."
+            if budget != scn["budget"]
+            else "."
+        ),
         "version: 1",
         f"name: {scn['name']}",
         "unit: CNY bn",
