@@ -195,7 +195,8 @@ def test_relief_is_the_former_benefit_formula(name: str, provinces: pd.DataFrame
     """relief[r,s] = benefit_base[s] · income_factor[r] · gap[r,s] ^ benefit_gap_elasticity, recomputed
     here from the indicators (data/README.md), where income_factor = (national / provincial GDP per
     resident) ^ benefit_income_elasticity over all 31 provinces and gap = clip((national / provincial
-    indicator) ^ elasticity, min, max) for housing and water, 1 for power and transport."""
+    indicator) ^ elasticity, min, max) for power (electricity consumption per resident, the national
+    figure the 31 provinces' sum), housing and water, 1 for transport."""
     a = pd.read_csv(DATA / "derive" / "assumptions.csv").set_index("parameter")["value"]
     ind = pd.read_csv(DATA / "indicators" / "indicators.csv")
     p = provinces.set_index("id")
@@ -209,7 +210,13 @@ def test_relief_is_the_former_benefit_formula(name: str, provinces: pd.DataFrame
         ratio = (rows["china"] / rows.drop("china")) ** a[f"{prefix}_gap_elasticity"]
         return ratio.clip(a[f"{prefix}_gap_min"], a[f"{prefix}_gap_max"])
 
+    electricity = ind[ind.indicator == "electricity_consumption"].set_index("region")["value"]
+    per_resident = electricity / p["population"]
+    national = electricity.sum() / p["population"].sum()
     gaps = {
+        "power": ((national / per_resident) ** a["power_gap_elasticity"]).clip(
+            a["power_gap_min"], a["power_gap_max"]
+        ),
         "housing": gap("rural_floor_space_per_capita", "housing"),
         "water": gap("water_resources_per_capita", "water"),
     }
@@ -415,3 +422,22 @@ def test_committed_cash_fits_each_province_absorptive_capacity(projects: pd.Data
     cash = (committed["cost"] / committed["duration"]).groupby(committed["region"]).sum()
     for region, amount in cash.items():
         assert amount <= capacity[region] + 1e-9, region
+
+
+def test_every_indicator_used_is_from_2019_or_later_or_marked_outdated() -> None:
+    """Needs rest on current figures (issue 29): an indicator the derivation uses is from 2019 or
+    later, with its table and a link in sources.csv; one still older says so in its status row by
+    row (no newer provincial table was found) and data/README.md names it, so no stale figure is
+    used silently."""
+    ind = pd.read_csv(DATA / "indicators" / "indicators.csv")
+    sources = pd.read_csv(DATA / "indicators" / "sources.csv").set_index("source_id")
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    used = ind[ind["used_in_derivation"] == "yes"]
+    assert (used["year"] >= 2019).any()
+    for row in used.itertuples():
+        source = sources.loc[row.source_id]
+        assert source["url"].startswith("http") and len(source["title"]) > 20, row.source_id
+        assert source["data_year"] == row.year, row.source_id
+        if row.year < 2019:
+            assert "outdated" in row.status, (row.region, row.indicator)
+            assert f"`{row.indicator}`" in readme and "outdated" in readme, row.indicator
