@@ -205,7 +205,7 @@ def tiny_scenario():
 
 
 PROGRAMME_BUDGET = 2100.0
-"""western_china's programme budget: its ``budget`` (2,510) less the committed projects' 410."""
+"""western_china's programme budget: its ``budget`` (2,507) less the committed projects' 407."""
 
 
 def western_lp() -> planner.Scenario:

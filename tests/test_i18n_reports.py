@@ -34,7 +34,8 @@ def test_bundled_scenarios_report_in_both_languages(name, lang, tmp_path):
 
 
 def test_chinese_html_names_provinces_and_counts_in_yi_yuan(western_plan):
-    """The allocated total 2,510 CNY bn is shown as 25,100.0 亿元 in the header facts."""
+    """The allocated total (2,507 CNY bn in the bundled plan) is shown ×10 in 亿元 (25,070.0) in the
+    header facts."""
     page = render(western_plan, "html", lang="zh").decode("utf-8")
     assert '<html lang="zh-CN">' in page
     assert "四川" in page and "亿元" in page and "Noto Sans CJK SC" in page

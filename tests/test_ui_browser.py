@@ -169,7 +169,7 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
 
 
 def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
-    """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,510 CNY bn = 25,100.0 亿元),
+    """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,507 CNY bn = 25,070.0 亿元),
     and provinces go by their Chinese names (the least-covered one is named under the cards, 四川
     labels the charts), not by their English ones."""
     with browser_page() as page:
@@ -179,7 +179,7 @@ def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
         assert metric_value(page, "已分配") == f"{10 * budget:,.1f} 亿元"
         page.get_by_text("最低覆盖率").first.wait_for()  # the cards arrive one by one
         assert page.get_by_text("覆盖率最低：").first.inner_text().strip() != ""
-        page.get_by_text("重庆").first.wait_for()  # western China's least covered province
+        page.get_by_text("重庆").first.wait_for()  # a western province named in the charts
         page.get_by_text("四川", exact=True).first.wait_for(state="attached")  # the charts' axes
         assert page.get_by_text("Sichuan", exact=True).count() == 0
         assert problems_shown(page) == []

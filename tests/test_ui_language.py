@@ -35,7 +35,7 @@ def chinese_page() -> AppTest:
 
 
 def test_lang_zh_turns_the_page_chinese_with_money_in_yi_yuan(chinese_page: AppTest) -> None:
-    """2,510 CNY bn of budget, all allocated, is 25,100.0 亿元 on the Allocated card; the least
+    """2,507 CNY bn of budget, all allocated, is 25,070.0 亿元 on the Allocated card; the least
     covered province (Shaanxi, 59.5 %, in the bundled plan) is named in Chinese."""
     at = chinese_page
     cards = {m.label: m.value for m in at.metric}

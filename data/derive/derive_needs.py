@@ -4,7 +4,8 @@ Run from anywhere:  python data/derive/derive_needs.py
 
 Inputs (all in this folder unless noted; every number used below lives in one of them):
   ../provinces.csv              area, 2020 census population, 2020 GDP (CNY bn), macro-region
-  ../indicators/indicators.csv  yearbook indicators (rural floor space, water resources per capita)
+  ../indicators/indicators.csv  yearbook indicators (electricity consumption 2020, rural floor space,
+                                water resources per capita)
   assumptions.csv               modelled intensities, gap clips, criteria and capacity parameters
   criteria.csv                  the criteria: key, weight, label, unit, derivation (Chinese labels: ../names_zh.csv)
   scenarios.csv                 per scenario: budget, rates, tranches, objective, default floor
@@ -17,7 +18,10 @@ derivation_<scenario>.csv with every intermediate factor. Deterministic (sorted,
 
 Method (CNY bn over the whole 2026-2030 horizon H = horizon_years):
   GDP       = 2020 GDP * gdp_uplift_2020_to_2024   (every province at the national nominal growth)
-  power     = H * GDP * power_gdp_intensity * energy_base
+  power     = H * GDP * power_gdp_intensity * energy_base * power_gap  (gap: electricity per resident)
+  power_gap = clip((national / provincial electricity consumption per resident) ** power_gap_elasticity,
+                   power_gap_min, power_gap_max)  (2020 consumption / 2020 census population; the
+                   national figure is the 31 provinces' sum over their population)
   transport = H * (GDP * transport_gdp_intensity + area/10^4 km2 * transport_area_cost)
   housing   = H * population * housing_per_capita * housing_gap  (gap: rural floor space)
   water     = H * population * water_per_capita * water_gap      (gap: water resources p.c.)
@@ -65,6 +69,18 @@ def gap_index(
     return ((national / provincial) ** elasticity).clip(lo, hi)
 
 
+def electricity_gap(ind: pd.DataFrame, population: pd.Series, a: dict[str, float]) -> pd.Series:
+    """power_gap = clip((national / provincial electricity consumption per resident) ** elasticity):
+    > 1 where residents use less electricity than the national average (a supply gap)."""
+    rows = ind[ind["indicator"] == "electricity_consumption"].set_index("region")["value"]
+    consumption = rows.reindex(population.index).astype(float)
+    per_resident = consumption / population
+    national = consumption.sum() / population.sum()
+    return gap_index(
+        national, per_resident, a["power_gap_elasticity"], a["power_gap_min"], a["power_gap_max"]
+    )
+
+
 def planning_gdp(provinces: pd.DataFrame) -> pd.Series:
     """Provincial GDP at the planning base year: the 2020 yearbook figure times the national nominal
     growth to 2024 (one visible assumption instead of partly unverified provincial 2024 figures)."""
@@ -87,17 +103,18 @@ def derive_table(prov: pd.DataFrame, a: dict[str, float]) -> pd.DataFrame:
     water_gap = gap_index(
         water_nat, water_pc, a["water_gap_elasticity"], a["water_gap_min"], a["water_gap_max"]
     )
+    power_gap = electricity_gap(ind, pop, a)
     gdp_pc_nat = gdp.sum() / pop.sum()
     income = ((gdp_pc_nat / (gdp / pop)) ** a["benefit_income_elasticity"]).rename("income_factor")
     need = {
-        "power": h * gdp * a["power_gdp_intensity"] * reg["energy_base"],
+        "power": h * gdp * a["power_gdp_intensity"] * reg["energy_base"] * power_gap,
         "transport": h
         * (gdp * a["transport_gdp_intensity"] + p["area_km2"] / 1e4 * a["transport_area_cost"]),
         "housing": h * pop * a["housing_per_capita"] * housing_gap / 1e9,
         "water": h * pop * a["water_per_capita"] * water_gap / 1e9,
     }
     gap = {
-        "power": 1.0 + 0 * gdp,
+        "power": power_gap,
         "transport": 1.0 + 0 * gdp,
         "housing": housing_gap,
         "water": water_gap,
