@@ -103,7 +103,7 @@ class Layout:
     width: float
     height: float
     provinces: list[Province]
-    dash_main: list[Ring]  # the dashes north of the main map's southern edge
+    dash_main: list[Ring]  # the dashes the main map shows: wholly above the inset (east of Taiwan)
     inset_frame: tuple[float, float, float, float]  # x, y, width, height
     inset_land: list[Ring]  # land inside the inset (clipped to its frame)
     inset_dash: list[Ring]
@@ -250,7 +250,11 @@ def layout(width: float = 600.0) -> Layout:
         width=width,
         height=height,
         provinces=provinces,
-        dash_main=[[page(p) for p in line] for line in dash_main],
+        dash_main=[
+            line
+            for line in ([page(p) for p in d] for d in dash_main)
+            if max(y for _, y in line) < iy
+        ],
         inset_frame=(ix, iy, inset_w, inset_h),
         inset_land=inset_land,
         inset_dash=[[inset(albers(*p)) for p in line] for line in dash_lines],

@@ -90,3 +90,13 @@ def test_the_summary_sheet_carries_the_map_picture(plan: planner.Plan) -> None:
     assert png.format == "PNG" and png.width == 1100
     # Xizang's label point is inside Xizang: the picture is coloured there, not white or grey
     assert png.getpixel((250, 560))[:3] not in {(255, 255, 255), (238, 238, 238)}
+
+
+def test_the_map_fits_a4_page_wide() -> None:
+    """Printed page-wide on A4 (186 mm between the margins), the map and its legend stay shorter
+    than the page's printable height (269 mm)."""
+    from planner import geography
+    from planner.reports.geomap import LEGEND_H, WIDTH
+
+    page = geography.layout(WIDTH)
+    assert (LEGEND_H + page.height) / WIDTH * 186 < 269

@@ -75,3 +75,12 @@ def test_chinese_labels(plan: planner.Plan) -> None:
         r["name"] for r in named["projects"]["data"]["values"]
     }
     assert spec["title"] == "各省与候选项目"
+
+
+def test_the_national_scenario_uses_the_same_map() -> None:
+    """china_national: all 31 provinces shaded on the one map, none left off it."""
+    national = planner.solve(planner.load_scenario("china_national"))
+    chart, missing = geomap.real_map(national, "money")
+    assert missing == []
+    shaded = layers(chart.to_dict())["choropleth"]["data"]["values"]
+    assert len(shaded) == 31 and all(r["value"] is not None for r in shaded)

@@ -300,7 +300,9 @@ def real_map(
     chart = (
         layers.project(type="identity")
         .properties(width=WIDTH, height=page.height, title=t("ui.map.title"))
-        .resolve_scale(color="independent", fill="independent", stroke="independent", size="shared")
+        .resolve_scale(
+            fill="independent", stroke="independent"
+        )  # color: the sectors, lines and dots alike
         .configure_view(stroke=None)
     )
     chart.usermeta = {
