@@ -243,7 +243,7 @@ def test_html_is_printable_to_a4(plan):
     assert page.tags.count("svg") == 4  # allocation, coverage, budget, map
 
 
-def test_html_map_lists_regions_off_the_grid(plan):
+def test_html_map_lists_regions_off_the_map(plan):
     scenario = plan.scenario
     regions = [
         {**r.model_dump(), "id": "atlantis" if r.id == "xizang" else r.id} for r in scenario.regions
@@ -259,7 +259,7 @@ def test_html_map_lists_regions_off_the_grid(plan):
     for project in data["projects"]:
         project["region"] = "atlantis" if project["region"] == "xizang" else project["region"]
     moved = planner.solve(planner.validate_scenario(data))
-    assert "Not on the map grid: Atlantis" in render(moved, "html").decode()
+    assert "Not on the map (no boundary for them): Atlantis" in render(moved, "html").decode()
 
 
 def test_infeasible_html_shows_the_diagnosis(infeasible):

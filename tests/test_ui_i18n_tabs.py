@@ -29,6 +29,7 @@ TIMEOUT_S = 300
 SHARED = ("ui.col.", "ui.editor.", "ui.help.", "ui.heavy.")
 """Keys any tab may draw from: tables' headers, editors, help texts, the heavy runs' progress."""
 TABS = {
+    "ui.tab.map": ("ui.map.",),
     "ui.tab.frontier": ("ui.frontier.", "ui.pareto."),
     "ui.tab.alternatives": ("ui.alt.",),
     "ui.tab.compare": ("ui.compare.", "ui.attr."),

@@ -20,6 +20,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         criteria,
         downloads,
         edit,
+        geomap,
         history,
         language,
         needs_editor,
@@ -39,6 +40,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         criteria,
         downloads,
         edit,
+        geomap,
         history,
         language,
         needs_editor,
@@ -237,13 +239,8 @@ def baseline_buttons(plan: Plan, baseline: Plan | None) -> None:
 
 
 def map_section(plan: Plan) -> None:
-    left, right = st.columns([3, 2])
-    chart, missing = views.tile_map(plan)
-    left.markdown(t("ui.map_title"))
-    if chart is not None:
-        left.altair_chart(chart)
-    if missing:
-        left.caption(t("ui.no_tile", names=t("list.separator").join(missing)))
+    geomap.draw(plan)  # the real map (or the tile grid, as the reader picks)
+    _, right = st.columns([1, 2])
     right.markdown(t("ui.floor_title"))
     right.altair_chart(views.coverage_chart(plan), width="stretch")
     below = views.coverage_table(plan)

@@ -177,41 +177,6 @@ def _budget_legend() -> list[str]:
     ]
 
 
-def tile_map(tiles: Sequence[tuple[str, int, int, float]], title: str, tile: float = 64) -> str:
-    """A tile-grid cartogram: one square per region at its (row, col), shaded by coverage."""
-    if not tiles:
-        return _svg(30, title, _scale(14))
-    top_row = min(r for _, r, _, _ in tiles)  # crop the grid to the regions shown
-    first_col = min(c for _, _, c, _ in tiles)
-    tiles = [(name, r - top_row, c - first_col, share) for name, r, c, share in tiles]
-    rows = max(r for _, r, _, _ in tiles) + 1
-    cols = max(c for _, _, c, _ in tiles) + 1
-    tile = min(tile, (WIDTH - 20) / cols)
-    left = (WIDTH - cols * tile) / 2
-    body = []
-    for name, row, col, share in tiles:
-        x, y = left + col * tile, 30 + row * tile
-        fill, ink = _shade(share)
-        body.append(_rect(x + 2, y + 2, tile - 4, tile - 4, fill, 'rx="4" stroke="#fff"'))
-        body.append(
-            _text(
-                x + tile / 2,
-                y + tile / 2 - 2,
-                _short(name),
-                "middle",
-                f'fill="{ink}" font-size="10"',
-            )
-        )
-        shown = f"{share:.0%}" if math.isfinite(share) else "–"
-        body.append(
-            _text(
-                x + tile / 2, y + tile / 2 + 13, shown, "middle", f'fill="{ink}" font-weight="bold"'
-            )
-        )
-    body += _scale(14)
-    return _svg(30 + rows * tile + 10, title, body)
-
-
 def _short(name: str, limit: int = 11) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 

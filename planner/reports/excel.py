@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -22,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.i18n.catalog import t, text_width
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
-from planner.reports import tables
+from planner.reports import geomap, tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
 
@@ -33,6 +34,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
+MAP_WIDTH_PX = 640  # the map's picture on the Summary sheet: about the width of columns A and B
 
 
 def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
@@ -209,6 +211,30 @@ def _summary(sheet: Worksheet, plan: Plan, info: tables.ReportInfo) -> None:
     sheet.column_dimensions["A"].width = max(text_width(r[0]) for r in rows) + 2
     sheet.column_dimensions["B"].width = 70
     sheet.freeze_panes = "A2"
+    if tables.has_allocation(plan):
+        _map(sheet, plan, len(rows) + 3)
+
+
+def _map(sheet: Worksheet, plan: Plan, top: int) -> None:
+    """The report's map (geomap.map_png) under the summary: title, legend in cells, the picture.
+
+    The title and legend are cells so that they follow the language (the picture has no text)."""
+    put(sheet, top, 1, t("map.title")).font = HEADER_FONT
+    items = geomap.legend(plan)
+    for i, (label, colour) in enumerate(items, start=top + 1):
+        sheet.cell(row=i, column=1).fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+        put(sheet, i, 2, label)
+    caption = put(sheet, top + len(items) + 1, 1, t("map.caption"))
+    sheet.merge_cells(start_row=caption.row, start_column=1, end_row=caption.row, end_column=2)
+    caption.alignment = WRAPPED
+    sheet.row_dimensions[caption.row].height = 45
+    picture = Image(io.BytesIO(geomap.map_png(plan)))
+    ratio = picture.height / picture.width
+    picture.width, picture.height = MAP_WIDTH_PX, round(MAP_WIDTH_PX * ratio)
+    sheet.add_image(picture, f"A{caption.row + 1}")
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _region_sector(sheet: Worksheet, plan: Plan) -> None:

@@ -3,19 +3,17 @@ other address, so it opens offline and prints to A4."""
 
 from __future__ import annotations
 
-import csv
 import math
-from functools import lru_cache
 from html import escape
 from typing import Any
 
 import pandas as pd
 
+from planner import geography
 from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
-from planner.reports import charts, tables
-from planner.scenario.datasets import data_dir
+from planner.reports import charts, geomap, tables
 from planner.solve.plan import Plan
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -166,24 +164,10 @@ def _charts(plan: Plan) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def tile_grid() -> dict[str, tuple[int, int]]:
-    """Region id → (row, col) of the bundled tile-grid cartogram (data/tile_grid.csv)."""
-    with open(data_dir() / "tile_grid.csv", encoding="utf-8") as stream:
-        return {row["id"]: (int(row["row"]), int(row["col"])) for row in csv.DictReader(stream)}
-
-
 def _map(plan: Plan, cover: pd.DataFrame) -> str:
-    grid = tile_grid()
-    on_grid = cover[cover["region"].isin(grid)]
-    tiles = [
-        (str(name), *grid[region], float(share))
-        for region, name, share in zip(
-            on_grid["region"], on_grid["name"], on_grid["coverage"], strict=True
-        )
-    ]
-    svg = charts.tile_map(tiles, t("html.map_title")) if tiles else ""
-    off = cover[~cover["region"].isin(grid)]
+    """The real map (planner.reports.geomap), and the regions it cannot place, listed."""
+    on_map = {p.id for p in geography.layout(geomap.WIDTH).provinces}
+    off = cover[~cover["region"].isin(on_map)]
     listed = ""
     if len(off):
         items = t("list.separator").join(
@@ -191,8 +175,8 @@ def _map(plan: Plan, cover: pd.DataFrame) -> str:
             for n, c in zip(off["name"], off["coverage"], strict=True)
         )
         listed = f'<p class="note">{t("html.off_grid", items=items)}</p>'
-    caption = f'<p class="note">{escape(t("html.map_caption"))}</p>'
-    return svg + (caption if tiles else "") + listed
+    caption = f'<p class="note">{escape(t("map.caption"))}</p>'
+    return geomap.map_svg(plan) + caption + listed
 
 
 def _result_tables(plan: Plan) -> str:
