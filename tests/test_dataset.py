@@ -346,7 +346,7 @@ def test_every_link_in_data_goes_to_an_allowlisted_publisher() -> None:
     subdomain of one) listed in data/publishers.csv: a copy on an unrelated site cannot be cited."""
     allowed = set(publisher_domains())
     offending = []
-    for path in sorted([*DATA.rglob("*.csv"), *DATA.rglob("*.md")]):
+    for path in sorted([*DATA.rglob("*.csv"), *DATA.rglob("*.md"), *DATA.rglob("*.geojson")]):
         for host in LINK.findall(path.read_text(encoding="utf-8")):
             host = host.lower().split(":")[0]
             if not any(host == d or host.endswith("." + d) for d in allowed):
