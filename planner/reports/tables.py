@@ -16,7 +16,7 @@ import pandas as pd
 from planner.analysis.meaning import meaning
 from planner.analysis.projects import choice_words, funded_share, group_choices
 from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, sentences, t
-from planner.i18n.names import criterion_names, key_name
+from planner.i18n.names import criterion_names, key_name, project_names
 from planner.i18n.names import region_names as names_of_regions
 from planner.i18n.units import shown
 from planner.scenario.projects import PROJECT_COLUMNS
@@ -123,13 +123,69 @@ class ReportInfo:
     attribution: Any = None
     """The :class:`~planner.analysis.attribution.Attribution` of the plan against a baseline, when
     the report compares it with one (its section appears then)."""
+    approval: Approval | None = None
+    """The stored run the plan is and its decision (:func:`approval_of`), when it was recorded."""
 
     @classmethod
-    def now(cls, attribution: Any = None) -> ReportInfo:
+    def now(cls, attribution: Any = None, approval: Approval | None = None) -> ReportInfo:
         from planner import __version__
 
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        return cls(__version__, stamp, attribution=attribution)
+        return cls(__version__, stamp, attribution=attribution, approval=approval)
+
+
+DECISIONS = ("approve", "reject", "supersede")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A recorded run's standing: its id, its note, and its last decision (approve, reject,
+    supersede) with who took it, when (UTC) and why; ``decision`` is empty while none was taken."""
+
+    run_id: str
+    note: str = ""
+    decision: str = ""
+    by: str = ""
+    at: str = ""
+    why: str = ""
+
+    @property
+    def status(self) -> str:
+        """The decision in words of the active language: approved, rejected, … or not decided."""
+        return t(f"report.approval.{self.decision or 'none'}")
+
+
+def approval_of(store: Any, run_id: str) -> Approval:
+    """The :class:`Approval` of run ``run_id`` of a run store (``planner.store.open``)."""
+    shown = store.show(run_id)
+    decisions = [e for e in shown["events"] if e["kind"] in DECISIONS]
+    last = decisions[-1] if decisions else {}
+    return Approval(
+        run_id=str(shown["id"]),
+        note=str(shown.get("note") or ""),
+        decision=str(last.get("kind") or ""),
+        by=str(last.get("user") or ""),
+        at=str(last.get("created_at") or "")[:16].replace("T", " "),
+        why=str(last.get("note") or ""),
+    )
+
+
+def approval_rows(approval: Approval | None) -> list[tuple[str, Any, str]]:
+    """The summary's rows on the stored run: id, note, status, who decided, when (none unrecorded)."""
+    if approval is None:
+        return []
+    rows = [
+        ("run_id", approval.run_id, "text"),
+        ("run_note", approval.note or None, "text"),
+        ("approval", approval.status, "text"),
+    ]
+    if approval.decision:
+        rows += [
+            ("decided_by", approval.by, "text"),
+            ("decided_at", approval.at, "text"),
+            ("decision_note", approval.why or None, "text"),
+        ]
+    return rows
 
 
 def attribution_table(info: ReportInfo) -> pd.DataFrame:
@@ -154,6 +210,11 @@ def scenario_of(plan: Plan) -> Any:
     return plan.scenario
 
 
+def scenario_name(plan: Plan) -> str:
+    """The plan's scenario by its name in the active language (``name_zh`` in Chinese)."""
+    return plan.scenario.display_name() if plan.scenario is not None else plan.scenario_name
+
+
 def region_names(plan: Plan) -> dict[str, str]:
     """Region id → name in the active language."""
     return names_of_regions(scenario_of(plan))
@@ -172,7 +233,7 @@ def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]
     solved = has_allocation(plan)
     unit = shown(plan.unit).unit
     rows: list[tuple[str, Any, str]] = [
-        ("scenario", plan.scenario_name, "text"),
+        ("scenario", scenario_name(plan), "text"),
         ("digest", plan.scenario_digest, "text"),
         ("status", t(f"status.{plan.status.replace(' ', '_')}"), "text"),
         ("mode", t(f"mode.{plan.mode}"), "text"),
@@ -184,6 +245,7 @@ def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]
         ("unspent", plan.unspent_total if solved else None, "money"),
         ("used_share", plan.allocated_total / budget if solved and budget else None, "share"),
         *_project_summary(plan),
+        *approval_rows(info.approval),
         ("solved_at", plan.solved_at or None, "text"),
         ("written_at", info.written_at, "text"),
         ("version", info.planner_version, "text"),
@@ -525,19 +587,23 @@ def projects(plan: Plan) -> pd.DataFrame:
 
 
 def funded_cash(plan: Plan) -> list[tuple[str, str, dict[str, float]]]:
-    """(label, sector, cash per period label) of every funded project, in start order."""
+    """(name, sector, cash per period label) of every funded project, in start order; the name in
+    the active language (its id added only where two funded projects share a name)."""
     table = projects(plan)
     funded = table[table["funded"]]
     order = [str(t) for t in scenario_of(plan).periods]
     starts = funded["start"].map(lambda t: order.index(str(t)))
     funded = funded.assign(start_position=starts).sort_values("start_position", kind="stable")
+    names = project_names(scenario_of(plan))
+    shown = [names.get(i) or str(n or i) for i, n in zip(funded["id"], funded["name"], strict=True)]
+    twice = {n for n in shown if shown.count(n) > 1}
     return [
         (
-            str(row["name"]) if row["name"] == row["id"] else f"{row['name']} ({row['id']})",
+            f"{name} ({row['id']})" if name in twice else name,
             str(row["sector"]),
             {t: float(row[CASH_PREFIX + t]) for t in order},
         )
-        for row in funded.to_dict("records")
+        for name, row in zip(shown, funded.to_dict("records"), strict=True)
     ]
 
 
