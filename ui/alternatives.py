@@ -142,7 +142,7 @@ def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series
     st.metric(
         t("ui.col.objective"),
         f"{row['objective']:,.4g}",
-        f"{row['objective'] - found.optimum:+,.3g}",
+        display.signed(row["objective"] - found.optimum, 2).replace(display.MINUS, "-"),
     )
     st.metric(t("ui.col.E"), f"{plan.E:,.1f}")
     st.metric(t("ui.col.min_coverage"), f"{plan.min_coverage:.1%}")
@@ -153,9 +153,10 @@ def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series
             apart=f"{row['least_distance_to_others']:.1%}",
         )
     )
-    chart, _missing = views.tile_map(plan)
+    chart, _missing = views.tile_map(plan, small=True)
     if chart is not None:
         st.altair_chart(chart)
+        st.caption(t("ui.alt.map_hint"))
     if st.button(t("ui.alt.use"), key=f"use_{label}", help=t("ui.alt.use_help")):
         state.use_plan(scenario, plan, found.optimal)
         st.rerun()
