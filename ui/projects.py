@@ -219,7 +219,11 @@ def results(plan: Plan, live: PlanModel | None) -> None:
         worded_status(status_table(plan), plan),
         plan,
         plan.unit,
-        overrides={"name": t("column.project"), "status": t("ui.projects.status")},
+        overrides={
+            "name": t("column.project"),
+            "region": t("ui.chart.province"),  # names, not the ids "column.region" announces
+            "status": t("ui.projects.status"),
+        },
         hidden=("id",),
     )
     st.markdown(t("ui.projects.cash", unit=unit))
