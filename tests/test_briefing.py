@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import require_or_skip
 
 import planner
 import planner.store
@@ -49,7 +50,7 @@ def test_the_briefing_s_money_adds_up_to_the_plan(plan: planner.Plan) -> None:
 def test_the_briefing_names_projects_and_binds_in_words(plan: planner.Plan) -> None:
     html = reports.briefing(plan).decode()
     assert "Chongqing new (Bishan) international airport, phase 1" in html
-    assert "Funded (28)" in html and "Not funded (2)" in html
+    assert "Projects funded (28; cost in CNY bn)" in html and "Projects not funded (2)" in html
     assert "chongqing_bishan_airport" not in html and "share_max[" not in html
     assert "is fully used" in html  # a budget's sentence from planner.explain
     assert "not stored as a run" in html
@@ -101,3 +102,23 @@ def test_planner_report_writes_the_briefing_and_refuses_another_suffix(tmp_path:
     )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert not (tmp_path / "brief.pdf").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_briefing_prints_on_one_a4_page(plan: planner.Plan, lang: str, tmp_path: Path) -> None:
+    """Chromium prints the bundled plan's briefing, approved run and all, on a single A4 page."""
+    chromium = require_or_skip("chromium", "apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    approval = reports.Approval(
+        "abc123def456", "for the March meeting", "approve", "wang", "x", "ok"
+    )
+    page_file = tmp_path / "brief.html"
+    page_file.write_bytes(reports.briefing(plan, approval=approval, lang=lang))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        pdf = page.pdf(prefer_css_page_size=True)
+        browser.close()
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

@@ -24,13 +24,18 @@ from planner.reports import tables
 from planner.reports.html import HTML_LANG, STYLE
 from planner.solve.plan import Plan
 
-BINDING_SENTENCES = 6
+BINDING_SENTENCES = 4
 """How many binding constraints the briefing words, the most valuable first (one page)."""
 
 BRIEF_STYLE = """
-body { font-size: 9.5pt; } h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: 4mm 0 1.5mm; }
-table { font-size: 8.5pt; margin: 1mm 0 2mm; } .two { display: grid; grid-template-columns: 1fr 1fr;
-gap: 0 6mm; } ul { margin: 1mm 0 2mm; padding-left: 5mm; } li { margin-bottom: 0.6mm; }
+@page { size: A4; margin: 12mm 12mm; }
+body { font-size: 8.5pt; line-height: 1.25; padding: 0; max-width: none; }
+h1 { font-size: 14pt; margin: 0 0 1mm; } h2 { font-size: 10pt; margin: 2.5mm 0 0.8mm; }
+dl.facts { margin: 1mm 0; gap: 0.3mm 4mm; }
+table { font-size: 7.5pt; margin: 0.5mm 0 1mm; } th, td { padding: 0.3mm 1.2mm; }
+.two { display: grid; grid-template-columns: 1fr 1fr; gap: 0 6mm; align-items: start; }
+ul { margin: 0.5mm 0 1mm; padding-left: 4mm; } li { margin-bottom: 0.3mm; break-inside: avoid; }
+ul.cols { column-count: 2; column-gap: 6mm; font-size: 7pt; line-height: 1.2; }
 """
 
 
@@ -118,9 +123,10 @@ def _money(plan: Plan) -> str:
     )
     by_year = _total_row(_with_totals(by_year.reindex(columns=sectors).fillna(0.0)))
     return (
-        f"<h2>{escape(t('brief.money', unit=how.unit))}</h2>"
+        f"<h2>{escape(t('brief.money', unit=how.unit))}</h2><div class='two'>"
         + _table(by_province, t("brief.province"))
         + _table(by_year, t("column.period"))
+        + "</div>"
     )
 
 
@@ -160,16 +166,21 @@ def _projects(plan: Plan) -> str:
     funded = projects[projects["funded"].astype(bool)]
     out = projects[~projects["funded"].astype(bool)]
     items = [
-        f"{names.get(p['id'], p['id'])} ({regions.get(p['region'], p['region'])}, "
-        f"{p['start']}, {p['cost'] * how.factor:,.1f} {how.unit})"
+        t(
+            "brief.project",
+            name=names.get(p["id"], p["id"]),
+            region=regions.get(p["region"], p["region"]),
+            start=p["start"],
+            cost=f"{p['cost'] * how.factor:,.1f}",
+        )
         for p in funded.to_dict("records")
     ]
-    left_out = [names.get(i, i) for i in out["id"]]
+    left_out = [names.get(i, i) for i in out["id"]] or [t("brief.none")]
     return (
-        f"<h2>{escape(t('brief.projects_title'))}</h2><div class='two'>"
-        + _items(t("brief.funded", count=len(items)), items)
-        + _items(t("brief.left_out", count=len(left_out)), left_out or [t("brief.none")])
-        + "</div>"
+        f"<h2>{escape(t('brief.funded', count=len(items), unit=how.unit))}</h2>"
+        + _list(items, "cols")
+        + f"<h2>{escape(t('brief.left_out', count=len(out)))}</h2>"
+        + _list(left_out, "cols")
     )
 
 
@@ -190,8 +201,12 @@ def _facts(facts: list[tuple[str, Any]]) -> str:
 
 
 def _items(title: str, items: list[str]) -> str:
+    return f"<h2>{escape(title)}</h2>{_list(items)}"
+
+
+def _list(items: list[str], css: str = "") -> str:
     body = "".join(f"<li>{escape(str(i))}</li>" for i in items)
-    return f"<div><h2>{escape(title)}</h2><ul>{body}</ul></div>"
+    return f'<ul class="{css}">{body}</ul>' if css else f"<ul>{body}</ul>"
 
 
 def _money_text(amount: float | None, unit: str) -> str:
