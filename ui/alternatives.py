@@ -110,7 +110,13 @@ def _projects(found: Any) -> None:
             t(f"ui.alt.label.{v}") if isinstance(v, str) else v for v in found.projects["label"]
         ],
     )
-    display.show(table, found.optimal, found.unit, overrides={"name": t("column.project")})
+    display.show(
+        table,
+        found.optimal,
+        found.unit,
+        overrides={"name": t("column.project")},
+        hidden=("id",),
+    )
 
     def listed(ids: list[str]) -> str:
         return t("list.separator").join(names.get(i, i) for i in ids) or t("report.none")

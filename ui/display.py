@@ -70,8 +70,14 @@ def config(
 def values(
     frame: pd.DataFrame, plan: Plan | None, unit: str, money: Iterable[str] = ()
 ) -> pd.DataFrame:
-    """``frame`` with money in the shown unit and, in Chinese, names and statuses in words."""
+    """``frame`` with money in the shown unit, regions and constraints by name, no "None" in a text
+    cell and, in Chinese, sectors, statuses and other keys in words."""
     frame = frame.copy()
+    for column in frame.columns:  # an empty text cell, not "None"
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
+            frame[column]
+        ):
+            frame[column] = frame[column].where(frame[column].notna(), "")
     factor = shown(unit).factor
     for column in frame.columns:
         if tables.is_money(str(column)) or column in set(money):
