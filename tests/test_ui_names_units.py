@@ -16,7 +16,7 @@ import planner
 from planner.i18n.catalog import use_language
 from tests.catalog_words import english_fragments, leftovers
 from tests.test_ui_i18n_tabs import texts_of
-from ui import display, views
+from ui import display, language, views
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 TIMEOUT_S = 300
@@ -169,3 +169,64 @@ def test_signed_changes_never_show_minus_zero() -> None:
     assert display.points(-0.181) == "−18.1 pp"
     with use_language("zh"):
         assert display.points(0.05) == "+5.0 个百分点"
+
+
+def test_switching_the_unit_converts_the_budget_box_and_changes_no_plan() -> None:
+    """2,510 CNY bn becomes 25,100 亿元 in the box when the page shows 亿元, and the plan stays the
+    one already solved (the box converts; it does not make 2,510 亿元 of it)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    digest = planner.load_scenario("western_china").digest()
+    at.sidebar.radio(key=language.MONEY_KEY).set_value("yi").run()
+    box = at.number_input(key="budget_total")
+    assert box.value == pytest.approx(25_100.0) and "100m" in box.label  # 亿元, worded in English
+    assert digest in " ".join(c.value for c in at.caption)
+    box.set_value(20_000.0).run()  # 2,000 CNY bn
+    assert {m.label: m.value for m in at.metric}["Allocated"] == "20,000.0 CNY 100m"
+    at.sidebar.radio(key=language.MONEY_KEY).set_value("scenario").run()
+    assert at.number_input(key="budget_total").value == pytest.approx(2_000.0)
+
+
+def test_history_shows_minutes_decisions_and_notes_and_the_pickers_say_whose_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path / "runs.sqlite"))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    at.text_input(key="history_note").input("for the board")
+    at.button(key="history_save").click().run()
+    at.button(key="history_decide").click().run()
+    assert not at.exception and not at.error
+    runs = frame_with(at, "decision")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", runs["created_at"].iloc[0])
+    (table,) = [d for d in at.dataframe if "decision" in d.value.columns]
+    order = list(table.proto.column_order)
+    assert order.index("decision") < 5 and order.index("note") < 5  # in view at 1440 px
+    picker = at.selectbox(key="history_open_id")
+    (label,) = picker.options
+    assert "for the board" in label and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", label)
+    assert runs["id"].iloc[0] in label
+
+
+def test_the_briefing_download_names_the_saved_run_and_its_approval(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Downloads tab's Briefing, after the plan was saved and approved on History, says so."""
+    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path / "runs.sqlite"))
+    from ui import downloads, history
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    at.text_input(key="history_note").input("for the board")
+    at.button(key="history_save").click().run()
+    at.button(key="history_decide").click().run()
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert "Briefing (one page)" in buttons
+    plan = at.session_state["planner.last"].plan
+    run_id = at.session_state[history.SAVED_KEY][plan.scenario_digest]
+    approval = planner.reports.approval_of(history.run_store(), run_id)
+    (briefing,) = [
+        f for f in downloads.report_files(plan, "x", lambda: approval) if f.key == "briefing"
+    ]
+    html = briefing.build().decode()
+    assert run_id in html and "approved" in html and "for the board" in html

@@ -210,13 +210,14 @@ def budget_input(base: Scenario, start: float) -> float:
     how = shown(base.unit)
     state = st.session_state
     before = state.get(BUDGET_UNIT_KEY)
-    if before is not None and before != how.factor and "budget_total" in state:
-        state["budget_total"] = state["budget_total"] / before * how.factor  # unit switched
+    if "budget_total" not in state:  # the box's value lives in the state, so a unit switch
+        state["budget_total"] = start * how.factor  # can convert it (and Streamlit not warn)
+    elif before is not None and before != how.factor:
+        state["budget_total"] = state["budget_total"] / before * how.factor
     state[BUDGET_UNIT_KEY] = how.factor
     typed = st.sidebar.number_input(
         t("ui.side.total_budget", unit=how.unit),
         min_value=0.0,
-        value=start * how.factor,
         step=50.0 * how.factor,
         key="budget_total",
         help=t("ui.help.total_budget", periods=len(base.periods), unit=how.unit),
