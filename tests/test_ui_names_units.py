@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import planner
+import planner.store
 from planner.i18n.catalog import use_language
 from tests.catalog_words import english_fragments, leftovers
 from tests.test_ui_i18n_tabs import texts_of
@@ -187,44 +188,50 @@ def test_switching_the_unit_converts_the_budget_box_and_changes_no_plan() -> Non
     assert at.number_input(key="budget_total").value == pytest.approx(2_000.0)
 
 
-def test_history_shows_minutes_decisions_and_notes_and_the_pickers_say_whose_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path / "runs.sqlite"))
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppTest, str]]:
+    """The page after the plan was saved as a run with a note and approved on History, and the
+    run store it wrote to."""
+    url = str(tmp_path_factory.mktemp("runs") / "runs.sqlite")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PLANNER_DB_URL", url)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
     at.text_input(key="history_note").input("for the board")
     at.button(key="history_save").click().run()
     at.button(key="history_decide").click().run()
     assert not at.exception and not at.error
+    yield at, url
+    patch.undo()
+
+
+def test_history_shows_minutes_decisions_and_notes_and_the_pickers_say_whose_run(
+    approved: tuple[AppTest, str],
+) -> None:
+    at, _url = approved
     runs = frame_with(at, "decision")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", runs["created_at"].iloc[0])
     (table,) = [d for d in at.dataframe if "decision" in d.value.columns]
     order = list(table.proto.column_order)
     assert order.index("decision") < 5 and order.index("note") < 5  # in view at 1440 px
-    picker = at.selectbox(key="history_open_id")
-    (label,) = picker.options
+    (label,) = at.selectbox(key="history_open_id").options
     assert "for the board" in label and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", label)
     assert runs["id"].iloc[0] in label
 
 
 def test_the_briefing_download_names_the_saved_run_and_its_approval(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    approved: tuple[AppTest, str],
 ) -> None:
     """The Downloads tab's Briefing, after the plan was saved and approved on History, says so."""
-    monkeypatch.setenv("PLANNER_DB_URL", str(tmp_path / "runs.sqlite"))
     from ui import downloads, history
 
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.run()
-    at.text_input(key="history_note").input("for the board")
-    at.button(key="history_save").click().run()
-    at.button(key="history_decide").click().run()
+    at, url = approved
+
     buttons = [b.proto.label for b in at.get("download_button")]
     assert "Briefing (one page)" in buttons
     plan = at.session_state["planner.last"].plan
     run_id = at.session_state[history.SAVED_KEY][plan.scenario_digest]
-    approval = planner.reports.approval_of(history.run_store(), run_id)
+    approval = planner.reports.approval_of(planner.store.open(url), run_id)
     (briefing,) = [
         f for f in downloads.report_files(plan, "x", lambda: approval) if f.key == "briefing"
     ]
