@@ -109,6 +109,10 @@ def _projects(found: Any) -> None:
         label=[
             t(f"ui.alt.label.{v}") if isinstance(v, str) else v for v in found.projects["label"]
         ],
+        # "—" where no plan exists that way (a committed project cannot be forced out)
+        **{
+            c: [_objective(v) for v in found.projects[c]] for c in ("objective_in", "objective_out")
+        },
     )
     display.show(
         table,
@@ -166,6 +170,10 @@ def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series
     if st.button(t("ui.alt.use"), key=f"use_{label}", help=t("ui.alt.use_help")):
         state.use_plan(scenario, plan, found.optimal)
         st.rerun()
+
+
+def _objective(value: Any) -> str:
+    return "—" if value is None or value != value else f"{value:,.1f}"
 
 
 def alternative_name(label: str) -> str:
