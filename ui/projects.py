@@ -318,6 +318,14 @@ def groups_section(plan: Plan, live: PlanModel | None) -> None:
         priced = True
     if priced:
         groups = tables.project_groups(plan)
+    names = project_names(plan.scenario) if plan.scenario is not None else {}
+
+    def named(ids: str) -> str:  # "a, b" of ids → their names
+        return t("list.separator").join(names.get(i, i) for i in ids.split(", ") if i)
+
+    groups = groups.assign(
+        chosen=[named(v) for v in groups["chosen"]], left_out=[named(v) for v in groups["left_out"]]
+    )
     display.show(
         groups,
         plan,
