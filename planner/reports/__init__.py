@@ -19,11 +19,12 @@ from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
 from planner.i18n.catalog import t, use_language
+from planner.reports.approval import Approval, approval_of
 from planner.reports.briefing import render_briefing
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
-from planner.reports.tables import Approval, ReportInfo, approval_of, has_projects
+from planner.reports.tables import ReportInfo, has_projects
 from planner.reports.tabular import render_csv, render_json, render_projects_csv
 from planner.solve.plan import Plan
 

@@ -3,7 +3,7 @@
 It holds the plan's headline figures; money by province and sector and by year, with totals; the
 funded and the left-out candidate projects; what binds, in words (:func:`planner.explain`'s
 sentences); and the record: the run's id, its approval status and note, who decided and when
-(:class:`~planner.reports.tables.Approval`, when the plan was stored as a run). Money is in the shown
+(:class:`~planner.reports.approval.Approval`, when the plan was stored as a run). Money is in the shown
 unit (亿元 in Chinese), as in the other reports. The same bytes serve ``planner report --briefing``
 and the app's *Briefing* download.
 """
@@ -21,6 +21,7 @@ from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import money, shown
 from planner.reports import tables
+from planner.reports.approval import approval_rows
 from planner.reports.html import HTML_LANG, STYLE
 from planner.solve.plan import Plan
 
@@ -70,7 +71,7 @@ def _record(plan: Plan, info: tables.ReportInfo) -> str:
     if approval is None:
         facts.append((t("report.summary.approval"), t("brief.not_recorded")))
     else:
-        facts += [(t(f"report.summary.{k}"), v) for k, v, _ in tables.approval_rows(approval) if v]
+        facts += [(t(f"report.summary.{k}"), v) for k, v, _ in approval_rows(approval) if v]
     return _facts(facts)
 
 
