@@ -86,14 +86,15 @@ def titles(spec: Any) -> list[str]:
 def chinese(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppTest]:
     """The page in Chinese with every tab's result asked for: a baseline pinned and the budget cut
     to 1,500 (so Compare and its attribution have something to say), the frontiers and
-    alternatives computed, the plan saved as a run and approved."""
+    alternatives computed, the plan saved as a run and approved (the budget box is in 亿元, like the
+    KPIs, so 1,500 CNY bn is typed as 15,000)."""
     patch = pytest.MonkeyPatch()
     patch.setenv("PLANNER_DB_URL", str(tmp_path_factory.mktemp("runs") / "runs.sqlite"))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.query_params["lang"] = "zh"
     at.run()
     at.button(key="pin_baseline").click().run()
-    at.number_input(key="budget_total").set_value(1500.0).run()
+    at.number_input(key="budget_total").set_value(15000.0).run()  # 亿元, as the KPIs: 1,500 CNY bn
     for key in ("attribute", "frontier_button", "pareto_button", "alternatives_button"):
         at.button(key=key).click().run()
     at.text_input(key="history_note").input("供讨论")
@@ -154,7 +155,7 @@ def test_sidebar_help_and_editors_are_chinese(chinese: AppTest) -> None:
     texts = texts_of(chinese.sidebar) + [s for e in chinese.expander for s in texts_of(e)]
     left = leftovers(texts, english_fragments(("ui.help.", "ui.editor.", "ui.side.")))
     assert not left, left
-    assert "四川" in texts and "吸纳能力（CNY bn/期）" in texts  # inputs keep the scenario's unit
+    assert "四川" in texts and "吸纳能力（十亿元/期）" in texts  # inputs keep the scenario's unit
 
 
 def test_the_english_fragments_come_from_the_catalog() -> None:

@@ -87,7 +87,7 @@ def test_the_tab_shows_candidates_kpis_and_groups(app: AppTest) -> None:
     """E = 29 with port_b + rail_b (10 of the budget of 20: 50 %), test_projects' hand case."""
     assert "Projects" in [t.label for t in app.tabs]
     shown = metrics(app)
-    assert shown["Projects funded"] == "2 of 3"
+    assert shown["Projects funded"] == "2 / 3"  # short: "30 个中的 28 个" was cut on its card
     assert shown["Projects' share of budget"] == "50.0%"
     assert float(shown["Benefit E"]) == pytest.approx(29.0)
     assert status_of(app) == {"port_a": "not funded", "port_b": "funded", "rail_b": "funded"}
@@ -108,11 +108,11 @@ def test_force_in_and_exclude_change_the_plan_and_can_be_undone(app: AppTest) ->
     """port_a forced in: the group shuts out port_b and rail_b with it, E = 24."""
     app.multiselect(key="projects_force_in").set_value(["port_a"]).run()
     assert float(metrics(app)["Benefit E"]) == pytest.approx(24.0)
-    assert metrics(app)["Projects funded"] == "1 of 3"
+    assert metrics(app)["Projects funded"] == "1 / 3"
     app.multiselect(key="projects_force_in").set_value([]).run()
     app.multiselect(key="projects_exclude").set_value(["port_b"]).run()
     assert status_of(app) == {"port_a": "funded", "port_b": "excluded", "rail_b": "excluded"}
-    assert metrics(app)["Projects funded"] == "1 of 1"
+    assert metrics(app)["Projects funded"] == "1 / 1"
     app.multiselect(key="projects_exclude").set_value([]).run()
     assert float(metrics(app)["Benefit E"]) == pytest.approx(29.0)
 

@@ -109,8 +109,18 @@ def _projects(found: Any) -> None:
         label=[
             t(f"ui.alt.label.{v}") if isinstance(v, str) else v for v in found.projects["label"]
         ],
+        # "—" where no plan exists that way (a committed project cannot be forced out)
+        **{
+            c: [_objective(v) for v in found.projects[c]] for c in ("objective_in", "objective_out")
+        },
     )
-    display.show(table, found.optimal, found.unit, overrides={"name": t("column.project")})
+    display.show(
+        table,
+        found.optimal,
+        found.unit,
+        overrides={"name": t("column.project")},
+        hidden=("id",),
+    )
 
     def listed(ids: list[str]) -> str:
         return t("list.separator").join(names.get(i, i) for i in ids) or t("report.none")
@@ -142,7 +152,7 @@ def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series
     st.metric(
         t("ui.col.objective"),
         f"{row['objective']:,.4g}",
-        f"{row['objective'] - found.optimum:+,.3g}",
+        display.signed(row["objective"] - found.optimum, 2).replace(display.MINUS, "-"),
     )
     st.metric(t("ui.col.E"), f"{plan.E:,.1f}")
     st.metric(t("ui.col.min_coverage"), f"{plan.min_coverage:.1%}")
@@ -153,12 +163,17 @@ def _card(scenario: Scenario, found: Any, label: str, plan: Plan, row: pd.Series
             apart=f"{row['least_distance_to_others']:.1%}",
         )
     )
-    chart, _missing = views.tile_map(plan)
+    chart, _missing = views.tile_map(plan, small=True)
     if chart is not None:
         st.altair_chart(chart)
+        st.caption(t("ui.alt.map_hint"))
     if st.button(t("ui.alt.use"), key=f"use_{label}", help=t("ui.alt.use_help")):
         state.use_plan(scenario, plan, found.optimal)
         st.rerun()
+
+
+def _objective(value: Any) -> str:
+    return "—" if value is None or value != value else f"{value:,.1f}"
 
 
 def alternative_name(label: str) -> str:

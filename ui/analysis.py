@@ -84,12 +84,12 @@ def explained(plan: Plan, live: PlanModel | None) -> pd.DataFrame:
 
 def constraints_section(plan: Plan, live: PlanModel | None) -> None:
     table = explained(plan, live)
-    st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=plan.unit))
+    st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=shown(plan.unit).unit))
     if table.empty:
         st.info(t("ui.no_binding"))
         return
     st.dataframe(
-        table,
+        limits_shown(table, plan),
         hide_index=True,
         width="stretch",
         column_order=["meaning", "dual", "name", "rhs", "rhs_low", "rhs_high"],
@@ -102,6 +102,28 @@ def constraints_section(plan: Plan, live: PlanModel | None) -> None:
             "rhs_high": st.column_config.NumberColumn(t("ui.col.holds_to"), format="%.2f"),
         },
     )
+
+
+MONEY_KINDS = ("budget", "corridor", "capacity")
+"""Constraints whose limit is money (the others' limits are shares or counts)."""
+
+
+def limits_shown(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The binding table as the page shows it: a money limit in the shown unit, like the sentence
+    beside it (``5,020.0 亿元`` next to ``5,020.00``, not ``502.00``), its shadow price per shown
+    unit, constraints by name."""
+    factor = shown(plan.unit).factor
+    money_rows = table["kind"].isin(MONEY_KINDS)
+    table = table.copy()
+    for column in ("rhs", "rhs_low", "rhs_high"):
+        if column in table.columns:
+            values = pd.to_numeric(table[column], errors="coerce")
+            table[column] = values.where(~money_rows, values * factor)
+    duals = pd.to_numeric(table["dual"], errors="coerce")
+    table["dual"] = duals.where(~money_rows, duals / factor)  # per shown unit, as the intro says
+    table["name"] = [display.constraint_label(n, plan) for n in table["name"]]
+    table["kind"] = [display.constraint_kind(k) for k in table["kind"]]
+    return table
 
 
 # ---- frontiers ----
@@ -259,14 +281,18 @@ def compare_section(baseline: Plan | None, plan: Plan) -> None:
     st.dataframe(
         kpi_changes(comparison.kpis, plan.unit),
         hide_index=True,
-        column_config={"kpi": t("ui.col.kpi"), **delta_columns()},
+        column_config={
+            "kpi": t("ui.col.kpi"),
+            **{c: st.column_config.TextColumn(t(f"ui.col.{c}")) for c in DELTAS},
+        },
     )
     left, right = st.columns(2)
     left.markdown(t("ui.compare.by_pair", unit=unit))
     left.altair_chart(delta_heat(comparison.allocation, plan), width="stretch")
     right.markdown(t("ui.compare.by_province", unit=unit))
+    by_province = display.values(comparison.coverage, plan, plan.unit, money=DELTAS)
     right.dataframe(
-        display.values(comparison.coverage, plan, plan.unit, money=DELTAS),
+        by_province.assign(delta=[display.signed(d) for d in by_province["delta"]]),
         hide_index=True,
         width="stretch",
         column_config={"region": t("ui.chart.province"), **delta_columns()},
@@ -286,26 +312,41 @@ MONEY_KPIS = ("allocated", "unspent")
 
 
 def delta_columns() -> dict[str, Any]:
-    """Headers of the baseline, now and change columns."""
+    """Headers of the baseline, now and change columns (the change as signed text: ``−27.9``)."""
     return {
-        "a": st.column_config.NumberColumn(t("ui.col.a"), format="%.3f"),
-        "b": st.column_config.NumberColumn(t("ui.col.b"), format="%.3f"),
-        "delta": st.column_config.NumberColumn(t("ui.col.delta"), format="%+.3f"),
+        "a": st.column_config.NumberColumn(t("ui.col.a"), format="%.1f"),
+        "b": st.column_config.NumberColumn(t("ui.col.b"), format="%.1f"),
+        "delta": st.column_config.TextColumn(t("ui.col.delta")),
     }
 
 
 def kpi_changes(kpis: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The KPIs of the comparison with money rows in the shown unit; in Chinese, KPIs in words
-    (each money KPI naming its unit)."""
+    """The comparison's KPIs as a person reads them: each KPI in words, money in the shown unit
+    (named), coverage in percent and its change in percentage points (``−18.1 pp``), no ``−0``;
+    a KPI neither plan has (``z_star`` outside equity modes) is left out."""
     how = shown(unit)
-    money_rows = kpis["kpi"].isin(MONEY_KPIS)
-    table = kpis.copy()
-    table.loc[money_rows, list(DELTAS)] = table.loc[money_rows, list(DELTAS)] * how.factor
-    if language() != "en":
-        table["kpi"] = [
-            t(f"ui.compare.kpi.{k}", unit=how.unit) if k in KPI_WORDS else k for k in table["kpi"]
-        ]
-    return table
+    rows = []
+    for kpi, a, b, delta in kpis[["kpi", *DELTAS]].itertuples(index=False):
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if kpi == "min_coverage":
+            figures = [_percent(a), _percent(b), display.points(delta)]
+        elif kpi in MONEY_KPIS:
+            figures = [_figure(a, how.factor), _figure(b, how.factor)]
+            figures.append(display.signed(None if pd.isna(delta) else delta * how.factor))
+        else:
+            figures = [_figure(a), _figure(b), display.signed(None if pd.isna(delta) else delta)]
+        named = t(f"ui.compare.kpi.{kpi}", unit=how.unit) if kpi in KPI_WORDS else kpi
+        rows.append([named, *figures])
+    return pd.DataFrame(rows, columns=["kpi", *DELTAS])
+
+
+def _figure(value: float, factor: float = 1.0) -> str:
+    return "—" if pd.isna(value) else f"{value * factor:,.1f}"
+
+
+def _percent(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.1%}"
 
 
 KPI_WORDS = ("objective", "E", "min_coverage", "allocated", "unspent", "E_star", "z_star")

@@ -211,7 +211,7 @@ def status_line(scenario: Scenario, solved: state.Solved) -> str:
     seconds = plan.timings.get("total_s", 0.0)
     return t(
         "ui.status_line",
-        name=scenario.name,
+        name=scenario.display_name(),
         regions=len(scenario.regions),
         sectors=len(scenario.sectors),
         periods=len(scenario.periods),
@@ -253,7 +253,7 @@ def download_section(scenario: Scenario, plan: Plan) -> None:
     """The plan's reports (the CLI's exporters) and the edited scenario, built only when clicked."""
     stem = downloads.file_stem(scenario)
     st.markdown(t("ui.reports_title"))
-    download_buttons(downloads.report_files(plan, stem), "report")
+    download_buttons(downloads.report_files(plan, stem, lambda: history.approval(plan)), "report")
     st.markdown(t("ui.scenario_title"))
     download_buttons(downloads.scenario_files(scenario, stem), "scenario")
 
@@ -266,7 +266,7 @@ def download_buttons(files: list[downloads.Download], key: str) -> None:
             file.build,
             file_name=file.file_name,
             mime=file.mime,
-            key=f"download_{key}_{file.file_name.rsplit('.', 1)[-1]}",
+            key=f"download_{key}_{file.key}",
             on_click="ignore",
             help=file.help,
         )

@@ -7,6 +7,7 @@ scenario's own values.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,6 +18,7 @@ from planner.errors import ScenarioError
 from planner.i18n.catalog import t
 from planner.i18n.names import region_names
 from planner.i18n.problems import problem_line
+from planner.i18n.units import scenario_unit, shown
 from planner.scenario.datasets import DEFAULT_SCENARIO
 
 from . import annotations, edit, needs_editor, state, upload
@@ -26,8 +28,13 @@ SOURCE_KEY = "source"
 BUNDLED_KEY = "bundled"
 UPLOAD_KEY = "upload"
 BASE_DIGEST_KEY = "base_digest"
+BUDGET_UNIT_KEY = "budget_total_factor"
+"""The factor of the unit the budget box last showed, to convert its value when the unit changes."""
+
+
 SETTING_KEYS = (
     "budget_total",
+    BUDGET_UNIT_KEY,
     "carry_over",
     "discount_pct",
     "tolerance_pct",
@@ -68,10 +75,12 @@ def pick_source(default: str | None = None) -> Source:
     if kind == "Bundled":
         wanted = default or DEFAULT_SCENARIO
         index = names.index(wanted) if wanted in names else 0
+        shown_names = {n: _bundled_name(n) for n in names}  # resolved now, for AppTest too
         name = st.sidebar.selectbox(
             t("ui.side.bundled_scenario"),
             names,
             index=index,
+            format_func=lambda n: shown_names.get(n, n),
             key=BUNDLED_KEY,
             help=t("ui.help.bundled"),
         )
@@ -80,6 +89,14 @@ def pick_source(default: str | None = None) -> Source:
         except ScenarioError as err:
             return Source(None, name, [problem_line(p) for p in err.problems])
     return _uploaded()
+
+
+def _bundled_name(name: str) -> str:
+    """A bundled scenario's name in the page's language (its key if it cannot be read)."""
+    try:
+        return state.bundled_scenario(name).display_name()
+    except ScenarioError:
+        return name
 
 
 def _uploaded() -> Source:
@@ -115,17 +132,9 @@ def reset_when_changed(base: Scenario) -> None:
 def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
     """Sidebar: budget and its split, carry-over, rates, objective. Returns settings and split table."""
     start = edit.settings_of(base)
-    unit = base.unit
     sb = st.sidebar
     sb.subheader(t("ui.side.budget"))
-    total = sb.number_input(
-        t("ui.side.total_budget", unit=unit),
-        min_value=0.0,
-        value=float(start.total_budget),
-        step=50.0,
-        key="budget_total",
-        help=t("ui.help.total_budget", periods=len(base.periods), unit=unit),
-    )
+    total = budget_input(base, float(start.total_budget))
     with sb.expander(t("ui.side.split")):
         split = st.data_editor(
             edit.split_table(base),
@@ -194,6 +203,30 @@ def settings(base: Scenario) -> tuple[edit.Settings, pd.DataFrame]:
     return chosen, split
 
 
+def budget_input(base: Scenario, start: float) -> float:
+    """The total budget box, in the page's unit of money like the KPIs beside it (2,510 CNY bn is
+    typed as 25,100 亿元); returns the budget in the scenario's unit (exactly ``start`` while the
+    box still shows it, so an untouched box changes nothing)."""
+    how = shown(base.unit)
+    state = st.session_state
+    before = state.get(BUDGET_UNIT_KEY)
+    if "budget_total" not in state:  # the box's value lives in the state, so a unit switch
+        state["budget_total"] = start * how.factor  # can convert it (and Streamlit not warn)
+    elif before is not None and before != how.factor:
+        state["budget_total"] = state["budget_total"] / before * how.factor
+    state[BUDGET_UNIT_KEY] = how.factor
+    typed = st.sidebar.number_input(
+        t("ui.side.total_budget", unit=how.unit),
+        min_value=0.0,
+        step=50.0 * how.factor,
+        key="budget_total",
+        help=t("ui.help.total_budget", periods=len(base.periods), unit=how.unit),
+    )
+    if math.isclose(typed, start * how.factor, rel_tol=1e-12, abs_tol=1e-9):
+        return start
+    return float(typed) / how.factor
+
+
 def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Editable provinces, profiles and corridors tables (in tabs of one expander)."""
     unit = base.unit
@@ -222,10 +255,10 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                     ),
                     "min_share_of_need": _share_column(t("ui.editor.floor"), t("ui.help.floor")),
                     "max_per_period": st.column_config.NumberColumn(
-                        t("ui.editor.capacity", unit=unit),
+                        t("ui.editor.capacity", unit=scenario_unit(unit)),
                         min_value=0.0,
                         format="%.1f",
-                        help=t("ui.help.capacity", unit=unit),
+                        help=t("ui.help.capacity", unit=scenario_unit(unit)),
                     ),
                     **needs_editor.annotation_config(annotations.editable_columns(base.regions)),
                 },
@@ -262,10 +295,10 @@ def tables(base: Scenario) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                     ),
                     "sector": st.column_config.TextColumn(t("ui.editor.sector")),
                     "shared_need": st.column_config.NumberColumn(
-                        t("ui.editor.shared_need", unit=unit),
+                        t("ui.editor.shared_need", unit=scenario_unit(unit)),
                         min_value=0.0,
                         format="%.1f",
-                        help=t("ui.help.shared_need", unit=unit),
+                        help=t("ui.help.shared_need", unit=scenario_unit(unit)),
                     ),
                 },
             )

@@ -19,7 +19,7 @@ import streamlit as st
 
 from planner import Plan
 from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, t
-from planner.i18n.names import key_name, region_names
+from planner.i18n.names import key_name, project_names, region_names
 from planner.i18n.units import shown
 from planner.reports import tables
 
@@ -70,20 +70,29 @@ def config(
 def values(
     frame: pd.DataFrame, plan: Plan | None, unit: str, money: Iterable[str] = ()
 ) -> pd.DataFrame:
-    """``frame`` with money in the shown unit and, in Chinese, names and statuses in words."""
+    """``frame`` with money in the shown unit, regions and constraints by name, no "None" in a text
+    cell and, in Chinese, sectors, statuses and other keys in words."""
     frame = frame.copy()
+    for column in frame.columns:  # an empty text cell, not "None"
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(
+            frame[column]
+        ):
+            frame[column] = frame[column].where(frame[column].notna(), "")
     factor = shown(unit).factor
     for column in frame.columns:
         if tables.is_money(str(column)) or column in set(money):
             frame[column] = pd.to_numeric(frame[column], errors="coerce") * factor
         elif column in PER_MONEY:
             frame[column] = pd.to_numeric(frame[column], errors="coerce") / factor
+    if "region" in frame.columns and plan is not None and plan.scenario is not None:
+        names = region_names(plan.scenario)  # names in every language: `inner_mongolia` is an id
+        frame["region"] = [names.get(r, r) if isinstance(r, str) else r for r in frame["region"]]
+    if "name" in frame.columns and "kind" in frame.columns:  # constraints: `budget[2026]`
+        frame["name"] = [constraint_label(n, plan) for n in frame["name"]]
+        frame["kind"] = [constraint_kind(k) for k in frame["kind"]]
     if language() == DEFAULT_LANGUAGE:
         return frame
     frame = tables.named(frame)
-    if "region" in frame.columns and plan is not None and plan.scenario is not None:
-        names = region_names(plan.scenario)
-        frame["region"] = [names.get(r, r) if isinstance(r, str) else r for r in frame["region"]]
     for column in STATUS_COLUMNS:
         if column in frame.columns:
             frame[column] = [status(s) for s in frame[column]]
@@ -104,21 +113,25 @@ def show(
     unit: str,
     money: Iterable[str] = (),
     overrides: dict[str, Any] | None = None,
+    hidden: Iterable[str] = (),
 ) -> None:
     """``frame`` as a table of the page: translated headers and cells, money in the shown unit;
-    ``overrides`` replaces the config of some columns (a format, a width)."""
+    ``overrides`` replaces the config of some columns (a format, a width); ``hidden`` columns (ids
+    a person needs not read) stay in the table but off the page."""
     money = list(money)
+    left_out = set(hidden)
     st.dataframe(
         values(frame, plan, unit, money),
         hide_index=True,
         width="stretch",
+        column_order=[c for c in frame.columns if c not in left_out] if left_out else None,
         column_config=config(frame, unit, money) | (overrides or {}),
     )
 
 
 def pair(region: str, sector: str, plan: Plan | None) -> str:
-    """``region/sector`` in the page's language: ``sichuan/water`` or ``四川/水利``."""
-    if language() == DEFAULT_LANGUAGE or plan is None or plan.scenario is None:
+    """``region/sector`` by name in the page's language: ``Sichuan/water`` or ``四川/水利``."""
+    if plan is None or plan.scenario is None:
         return f"{region}/{sector}"
     return f"{region_names(plan.scenario).get(region, region)}/{key_name('sector', sector)}"
 
@@ -129,3 +142,61 @@ def pairs(text: Any, plan: Plan | None) -> Any:
         return text
     named = [pair(*item.split("/", 1), plan) if "/" in item else item for item in text.split(", ")]
     return t("list.separator").join(named)
+
+
+def constraint_kind(kind: Any) -> Any:
+    """A constraint's kind (``budget``, ``share_max``) in words: ``report.kind.<kind>``."""
+    key = f"report.kind.{kind}"
+    return t(key) if isinstance(kind, str) and key in catalog(DEFAULT_LANGUAGE) else kind
+
+
+def constraint_label(name: Any, plan: Plan | None) -> Any:
+    """A constraint's id as a person reads it: ``share_max[xizang,transport]`` becomes
+    ``Sector share max: Xizang, transport`` (``西藏、交通``): its kind in words, then its indices
+    by name (regions, sectors, corridors, periods)."""
+    if not isinstance(name, str) or "[" not in name or not name.endswith("]"):
+        return name
+    kind, inside = name[:-1].split("[", 1)
+    words = [_index_name(part.strip(), plan) for part in inside.split(",")]
+    return t("ui.constraint_label", kind=constraint_kind(kind), at=t("list.separator").join(words))
+
+
+def _index_name(part: str, plan: Plan | None) -> str:
+    """One index of a constraint's id by its name: a region's, a sector's, a corridor's."""
+    scenario = plan.scenario if plan is not None else None
+    if scenario is not None:
+        regions = region_names(scenario)
+        if part in regions:
+            return regions[part]
+        if part in scenario.corridors:
+            return key_name("corridor", part)
+        if part in scenario.project_groups:
+            return key_name("group", part)
+        projects = project_names(scenario)
+        if part in projects:
+            return projects[part]
+    return key_name("sector", part)
+
+
+MINUS = "\u2212"
+"""The typographic minus sign, as a change is printed: ``−18.1 pp``."""
+
+
+def signed(value: float | None, digits: int = 1, unit: str = "") -> str:
+    """A change as a planner reads it: ``+3.2``, ``−18.1 pp``; a rounding residue is ``0``, never
+    ``−0`` or ``-0.000``; ``—`` for none."""
+    if value is None or value != value:
+        return "—"
+    text = f"{abs(value):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        text = "0"
+    elif value < 0:
+        text = MINUS + text
+    else:
+        text = "+" + text
+    return f"{text} {unit}".strip()
+
+
+def points(change: float | None, digits: int = 1) -> str:
+    """A change of a share in percentage points: ``−18.1 pp`` (``−18.1 个百分点``)."""
+    return signed(None if change is None else 100 * change, digits, t("unit.pp"))

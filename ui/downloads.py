@@ -40,19 +40,45 @@ class Download:
     help: str
     build: Callable[[], bytes]
 
+    @property
+    def key(self) -> str:
+        """What tells this button from the others of its row: its format, or ``briefing``."""
+        if "-briefing." in self.file_name:
+            return "briefing"
+        return self.file_name.rsplit(".", 1)[-1]
 
-def report_files(plan: Plan, stem: str) -> list[Download]:
-    """The plan's four reports (Excel, HTML, CSV, JSON), rendered on demand."""
-    return [
+
+def report_files(
+    plan: Plan, stem: str, approval: Callable[[], reports.Approval | None] = lambda: None
+) -> list[Download]:
+    """The plan's four reports (Excel, HTML, CSV, JSON) and the one-page briefing, rendered on
+    demand; ``approval`` gives the stored run the plan is, with its decision, when clicked."""
+
+    def build(fmt: str, lang: str) -> bytes:
+        info = reports.ReportInfo.now(approval=approval())
+        return reports.render(plan, fmt, info, lang=lang)
+
+    files = [
         Download(
             t(f"ui.download.{fmt}.label"),
             f"{stem}.{fmt}",
             reports.MEDIA_TYPES[fmt],
             t(f"ui.download.{fmt}.help"),
-            partial(reports.render, plan, fmt, lang=language()),
+            partial(build, fmt, language()),
         )
         for fmt in REPORTS
     ]
+    lang = language()
+    files.append(
+        Download(
+            t("ui.download.briefing.label"),
+            f"{stem}-briefing.html",
+            "text/html",
+            t("ui.download.briefing.help"),
+            lambda: reports.briefing(plan, approval=approval(), lang=lang),
+        )
+    )
+    return files
 
 
 def scenario_files(scenario: Scenario, stem: str) -> list[Download]:

@@ -14,13 +14,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import Plan, Scenario
+from planner import Plan, Scenario, bundled_scenarios, reports
 from planner.errors import StoreError
 from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 
 from . import access, analysis, display, state
 
 OPENED_KEY = "planner.history.opened"
+SAVED_KEY = "planner.history.saved"
+"""Scenario digest → the run id the page last saved a plan of it as (for the reports' record)."""
 DECISION_KINDS = ("approve", "reject")
 
 
@@ -54,6 +56,27 @@ def opened_source(source: Any) -> Any:
     return type(source)(scenario, t("ui.history.run_label", run=run_id), [])
 
 
+def run_of(plan: Plan, session: Any = None) -> str | None:
+    """The stored run the shown plan is: the run opened, else the run this page saved it as."""
+    session = st.session_state if session is None else session
+    opened = session.get(OPENED_KEY)
+    if opened is not None and opened[2].scenario_digest == plan.scenario_digest:
+        return str(opened[0])
+    return session.get(SAVED_KEY, {}).get(plan.scenario_digest)
+
+
+def approval(plan: Plan) -> Any:
+    """The plan's run and its decision for the reports (:func:`planner.reports.approval_of`), or
+    None when the plan was not saved as a run or the store cannot be read."""
+    run_id = run_of(plan)
+    if run_id is None:
+        return None
+    try:
+        return reports.approval_of(run_store(), run_id)
+    except StoreError:
+        return None
+
+
 def history_tab(scenario: Scenario, plan: Plan) -> None:
     try:
         store = run_store()
@@ -70,12 +93,13 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
             st.info(t("ui.history.no_runs"))
             return
         ids = list(runs["id"])
-        open_section(store, ids)
-        compare_runs_section(store, ids)
+        labels = run_labels(runs)
+        open_section(store, ids, labels)
+        compare_runs_section(store, ids, labels)
         if access.may("note"):
-            note_section(store, ids, user)
+            note_section(store, ids, user, labels)
         if access.may("approve"):
-            decide_section(store, ids, user)
+            decide_section(store, ids, user, labels)
     except StoreError as err:
         st.error(str(err))
 
@@ -88,6 +112,7 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
     right.write("")
     if right.button(t("ui.history.save"), key="history_save", disabled=plan.scenario is None):
         run_id = access.save_run(store, plan, note)
+        st.session_state.setdefault(SAVED_KEY, {})[plan.scenario_digest] = run_id
         st.success(t("ui.history.saved", run=run_id))
 
 
@@ -98,7 +123,13 @@ def filtered_runs(store: Any) -> Any:
     left, middle, right = st.columns(3)
     names = sorted(everything["scenario"].unique())
     every = t("ui.history.all")  # an option in words, not a format_func: AppTest reads options
-    scenario = left.selectbox(t("ui.history.scenario"), [every, *names], key="history_scenario")
+    worded = {n: _scenario_name(n) for n in names} | {every: every}  # resolved now, for AppTest
+    scenario = left.selectbox(
+        t("ui.history.scenario"),
+        [every, *names],
+        format_func=lambda n: worded.get(n, n),
+        key="history_scenario",
+    )
     user = middle.selectbox(
         t("ui.history.user"), [every, *sorted(everything["user"].unique())], key="history_user"
     )
@@ -108,19 +139,72 @@ def filtered_runs(store: Any) -> Any:
         user=None if user == every else user,
         since=since.isoformat() if since else None,
     )
-    shown = worded_runs(runs[SHOWN_COLUMNS])
+    shown = worded_runs(runs_shown(runs[SHOWN_COLUMNS]))
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        column_order=RUN_COLUMN_ORDER,
         column_config={c: display.header(c) for c in shown.columns}
         | {
+            "E": st.column_config.NumberColumn(display.header("E"), format="%.1f"),
             "min_coverage": st.column_config.NumberColumn(
                 t("ui.col.min_coverage"), format="percent"
-            )
+            ),
+            "note": st.column_config.TextColumn(display.header("note"), width="medium"),
         },
     )
     return runs
+
+
+RUN_COLUMN_ORDER = (
+    "id",
+    "created_at",
+    "user",
+    "decision",
+    "note",
+    "E",
+    "min_coverage",
+    "status",
+    "mode",
+    "scenario",
+)
+"""The runs table's columns, who decided what first: at 1440 px the decision and note are in view."""
+
+
+def minute(stamp: object) -> object:
+    """A stored UTC time to the minute, as a person reads it: ``2026-12-07 00:23``."""
+    if not isinstance(stamp, str) or len(stamp) < 16:
+        return stamp
+    return stamp[:16].replace("T", " ")
+
+
+def runs_shown(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with times to the minute and each scenario by its name in the page's language
+    (a bundled scenario's ``name_zh``)."""
+    names = {n: _scenario_name(n) for n in runs["scenario"].unique()}
+    return runs.assign(
+        created_at=[minute(c) for c in runs["created_at"]],
+        scenario=[names[n] for n in runs["scenario"]],
+    )
+
+
+def _scenario_name(name: str) -> str:
+    """A run's scenario name in the page's language: a bundled scenario's, else as recorded."""
+    for key in bundled_scenarios():
+        scenario = state.bundled_scenario(key)
+        if scenario.name == name:
+            return scenario.display_name()
+    return name
+
+
+def run_labels(runs: pd.DataFrame) -> dict[str, str]:
+    """Run id → what a picker shows: the short id, its time, its author and its note."""
+    labels = {}
+    for row in runs.to_dict("records"):
+        parts = [row["id"], minute(row["created_at"]), row["user"], row.get("note") or ""]
+        labels[row["id"]] = " · ".join(str(p) for p in parts if p)
+    return labels
 
 
 def worded_runs(runs: pd.DataFrame) -> pd.DataFrame:
@@ -142,11 +226,14 @@ def _kind(kind: object) -> object:
 
 
 EVENT_KINDS = ("approve", "reject", "supersede", "note")
+EVENT_COLUMNS = ("created_at", "kind", "user", "note")
 
 
-def open_section(store: Any, ids: list[str]) -> None:
+def open_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
     left, right = st.columns([4, 1])
-    chosen = left.selectbox(t("ui.history.run_to_open"), ids, key="history_open_id")
+    chosen = left.selectbox(
+        t("ui.history.run_to_open"), ids, format_func=labels.get, key="history_open_id"
+    )
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
         open_run(store, chosen, st.session_state)
@@ -161,19 +248,29 @@ def open_run(store: Any, run_id: str, session: Any) -> None:
     session[state.LAST_KEY] = state.Solved(scenario, plan, solved_now=False, rebuilt=False)
 
 
-def compare_runs_section(store: Any, ids: list[str]) -> None:
+def compare_runs_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
     left, right = st.columns(2)
-    a = left.selectbox(t("ui.history.compare_a"), ids, index=min(1, len(ids) - 1), key="history_a")
-    b = right.selectbox(t("ui.history.compare_b"), ids, index=0, key="history_b")
+    a = left.selectbox(
+        t("ui.history.compare_a"),
+        ids,
+        index=min(1, len(ids) - 1),
+        format_func=labels.get,
+        key="history_a",
+    )
+    b = right.selectbox(
+        t("ui.history.compare_b"), ids, index=0, format_func=labels.get, key="history_b"
+    )
     if a != b and st.toggle(t("ui.history.compare_show"), key="history_compare"):
         analysis.compare_section(store.get(a), store.get(b))
 
 
-def note_section(store: Any, ids: list[str], user: str) -> None:
+def note_section(store: Any, ids: list[str], user: str, labels: dict[str, str]) -> None:
     """A planner's note on a run: an event with user and time, like a decision (the handler
     checks the role again)."""
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox(t("ui.history.note_run"), ids, key="history_note_id")
+    chosen = left.selectbox(
+        t("ui.history.note_run"), ids, format_func=labels.get, key="history_note_id"
+    )
     text = middle.text_input(
         t("ui.history.note"), key="history_note_text", placeholder=t("ui.history.note_agreed")
     )
@@ -183,9 +280,11 @@ def note_section(store: Any, ids: list[str], user: str) -> None:
         st.success(t("ui.history.noted", run=chosen, user=user))
 
 
-def decide_section(store: Any, ids: list[str], user: str) -> None:
+def decide_section(store: Any, ids: list[str], user: str, labels: dict[str, str]) -> None:
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox(t("ui.history.decide_run"), ids, key="history_decide_id")
+    chosen = left.selectbox(
+        t("ui.history.decide_run"), ids, format_func=labels.get, key="history_decide_id"
+    )
     note = middle.text_input(t("ui.history.why"), key="history_decide_note")
     worded = {_kind(k): k for k in DECISION_KINDS}  # options in words (AppTest reads them)
     said = right.radio(
@@ -197,7 +296,8 @@ def decide_section(store: Any, ids: list[str], user: str) -> None:
         st.success(t("ui.history.recorded", kind=said, run=chosen, user=user))
     events = store.events(chosen)
     if events:
-        table = pd.DataFrame(events)
+        table = pd.DataFrame(events)[list(EVENT_COLUMNS)]  # who, when, what; not the IdP's ids
+        table["created_at"] = [minute(c) for c in table["created_at"]]
         if language() != DEFAULT_LANGUAGE:
             table["kind"] = [_kind(k) for k in table["kind"]]
         st.dataframe(

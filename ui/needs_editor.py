@@ -16,7 +16,8 @@ import streamlit as st
 
 from planner import Scenario
 from planner.i18n.catalog import catalog, language, t
-from planner.i18n.names import sector_name
+from planner.i18n.names import criterion_names, sector_name
+from planner.i18n.units import scenario_unit
 
 from . import grids
 
@@ -64,8 +65,8 @@ def need_editors(base: Scenario) -> NeedEdits:
             needs = grid_editor(
                 grids.grid(base, "need"),
                 NEEDS_KEY,
-                t("ui.needs.need_label", unit=base.unit),
-                t("ui.needs.need_help", unit=base.unit),
+                t("ui.needs.need_label", unit=scenario_unit(base.unit)),
+                t("ui.needs.need_help", unit=scenario_unit(base.unit)),
             )
         benefits, scores = None, None
         with values_tab:
@@ -86,17 +87,18 @@ def need_editors(base: Scenario) -> NeedEdits:
 def score_editors(base: Scenario) -> dict[str, pd.DataFrame]:
     """A selector of the criterion and its grid of scores; returns every criterion's grid."""
     criteria = base.criteria or {}
+    names = criterion_names(base)  # resolved now: AppTest calls format_func outside the page's run
     chosen = st.selectbox(
         t("ui.needs.criterion"),
         list(criteria),
-        format_func=lambda key: criteria[key].label or key,
+        format_func=lambda key: names[key],
         key=CRITERION_KEY,
         help=t("ui.needs.criterion_help"),
     )
     kept: dict[str, pd.DataFrame] = st.session_state.setdefault(SCORES_KEY, {})
     tables = {key: kept.get(key, grids.grid(base, key)) for key in criteria}
     if chosen is not None:
-        label = criteria[chosen].label or chosen
+        label = names[chosen]
         tables[chosen] = kept[chosen] = grid_editor(
             tables[chosen],
             scores_key(chosen),

@@ -22,11 +22,11 @@ from planner.analysis.projects import funded_share
 from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 from planner.i18n.names import project_names, sector_name
-from planner.i18n.units import money, shown
+from planner.i18n.units import money, scenario_unit, shown
 from planner.reports import tables
 from planner.scenario.projects import PROJECT_COLUMNS as COLUMNS
 
-from . import annotations, display
+from . import annotations, display, views
 from .needs_editor import annotation_config
 
 TABLE = "Projects table"
@@ -189,7 +189,7 @@ def kpi_cards(plan: Plan) -> None:
     left, middle, right, _ = st.columns(4)
     left.metric(
         t("ui.kpi.projects"),
-        t("report.of", part=share.funded, whole=share.candidates),
+        f"{share.funded} / {share.candidates}",  # short enough for a KPI card in either language
         help=t("ui.kpi.projects_help"),
     )
     middle.metric(
@@ -219,7 +219,12 @@ def results(plan: Plan, live: PlanModel | None) -> None:
         worded_status(status_table(plan), plan),
         plan,
         plan.unit,
-        overrides={"name": t("column.project"), "status": t("ui.projects.status")},
+        overrides={
+            "name": t("column.project"),
+            "region": t("ui.chart.province"),  # names, not the ids "column.region" announces
+            "status": t("ui.projects.status"),
+        },
+        hidden=("id",),
     )
     st.markdown(t("ui.projects.cash", unit=unit))
     chart = timeline(plan)
@@ -283,12 +288,10 @@ def timeline(plan: Plan) -> alt.Chart | None:
     periods = [str(t) for t in plan.scenario.periods] if plan.scenario is not None else None
     base = alt.Chart(table).encode(
         x=alt.X("period:N", sort=periods, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("project:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),  # whole names
     )
     bars = base.mark_bar(height=18).encode(
-        color=alt.Color(
-            "sector:N", scale=alt.Scale(scheme="tableau10"), title=t("ui.chart.sector")
-        ),
+        color=alt.Color("sector:N", scale=views.sector_scale(plan), title=t("ui.chart.sector")),
         tooltip=[
             alt.Tooltip("project:N", title=t("column.project")),
             alt.Tooltip("period:N", title=t("column.period")),
@@ -315,6 +318,14 @@ def groups_section(plan: Plan, live: PlanModel | None) -> None:
         priced = True
     if priced:
         groups = tables.project_groups(plan)
+    names = project_names(plan.scenario) if plan.scenario is not None else {}
+
+    def named(ids: str) -> str:  # "a, b" of ids → their names
+        return t("list.separator").join(names.get(i, i) for i in ids.split(", ") if i)
+
+    groups = groups.assign(
+        chosen=[named(v) for v in groups["chosen"]], left_out=[named(v) for v in groups["left_out"]]
+    )
     display.show(
         groups,
         plan,
@@ -328,36 +339,61 @@ def controls() -> None:
     base: Scenario | None = st.session_state.get(BASE_KEY)
     if base is None or not base.projects:
         return
-    ids = [p.id for p in base.projects]
+    names = project_names(base)
     left, right = st.columns(2)
     left.multiselect(
         t("ui.projects.force_in"),
-        ids,
+        forceable(base, st.session_state.get(FORCE_KEY)),
+        format_func=lambda i: names.get(i, i),
+        placeholder=t("ui.projects.choose"),
         key=FORCE_KEY,
         help=t("ui.projects.force_in_help"),
     )
     right.multiselect(
         t("ui.projects.exclude"),
-        ids,
+        list(names),
+        format_func=lambda i: names.get(i, i),
+        placeholder=t("ui.projects.choose"),
         key=EXCLUDE_KEY,
         help=t("ui.projects.exclude_help"),
     )
     edits = session_edits()
     records, _rows = _edited_records(base, edits.delta)
     dropped = left_out(records, edits.exclude) - set(edits.exclude)
+
+    def listed(ids: set[str]) -> str:
+        return t("list.separator").join(sorted(names.get(i, i) for i in ids))
+
     if dropped:
-        st.caption(t("ui.projects.also_left_out", ids=", ".join(sorted(dropped))))
+        st.caption(t("ui.projects.also_left_out", ids=listed(dropped)))
     both = set(edits.force_in) & set(edits.exclude)
     if both:
-        st.warning(t("ui.projects.both", ids=", ".join(sorted(both))))
+        st.warning(t("ui.projects.both", ids=listed(both)))
     st.markdown(t("ui.projects.edit"))
+    table = candidates_table(base)
     st.data_editor(
-        candidates_table(base),
+        table,
         key=EDITOR_KEY,
         hide_index=True,
         num_rows="dynamic",
+        column_order=editor_order(table),
         column_config=_editor_columns(base),
     )
+
+
+def editor_order(table: pd.DataFrame) -> list[str]:
+    """The editor's columns, the project's name in the page's language right after its id (in
+    Chinese its ``name_zh`` column, then the English ``name`` the scenario keys it by)."""
+    first = ["id", "name_zh", "name"] if language() != DEFAULT_LANGUAGE else ["id", "name"]
+    first = [c for c in first if c in table.columns]
+    return first + [c for c in table.columns if c not in first]
+
+
+def forceable(base: Scenario, chosen: list[str] | None = None) -> list[str]:
+    """The projects a planner can force in: those not already mandatory (a committed project is
+    funded anyway), plus any already chosen, so a widget's value stays among its options."""
+    kept = set(chosen or [])
+    return [p.id for p in base.projects if not p.mandatory or p.id in kept]
 
 
 def _editor_columns(base: Scenario) -> dict[str, Any]:
@@ -371,7 +407,7 @@ def _editor_columns(base: Scenario) -> dict[str, Any]:
         ),
         "sector": config.SelectboxColumn(t("ui.editor.sector"), options=list(base.sectors)),
         "cost": config.NumberColumn(
-            t("ui.editor.cost", unit=unit), format="%.1f", help=t("ui.help.cost")
+            t("ui.editor.cost", unit=scenario_unit(unit)), format="%.1f", help=t("ui.help.cost")
         ),
         "duration": config.NumberColumn(t("ui.editor.duration"), min_value=1, step=1, format="%d"),
         "earliest": config.TextColumn(t("ui.editor.earliest"), help=t("ui.help.earliest")),

@@ -18,8 +18,7 @@ from planner.i18n.names import province_name, region_names, sector_name
 from planner.i18n.units import shown
 from planner.scenario.datasets import data_dir
 
-SECTOR_SCHEME = "tableau10"
-
+from . import display
 
 # ---- KPIs ----
 
@@ -77,12 +76,25 @@ def kpi_cards(plan: Plan, baseline: Plan | None = None) -> None:
             value_of_one,
         ),
     ]
-    for column, (label, value, fmt, help_text, of) in zip(columns, figures, strict=True):
+    changes = [
+        lambda d: display.signed(d, 1, unit),
+        lambda d: display.signed(d, 1),
+        display.points,  # a change of coverage in percentage points, never "%"
+        lambda d: display.signed(d, 3),
+    ]
+    for column, (label, value, fmt, help_text, of), change in zip(
+        columns, figures, changes, strict=True
+    ):
         delta = None
         if baseline is not None and value is not None and of(baseline) is not None:
-            delta = fmt.format(value - of(baseline))
+            # an ASCII minus: Streamlit reads it for the arrow's direction and colour
+            delta = change(value - of(baseline)).replace(display.MINUS, "-")
         column.metric(
-            label, "—" if value is None else fmt.format(value), delta=delta, help=help_text
+            label,
+            "—" if value is None else fmt.format(value),
+            delta=delta,
+            delta_color="off" if delta is not None and delta.startswith("0") else "normal",
+            help=help_text,
         )
 
 
@@ -118,45 +130,102 @@ def region_sector(plan: Plan) -> pd.DataFrame:
     return table
 
 
+def province_order(table: pd.DataFrame) -> list[str]:
+    """Provinces by their money, the largest first: the order of the heat table and the bars."""
+    totals = table.groupby("province", sort=False)["amount"].sum()
+    return list(totals.sort_values(ascending=False, kind="stable").index)
+
+
+def with_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """The province × sector table with a total per province (a column), per sector (a row) and
+    overall, each flagged ``total`` so the heat table can draw them apart from the cells."""
+    total = t("column.total")
+    rows = table.groupby("province", sort=False, as_index=False)["amount"].sum()
+    columns = table.groupby("sector", sort=False, as_index=False)["amount"].sum()
+    grand = pd.DataFrame(
+        {"province": [total], "sector": [total], "amount": [table["amount"].sum()]}
+    )
+    totals = pd.concat(
+        [rows.assign(sector=total), columns.assign(province=total), grand], ignore_index=True
+    )
+    return pd.concat(
+        [table[["province", "sector", "amount"]].assign(total=False), totals.assign(total=True)],
+        ignore_index=True,
+    )
+
+
 def heat_table(plan: Plan) -> alt.Chart:
-    """Provinces × sectors, each cell's colour and label its money over all periods."""
+    """Provinces × sectors, each cell's colour and label its money over all periods, with a total
+    per province and per sector; provinces in the order of the bar chart beside it."""
     table = region_sector(plan)
     unit = shown(plan.unit).unit
-    order = list(dict.fromkeys(table["province"]))
-    base = alt.Chart(table).encode(
-        x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+    total = t("column.total")
+    order = [*province_order(table), total]
+    sectors = [*dict.fromkeys(table["sector"]), total]
+    data = with_totals(table)
+    most = table["amount"].max()
+    base = alt.Chart(data).encode(
+        x=alt.X("sector:N", sort=sectors, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
     )
-    cells = base.mark_rect().encode(
-        color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=unit),
-        tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f", title=unit)],
+    cells = (
+        base.mark_rect()
+        .encode(
+            color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=unit),
+            tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f", title=unit)],
+        )
+        .transform_filter(alt.datum.total == False)  # noqa: E712 (a Vega expression)
     )
-    text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("amount:Q", format=",.0f"),
-        color=alt.condition(
-            alt.datum.amount > table["amount"].max() / 2, alt.value("white"), alt.value("black")
-        ),
+    sums = (
+        base.mark_rect(color="#f0f0f0", stroke="white")
+        .encode(tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f", title=unit)])
+        .transform_filter(alt.datum.total == True)  # noqa: E712
     )
-    return (cells + text).properties(height=alt.Step(26))
+    text = (
+        base.mark_text(fontSize=11)
+        .encode(
+            text=alt.Text("amount:Q", format=",.0f"),
+            color=alt.condition(
+                alt.datum.amount > most / 2, alt.value("white"), alt.value("black")
+            ),
+        )
+        .transform_filter(alt.datum.total == False)  # noqa: E712
+    )
+    sum_text = (
+        base.mark_text(fontSize=11, fontWeight="bold")
+        .encode(text=alt.Text("amount:Q", format=",.0f"))
+        .transform_filter(alt.datum.total == True)  # noqa: E712
+    )
+    return (cells + sums + text + sum_text).properties(height=alt.Step(26))
 
 
 def stacked_bar(plan: Plan) -> alt.Chart:
-    """Money per province, stacked by sector."""
+    """Money per province, stacked by sector; provinces in the heat table's order."""
     table = region_sector(plan)
-    order = table.groupby("province", sort=False)["amount"].sum().sort_values(ascending=False).index
     return (
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("province:N", sort=list(order), title=None),
+            x=alt.X("province:N", sort=province_order(table), title=None),
             y=alt.Y("amount:Q", title=t("ui.chart.allocated", unit=shown(plan.unit).unit)),
-            color=alt.Color(
-                "sector:N", scale=alt.Scale(scheme=SECTOR_SCHEME), title=t("ui.chart.sector")
-            ),
+            color=alt.Color("sector:N", scale=sector_scale(plan), title=t("ui.chart.sector")),
             tooltip=[*_names_tooltip(), alt.Tooltip("amount:Q", format=",.1f")],
         )
         .properties(height=320)
     )
+
+
+SECTOR_COLOURS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2")
+"""Tableau's first colours, given to the scenario's sectors in their order, so a sector keeps its
+colour whatever its name in the page's language (its name sorts differently in Chinese)."""
+
+
+def sector_scale(plan: Plan) -> alt.Scale:
+    """Sector name → colour, by the sector's place in the scenario (the same in both languages)."""
+    sectors = plan.scenario.sectors if plan.scenario is not None else []
+    names = [sector_name(s) for s in sectors]
+    colours = [SECTOR_COLOURS[i % len(SECTOR_COLOURS)] for i in range(len(names))]
+    return alt.Scale(domain=names, range=colours)
 
 
 def _names_tooltip() -> list[alt.Tooltip]:
@@ -199,29 +268,37 @@ def coverage_table(plan: Plan) -> pd.DataFrame:
     return table
 
 
-def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
+TILE = (92, 50)
+"""A tile's width and height in pixels: wide enough for "Inner Mongolia" whole at 9 px."""
+SMALL_TILE = (38, 30)
+"""A tile of the small maps beside each other (alternatives): its value only, the name on hover."""
+
+
+def tile_map(plan: Plan, small: bool = False) -> tuple[alt.Chart | None, list[str]]:
     """Coverage on the tile grid; also the provinces that have no tile (shown in a note).
 
-    Every province of the grid is drawn, those outside the scenario in grey, so the map keeps its shape.
+    Every province of the grid is drawn, those outside the scenario in grey, so the map keeps its
+    shape. A ``small`` map (three side by side) shows each tile's coverage and names its province
+    on hover, since no name fits a tile a third of the width without running into the next.
     """
     grid = tile_grid()
     table = coverage_table(plan).merge(grid[["id", "row", "col"]], left_on="region", right_on="id")
     missing = sorted(set(plan.coverage["region"]) - set(grid["id"]))
     if table.empty:
         return None, missing
-    table["short"] = table["province"].str.slice(0, 12)
+    table["short"] = table["province"]
     factor = shown(plan.unit).factor
     table[["allocated", "need"]] = table[["allocated", "need"]] * factor
     unit = shown(plan.unit).unit
     outside = grid[~grid["id"].isin(table["region"])].assign(
-        short=lambda g: [province_name(i, n)[:12] for i, n in zip(g["id"], g["name"], strict=True)]
+        short=lambda g: [province_name(i, n) for i, n in zip(g["id"], g["name"], strict=True)]
     )
     x = alt.X("col:O", axis=None, scale=alt.Scale(domain=sorted(grid["col"].unique())))
     y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=sorted(grid["row"].unique())))
     background = alt.Chart(outside).encode(x=x, y=y)
-    grey = background.mark_rect(
-        color="#eeeeee", stroke="white", strokeWidth=2
-    ) + background.mark_text(fontSize=9, color="#999999").encode(text="short:N")
+    grey = background.mark_rect(color="#eeeeee", stroke="white", strokeWidth=2)
+    if not small:
+        grey += background.mark_text(fontSize=9, color="#999999").encode(text="short:N")
     base = alt.Chart(table).encode(x=x, y=y)
     tiles = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color(
@@ -237,11 +314,13 @@ def tile_map(plan: Plan) -> tuple[alt.Chart | None, list[str]]:
             alt.Tooltip("need:Q", format=",.1f", title=t("ui.chart.need", unit=unit)),
         ],
     )
-    names = base.mark_text(dy=-7, fontSize=10).encode(text="short:N")
-    values = base.mark_text(dy=8, fontSize=11, fontWeight="bold").encode(
-        text=alt.Text("coverage:Q", format=".0%")
-    )
-    chart = (grey + tiles + names + values).properties(width=alt.Step(76), height=alt.Step(50))
+    width, height = SMALL_TILE if small else TILE
+    values = base.mark_text(dy=0 if small else 8, fontSize=9 if small else 11, fontWeight="bold")
+    values = values.encode(text=alt.Text("coverage:Q", format=".0%"))
+    layers = grey + tiles + values
+    if not small:
+        layers += base.mark_text(dy=-7, fontSize=9, limit=width - 4).encode(text="short:N")
+    chart = layers.properties(width=alt.Step(width), height=alt.Step(height))
     return chart, missing
 
 

@@ -47,11 +47,12 @@ def check_store(args: argparse.Namespace) -> Any:
     return open_store(args) if args.record else None
 
 
-def record_plan(store: Any, plan: Any, args: argparse.Namespace) -> None:
+def record_plan(store: Any, plan: Any, args: argparse.Namespace) -> str | None:
+    """Record ``plan`` in ``store`` (none: nothing) and return its run id."""
     from planner.cli.common import parse_changes
 
     if store is None:
-        return
+        return None
     with store:
         run_id = store.record(
             plan,
@@ -61,3 +62,4 @@ def record_plan(store: Any, plan: Any, args: argparse.Namespace) -> None:
             changes=parse_changes(getattr(args, "changes", []) or []),
         )
     print(f"recorded run {run_id} in {store.location}", file=sys.stderr)
+    return str(run_id)

@@ -74,3 +74,11 @@ def money(amount: float | None, unit: str, digits: int = 1, lang: str | None = N
     if abs(value) < 0.5 * 10**-digits:
         value = 0.0  # no "-0.0" for a rounding residue
     return f"{value:,.{digits}f} {how.unit}"
+
+
+def scenario_unit(unit: str, lang: str | None = None) -> str:
+    """The scenario's own unit in words of ``lang``, for the inputs that edit its numbers as they
+    are: ``CNY bn`` in English, ``十亿元`` in Chinese (another unit as the scenario names it)."""
+    if unit.strip().lower() in BILLION_YUAN:
+        return t("unit.bn", lang=checked(lang))
+    return unit

@@ -19,6 +19,8 @@ from planner.analysis.attribution import EndpointNotOptimal, attribute
 from planner.analysis.meaning import meaning
 from planner.errors import OutputError
 from planner.i18n.catalog import t, use_language
+from planner.reports.approval import Approval, approval_of
+from planner.reports.briefing import render_briefing
 from planner.reports.excel import render_xlsx
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
@@ -127,6 +129,43 @@ def export(
     return written
 
 
+def briefing(
+    plan: Plan,
+    info: ReportInfo | None = None,
+    *,
+    approval: Approval | None = None,
+    lang: str | None = None,
+) -> bytes:
+    """The one-page briefing for a director (print-ready HTML on A4) as bytes, in ``lang``:
+    headline figures, money by province, sector and year, the projects, what binds, and the run's
+    ``approval`` (:func:`approval_of` a stored run; "not stored as a run" without one)."""
+    info = info or ReportInfo.now()
+    if approval is not None:
+        info = replace(info, approval=approval)
+    with use_language(lang):
+        return render_briefing(plan, info)
+
+
+def write_briefing(
+    plan: Plan,
+    path: str | os.PathLike[str],
+    *,
+    approval: Approval | None = None,
+    lang: str | None = None,
+) -> Path:
+    """Write :func:`briefing` to ``path`` atomically (an ``.html`` file); returns the path."""
+    check_briefing(path)
+    return atomic_write(path, briefing(plan, approval=approval, lang=lang))
+
+
+def check_briefing(path: str | os.PathLike[str]) -> Path:
+    """Raise :class:`OutputError` now if ``path`` cannot take a briefing (not .html, or its folder
+    cannot be written)."""
+    if Path(path).suffix.lower() not in (".html", ".htm"):
+        raise OutputError(t("cli.output.briefing_format", target=path))
+    return check_writable(path)
+
+
 def projects_csv_path(path: str | os.PathLike[str]) -> Path:
     """Where the projects CSV of an allocation CSV goes: ``plan.csv`` → ``plan.projects.csv``."""
     target = Path(path)
@@ -135,6 +174,11 @@ def projects_csv_path(path: str | os.PathLike[str]) -> Path:
 
 __all__ = [
     "MEDIA_TYPES",
+    "Approval",
+    "approval_of",
+    "briefing",
+    "check_briefing",
+    "write_briefing",
     "RENDERERS",
     "ReportInfo",
     "check_output",

@@ -62,7 +62,7 @@ def _head(plan: Plan) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{HTML_LANG[language()]}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(plan.scenario_name)}: {escape(plan.status)}</title>"
+        f"<title>{escape(tables.scenario_name(plan))}: {escape(plan.status)}</title>"
         f"<style>{STYLE}</style></head><body>"
     )
 
@@ -78,7 +78,7 @@ def _header(plan: Plan, info: tables.ReportInfo) -> str:
     status = t(f"status.{plan.status.replace(' ', '_')}")
     message = f'<p class="note">{escape(tables.plan_message(plan))}</p>' if plan.message else ""
     return (
-        f"<h1>{escape(plan.scenario_name)}</h1>"
+        f"<h1>{escape(tables.scenario_name(plan))}</h1>"
         f'<p>{escape(t("html.solve_status"))} <span class="status {badge}">{escape(status)}</span></p>'
         f'<dl class="facts">{facts}</dl>{message}'
     )

@@ -16,9 +16,10 @@ import pandas as pd
 from planner.analysis.meaning import meaning
 from planner.analysis.projects import choice_words, funded_share, group_choices
 from planner.i18n.catalog import DEFAULT_LANGUAGE, catalog, language, sentences, t
-from planner.i18n.names import criterion_names, key_name
+from planner.i18n.names import criterion_names, key_name, project_names
 from planner.i18n.names import region_names as names_of_regions
 from planner.i18n.units import shown
+from planner.reports.approval import Approval, approval_rows
 from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
@@ -123,13 +124,15 @@ class ReportInfo:
     attribution: Any = None
     """The :class:`~planner.analysis.attribution.Attribution` of the plan against a baseline, when
     the report compares it with one (its section appears then)."""
+    approval: Approval | None = None
+    """The stored run the plan is and its decision (:func:`approval_of`), when it was recorded."""
 
     @classmethod
-    def now(cls, attribution: Any = None) -> ReportInfo:
+    def now(cls, attribution: Any = None, approval: Approval | None = None) -> ReportInfo:
         from planner import __version__
 
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        return cls(__version__, stamp, attribution=attribution)
+        return cls(__version__, stamp, attribution=attribution, approval=approval)
 
 
 def attribution_table(info: ReportInfo) -> pd.DataFrame:
@@ -154,6 +157,11 @@ def scenario_of(plan: Plan) -> Any:
     return plan.scenario
 
 
+def scenario_name(plan: Plan) -> str:
+    """The plan's scenario by its name in the active language (``name_zh`` in Chinese)."""
+    return plan.scenario.display_name() if plan.scenario is not None else plan.scenario_name
+
+
 def region_names(plan: Plan) -> dict[str, str]:
     """Region id → name in the active language."""
     return names_of_regions(scenario_of(plan))
@@ -172,7 +180,7 @@ def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]
     solved = has_allocation(plan)
     unit = shown(plan.unit).unit
     rows: list[tuple[str, Any, str]] = [
-        ("scenario", plan.scenario_name, "text"),
+        ("scenario", scenario_name(plan), "text"),
         ("digest", plan.scenario_digest, "text"),
         ("status", t(f"status.{plan.status.replace(' ', '_')}"), "text"),
         ("mode", t(f"mode.{plan.mode}"), "text"),
@@ -184,6 +192,7 @@ def summary_rows(plan: Plan, info: ReportInfo) -> list[tuple[str, str, Any, str]
         ("unspent", plan.unspent_total if solved else None, "money"),
         ("used_share", plan.allocated_total / budget if solved and budget else None, "share"),
         *_project_summary(plan),
+        *approval_rows(info.approval),
         ("solved_at", plan.solved_at or None, "text"),
         ("written_at", info.written_at, "text"),
         ("version", info.planner_version, "text"),
@@ -525,19 +534,23 @@ def projects(plan: Plan) -> pd.DataFrame:
 
 
 def funded_cash(plan: Plan) -> list[tuple[str, str, dict[str, float]]]:
-    """(label, sector, cash per period label) of every funded project, in start order."""
+    """(name, sector, cash per period label) of every funded project, in start order; the name in
+    the active language (its id added only where two funded projects share a name)."""
     table = projects(plan)
     funded = table[table["funded"]]
     order = [str(t) for t in scenario_of(plan).periods]
     starts = funded["start"].map(lambda t: order.index(str(t)))
     funded = funded.assign(start_position=starts).sort_values("start_position", kind="stable")
+    names = project_names(scenario_of(plan))
+    shown = [names.get(i) or str(n or i) for i, n in zip(funded["id"], funded["name"], strict=True)]
+    twice = {n for n in shown if shown.count(n) > 1}
     return [
         (
-            str(row["name"]) if row["name"] == row["id"] else f"{row['name']} ({row['id']})",
+            f"{name} ({row['id']})" if name in twice else name,
             str(row["sector"]),
             {t: float(row[CASH_PREFIX + t]) for t in order},
         )
-        for row in funded.to_dict("records")
+        for name, row in zip(shown, funded.to_dict("records"), strict=True)
     ]
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.errors import Problem, ScenarioError
+from planner.i18n.catalog import checked
 from planner.i18n.problems import problem, pydantic_problem
 from planner.scenario.criteria import (
     CRITERIA_CHECKS,
@@ -151,6 +152,10 @@ class Scenario(Strict):
 
     version: Literal[1] = Field(description="Scenario format version; only 1 exists.")
     name: Name = Field(description="Scenario name, printed on every plan and report.")
+    name_zh: str | None = Field(
+        None,
+        description="The scenario's name in Chinese, shown when the page or report is in Chinese.",
+    )
     unit: str = Field("CNY bn", description="Unit of money for budgets, needs and capacities.")
     periods: list[PeriodLabel] = Field(min_length=1, description="Ordered period labels.")
     budget: NonNegative | list[NonNegative] = Field(
@@ -201,6 +206,8 @@ class Scenario(Strict):
         document = handler(self)
         if document.get("criteria") is None:
             document.pop("criteria", None)
+        if document.get("name_zh") is None:  # nor without a Chinese name
+            document.pop("name_zh", None)
         return dict(document)
 
     @model_validator(mode="after")
@@ -246,6 +253,13 @@ class Scenario(Strict):
         if self.criteria is None:
             return self.need_table()[pair].benefit or 0.0
         return math.fsum(self.benefit_parts()[pair].values())
+
+    def display_name(self, lang: str | None = None) -> str:
+        """The scenario's name in ``lang`` (default: the active language): ``name_zh`` in Chinese
+        when it has one, else ``name``."""
+        if checked(lang) == "zh" and self.name_zh:
+            return self.name_zh
+        return self.name
 
     def criterion_label(self, key: str) -> str:
         assert self.criteria is not None

@@ -60,6 +60,7 @@ class SheetSpec:
 SETTINGS = (
     "version",
     "name",
+    "name_zh",
     "unit",
     "periods",
     "budget",
@@ -130,6 +131,7 @@ def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [
         ("version", [document["version"]]),
         ("name", [document["name"]]),
+        *([("name_zh", [document["name_zh"]])] if document.get("name_zh") else []),
         ("unit", [document["unit"]]),
         ("periods", document["periods"]),
         ("budget per period", budget) if isinstance(budget, list) else ("budget", [budget]),
