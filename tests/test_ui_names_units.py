@@ -115,7 +115,9 @@ def test_chinese_leaves_no_english_in_the_status_line_kpis_charts_and_pickers(
     constraints by name, and none of the app's English labels."""
     captions = " ".join(c.value for c in chinese.caption)
     assert "西部地区基础设施" in captions and "Western China" not in captions
-    assert re.fullmatch(r"\d+ / 30", {m.label: m.value for m in chinese.metric}["入选项目"])
+    candidates = len(planner.load_scenario("western_china").projects)
+    card = {m.label: m.value for m in chinese.metric}["入选项目"]
+    assert re.fullmatch(rf"\d+ / {candidates}", card), card
     exclude = chinese.multiselect(key="projects_exclude")
     assert all(re.search(r"[\u4e00-\u9fff]", o) for o in exclude.options), exclude.options
     assert exclude.placeholder == "选择项目"
@@ -173,14 +175,15 @@ def test_signed_changes_never_show_minus_zero() -> None:
 
 
 def test_switching_the_unit_converts_the_budget_box_and_changes_no_plan() -> None:
-    """2,510 CNY bn becomes 25,100 亿元 in the box when the page shows 亿元, and the plan stays the
-    one already solved (the box converts; it does not make 2,510 亿元 of it)."""
+    """The total budget (2,507 CNY bn) becomes 25,070 亿元 in the box when the page shows 亿元, and the
+    plan stays the one already solved (the box converts; it does not make 2,507 亿元 of it)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
-    digest = planner.load_scenario("western_china").digest()
+    scenario = planner.load_scenario("western_china")
+    digest, total = scenario.digest(), scenario.total_budget()
     at.sidebar.radio(key=language.MONEY_KEY).set_value("yi").run()
     box = at.number_input(key="budget_total")
-    assert box.value == pytest.approx(25_100.0) and "100m" in box.label  # 亿元, worded in English
+    assert box.value == pytest.approx(10 * total) and "100m" in box.label  # 亿元, worded in English
     assert digest in " ".join(c.value for c in at.caption)
     box.set_value(20_000.0).run()  # 2,000 CNY bn
     assert {m.label: m.value for m in at.metric}["Allocated"] == "20,000.0 CNY 100m"

@@ -215,12 +215,7 @@ def project_layers(plan: Plan, page: geography.Layout) -> tuple[list[alt.Chart],
         if lines:
             routes.append(feature(multiline(lines), **props))
         points += [{"x": x, "y": y, **props} for x, y in dots]
-    sectors = [sector_name(s) for s in plan.scenario.sectors] if plan.scenario else None
-    colour = alt.Color(
-        "sector:N",
-        title=t("ui.chart.sector"),
-        scale=alt.Scale(scheme=views.SECTOR_SCHEME, domain=sectors),
-    )
+    colour = alt.Color("sector:N", title=t("ui.chart.sector"), scale=views.sector_scale(plan))
     status = [t("ui.map.status.committed"), t("ui.map.status.funded"), t("ui.map.status.unfunded")]
     opacity = alt.Opacity(
         "status:N", title=t("ui.map.status"), scale=alt.Scale(domain=status, range=[1, 1, 0.3])
