@@ -36,6 +36,13 @@ from planner.scenario.fields import (
     Share,
     Strict,
 )
+from planner.scenario.funding import (
+    FUNDING_CHECKS,
+    Funding,
+    amounts_per_period,
+    apply_source_amounts,
+    share_of,
+)
 from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
 
 
@@ -53,13 +60,26 @@ class Region(AnnotatedRow):
     max_per_period: NonNegative | None = Field(
         None, description="Absorptive capacity: most money the region can use in one period (unit)."
     )
+    debt_room: NonNegative | None = Field(
+        None,
+        description="New debt the region may take on over the horizon, over all debt sources "
+        "(unit; funding.md); blank means no limit.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _no_blank_debt_room(self, handler: Any) -> dict[str, Any]:
+        """A region without a debt room is written (and hashed) as before funding existed."""
+        row = dict(handler(self))
+        if row.get("debt_room") is None:
+            row.pop("debt_room", None)
+        return row
 
     @field_validator("min_share_of_need", mode="before")
     @classmethod
     def _blank_floor_is_zero(cls, value: Any) -> Any:
         return 0.0 if value is None or value == "" else value
 
-    @field_validator("profile", "max_per_period", mode="before")
+    @field_validator("profile", "max_per_period", "debt_room", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -153,8 +173,10 @@ class Scenario(Strict):
     name: Name = Field(description="Scenario name, printed on every plan and report.")
     unit: str = Field("CNY bn", description="Unit of money for budgets, needs and capacities.")
     periods: list[PeriodLabel] = Field(min_length=1, description="Ordered period labels.")
-    budget: NonNegative | list[NonNegative] = Field(
-        description="Total budget (split evenly over periods) or one figure per period (unit)."
+    budget: NonNegative | list[NonNegative] | None = Field(
+        None,
+        description="Total budget (split evenly over periods) or one figure per period (unit); "
+        "required without `funding`, and equal to the sources' total with it.",
     )
     carry_over: bool = Field(True, description="Unspent budget of a period may be spent later.")
     discount_rate: NonNegative = Field(
@@ -189,6 +211,11 @@ class Scenario(Strict):
         description="Named criteria (key: weight and label); the needs table then scores every pair "
         "on each (one column per key) instead of giving its benefit (criteria.md).",
     )
+    funding: Funding | None = Field(
+        None,
+        description="Funding sources and their co-financing rules (funding.md); the budget is then "
+        "the sources' total.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -198,10 +225,11 @@ class Scenario(Strict):
     @model_serializer(mode="wrap")
     def _without_empty_criteria(self, handler: Any) -> dict[str, Any]:
         """A scenario without criteria dumps (and hashes) as it did before criteria existed."""
-        document = handler(self)
-        if document.get("criteria") is None:
-            document.pop("criteria", None)
-        return dict(document)
+        document = dict(handler(self))
+        for key in ("criteria", "funding", "budget"):  # absent keys dump as before they existed
+            if document.get(key) is None:
+                document.pop(key, None)
+        return document
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -213,10 +241,39 @@ class Scenario(Strict):
     # ---- derived views (read-only; the model reads these, never the raw fields) ----
 
     def budget_per_period(self) -> list[float]:
-        """B[t]: the budget of each period (a scalar budget is split evenly)."""
+        """B[t]: the budget of each period (a scalar budget is split evenly); with funding and no
+        budget, the sources' total per period."""
+        if self.budget is None:
+            return self.funding_per_period()
         if isinstance(self.budget, list):
             return list(self.budget)
         return [self.budget / len(self.periods)] * len(self.periods)
+
+    def source_amounts(self) -> dict[str, list[float]]:
+        """A[f,t] per source id (funding.md); empty without funding."""
+        if self.funding is None:
+            return {}
+        n = len(self.periods)
+        return {f.id: amounts_per_period(f, n) for f in self.funding.sources}
+
+    def funding_per_period(self) -> list[float]:
+        """Σ_f A[f,t] per period."""
+        amounts = list(self.source_amounts().values())
+        return [math.fsum(column) for column in zip(*amounts, strict=True)] if amounts else []
+
+    def funding_shares(self) -> dict[tuple[str, str, str], float]:
+        """share[f,r,s] for every source f, region r in R(f) and sector s (funding.md; 0 for a
+        region the source may not fund is left out)."""
+        if self.funding is None:
+            return {}
+        rules = {rule.key: rule.max_share for rule in self.funding.rules}
+        return {
+            (f.id, r.id, s): share_of(rules, f.id, r.id, s)
+            for f in self.funding.sources
+            for r in self.regions
+            if f.region is None or f.region == r.id
+            for s in self.sectors
+        }
 
     def total_budget(self) -> float:
         return math.fsum(self.budget_per_period())
@@ -276,7 +333,7 @@ class Scenario(Strict):
         """
         data = dict(self)
         problems = []
-        changes = _weights_gathered(changes)
+        changes = _gathered(_weights_gathered(changes), "funding")
         for key, value in changes.items():
             if key not in CHANGEABLE:
                 known = ", ".join(sorted(CHANGEABLE))
@@ -311,18 +368,31 @@ def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
 
 def _weights_gathered(changes: dict[str, Any]) -> dict[str, Any]:
     """``criteria.NAME=WEIGHT`` changes (``--set``) join the ``criteria`` mapping of weights."""
-    weights = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith("criteria.")}
-    if not weights:
+    return _gathered(changes, "criteria")
+
+
+def _gathered(changes: dict[str, Any], key: str) -> dict[str, Any]:
+    """``KEY.NAME=VALUE`` changes join one ``KEY`` mapping (``funding.central=400``)."""
+    named = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith(f"{key}.")}
+    if not named:
         return changes
-    kept = {k: v for k, v in changes.items() if not k.startswith("criteria.")}
-    given = kept.get("criteria")
-    kept["criteria"] = {**(given if isinstance(given, dict) else {}), **weights}
+    kept = {k: v for k, v in changes.items() if not k.startswith(f"{key}.")}
+    given = kept.get(key)
+    kept[key] = {**(given if isinstance(given, dict) else {}), **named}
     return kept
+
+
+def _set_budget(data: dict[str, Any], value: Any) -> None:
+    """A funded scenario's budget is its sources' total: change the sources instead (funding.md)."""
+    if data.get("funding") is not None:
+        raise ScenarioError([problem("budget_of_funded_scenario", field="budget")])
+    data["budget"] = value
 
 
 CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "criteria": apply_weight_changes,
-    "budget": _set_top("budget"),
+    "funding": apply_source_amounts,
+    "budget": _set_budget,
     "carry_over": _set_top("carry_over"),
     "discount_rate": _set_top("discount_rate"),
     "redundancy_tolerance": _set_top("redundancy_tolerance"),
@@ -335,7 +405,8 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
 """Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
 
 ``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
-``criteria.NAME`` one weight (``--set criteria.ecology=3``)."""
+``criteria.NAME`` one weight (``--set criteria.ecology=3``); ``funding`` a mapping of source id to
+amount, and ``funding.SOURCE`` one amount (a number or one per period)."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
@@ -389,13 +460,13 @@ def _problem_from_pydantic(error: Any) -> Problem:
 def _field_name(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc if not isinstance(p, int)]
     # union members show up as type names in pydantic locs ("list[...]", "float"); drop them
-    names = [n for n in names if not _is_type_tag(n)]
+    names = [n for n in names if not is_type_tag(n)]
     if names[:2] == ["needs", "scores"]:  # a score's column is its criterion key
         names = ["needs", *names[2:]]
     return ".".join(names)
 
 
-def _is_type_tag(name: str) -> bool:
+def is_type_tag(name: str) -> bool:
     return "[" in name or name.startswith("constrained-") or name in ("float", "int", "str", "bool")
 
 
@@ -552,4 +623,5 @@ CHECKS = (
     check_corridors,
     *PROJECT_CHECKS,
     *CRITERIA_CHECKS,
+    *FUNDING_CHECKS,
 )
