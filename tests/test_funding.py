@@ -69,7 +69,7 @@ def test_a_co_financing_cap_binds():
         }
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(40)
+    assert pytest.approx(40) == plan.E
     assert paid(plan, "central") == pytest.approx(20) and paid(plan, "own") == pytest.approx(20)
     sources = plan.sources.set_index("source")
     assert sources.loc["central", "unused"] == pytest.approx(40)
@@ -103,7 +103,7 @@ def test_a_debt_room_binds():
         },
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(55)
+    assert pytest.approx(55) == plan.E
     debt = plan.debt.set_index("region")
     assert debt.loc["a", "drawn"] == pytest.approx(20) and debt.loc["a", "room"] == 20
     assert debt.loc["a", "dual"] == pytest.approx(1)
@@ -138,7 +138,7 @@ def test_a_region_only_source_funds_its_region_alone():
         },
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(20)
+    assert pytest.approx(20) == plan.E
     assert paid(plan, "own_a", "b") == 0 and paid(plan, "central", "b") == pytest.approx(5)
     sources = plan.sources.set_index("source")
     assert sources.loc["own_a", "unused"] == pytest.approx(20)
@@ -168,7 +168,7 @@ def test_an_ineligible_pair_gets_no_money_from_that_source():
         },
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(25)
+    assert pytest.approx(25) == plan.E
     assert paid(plan, "bonds", sector="water") == 0
     assert paid(plan, "own", sector="water") == pytest.approx(5)
 
@@ -185,7 +185,7 @@ def test_a_pair_no_source_may_fund_gets_nothing():
         },
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(10)
+    assert pytest.approx(10) == plan.E
     water = plan.allocation[plan.allocation["sector"] == "water"]["amount"].sum()
     assert water == 0
 
@@ -203,7 +203,7 @@ def test_the_least_debt_plan_among_equal_benefit_plans(mode):
         },
     )
     plan = solved(s)
-    assert plan.E == pytest.approx(10, abs=1e-5)
+    assert pytest.approx(10, abs=1e-5) == plan.E
     assert paid(plan, "own") == pytest.approx(10, abs=1e-5)
     assert paid(plan, "bonds") == pytest.approx(0, abs=1e-5)
     assert plan.debt.set_index("region").loc["a", "drawn"] == pytest.approx(0, abs=1e-5)
@@ -234,13 +234,13 @@ def test_carry_over_is_per_source():
         "funding": {"sources": [{"id": "own", "amount": [20, 0]}]},
     }
     carried = solved(scenario(**base, carry_over=True))
-    assert carried.E == pytest.approx(20)
+    assert pytest.approx(20) == carried.E
     sources = carried.sources.set_index("period")
     assert sources.loc[2026, "carried_out"] == pytest.approx(10)
     assert sources.loc[2027, "available"] == pytest.approx(10)
     assert carried.budget.set_index("period").loc[2026, "carried_out"] == pytest.approx(10)
     lapsed = solved(scenario(**base, carry_over=False))
-    assert lapsed.E == pytest.approx(10)
+    assert pytest.approx(10) == lapsed.E
 
 
 def test_sources_pay_for_project_cash():
@@ -263,7 +263,7 @@ def test_sources_pay_for_project_cash():
     )
     plan = solved(s)
     assert bool(plan.projects.set_index("id").loc["rail", "funded"])
-    assert plan.E == pytest.approx(51)
+    assert pytest.approx(51) == plan.E
     assert paid(plan, "central") == pytest.approx(20) and paid(plan, "own") == pytest.approx(20)
 
 
@@ -275,10 +275,10 @@ def test_a_live_model_re_solves_an_amount_change_in_place():
     changed = live.solve(**{"funding.central": 60})
     assert live.model is model  # no rebuild
     fresh = planner.solve(live.scenario)
-    assert changed.E == pytest.approx(fresh.E, rel=1e-7) and changed.E > first.E
+    assert pytest.approx(fresh.E, rel=1e-7) == changed.E and changed.E > first.E
     check_plan(live.scenario, changed)
     back = live.solve(**{"funding.central": 40})
-    assert back.E == pytest.approx(first.E, rel=1e-7)
+    assert pytest.approx(first.E, rel=1e-7) == back.E
 
 
 def test_a_rule_share_change_re_solves_in_place():
@@ -294,7 +294,7 @@ def test_a_rule_share_change_re_solves_in_place():
     live.update(edited)
     plan = live.solve()
     assert live.model is model
-    assert plan.E == pytest.approx(planner.solve(edited).E, rel=1e-7)
+    assert pytest.approx(planner.solve(edited).E, rel=1e-7) == plan.E
     check_plan(edited, plan)
 
 
