@@ -39,7 +39,7 @@ def test_csv_tables_load_with_their_annotations():
     scenario = planner.load_scenario(SCENARIO)
     assert scenario.funding is not None
     central = scenario.funding.sources[0]
-    assert central.annotations == {"note": "test figure"}
+    assert central.annotations == {"note": "test figure", "name_zh": "中央预算内投资"}
     assert scenario.funding.rules[0].annotations == {"note": "pays at most half of any pair"}
     assert scenario.region("north").debt_room == 15 and scenario.region("south").debt_room is None
     # no budget given: it is the sources' total, split evenly like a scalar amount

@@ -347,7 +347,7 @@ MUTANTS = [
     ),
     Mutant(
         "a region-only source funds every region",
-        "planner/scenario/model.py",
+        "planner/scenario/funding.py",
         "if f.region is None or f.region == r.id",
         "if True",
         FUNDING_TESTS,

@@ -100,6 +100,28 @@ def amounts_per_period(source: Source, periods: int) -> list[float]:
     return [source.amount / periods] * periods
 
 
+def source_amounts(s: Scenario) -> dict[str, list[float]]:
+    """A[f,t] per source id; empty without funding."""
+    if s.funding is None:
+        return {}
+    return {f.id: amounts_per_period(f, len(s.periods)) for f in s.funding.sources}
+
+
+def funding_shares(s: Scenario) -> dict[tuple[str, str, str], float]:
+    """share[f,r,s] for every source f, region r ∈ R(f) and sector s (a region the source may not
+    fund is left out)."""
+    if s.funding is None:
+        return {}
+    rules = {rule.key: rule.max_share for rule in s.funding.rules}
+    return {
+        (f.id, r.id, sector): share_of(rules, f.id, r.id, sector)
+        for f in s.funding.sources
+        for r in s.regions
+        if f.region is None or f.region == r.id
+        for sector in s.sectors
+    }
+
+
 def share_of(
     rules: dict[tuple[str, str | None, str | None], float], source: str, region: str, sector: str
 ) -> float:
@@ -201,6 +223,13 @@ FUNDING_CHECKS = (check_sources, check_rules, check_budget_or_funding)
 
 
 # ---- changes (``--set funding.SOURCE=AMOUNT``) ----
+
+
+def set_budget(data: dict[str, Any], value: Any) -> None:
+    """``budget=…``: a funded scenario's budget is its sources' total, so change the sources."""
+    if data.get("funding") is not None:
+        raise ScenarioError([problem("budget_of_funded_scenario", field="budget")])
+    data["budget"] = value
 
 
 def apply_source_amounts(data: dict[str, Any], amounts: Any) -> None:

@@ -39,9 +39,10 @@ from planner.scenario.fields import (
 from planner.scenario.funding import (
     FUNDING_CHECKS,
     Funding,
-    amounts_per_period,
     apply_source_amounts,
-    share_of,
+    funding_shares,
+    set_budget,
+    source_amounts,
 )
 from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
 
@@ -69,10 +70,7 @@ class Region(AnnotatedRow):
     @model_serializer(mode="wrap")
     def _no_blank_debt_room(self, handler: Any) -> dict[str, Any]:
         """A region without a debt room is written (and hashed) as before funding existed."""
-        row = dict(handler(self))
-        if row.get("debt_room") is None:
-            row.pop("debt_room", None)
-        return row
+        return {k: v for k, v in handler(self).items() if k != "debt_room" or v is not None}
 
     @field_validator("min_share_of_need", mode="before")
     @classmethod
@@ -251,29 +249,15 @@ class Scenario(Strict):
 
     def source_amounts(self) -> dict[str, list[float]]:
         """A[f,t] per source id (funding.md); empty without funding."""
-        if self.funding is None:
-            return {}
-        n = len(self.periods)
-        return {f.id: amounts_per_period(f, n) for f in self.funding.sources}
+        return source_amounts(self)
 
     def funding_per_period(self) -> list[float]:
         """Σ_f A[f,t] per period."""
-        amounts = list(self.source_amounts().values())
-        return [math.fsum(column) for column in zip(*amounts, strict=True)] if amounts else []
+        return [math.fsum(c) for c in zip(*self.source_amounts().values(), strict=True)]
 
     def funding_shares(self) -> dict[tuple[str, str, str], float]:
-        """share[f,r,s] for every source f, region r in R(f) and sector s (funding.md; 0 for a
-        region the source may not fund is left out)."""
-        if self.funding is None:
-            return {}
-        rules = {rule.key: rule.max_share for rule in self.funding.rules}
-        return {
-            (f.id, r.id, s): share_of(rules, f.id, r.id, s)
-            for f in self.funding.sources
-            for r in self.regions
-            if f.region is None or f.region == r.id
-            for s in self.sectors
-        }
+        """share[f,r,s] for every source f, region r it may fund and sector s (funding.md)."""
+        return funding_shares(self)
 
     def total_budget(self) -> float:
         return math.fsum(self.budget_per_period())
@@ -333,7 +317,7 @@ class Scenario(Strict):
         """
         data = dict(self)
         problems = []
-        changes = _gathered(_weights_gathered(changes), "funding")
+        changes = _gathered(_gathered(changes, "criteria"), "funding")
         for key, value in changes.items():
             if key not in CHANGEABLE:
                 known = ", ".join(sorted(CHANGEABLE))
@@ -366,13 +350,9 @@ def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
     return apply
 
 
-def _weights_gathered(changes: dict[str, Any]) -> dict[str, Any]:
-    """``criteria.NAME=WEIGHT`` changes (``--set``) join the ``criteria`` mapping of weights."""
-    return _gathered(changes, "criteria")
-
-
 def _gathered(changes: dict[str, Any], key: str) -> dict[str, Any]:
-    """``KEY.NAME=VALUE`` changes join one ``KEY`` mapping (``funding.central=400``)."""
+    """``KEY.NAME=VALUE`` changes (``--set``) join one ``KEY`` mapping: ``criteria.NAME=WEIGHT``
+    the ``criteria`` mapping of weights, ``funding.SOURCE=AMOUNT`` the ``funding`` amounts."""
     named = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith(f"{key}.")}
     if not named:
         return changes
@@ -382,17 +362,10 @@ def _gathered(changes: dict[str, Any], key: str) -> dict[str, Any]:
     return kept
 
 
-def _set_budget(data: dict[str, Any], value: Any) -> None:
-    """A funded scenario's budget is its sources' total: change the sources instead (funding.md)."""
-    if data.get("funding") is not None:
-        raise ScenarioError([problem("budget_of_funded_scenario", field="budget")])
-    data["budget"] = value
-
-
 CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "criteria": apply_weight_changes,
     "funding": apply_source_amounts,
-    "budget": _set_budget,
+    "budget": set_budget,
     "carry_over": _set_top("carry_over"),
     "discount_rate": _set_top("discount_rate"),
     "redundancy_tolerance": _set_top("redundancy_tolerance"),
