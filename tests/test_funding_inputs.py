@@ -216,3 +216,42 @@ def _no_funding(m, scenario):  # the flags the budget family and the parametric 
 def test_without_funding_the_plan_document_has_no_funding_keys():
     document = planner.solve("western_china").to_dict()
     assert not {"funding", "sources", "debt"} & set(document)
+
+
+# ---- the xlsx workbook: Sources and Funding rules sheets ----
+
+
+def test_a_funded_scenario_round_trips_through_a_workbook(tmp_path):
+    from planner.scenario.workbook_write import save_workbook
+
+    scenario = planner.load_scenario(SCENARIO)
+    back = planner.load_scenario(save_workbook(scenario, tmp_path / "funded.xlsx"))
+    assert back.funding == scenario.funding and back.regions == scenario.regions
+    assert back.digest() == scenario.digest()
+
+
+def test_the_template_has_funding_sheets_with_drop_downs(tmp_path):
+    import openpyxl
+
+    from planner.scenario.workbook_write import save_workbook
+
+    book = openpyxl.load_workbook(save_workbook(None, tmp_path / "template.xlsx"))
+    rules, sources = book["Funding rules"], book["Sources"]
+    assert [c.value for c in rules[1]] == ["source", "region", "sector", "max_share"]
+    assert [c.value for c in sources[1]] == ["id", "name", "amount", "debt", "region"]
+    lists = {v.formula1 for v in rules.data_validations.dataValidation}
+    assert "=Sources!$A$2:$A$5000" in lists and "=Regions!$A$2:$A$5000" in lists
+    assert '"TRUE,FALSE"' in {v.formula1 for v in sources.data_validations.dataValidation}
+
+
+def test_a_bad_rule_in_a_workbook_names_its_sheet_row_and_column(tmp_path):
+    import openpyxl
+
+    from planner.scenario.workbook_write import save_workbook
+
+    path = save_workbook(planner.load_scenario(SCENARIO), tmp_path / "funded.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Funding rules"]["A3"] = "ghost"
+    book.save(path)
+    lines = refusal(path)
+    assert any("funded.xlsx[Funding rules], row 3, field 'source'" in x for x in lines), lines
