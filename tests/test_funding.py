@@ -325,3 +325,28 @@ def test_json_carries_the_funding_records():
     assert set(document["debt"][0]) == {"region", "drawn", "room", "dual"}
     again = plan_from_dict(document)
     assert len(again.funding) == len(plan.funding) and len(again.sources) == len(plan.sources)
+
+
+def test_funding_works_with_criteria():
+    """Benefits derived from scores (criteria.md): a's transport scores 2 on people, 0 on ecology,
+    b's 1 and 1; weights 1 and 1 give benefits 2/2 = 1 (a) and 1/2 + 1/1 = 1.5 (b) per unit. b has
+    10 of its own money and central (30) may pay at most half of b's money: b gets 20 (10 own + 10
+    central), a the other 20 of central. E* = 1.5 · 20 + 1 · 20 = 50."""
+    s = scenario(
+        regions=[{"id": "a"}, {"id": "b"}],
+        criteria={"people": {"weight": 1.0}, "ecology": {"weight": 1.0}},
+        needs=[
+            {"region": "a", "sector": "transport", "need": 100, "people": 2, "ecology": 0},
+            {"region": "b", "sector": "transport", "need": 100, "people": 1, "ecology": 1},
+        ],
+        funding={
+            "sources": [
+                {"id": "central", "amount": 30},
+                {"id": "own_b", "amount": 10, "region": "b"},
+            ],
+            "rules": [{"source": "central", "region": "b", "max_share": 0.5}],
+        },
+    )
+    plan = solved(s)
+    assert pytest.approx(50) == plan.E
+    assert paid(plan, "central", "b") == pytest.approx(10)
