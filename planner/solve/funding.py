@@ -28,7 +28,6 @@ class FundingReader:
     def __init__(self, scenario: Any, model: Any, bridge: Any) -> None:
         self.scenario = scenario
         self.active = bool(model.with_funding)
-        self.bridge = bridge
         self._held_row: int | None = None
         self._weights: dict[str, float] = {}
         self._debt_columns = np.zeros(0, dtype=np.int64)
@@ -65,7 +64,7 @@ class FundingReader:
         e = values_at(self._e_columns, x).reshape(len(self.sources), len(self.periods))
         return e.sum(axis=0)
 
-    def least_debt(self, time_limit_s: float | None) -> str:
+    def least_debt(self, bridge: Any, time_limit_s: float | None) -> str:
         """Among the plans that reach the objective HiGHS holds now, solve for the one that draws
         least debt, and leave HiGHS holding it (read it, then call :meth:`restore`).
 
@@ -74,7 +73,6 @@ class FundingReader:
         are held; with projects, the starts stay fixed), and minimizes Σ_{f ∈ D} Σ g. Returns the
         solve's status.
         """
-        bridge = self.bridge
         self._weights = dict(bridge.weights)
         cost = np.zeros(len(bridge.columns))
         for name, weight in self._weights.items():
@@ -90,13 +88,16 @@ class FundingReader:
         bridge.set_costs(debt)
         return bridge.solve(time_limit_s)
 
-    def restore(self) -> None:
-        """Take the held row out again and put the weights back: the live model is as it was."""
+    def restore(self, bridge: Any) -> None:
+        """Take the held row out again and put the weights back: the live model is as it was.
+
+        The bridge is an argument, not kept: a reader holding it would keep an old model alive
+        after a rebuild (``PlanModel._drop_model`` frees it)."""
         if self._held_row is None:
             return
-        self.bridge.highs.deleteRows(1, np.array([self._held_row], dtype=np.int32))
+        bridge.highs.deleteRows(1, np.array([self._held_row], dtype=np.int32))
         self._held_row = None
-        self.bridge.set_weights(self._weights)
+        bridge.set_weights(self._weights)
 
     def tables(
         self, x: np.ndarray | None, duals: np.ndarray | None, activity: np.ndarray | None

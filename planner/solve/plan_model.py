@@ -233,7 +233,7 @@ class PlanModel:
         try:
             plan = self._plan(outcome)
         finally:
-            self.funding.restore()
+            self.funding.restore(self.bridge)
             self._first_duals = None
             self.bridge.release_integers()
         plan.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -295,7 +295,7 @@ class PlanModel:
         if outcome.status != "optimal" or not self.funding.needs_least_debt:
             return outcome
         self._first_duals = self.bridge.row_duals().copy()
-        status = self.funding.least_debt(time_limit_s)
+        status = self.funding.least_debt(self.bridge, time_limit_s)
         return outcome if status == "optimal" else dataclasses.replace(outcome, status=status)
 
     # ---- reading the solution back ----
