@@ -142,3 +142,22 @@ def test_a_criterion_weight_parses_as_a_sweep_target():
     """``criteria.NAME`` (and ``funding.SOURCE``) are scalar targets, not keys of TARGETS: parsing
     one used to raise a KeyError."""
     assert parse_variation("criteria.ecology=±20%").target == "criteria.ecology"
+
+
+def test_attribution_takes_the_sources_as_one_group_of_changes():
+    """Central cut from 40 to 20 and north's debt room from 15 to 5, with the tolerance changed
+    too: the funding changes form one group, and the groups' parts add up to the change of E."""
+    a = planner.load_scenario(SCENARIO)
+    data = {
+        **dict(a),
+        "regions": [
+            r.model_copy(update={"debt_room": 5.0}) if r.id == "north" else r for r in a.regions
+        ],
+    }
+    b = planner.validate_scenario(data).with_changes(
+        funding={"central": 20.0}, redundancy_tolerance=0.1
+    )
+    result = planner.attribute(a, b)
+    assert result.groups == ["redundancy_tolerance", "funding"]
+    assert result.values["E"].sum() == pytest.approx(result.change["E"], abs=1e-6)
+    assert result.values.loc["funding", "E"] < 0
