@@ -15,6 +15,11 @@ from models import (
     capacity,
     corridor,
     floor,
+    funding,
+    funding_debt,
+    funding_pay,
+    funding_share,
+    funding_source,
     objectives,
     project_groups,
     project_requirements,
@@ -34,6 +39,10 @@ FAMILIES = (
     project_start,
     project_groups,
     project_requirements,
+    funding_pay,
+    funding_source,
+    funding_share,
+    funding_debt,
     objectives,
 )
 
@@ -46,6 +55,9 @@ REPORTED_CONSTRAINTS = {
         capacity.KIND,
         specialization.KIND_MIN,
         specialization.KIND_MAX,
+        funding_source.KIND,
+        funding_share.KIND,
+        funding_debt.KIND,
     )
 }
 """Constraint component → kind, for the rows every plan reports with dual and binding status."""
@@ -61,6 +73,7 @@ def build_model(scenario: Scenario) -> ConcreteModel:
     base.define_sets(m, scenario)
     base.define_parameters(m, scenario)
     base.define_variables(m, scenario)
+    funding.define_components(m, scenario)
     for family in FAMILIES:
         family.define_components(m)
     base.drop_build_groups(m)
@@ -76,7 +89,13 @@ def parametric_components(m: ConcreteModel) -> list[object]:
     names = ["share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS]
     if base.has_projects(m):
         names += PROJECT_CASH_COMPONENTS
+    if m.with_funding:
+        names += FUNDING_PARAMETRIC_COMPONENTS
     return [getattr(m, name) for name in names]
+
+
+FUNDING_PARAMETRIC_COMPONENTS = ("funding_pay", "funding_share")
+"""F1 reads project cash (cost / duration) and F3 the rules' shares and project costs."""
 
 
 def integer_columns(m: ConcreteModel) -> list[object]:
@@ -85,9 +104,18 @@ def integer_columns(m: ConcreteModel) -> list[object]:
 
 
 def parametric_columns(m: ConcreteModel) -> list[object]:
-    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z."""
-    return [*m.carry.values(), m.z]
+    """Variables whose bounds move between solves: carry[t] and e[f,t] (carry-over on or off), z."""
+    return [*m.carry.values(), *m.e.values(), m.z]
 
 
-structure_key = base.structure_key
-set_parameter_values = base.set_parameter_values
+def structure_key(scenario: Scenario) -> tuple[object, ...]:
+    """Everything that decides the model's sets, columns and rows (model.md, projects.md, funding.md)."""
+    return (*base.structure_key(scenario), funding.structure(scenario))
+
+
+def set_parameter_values(
+    m: ConcreteModel, scenario: Scenario, previous: Scenario | None = None
+) -> None:
+    """Copy a scenario's numbers into the model's mutable parameters (same structure_key required)."""
+    base.set_parameter_values(m, scenario, previous)
+    funding.set_values(m, scenario, previous)

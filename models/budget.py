@@ -20,6 +20,8 @@ KIND = "budget"
 
 def define_components(m: ConcreteModel) -> None:
     def budget_rule(m: ConcreteModel, t):  # type: ignore[no-untyped-def]
+        if m.with_funding:
+            return Constraint.Skip
         spent = m.period_terms.get(t, [])
         projects = m.project_budget_terms.get(t, [])
         if t == m.T.first():

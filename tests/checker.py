@@ -1,5 +1,5 @@
 """An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints",
-and shared/spec/projects.md for candidate projects).
+shared/spec/projects.md for candidate projects and shared/spec/funding.md for funding sources).
 
 Written from the spec, not from ``models/``: it reads only the validated Scenario's fields and the
 Plan's tables. :func:`violations` returns every broken rule as a sentence, so a failing property test
@@ -20,6 +20,9 @@ TOL = 1e-6
 
 
 def _budgets(scenario: Scenario) -> list[float]:
+    if scenario.budget is None:  # funding.md: the sources' total, each split as its amount says
+        amounts = list(_source_amounts(scenario).values())
+        return [sum(column) for column in zip(*amounts, strict=True)]
     if isinstance(scenario.budget, list):
         return [float(b) for b in scenario.budget]
     return [float(scenario.budget) / len(scenario.periods)] * len(scenario.periods)
@@ -110,7 +113,90 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
         + project_violations(scenario, starts)
         + _report_consistency(scenario, plan, x, period_total, starts)
         + benefit_violations(scenario, plan, x)
+        + funding_violations(scenario, plan, m)
     )
+
+
+# ---- funding.md: F1–F4, read from the plan's funding table ----
+
+
+def _source_amounts(scenario: Scenario) -> dict[str, list[float]]:
+    """A[f,t]: a list as given, a number split evenly over the periods."""
+    n = len(scenario.periods)
+    assert scenario.funding is not None
+    return {
+        f.id: [float(a) for a in f.amount] if isinstance(f.amount, list) else [f.amount / n] * n
+        for f in scenario.funding.sources
+    }
+
+
+def _spec_share(scenario: Scenario, f: str, r: str, s: str) -> float:
+    """The most specific rule's share: region and sector, region, sector, neither; else 1."""
+    assert scenario.funding is not None
+    found = {(x.region, x.sector): x.max_share for x in scenario.funding.rules if x.source == f}
+    for key in ((r, s), (r, None), (None, s), (None, None)):
+        if key in found:
+            return found[key]
+    return 1.0
+
+
+def funding_violations(
+    scenario: Scenario, plan: Any, m: dict[tuple[str, str, Any], float]
+) -> list[str]:
+    """Every rule of F1–F4 the plan's ``funding`` table breaks against its allocation m[r,s,t]."""
+    if scenario.funding is None:
+        return []
+    sources = {f.id: f for f in scenario.funding.sources}
+    periods = [str(t) for t in scenario.periods]
+    paid: dict[tuple[str, str, str], float] = defaultdict(float)  # Σ_f g per cell
+    used: dict[tuple[str, str], float] = defaultdict(float)  # Σ_{r,s} g per (f, t)
+    by_pair: dict[tuple[str, str, str], float] = defaultdict(float)  # Σ_t g per (f, r, s)
+    debt: dict[str, float] = defaultdict(float)
+    found = []
+    for r, s, t, f, g in plan.funding[
+        ["region", "sector", "period", "source", "amount"]
+    ].itertuples(index=False):
+        source = sources[f]
+        if g < -TOL:
+            found.append(f"g[{r},{s},{t},{f}] = {g} is negative")
+        may = source.region in (None, r) and _spec_share(scenario, f, r, s) > 0
+        if not may and g > TOL:
+            found.append(f"{f} pays {g} to ({r},{s}) in {t}, which it may not fund")
+        paid[(r, s, str(t))] += g
+        used[(f, str(t))] += g
+        by_pair[(f, r, s)] += g
+        if source.debt:
+            debt[r] += g
+    # F1. every yuan has a source, and no source pays money that was not spent
+    for key in {*paid, *((r, s, str(t)) for r, s, t in m)}:
+        money = sum(v for (r, s, t), v in m.items() if (r, s, str(t)) == key)
+        if not math.isclose(paid.get(key, 0.0), money, rel_tol=1e-6, abs_tol=1e-6):
+            found.append(f"F1: cell {key} spends {money} but its sources pay {paid.get(key, 0.0)}")
+    # F2. availability: with carry-over, what a source paid up to t is at most its amounts up to t
+    for f, amounts in _source_amounts(scenario).items():
+        paid_so_far = available = 0.0
+        for t, amount in zip(periods, amounts, strict=True):
+            paid_so_far += used[(f, t)]
+            available += amount
+            bound = available if scenario.carry_over else amount
+            got = paid_so_far if scenario.carry_over else used[(f, t)]
+            if _exceeds(got, bound):
+                found.append(f"F2: {f} pays {got} up to {t}, available {bound}")
+    # F3. co-financing shares of the pair's money over the horizon
+    pair_money: dict[tuple[str, str], float] = defaultdict(float)
+    for (r, s, _t), v in m.items():
+        pair_money[(r, s)] += v
+    for (f, r, s), g in by_pair.items():
+        cap = _spec_share(scenario, f, r, s) * pair_money[(r, s)]
+        if _exceeds(g, cap):
+            found.append(f"F3: {f} pays {g} of ({r},{s})'s {pair_money[(r, s)]}, cap {cap}")
+    # F4. debt room
+    for region in scenario.regions:
+        if region.debt_room is not None and _exceeds(debt[region.id], region.debt_room):
+            found.append(
+                f"F4: {region.id} draws {debt[region.id]} of debt, room {region.debt_room}"
+            )
+    return found
 
 
 def outcome_violations(

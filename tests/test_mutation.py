@@ -5,7 +5,8 @@ tests/, data/) in a temporary folder, then runs the tests that guard that code o
 process (``-x``: the first failure is enough). The mutant is *killed* when that run fails; a mutant
 that survives is a hole in the suite and fails here. Covered: every constraint family of models/
 (tranche, budget, corridor, specialization, floor, capacity), the objectives, the read-back of a
-solution into the tables the checker reads (plans and sweep samples), and the upload guard.
+solution into the tables the checker reads (plans and sweep samples), the upload guard, and
+funding.md's families F1–F4 and least-debt solve.
 
 Not run by default (marker ``mutation``, deselected in pyproject.toml's addopts); run it with
 ``python -m pytest -m mutation -p no:cacheprovider`` (a few minutes: one short pytest run per mutant). The
@@ -33,6 +34,7 @@ EQUITY_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_pr
 READ_BACK_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_reports.py")
 SWEEP_TESTS = ("tests/test_sweep.py",)
 UPLOAD_TESTS = ("tests/test_ui_upload.py",)
+FUNDING_TESTS = ("tests/test_funding.py", "tests/test_properties_funding.py")
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,62 @@ MUTANTS = [
         '            [Problem(f"cannot unpack: {err}"',
         'except ():\n        raise ScenarioError(\n            [Problem(f"cannot unpack: {err}"',
         UPLOAD_TESTS,
+    ),  # ---- funding.md: F1–F4 and the least-debt solve ----
+    Mutant(
+        "F1: a source may pay more than the cell spends",
+        "models/funding_pay.py",
+        "return linear_sum(paid, spent) == 0",
+        "return linear_sum(paid, spent) >= 0",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "F2: carry-over takes from the period before twice",
+        "models/funding_source.py",
+        "[(-1, m.e[f, m.T.prev(t)])]",
+        "[(-2, m.e[f, m.T.prev(t)])]",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "F2: a source's amount counted twice",
+        "models/funding_source.py",
+        "return linear_sum([*paid, m.e[f, t]]) <= m.A[f, t]",
+        "return linear_sum([*paid, m.e[f, t]]) <= 2 * m.A[f, t]",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "F3: the co-financing cap left out",
+        "models/funding_share.py",
+        "return linear_sum(paid, money + projects) <= 0",
+        "return Constraint.Skip",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "F3: project cash left out of the pair's money",
+        "models/funding_share.py",
+        "projects = [(share * cost, u) for cost, u in m.project_pair_terms.get((r, s), ())]",
+        "projects = []",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "F4: the debt room left out",
+        "models/funding_debt.py",
+        "if not drawn or r not in m.debt_room_regions:",
+        "if True:",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "a region-only source funds every region",
+        "planner/scenario/funding.py",
+        "if f.region is None or f.region == r.id",
+        "if True",
+        FUNDING_TESTS,
+    ),
+    Mutant(
+        "the least-debt solve skipped",
+        "planner/solve/plan_model.py",
+        'if outcome.status != "optimal" or not self.funding.needs_least_debt:',
+        "if True:",
+        FUNDING_TESTS,
     ),
 ]
 

@@ -144,11 +144,14 @@ def test_json_schema_describes_fields_and_csv_paths():
         "version",
         "name",
         "periods",
-        "budget",
         "sectors",
         "regions",
         "needs",
     }
+    # the budget is required unless funding sources give it (funding.md)
+    assert schema["anyOf"] == [{"required": ["budget"]}, {"required": ["funding"]}]
+    sources = schema["$defs"]["Funding"]["properties"]["sources"]["anyOf"]
+    assert any(option.get("type") == "string" for option in sources)
 
 
 def test_scenario_from_dataframes_equals_the_inline_one(base):

@@ -20,6 +20,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         criteria,
         downloads,
         edit,
+        funding_tab,
         geomap,
         history,
         language,
@@ -40,6 +41,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         criteria,
         downloads,
         edit,
+        funding_tab,
         geomap,
         history,
         language,
@@ -98,6 +100,7 @@ def page() -> None:
         )
         scenario = projects.apply(scenario, base)
         scenario = criteria.apply(scenario, base)
+        scenario = funding_tab.apply(scenario, base)
     except ScenarioError as err:
         show_problems(t("ui.settings_invalid"), [problem_line(p) for p in err.problems])
         projects.controls()  # the project edits stay on the page, to be corrected
@@ -161,6 +164,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             t("ui.tab.history"),
             t("ui.tab.criteria"),
             *projects.tab_names(),
+            *([t("ui.tab.funding")] if scenario.funding is not None else []),
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
@@ -194,9 +198,12 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         history.history_tab(scenario, plan)
     with criteria_tab:
         criteria.tab(scenario, plan)
-    for projects_tab in tabs[10:]:
+    for projects_tab in tabs[10 : 10 + len(projects.tab_names())]:
         with projects_tab:
             projects.tab(plan, state.live_model(plan))
+    if scenario.funding is not None:
+        with tabs[-1]:
+            funding_tab.draw(scenario, plan)
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:

@@ -45,6 +45,7 @@ class Draft:
     corridors: dict[str, Corridor] = field(default_factory=dict)
     projects: list[Project] = field(default_factory=list)
     project_groups: dict[str, ProjectGroup] = field(default_factory=dict)
+    funding: Any = None  # funding.md's sources and rules (None: one budget)
 
     def shared_regions(self) -> list[str]:
         """Regions of the draft that B has too: those whose values B can give."""
@@ -68,7 +69,9 @@ class Draft:
             "unit": self.a.unit,
             "periods": list(self.periods),
             "sectors": list(self.sectors),
-            "budget": [self.budget[t] for t in self.periods],
+            # with funding, the budget is the sources' total (funding.md)
+            "budget": [self.budget[t] for t in self.periods] if self.funding is None else None,
+            "funding": self.funding,
             "regions": list(self.regions.values()),
             "projects": projects_within(self.projects, set(self.regions), sectors),
             "project_groups": dict(self.project_groups),
@@ -106,6 +109,7 @@ def draft_of_a(a: Scenario, b: Scenario) -> Draft:
         corridors=dict(a.corridors),
         projects=list(a.projects),
         project_groups=dict(a.project_groups),
+        funding=a.funding,
     )
 
 
@@ -122,6 +126,13 @@ def _take_field(key: str) -> Callable[[Draft], None]:
 def take_budget(draft: Draft) -> None:
     """B's budget of every period B has; a period only A has keeps A's budget."""
     draft.budget.update(zip(draft.b.periods, draft.b.budget_per_period(), strict=True))
+
+
+def take_funding(draft: Draft) -> None:
+    """B's sources and rules, and B's debt room of every region both sides have (funding.md): the
+    pools of money change as one group."""
+    draft.funding = draft.b.funding
+    _take_region_field("debt_room")(draft)
 
 
 def take_structure(draft: Draft) -> None:
@@ -240,6 +251,7 @@ GROUPS: tuple[Group, ...] = (
     Group("profiles", take_profiles, "the profiles"),
     Group("corridors", take_corridors, "the corridor caps"),
     Group("projects", take_projects, "the candidate projects"),
+    Group("funding", take_funding, "the funding sources"),
 )
 """Every kind of input a plan can differ in, in the order they are applied (``structure`` first:
 it decides which keys the others fill). A new kind of input is one more entry."""
@@ -280,7 +292,10 @@ def playing_groups(a: Scenario, b: Scenario) -> list[str]:
 
 def model_inputs(s: Scenario) -> tuple[Any, ...]:
     """What the model reads of a scenario: its numbers by key, not its names or extra columns."""
-    regions = sorted((r.id, r.profile, r.min_share_of_need, r.max_per_period) for r in s.regions)
+    regions = sorted(
+        (r.id, r.profile, r.min_share_of_need, r.max_per_period, r.debt_room or -1.0)
+        for r in s.regions
+    )
     benefits = s.derived_benefits()
     needs = sorted(
         (n.region, n.sector, n.need, benefits[(n.region, n.sector)]) for n in s.needs if n.need > 0
@@ -303,6 +318,7 @@ def model_inputs(s: Scenario) -> tuple[Any, ...]:
         used,
         corridors,
         [getattr(s, key) for key in SCALARS],
+        s.funding.model_dump() if s.funding is not None else None,
     )
 
 

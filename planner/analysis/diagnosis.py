@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pyomo.environ import value as pyomo_value
 
+from planner.analysis import diagnosis_funding as funding
 from planner.analysis import elastic
 from planner.i18n.catalog import LANGUAGES, checked, language, t, use_language
 from planner.i18n.names import key_name, project_name, region_name, sector_name
@@ -229,6 +230,8 @@ def _change_of(
     scenario = live.scenario
     family, key = slack.family, slack.key
     subject = _subject(scenario, family, key, lang="en")
+    if family in funding.FAMILIES:
+        return (subject, *funding.change_of(live, family, key, amount, x))
     if family == "budget":
         current = scenario.budget_per_period()[list(scenario.periods).index(key)]
         return subject, current, current + amount
@@ -269,6 +272,8 @@ def _subject(scenario: Scenario, family: str, key: Any, lang: str | None = None)
     def region(region_id: str) -> str:
         return region_id if english else region_name(scenario.region(region_id), lang)
 
+    if family in funding.FAMILIES:
+        return funding.subject(scenario, family, key, lang)
     if family == "budget":
         return t("diagnosis.subject.budget", lang=lang, period=key)
     if family == "corridor":
@@ -329,9 +334,11 @@ def apply_changes(scenario: Scenario, changes: list[tuple[str, Any, float]]) -> 
             next(p for p in data["projects"] if p["id"] == key)["mandatory"] = False
         elif family == "project_group":
             data["project_groups"][key]["max"] = int(value)
+        elif family in funding.FAMILIES:
+            funding.apply_change(data, scenario, family, key, value)
         else:
             _apply_share(data, scenario, family, key, value)
-    data["budget"] = budgets
+    data["budget"] = budgets if scenario.funding is None else None  # F2 replaces the budget
     return validate_scenario(data)
 
 
@@ -406,7 +413,7 @@ def _short(scenario: Scenario, slack: elastic.Slack, row: Any, unit: str) -> str
     subject = _subject(scenario, slack.family, slack.key)
     if row.family == "project_group":
         return f"{subject} {row.current:g} → {row.proposed:g}"
-    if row.family in ("floor", "share_min", "share_max"):
+    if row.family in ("floor", "share_min", "share_max", "funding_share"):
         return f"{subject} {_pct(row.current)} → {_pct(row.proposed)}"
     return f"{subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
 
@@ -447,6 +454,8 @@ def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit
         )
     if family in ("mandatory", "project_group"):
         return _project_detail(scenario, family, key, row, unit)
+    if family in funding.FAMILIES:
+        return funding.detail(scenario, family, key, row, words)
     r, s = key
     return t(
         f"diagnosis.{family}",
@@ -481,6 +490,8 @@ def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, unit: s
 
 
 def _budget_lines(live: PlanModel, diagnosis: Diagnosis) -> list[str]:
+    if live.scenario.funding is not None:
+        return []  # F2 replaces the budget: the sources' fixes are in the proposal itself
     if diagnosis.budget_alone is None:
         return [t("diagnosis.no_budget_enough")]
     table = diagnosis.relaxations

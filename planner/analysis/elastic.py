@@ -34,6 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 from pyomo.environ import value
 
+from planner.analysis.diagnosis_funding import WEIGHTS as FUNDING_WEIGHTS
+from planner.analysis.diagnosis_funding import funding_slacks
 from planner.solve.highs_setup import highs_lp
 
 INF = highspy.kHighsInf
@@ -47,6 +49,7 @@ WEIGHTS = {
     "budget": 1.002,
     "project_group": 1.0,
     "mandatory": 1.003,
+    **FUNDING_WEIGHTS,
 }
 """Cost of one unit of money of relaxation per family (see the module docstring for the tie-break).
 
@@ -81,6 +84,7 @@ def slacks(m: Any, rows_of: Any) -> Iterator[Slack]:
     for r, rows in by_region.items():
         yield Slack("capacity", r, tuple(rows), 1)
     yield from project_slacks(m, rows_of)
+    yield from funding_slacks(m, rows_of, Slack)
 
 
 def project_slacks(m: Any, rows_of: Any) -> Iterator[Slack]:

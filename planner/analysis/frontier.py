@@ -64,6 +64,30 @@ def frontier(
     return _levels_frame(base, levels, "budget", time_limit_s, progress=progress)
 
 
+def source_frontier(
+    scenario: ScenarioLike,
+    source: str,
+    amounts: Iterable[float],
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Benefit E and least coverage at each amount of one funding source over the horizon (unit;
+    funding.md), re-solving one live model (an amount is a parameter of F2). A source given per
+    period keeps its shape: each level scales its periods to the total.
+
+    Raises :class:`~planner.errors.ScenarioError` when the scenario has no such source.
+    """
+    base = as_scenario(scenario)
+    base.with_changes(funding={source: 0.0})  # an unknown source fails here, in words
+    shape = np.asarray(base.source_amounts()[source], dtype=float)
+    shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
+    levels = {float(a): {"funding": {source: [float(a) * s for s in shares]}} for a in amounts}
+    frame = _levels_frame(base, levels, "amount", time_limit_s, progress=progress)
+    frame.attrs["source"] = source
+    return frame
+
+
 WEIGHT_FRONTIER_COLUMNS = ["weight", *FRONTIER_COLUMNS[1:-1], "criterion_E", "newly_funded"]
 
 

@@ -1,7 +1,7 @@
 """What a binding constraint means, in a planner's words: the one place that words them.
 
 Two sentences per constraint kind of the spec (budget, corridor, floor, capacity, share_min,
-share_max): what binds, naming the regions and sectors involved, and what one more unit of the limit
+share_max, and funding.md's funding_source, funding_share, funding_debt): what binds, naming the regions and sectors involved, and what one more unit of the limit
 is worth in the mode's objective. The sign of the shadow price follows
 :attr:`planner.plan.Plan.constraints`: the change of the solve's objective per unit added to the
 constraint's right-hand side. Used by ``planner.explain``, the reports and the UI.
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from planner.i18n.catalog import t
-from planner.i18n.names import key_name, region_name, sector_name
+from planner.i18n.names import key_name, region_name, sector_name, source_names
 from planner.i18n.units import shown
 
 
@@ -93,6 +93,8 @@ def _worth(kind: str, index: list[str], row: Mapping[str, Any], unit: str, objec
         return t("meaning.worth.none", objective=objective)
     if kind == "budget" and index:
         return t("meaning.worth.budget", period=index[0], **words)
+    if kind == "funding_source" and len(index) > 1:
+        return t("meaning.worth.funding_source", period=index[1], **words)
     if kind in ("corridor", "floor"):
         return t(f"meaning.worth.{kind}", **words)
     if kind in ("share_min", "share_max"):
@@ -161,6 +163,40 @@ def _share(bound: str) -> Callable[[list[str], Mapping[str, Any], str, Any], str
     return sentence
 
 
+def _source(scenario: Any, source_id: str) -> str:
+    return source_names(scenario).get(source_id, source_id) if scenario is not None else source_id
+
+
+def _funding_source(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
+    return t(
+        "meaning.funding_source",
+        source=_source(scenario, index[0]),
+        period=index[1],
+        amount=_money(row["rhs"], unit),
+    )
+
+
+def _funding_share(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
+    """ "central investment already pays its 50% cap of Sichuan's transport" (funding.md)."""
+    source, region, sector = index[0], index[1], index[2]
+    share = t("meaning.profile_share")
+    if scenario is not None:
+        share = f"{100 * scenario.funding_shares()[source, region, sector]:.0f}%"
+    return t(
+        "meaning.funding_share",
+        source=_source(scenario, source),
+        share=share,
+        region=_name(scenario, region),
+        sector=sector_name(sector),
+    )
+
+
+def _funding_debt(index: list[str], row: Mapping[str, Any], unit: str, scenario: Any) -> str:
+    return t(
+        "meaning.funding_debt", region=_name(scenario, index[0]), amount=_money(row["rhs"], unit)
+    )
+
+
 _SENTENCES: dict[str, Callable[[list[str], Mapping[str, Any], str, Any], str]] = {
     "budget": _budget,
     "corridor": _corridor,
@@ -168,4 +204,7 @@ _SENTENCES: dict[str, Callable[[list[str], Mapping[str, Any], str, Any], str]] =
     "capacity": _capacity,
     "share_min": _share("share_min"),
     "share_max": _share("share_max"),
+    "funding_source": _funding_source,
+    "funding_share": _funding_share,
+    "funding_debt": _funding_debt,
 }

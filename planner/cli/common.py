@@ -29,7 +29,8 @@ def add_change_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="change the scenario before solving (repeatable); keys: "
-        f"{', '.join(sorted(CHANGEABLE))}, criteria.NAME (a criterion's weight)",
+        f"{', '.join(sorted(CHANGEABLE))}, criteria.NAME (a criterion's weight), "
+        "funding.SOURCE (a funding source's amount)",
     )
     parser.add_argument(
         "--time-limit",

@@ -1,16 +1,17 @@
 """``planner frontier SCENARIO --budget START:STOP:STEP``: benefit and coverage at each budget; or
-``--criterion NAME --weights START:STOP:STEP``: at each weight of one criterion (criteria.md)."""
+``--criterion NAME --weights START:STOP:STEP``: at each weight of one criterion (criteria.md); or
+``--source SOURCE START:STOP:STEP``: at each amount of one funding source (funding.md)."""
 
 from __future__ import annotations
 
 import argparse
 
-from planner.analysis.frontier import budget_levels, frontier, weight_frontier
+from planner.analysis.frontier import budget_levels, frontier, source_frontier, weight_frontier
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
 from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import language, t
-from planner.i18n.names import project_names, region_names, sector_name
+from planner.i18n.names import project_names, region_names, sector_name, source_names
 from planner.i18n.problems import problem
 from planner.solve.plan import _records
 
@@ -25,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument(
         "--weights", metavar="START:STOP:STEP", help="the criterion's weights (with --criterion)"
     )
+    parser.add_argument(
+        "--source",
+        nargs=2,
+        metavar=("SOURCE", "START:STOP:STEP"),
+        help="a funding source and its amounts over the horizon (unit)",
+    )
     add_change_arguments(parser)
     add_format_arguments(parser)
     parser.set_defaults(func=run)
@@ -33,8 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _levels(args: argparse.Namespace) -> tuple[str, list[float]]:
     """Which option gives the levels, and the levels; exactly one of --budget and --criterion."""
     by_weight = args.criterion is not None or args.weights is not None
-    if by_weight == (args.budget is not None):
+    if sum([by_weight, args.budget is not None, args.source is not None]) != 1:
         raise ScenarioError([problem("frontier_levels", file="--budget")])
+    if args.source is not None:
+        try:
+            return "--source", budget_levels(args.source[1])
+        except ValueError as err:
+            raise ScenarioError([Problem(str(err), file="--source")]) from None
     option = "--weights" if by_weight else "--budget"
     if by_weight and (args.criterion is None or args.weights is None):
         missing = "--weights" if args.weights is None else "--criterion"
@@ -51,6 +63,14 @@ def run(args: argparse.Namespace) -> int:
     if option == "--weights":
         table = weight_frontier(scenario, args.criterion, levels, time_limit_s=args.time_limit)
         title = t("cli.frontier.weight_title", scenario=scenario.name, criterion=args.criterion)
+    elif option == "--source":
+        table = source_frontier(scenario, args.source[0], levels, time_limit_s=args.time_limit)
+        title = t(
+            "cli.frontier.source_title",
+            scenario=scenario.name,
+            source=source_names(scenario).get(args.source[0], args.source[0]),
+            unit=scenario.unit,
+        )
     else:
         table = frontier(scenario, levels, time_limit_s=args.time_limit)
         title = t("cli.frontier.budget_title", scenario=scenario.name, unit=scenario.unit)

@@ -20,18 +20,27 @@ def scenario_file_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner scenario (version 1)"
     for table in ("regions", "needs"):
-        inline = schema["properties"][table]
-        schema["properties"][table] = {
-            "description": inline.get("description", ""),
-            "anyOf": [
-                {k: v for k, v in inline.items() if k != "description"},
-                {
-                    "type": "string",
-                    "description": "path of a CSV file, relative to the scenario's folder",
-                },
-            ],
-        }
+        schema["properties"][table] = _inline_or_csv(schema["properties"][table])
+    funding = schema["$defs"]["Funding"]["properties"]
+    for table in ("sources", "rules"):
+        funding[table] = _inline_or_csv(funding[table])
+    # funding.md: the budget may be omitted when the sources give it
+    schema["anyOf"] = [{"required": ["budget"]}, {"required": ["funding"]}]
     return schema
+
+
+def _inline_or_csv(inline: dict[str, Any]) -> dict[str, Any]:
+    """A table's schema that also takes a CSV path."""
+    return {
+        "description": inline.get("description", ""),
+        "anyOf": [
+            {k: v for k, v in inline.items() if k != "description"},
+            {
+                "type": "string",
+                "description": "path of a CSV file, relative to the scenario's folder",
+            },
+        ],
+    }
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,9 +10,10 @@ import math
 
 import pandas as pd
 
+from planner.analysis.funding_words import next_yuan_words, who_pays
 from planner.analysis.projects import funded_share
 from planner.i18n.catalog import language, t
-from planner.i18n.names import region_names, sector_name
+from planner.i18n.names import region_names, sector_name, source_names
 from planner.i18n.tables import status_word
 from planner.i18n.units import Shown, shown
 from planner.solve.plan import Plan
@@ -37,6 +38,8 @@ def plan_summary(
             parts += [_allocation_table(plan), _budget_table(plan)]
             if len(plan.projects):
                 parts += [_projects_table(plan), _group_words(choices)]
+            if len(plan.sources):
+                parts += [_who_pays_table(plan), next_yuan_words(plan)]
         parts.append(binding)
     elif plan.message:
         parts.append(plan.message)
@@ -152,6 +155,28 @@ def _meanings(plan: Plan, meanings: pd.DataFrame, limit: int) -> str:
     if len(meanings) > limit:
         lines.append(t("summary.more", count=len(meanings) - limit))
     return "\n".join(lines)
+
+
+def _who_pays_table(plan: Plan) -> str:
+    """Each source by sector over the horizon, and its use against its amount (funding.md)."""
+    how = shown(plan.unit)
+    table = who_pays(plan)
+    if table.empty:
+        return ""
+    text = table.copy().astype(object)
+    for column in table.columns:
+        if column == "use":
+            text[column] = [_pct(v) for v in table[column]]
+        else:
+            text[column] = [_fmt(how.value(float(v))) for v in table[column]]
+    if language() != "en" and plan.scenario is not None:
+        text = text.rename(
+            index=source_names(plan.scenario),
+            columns={s: sector_name(s) for s in plan.scenario.sectors}
+            | {c: t(f"column.{c}") for c in ("used", "amount", "use")},
+        )
+        text.index.name = None
+    return t("summary.who_pays_title", unit=how.unit) + "\n" + text.to_string()
 
 
 def _projects_table(plan: Plan) -> str:

@@ -92,6 +92,13 @@ def project_names(scenario: Any, lang: str | None = None) -> dict[str, str]:
     return {p.id: project_name(p, lang) for p in scenario.projects}
 
 
+def source_names(scenario: Any, lang: str | None = None) -> dict[str, str]:
+    """Each funding source's name (funding.md), ``name_zh`` in Chinese as a project's; none without
+    funding."""
+    funding = getattr(scenario, "funding", None)
+    return {f.id: project_name(f, lang) for f in funding.sources} if funding else {}
+
+
 @lru_cache(maxsize=1)
 def province_names_zh() -> dict[str, str]:
     """Province id → ``name_zh`` of the bundled ``provinces.csv``, for regions that give none."""

@@ -22,10 +22,16 @@ from planner.i18n.catalog import t, use_language
 from planner.reports.approval import Approval, approval_of
 from planner.reports.briefing import render_briefing
 from planner.reports.excel import render_xlsx
+from planner.reports.funding import has_funding
 from planner.reports.html import render_html
 from planner.reports.safety import atomic_write, check_writable
 from planner.reports.tables import ReportInfo, has_projects
-from planner.reports.tabular import render_csv, render_json, render_projects_csv
+from planner.reports.tabular import (
+    render_csv,
+    render_funding_csv,
+    render_json,
+    render_projects_csv,
+)
 from planner.solve.plan import Plan
 
 RENDERERS: dict[str, Callable[[Plan, ReportInfo], bytes]] = {
@@ -113,7 +119,9 @@ def export(
     The whole file is rendered in memory first and then put in place by one rename, so a failure
     leaves no file (and an older report at ``path`` untouched). Returns the absolute path written.
     A CSV of a plan with candidate projects also writes every project with its cash per period
-    beside it (:func:`projects_csv_path`: ``plan.csv`` → ``plan.projects.csv``), each file whole.
+    beside it (:func:`projects_csv_path`: ``plan.csv`` → ``plan.projects.csv``), and one of a plan
+    with funding sources who pays what (:func:`funding_csv_path`: ``plan.funding.csv``), each file
+    whole.
     Raises :class:`OutputError` for an unknown suffix or a folder that cannot be written.
     ``alternatives`` adds them to the report, ``lang`` picks its language (see :func:`render`).
     """
@@ -123,9 +131,12 @@ def export(
     data = render(plan, fmt, info, alternatives=alternatives, lang=lang)
     with use_language(lang):  # rendered before anything is written, so a failure leaves neither
         companion = render_projects_csv(plan, info) if fmt == "csv" and has_projects(plan) else None
+        funded = render_funding_csv(plan, info) if fmt == "csv" and has_funding(plan) else None
     written = atomic_write(path, data)
     if companion is not None:
         atomic_write(projects_csv_path(written), companion)
+    if funded is not None:
+        atomic_write(funding_csv_path(written), funded)
     return written
 
 
@@ -166,6 +177,12 @@ def check_briefing(path: str | os.PathLike[str]) -> Path:
     return check_writable(path)
 
 
+def funding_csv_path(path: str | os.PathLike[str]) -> Path:
+    """Where the funding CSV of an allocation CSV goes: ``plan.csv`` → ``plan.funding.csv``."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.funding.csv")
+
+
 def projects_csv_path(path: str | os.PathLike[str]) -> Path:
     """Where the projects CSV of an allocation CSV goes: ``plan.csv`` → ``plan.projects.csv``."""
     target = Path(path)
@@ -184,6 +201,7 @@ __all__ = [
     "check_output",
     "export",
     "format_of",
+    "funding_csv_path",
     "meaning",
     "projects_csv_path",
     "render",

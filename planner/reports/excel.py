@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.i18n.catalog import t, text_width
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
-from planner.reports import geomap, tables
+from planner.reports import funding, geomap, tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
 
@@ -62,6 +62,10 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         )
     if tables.has_projects(plan):
         _projects(book.create_sheet(t("sheet.projects")), plan)
+    if funding.has_funding(plan) and tables.has_allocation(plan):
+        sheet = book.create_sheet(t("sheet.funding"))
+        _titled_tables(sheet, funding.funding_tables(plan), plan.unit)
+        put(sheet, sheet.max_row + 2, 1, funding.next_yuan_sentence(plan)).alignment = WRAPPED
     alternatives = tables.alternatives_tables(info)
     if alternatives:
         _titled_tables(book.create_sheet(t("sheet.alternatives")), alternatives, plan.unit)

@@ -13,7 +13,7 @@ from planner import geography
 from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
-from planner.reports import charts, geomap, tables
+from planner.reports import charts, funding, geomap, tables
 from planner.solve.plan import Plan
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -51,6 +51,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
             _attribution(info),
             _charts(plan),
             _projects(plan),
+            _funding(plan),
             _result_tables(plan),
             _alternatives(plan, info),
         ]
@@ -283,6 +284,28 @@ def _projects(plan: Plan) -> str:
             html_table(groups, plan.unit) if len(groups) else _NONE(),
         ]
     )
+
+
+def _funding(plan: Plan) -> str:
+    """Who pays (a sources × sector chart and table), each source by period, debt against room,
+    and the most valuable next yuan in words (funding.md); nothing without funding."""
+    if not funding.has_funding(plan):
+        return ""
+    how = shown(plan.unit)
+    scenario = tables.scenario_of(plan)
+    titled = funding.funding_tables(plan)
+    payers = titled[0][1]
+    sectors = [sector_name(s) for s in scenario.sectors]  # the table's columns are their names
+    rows = [
+        (str(row["source_name"]), {s: how.factor * float(row[s]) for s in sectors})
+        for row in payers.to_dict("records")
+    ]
+    chart = charts.stacked_bars(rows, sectors, how.unit, t("summary.who_pays_title", unit=how.unit))
+    shown_tables = "".join(
+        f"<h3>{escape(title)}</h3>{html_table(frame, plan.unit)}" for title, frame in titled
+    )
+    words = escape(funding.next_yuan_sentence(plan))
+    return f"<h2>{t('report.funding.title')}</h2>{chart}<p>{words}</p>{shown_tables}"
 
 
 def _assumption_tables(plan: Plan) -> str:

@@ -43,6 +43,11 @@ MONEY = {
     "cost",
     "E_if_swapped",
     "cost_in_E",
+    "available",  # funding.md's sources and debt tables
+    "used",
+    "unused",
+    "drawn",
+    "room",
 }
 """Columns in the scenario's unit of money."""
 
@@ -56,6 +61,7 @@ SHARES = {
     "min_coverage",
     "distance_to_optimal",
     "least_distance_to_others",
+    "use",
 }
 """Columns that are a share in [0, 1], shown as percentages."""
 

@@ -13,6 +13,7 @@ from planner.analysis.projects import DUALS_WITH_PROJECTS
 from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 from planner.i18n.units import use_money_unit
 from planner.reports import tables
+from planner.reports.funding import funding_csv_frame
 from planner.reports.safety import csv_cell
 from planner.solve.plan import Plan, _records
 
@@ -44,6 +45,13 @@ def render_projects_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
         frame["start"] = None
     frame["unit"] = plan.unit
     return _csv_bytes(frame, project=True)
+
+
+def render_funding_csv(plan: Plan, info: tables.ReportInfo) -> bytes:
+    """Who pays what (funding.md): ``region, name, sector, period, source, source_name, amount,
+    unit``, one row per nonzero payment; written beside the allocation CSV as
+    ``<stem>.funding.csv``."""
+    return _csv_bytes(funding_csv_frame(plan))
 
 
 def _csv_bytes(frame: Any, project: bool = False) -> bytes:

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.i18n.problems import problem
+from planner.scenario.funding import RULE_COLUMNS, SOURCE_COLUMNS
 from planner.scenario.projects import PROJECT_COLUMNS
 
 TABLES = {
@@ -23,10 +24,19 @@ TABLES = {
 }
 """The spec's columns of each table, in the order files are written; any other column is an annotation."""
 
+FUNDING_TABLES = {"sources": SOURCE_COLUMNS, "rules": RULE_COLUMNS}
+"""The tables under the ``funding`` key (funding.md), read like the top-level ones."""
+
+OPTIONAL_COLUMNS = {"regions": ("debt_room",)}
+"""Known columns a writer puts only where a row has them (a scenario without funding keeps its
+files as they were)."""
+
 REQUIRED_COLUMNS = {
     "regions": ("id",),
     "needs": ("region", "sector", "need", "benefit"),
     "projects": ("id", "region", "sector", "cost", "value"),
+    "sources": ("id", "amount"),
+    "rules": ("source", "max_share"),
 }
 
 NEAR_MISS_CUTOFF = 0.85
@@ -73,7 +83,7 @@ def table_columns(table: str, criteria: Sequence[str] = ()) -> tuple[str, ...]:
     ``benefit``."""
     if table == "needs" and criteria:
         return (*(c for c in TABLES["needs"] if c != "benefit"), *criteria)
-    return TABLES[table]
+    return TABLES.get(table) or FUNDING_TABLES[table]
 
 
 def criteria_keys(document: dict[str, Any]) -> list[str]:
@@ -117,8 +127,13 @@ def header_problems(
         for name, n in Counter(h for h in header if h).items()
         if n > 1
     ]
-    known = (*TABLES[table], *(criteria if table == "needs" else ()))
-    return problems + near_miss_problems(header, known, file, row)
+    return problems + near_miss_problems(header, known_columns(table, criteria), file, row)
+
+
+def known_columns(table: str, criteria: Sequence[str] = ()) -> tuple[str, ...]:
+    """Every column the table knows (any other is an annotation)."""
+    own = TABLES.get(table) or FUNDING_TABLES[table]
+    return (*own, *OPTIONAL_COLUMNS.get(table, ()), *(criteria if table == "needs" else ()))
 
 
 def fill_blank_scores(rows: list[dict[str, Any]], criteria: Sequence[str]) -> None:

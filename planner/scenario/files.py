@@ -21,15 +21,17 @@ import yaml
 from planner.errors import Problem, ScenarioError
 from planner.i18n.problems import problem
 from planner.scenario.columns import (
+    FUNDING_TABLES,
     TABLES,
     criteria_keys,
     fill_blank_scores,
     header_problems,
+    known_columns,
     near_miss_problems,
     table_columns,
 )
 from planner.scenario.datasets import bundled_scenario_path
-from planner.scenario.model import Scenario, validate_scenario
+from planner.scenario.model import Scenario, is_type_tag, validate_scenario
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -104,6 +106,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         elif isinstance(value, list):
             sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
             problems += _inline_near_misses(table, value, path.name, scored)
+    problems += _read_funding_tables(path, document, sources)
     if problems:
         raise ScenarioError(problems)
     try:
@@ -112,8 +115,30 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError([_locate(p, path.name, sources) for p in err.problems]) from None
 
 
+def _read_funding_tables(
+    path: Path, document: dict[str, Any], sources: dict[str, TableSource]
+) -> list[Problem]:
+    """``funding.sources`` and ``funding.rules``, each a CSV path or an inline list (funding.md)."""
+    funding = document.get("funding")
+    if not isinstance(funding, dict):
+        return []
+    problems: list[Problem] = []
+    for table in FUNDING_TABLES:
+        value = funding.get(table)
+        if isinstance(value, str):
+            rows, table_source, table_problems = _read_csv_table(path, table, value, [])
+            problems += [p.at(field=p.field or f"funding.{table}") for p in table_problems]
+            funding[table] = rows
+            if table_source:
+                sources[f"funding.{table}"] = table_source
+        elif isinstance(value, list):
+            sources[f"funding.{table}"] = TableSource(path.name, list(range(1, len(value) + 1)))
+            problems += _inline_near_misses(table, value, path.name, [], prefix="funding.")
+    return problems
+
+
 def _inline_near_misses(
-    table: str, rows: list[Any], name: str, criteria: list[str]
+    table: str, rows: list[Any], name: str, criteria: list[str], prefix: str = ""
 ) -> list[Problem]:
     """An inline table's keys get the same near-miss check as a CSV header (row: the first item)."""
     first: dict[str, int] = {}
@@ -122,20 +147,26 @@ def _inline_near_misses(
             for key in row:
                 first.setdefault(str(key), item)
     return [
-        p.at(row=first[p.field], field=f"{table}.{p.field}")
-        for p in near_miss_problems(list(first), [*TABLES[table], *criteria], name)
+        p.at(row=first[p.field], field=f"{prefix}{table}.{p.field}")
+        for p in near_miss_problems(list(first), known_columns(table, criteria), name)
     ]
 
 
 def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
     loc = found.loc
+    if len(loc) >= 3 and loc[0] == "funding" and isinstance(loc[2], int):
+        loc = (f"funding.{loc[1]}", *loc[2:])  # a funding table's row: (funding, sources, i, …)
     if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
         source = sources[str(loc[0])]
         # a score's place is (needs, i, scores, key); the planner's column is the key
-        parts = [str(p) for p in loc[2:] if not isinstance(p, int) and p != "scores"]
+        parts = [
+            str(p)
+            for p in loc[2:]
+            if not isinstance(p, int) and p != "scores" and not is_type_tag(str(p))
+        ]
         field = ".".join(parts) or found.field
         return found.at(file=source.file, row=source.row(loc[1]), field=field)
-    return found.at(file=yaml_name, field=found.field or ".".join(map(str, loc)))
+    return found.at(file=yaml_name, field=found.field or ".".join(map(str, found.loc)))
 
 
 # ---- YAML ----

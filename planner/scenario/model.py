@@ -37,6 +37,14 @@ from planner.scenario.fields import (
     Share,
     Strict,
 )
+from planner.scenario.funding import (
+    FUNDING_CHECKS,
+    Funding,
+    apply_source_amounts,
+    funding_shares,
+    set_budget,
+    source_amounts,
+)
 from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
 
 
@@ -54,13 +62,23 @@ class Region(AnnotatedRow):
     max_per_period: NonNegative | None = Field(
         None, description="Absorptive capacity: most money the region can use in one period (unit)."
     )
+    debt_room: NonNegative | None = Field(
+        None,
+        description="New debt the region may take on over the horizon, over all debt sources "
+        "(unit; funding.md); blank means no limit.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _no_blank_debt_room(self, handler: Any) -> dict[str, Any]:
+        """A region without a debt room is written (and hashed) as before funding existed."""
+        return {k: v for k, v in handler(self).items() if k != "debt_room" or v is not None}
 
     @field_validator("min_share_of_need", mode="before")
     @classmethod
     def _blank_floor_is_zero(cls, value: Any) -> Any:
         return 0.0 if value is None or value == "" else value
 
-    @field_validator("profile", "max_per_period", mode="before")
+    @field_validator("profile", "max_per_period", "debt_room", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -158,8 +176,10 @@ class Scenario(Strict):
     )
     unit: str = Field("CNY bn", description="Unit of money for budgets, needs and capacities.")
     periods: list[PeriodLabel] = Field(min_length=1, description="Ordered period labels.")
-    budget: NonNegative | list[NonNegative] = Field(
-        description="Total budget (split evenly over periods) or one figure per period (unit)."
+    budget: NonNegative | list[NonNegative] | None = Field(
+        None,
+        description="Total budget (split evenly over periods) or one figure per period (unit); "
+        "required without `funding`, and equal to the sources' total with it.",
     )
     carry_over: bool = Field(True, description="Unspent budget of a period may be spent later.")
     discount_rate: NonNegative = Field(
@@ -194,6 +214,11 @@ class Scenario(Strict):
         description="Named criteria (key: weight and label); the needs table then scores every pair "
         "on each (one column per key) instead of giving its benefit (criteria.md).",
     )
+    funding: Funding | None = Field(
+        None,
+        description="Funding sources and their co-financing rules (funding.md); the budget is then "
+        "the sources' total.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -203,12 +228,16 @@ class Scenario(Strict):
     @model_serializer(mode="wrap")
     def _without_empty_criteria(self, handler: Any) -> dict[str, Any]:
         """A scenario without criteria dumps (and hashes) as it did before criteria existed."""
-        document = handler(self)
-        if document.get("criteria") is None:
-            document.pop("criteria", None)
-        if document.get("name_zh") is None:  # nor without a Chinese name
-            document.pop("name_zh", None)
-        return dict(document)
+        document = dict(handler(self))
+        for key in (
+            "criteria",
+            "funding",
+            "budget",
+            "name_zh",
+        ):  # absent keys dump as before they existed
+            if document.get(key) is None:
+                document.pop(key, None)
+        return document
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -220,10 +249,25 @@ class Scenario(Strict):
     # ---- derived views (read-only; the model reads these, never the raw fields) ----
 
     def budget_per_period(self) -> list[float]:
-        """B[t]: the budget of each period (a scalar budget is split evenly)."""
+        """B[t]: the budget of each period (a scalar budget is split evenly); with funding and no
+        budget, the sources' total per period."""
+        if self.budget is None:
+            return self.funding_per_period()
         if isinstance(self.budget, list):
             return list(self.budget)
         return [self.budget / len(self.periods)] * len(self.periods)
+
+    def source_amounts(self) -> dict[str, list[float]]:
+        """A[f,t] per source id (funding.md); empty without funding."""
+        return source_amounts(self)
+
+    def funding_per_period(self) -> list[float]:
+        """Σ_f A[f,t] per period."""
+        return [math.fsum(c) for c in zip(*self.source_amounts().values(), strict=True)]
+
+    def funding_shares(self) -> dict[tuple[str, str, str], float]:
+        """share[f,r,s] for every source f, region r it may fund and sector s (funding.md)."""
+        return funding_shares(self)
 
     def total_budget(self) -> float:
         return math.fsum(self.budget_per_period())
@@ -290,7 +334,7 @@ class Scenario(Strict):
         """
         data = dict(self)
         problems = []
-        changes = _weights_gathered(changes)
+        changes = _gathered(_gathered(changes, "criteria"), "funding")
         for key, value in changes.items():
             if key not in CHANGEABLE:
                 known = ", ".join(sorted(CHANGEABLE))
@@ -323,20 +367,22 @@ def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
     return apply
 
 
-def _weights_gathered(changes: dict[str, Any]) -> dict[str, Any]:
-    """``criteria.NAME=WEIGHT`` changes (``--set``) join the ``criteria`` mapping of weights."""
-    weights = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith("criteria.")}
-    if not weights:
+def _gathered(changes: dict[str, Any], key: str) -> dict[str, Any]:
+    """``KEY.NAME=VALUE`` changes (``--set``) join one ``KEY`` mapping: ``criteria.NAME=WEIGHT``
+    the ``criteria`` mapping of weights, ``funding.SOURCE=AMOUNT`` the ``funding`` amounts."""
+    named = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith(f"{key}.")}
+    if not named:
         return changes
-    kept = {k: v for k, v in changes.items() if not k.startswith("criteria.")}
-    given = kept.get("criteria")
-    kept["criteria"] = {**(given if isinstance(given, dict) else {}), **weights}
+    kept = {k: v for k, v in changes.items() if not k.startswith(f"{key}.")}
+    given = kept.get(key)
+    kept[key] = {**(given if isinstance(given, dict) else {}), **named}
     return kept
 
 
 CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "criteria": apply_weight_changes,
-    "budget": _set_top("budget"),
+    "funding": apply_source_amounts,
+    "budget": set_budget,
     "carry_over": _set_top("carry_over"),
     "discount_rate": _set_top("discount_rate"),
     "redundancy_tolerance": _set_top("redundancy_tolerance"),
@@ -349,7 +395,8 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
 """Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
 
 ``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
-``criteria.NAME`` one weight (``--set criteria.ecology=3``)."""
+``criteria.NAME`` one weight (``--set criteria.ecology=3``); ``funding`` a mapping of source id to
+amount, and ``funding.SOURCE`` one amount (a number or one per period)."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
@@ -403,13 +450,13 @@ def _problem_from_pydantic(error: Any) -> Problem:
 def _field_name(loc: tuple[str | int, ...]) -> str:
     names = [str(p) for p in loc if not isinstance(p, int)]
     # union members show up as type names in pydantic locs ("list[...]", "float"); drop them
-    names = [n for n in names if not _is_type_tag(n)]
+    names = [n for n in names if not is_type_tag(n)]
     if names[:2] == ["needs", "scores"]:  # a score's column is its criterion key
         names = ["needs", *names[2:]]
     return ".".join(names)
 
 
-def _is_type_tag(name: str) -> bool:
+def is_type_tag(name: str) -> bool:
     return "[" in name or name.startswith("constrained-") or name in ("float", "int", "str", "bool")
 
 
@@ -566,4 +613,5 @@ CHECKS = (
     check_corridors,
     *PROJECT_CHECKS,
     *CRITERIA_CHECKS,
+    *FUNDING_CHECKS,
 )

@@ -19,7 +19,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.i18n.problems import problem
-from planner.scenario.columns import TABLES, header_problems, near_miss
+from planner.scenario.columns import FUNDING_TABLES, TABLES, header_problems, near_miss
 
 Where = dict[tuple[Any, ...], tuple[str, int]]
 """Location index: a document path (``("needs", 3)``, ``("profiles", "core", "power")``, ``("budget",)``)
@@ -127,7 +127,7 @@ def read_settings(rows: list[Row], file: str) -> SheetRead:
 
 
 def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
-    budget = document["budget"]
+    budget = document.get("budget")  # a funded scenario's budget may be its sources' (funding.md)
     rows = [
         ("version", [document["version"]]),
         ("name", [document["name"]]),
@@ -145,6 +145,8 @@ def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     if "mip_gap" in document:
         rows.append(("mip_gap", [document["mip_gap"]]))
+    if budget is None:
+        rows = [row for row in rows if row[0] != "budget"]
     return [{"key": key, "value": values} for key, values in rows]
 
 
@@ -208,6 +210,38 @@ def table_writer(table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]
         if table == "projects":
             rows = [{**row, "requires": ";".join(row["requires"])} for row in rows]
         return [dict(row) for row in rows]
+
+    return write
+
+
+# ---- Sources, Funding rules: the tables under ``funding`` (funding.md) ----
+
+
+def funding_reader(table: str) -> Callable[[list[Row], str], SheetRead]:
+    """Rows of ``funding.<table>``; an empty sheet adds nothing (a scenario without funding). A
+    source's ``amount`` may list one figure per period, separated by ``;``."""
+
+    def read(rows: list[Row], file: str) -> SheetRead:
+        records = [dict(row.cells) for row in rows]
+        for record in records:
+            amount = record.get("amount")
+            if isinstance(amount, str) and ";" in amount:
+                record["amount"] = [part.strip() for part in amount.split(";") if part.strip()]
+        where = {(f"funding.{table}", i): (file, row.number) for i, row in enumerate(rows)}
+        return SheetRead({"funding": {table: records}} if records else {}, [], where)
+
+    return read
+
+
+def funding_writer(table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    def write(document: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = (document.get("funding") or {}).get(table, [])
+        return [
+            {**row, "amount": "; ".join(map(str, row["amount"]))}
+            if isinstance(row.get("amount"), list)
+            else dict(row)
+            for row in rows
+        ]
 
     return write
 
@@ -390,6 +424,22 @@ SHEETS = (
         ("id", "name", "region", "sector", "group", "requires"),
     ),
     SheetSpec("Groups", False, ("group", "max"), read_groups, write_groups, ("group",)),
+    SheetSpec(
+        "Sources",
+        False,
+        FUNDING_TABLES["sources"],
+        funding_reader("sources"),
+        funding_writer("sources"),
+        ("id", "name", "region"),
+    ),
+    SheetSpec(
+        "Funding rules",
+        False,
+        FUNDING_TABLES["rules"],
+        funding_reader("rules"),
+        funding_writer("rules"),
+        ("source", "region", "sector"),
+    ),
 )
 """Every sheet a scenario workbook may hold, in the order they are written. A ``README`` sheet is
 written for people and ignored when reading; any other sheet is ignored too (planners keep scratch
@@ -399,7 +449,13 @@ READ_ORDER = (CRITERIA_SHEET, *(spec for spec in SHEETS if spec is not CRITERIA_
 """Sheets in the order they are read: ``Criteria`` first, since the ``Needs`` header depends on it
 (one score column per criterion, no ``benefit``)."""
 
-SHEET_TABLES = {"Regions": "regions", "Needs": "needs", "Projects": "projects"}
+SHEET_TABLES = {
+    "Regions": "regions",
+    "Needs": "needs",
+    "Projects": "projects",
+    "Sources": "sources",
+    "Funding rules": "rules",
+}
 """Sheets whose extra columns are annotations carried in the Scenario."""
 
 

@@ -138,7 +138,8 @@ def read_document(data: bytes, book: str) -> tuple[dict[str, Any], Where, list[P
                 read = spec.read(rows, file)
                 if spec.title == "Needs":
                     fill_blank_scores(read.document["needs"], criteria_keys(document))
-                document.update(read.document)
+                funding = {**document.get("funding", {}), **read.document.pop("funding", {})}
+                document.update(read.document, **({"funding": funding} if funding else {}))
                 where.update(read.where)
                 problems += read.problems
         return document, where, problems
@@ -338,6 +339,12 @@ def locate(problem: Problem, where: Where, book: str) -> Problem:
             f"{book}[Criteria]",
             names[0] if names else "criterion",
         )
+    if head == "funding" and len(loc) >= 3 and isinstance(loc[2], int):
+        sheet = {"sources": "Sources", "rules": "Funding rules"}[str(loc[1])]
+        key = (f"funding.{loc[1]}", loc[2])
+        names = [str(p) for p in loc[3:] if not isinstance(p, int)]
+        field = next((n for n in names if "[" not in n and n not in ("float", "str")), "")
+        return _at(problem, where, key, f"{book}[{sheet}]", field or problem.field)
     if head == "project_groups" and len(loc) >= 2:
         return _at(problem, where, ("project_groups", loc[1]), f"{book}[Groups]", "max")
     setting = str(loc[1]) if head == "objective" and len(loc) >= 2 else head

@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.scenario.columns import criteria_keys, table_columns
 from planner.scenario.files import scenario_document, write_atomic
+from planner.scenario.funding import FundingRule, Source
 from planner.scenario.model import Need, Objective, Region, Scenario
 from planner.scenario.projects import Project
 from planner.scenario.sheets import SHEET_TABLES, SHEETS, SheetSpec
@@ -46,9 +47,19 @@ TEMPLATE_SETTINGS: dict[str, list[Any]] = {
 }
 """The Scenario sheet of an empty template: the spec's defaults, blanks where only the planner knows."""
 
-NON_NEGATIVE = ("need", "benefit", "max_per_period", "cost", "value", "shared_need", "weight")
-SHARES = ("min_share_of_need", "share_min", "share_max")
+NON_NEGATIVE = (
+    "need",
+    "benefit",
+    "max_per_period",
+    "cost",
+    "value",
+    "shared_need",
+    "weight",
+    "debt_room",
+)
+SHARES = ("min_share_of_need", "share_min", "share_max", "max_share")
 LIST_SOURCES = {
+    "source": "=Sources!$A$2:$A${n}",
     "profile": "=Profiles!$A$2:$A${n}",
     "region": "=Regions!$A$2:$A${n}",
     "group": "=Groups!$A$2:$A${n}",
@@ -197,7 +208,7 @@ def _column_rule(title: str, name: str, sectors_row: int) -> Any:
         )
     if name == "max" and title == "Groups":
         return rule("whole", "a whole number ≥ 0", operator="greaterThanOrEqual", formula1="0")
-    if name == "mandatory":
+    if name in ("mandatory", "debt"):
         return rule("list", "TRUE or FALSE", formula1=BOOLEAN_LIST)
     if name == "sector" and sectors_row:
         source = f"=Scenario!$B${sectors_row}:$Z${sectors_row}"
@@ -305,7 +316,13 @@ def _setting_help(key: str, unit: str) -> tuple[str, str]:
 def _readme_rows(unit: str) -> list[tuple[str, str, str, str]]:
     keys = [*TEMPLATE_SETTINGS, "budget per period"]
     rows = [("Scenario", key, *_setting_help(key, unit)) for key in keys]
-    models = {"Regions": Region, "Needs": Need, "Projects": Project}
+    models = {
+        "Regions": Region,
+        "Needs": Need,
+        "Projects": Project,
+        "Sources": Source,
+        "Funding rules": FundingRule,
+    }
     helps = {
         "Criteria": CRITERION_HELP,
         "Profiles": PROFILE_HELP,
@@ -331,6 +348,8 @@ def _write_readme(sheet: Any, unit: str) -> None:
         "Any other column in Regions, Needs or Projects (source, note, …) is kept as an annotation.",
         "Criteria (optional): the benefit is then derived from one Needs column of scores per "
         "criterion.",
+        "Sources and Funding rules (optional): which pool pays for what (funding.md); the budget "
+        "is then the sources' total, and Regions may carry a debt_room column.",
         "Formulas are fine: planner reads the value Excel saved with them.",
     ]
     for number, line in enumerate(lines, start=1):

@@ -31,7 +31,21 @@ PROJECT_COLUMNS = [
 PROJECT_CASH_COLUMNS = ["id", "period", "amount"]
 CRITERIA_COLUMNS = ["criterion", "label", "weight", "E"]
 BENEFIT_COLUMNS = ["region", "sector", "benefit"]
+FUNDING_COLUMNS = ["region", "sector", "period", "source", "amount"]
+SOURCE_COLUMNS = [
+    "source",
+    "period",
+    "available",
+    "used",
+    "carried_out",
+    "unused",
+    "dual",
+    "binding",
+]
+DEBT_COLUMNS = ["region", "drawn", "room", "dual"]
 TABLES = ("scenario_digest", "allocation", "budget", "coverage", "constraints", "projects")
+FUNDING_TABLES = ("funding", "sources", "debt")
+"""funding.md's tables: in the JSON document only when the scenario has funding."""
 
 T = TypeVar("T")
 
@@ -99,6 +113,13 @@ class Plan:
         Per pair of the needs table: ``region, sector, benefit`` (per unit of money, given or
         derived) and, with criteria (criteria.md), one column per criterion key holding its part of
         the benefit; the parts add up to ``benefit``.
+    funding, sources, debt:
+        With funding sources (funding.md): who pays, ``region, sector, period, source, amount``
+        (zero rows left out); per source and period ``available`` (amount plus carried in),
+        ``used``, ``carried_out``, ``unused`` and the shadow price ``dual`` of its availability with
+        ``binding``; per region ``drawn`` (new debt), ``room`` (None: no limit) and the shadow
+        price ``dual`` of its debt room. Shadow prices come from the first solve, the amounts from
+        the least-debt one. Empty without funding.
     criteria:
         With criteria: per criterion ``criterion, label, weight, E``, its part of the programme's
         benefit E (the parts add up to E less the projects' values); empty without criteria.
@@ -138,6 +159,9 @@ class Plan:
     project_cash: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(PROJECT_CASH_COLUMNS))
     benefits: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(BENEFIT_COLUMNS))
     criteria: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(CRITERIA_COLUMNS))
+    funding: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(FUNDING_COLUMNS))
+    sources: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(SOURCE_COLUMNS))
+    debt: BuiltOnFirstUse[pd.DataFrame] = BuiltOnFirstUse(_empty(DEBT_COLUMNS))
     timings: dict[str, float] = field(default_factory=dict)
     E_star: float | None = None
     z_star: float | None = None
@@ -151,7 +175,7 @@ class Plan:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with every table built (a builder is a closure, which does not pickle)."""
-        for name in (*TABLES, "project_cash", "benefits", "criteria"):
+        for name in (*TABLES, "project_cash", "benefits", "criteria", *FUNDING_TABLES):
             getattr(self, name)
         return self.__dict__
 
@@ -206,6 +230,7 @@ class Plan:
             "projects": self.project_records(),
             "benefits": _records(self.benefits),
             "criteria": _records(self.criteria),
+            **self.funding_records(),
             "timings": {k: round(v, 6) for k, v in self.timings.items()},
             "diagnosis": self.diagnosis.to_dict()
             if hasattr(self.diagnosis, "to_dict")
@@ -221,6 +246,15 @@ class Plan:
             {**record, "cash": cash.get(str(record["id"]), {})}
             for record in _records(self.projects)
         ]
+
+    def funding_records(self) -> dict[str, list[dict[str, Any]]]:
+        """``funding``, ``sources`` and ``debt`` as JSON records; none for a plan without funding
+        (its document stays as it was)."""
+        if self.scenario is not None and getattr(self.scenario, "funding", None) is None:
+            return {}
+        if self.scenario is None and not len(self.sources):
+            return {}
+        return {name: _records(getattr(self, name)) for name in FUNDING_TABLES}
 
     @property
     def funded_projects(self) -> pd.DataFrame:
@@ -261,6 +295,9 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             ],
             columns=PROJECT_CASH_COLUMNS,
         ),
+        funding=table("funding", FUNDING_COLUMNS),
+        sources=table("sources", SOURCE_COLUMNS),
+        debt=table("debt", DEBT_COLUMNS),
         gap=data.get("gap", 0.0),
         E_star=data.get("E_star"),
         z_star=data.get("z_star"),

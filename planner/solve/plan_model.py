@@ -21,6 +21,7 @@ from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
 from planner.solve.columns import values_at
 from planner.solve.criteria import benefit_table, criteria_table
+from planner.solve.funding import FundingReader
 from planner.solve.gcpause import FrozenObjects, garbage_collection_paused
 from planner.solve.plan import (
     ALLOCATION_COLUMNS,
@@ -158,6 +159,7 @@ class PlanModel:
         )
         self._reported_rows = self._reported_row_table()
         self.projects = ProjectReader(self.scenario, self.model, self.bridge, self.x_keys)
+        self.funding = FundingReader(self.scenario, self.model, self.bridge)
         self._money_keys = self.x_keys + self.projects.extra_keys
         self._allocation_keys = _Labels(
             pd.DataFrame(self._money_keys, columns=ALLOCATION_COLUMNS[:3])
@@ -200,7 +202,7 @@ class PlanModel:
         if scenario != self.scenario:
             models.set_parameter_values(self.model, scenario, previous=self.scenario)
             self.bridge.refresh()
-            self.scenario = self.projects.scenario = scenario
+            self.scenario = self.projects.scenario = self.funding.scenario = scenario
 
     def solve(
         self, *, time_limit_s: float | None = None, diagnose: bool = True, **changes: Any
@@ -226,10 +228,13 @@ class PlanModel:
             time_limit_s,
         )
         outcome = self._fix_projects_for_duals(outcome, time_limit_s)
+        outcome = self._least_debt(outcome, time_limit_s)
         solve_s = time.perf_counter() - solve_started
         try:
             plan = self._plan(outcome)
         finally:
+            self.funding.restore(self.bridge)
+            self._first_duals = None
             self.bridge.release_integers()
         plan.solved_at = datetime.now(UTC).isoformat(timespec="seconds")
         plan.timings = {
@@ -279,6 +284,20 @@ class PlanModel:
             return dataclasses.replace(outcome, objective=value)
         return outcome
 
+    _first_duals: np.ndarray | None = None
+    """The first solve's row duals, when a least-debt solve followed it (funding.md: shadow prices
+    come from the first solve)."""
+
+    def _least_debt(
+        self, outcome: objectives.Outcome, time_limit_s: float | None
+    ) -> objectives.Outcome:
+        """With debt sources: the second solve of funding.md, which HiGHS then holds."""
+        if outcome.status != "optimal" or not self.funding.needs_least_debt:
+            return outcome
+        self._first_duals = self.bridge.row_duals().copy()
+        status = self.funding.least_debt(self.bridge, time_limit_s)
+        return outcome if status == "optimal" else dataclasses.replace(outcome, status=status)
+
     # ---- reading the solution back ----
 
     def _plan(self, outcome: objectives.Outcome) -> Plan:
@@ -315,7 +334,19 @@ class PlanModel:
             project_cash=partial(self.projects.cash_table, x),
             benefits=partial(benefit_table, scenario),
             criteria=self._criteria_builder(x),
+            **self._funding_tables(x),
         )
+
+    def _funding_tables(self, x: np.ndarray | None) -> dict[str, Any]:
+        """The plan's ``funding``, ``sources`` and ``debt`` builders (empty without funding)."""
+        if not self.funding.active:
+            return {}
+        activity = self.bridge.row_activity() if x is not None else None
+        duals = self._first_duals if self._first_duals is not None else None
+        if duals is None and x is not None:
+            duals = self.bridge.row_duals()
+        names = ("funding", "sources", "debt")
+        return dict(zip(names, self.funding.tables(x, duals, activity), strict=True))
 
     def _criteria_builder(self, x: np.ndarray | None) -> Any:
         """The criteria table's builder, with the programme's E per pair captured now (only with
@@ -348,6 +379,8 @@ class PlanModel:
         periods = list(self.scenario.periods)
         budgets = self.scenario.budget_per_period()
         carried_out = values_at(self._carry_columns, x) if x is not None else np.zeros(len(periods))
+        if self.funding.active and x is not None:
+            carried_out = self.funding.carried_out(x)  # F2's e[f,t] replace c[t]
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
         spent = np.bincount(self._x_period, weights=amounts, minlength=len(periods))
         carried_in = np.concatenate([[0.0], carried_out[:-1]])
@@ -377,7 +410,8 @@ class PlanModel:
         bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
         binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
-        columns = [lhs, bound, self.bridge.row_duals()[idx], binding]
+        duals = self._first_duals if self._first_duals is not None else self.bridge.row_duals()
+        columns = [lhs, bound, duals[idx], binding]
         return partial(
             _with_columns, names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True))
         )

@@ -16,7 +16,7 @@ import numpy as np
 import models
 from planner.errors import ScenarioError
 from planner.scenario.model import Scenario
-from planner.sweep.design import CRITERION, Design, perturbed, target_of
+from planner.sweep.design import CRITERION, SOURCE, Design, perturbed, target_of
 from planner.sweep.robust import SweepModel
 
 
@@ -145,6 +145,8 @@ def _record_invalid(result: BatchResult, err: ScenarioError, n_candidates: int) 
 def _scalar_value(scenario: Scenario, name: str) -> float:
     if name.startswith(CRITERION):
         return scenario.criteria[name.removeprefix(CRITERION)].weight  # type: ignore[index]
+    if name.startswith(SOURCE):  # a source's amount over the horizon (funding.md)
+        return math.fsum(scenario.source_amounts()[name.removeprefix(SOURCE)])
     return scenario.total_budget() if name == "budget" else float(getattr(scenario, name))
 
 

@@ -36,6 +36,8 @@ TARGETS: dict[str, tuple[str, str]] = {
 }
 CRITERION = "criteria."
 """``criteria.NAME``: a criterion's weight (criteria.md), one number like a scalar target."""
+SOURCE = "funding."
+"""``funding.SOURCE``: a funding source's amount (funding.md), a number or one per period."""
 SHARES = {"min_share_of_need"}  # values clipped to [0, 1] after perturbation
 GROUPINGS = ("row", "region", "sector", "corridor", "all")
 PROJECT_TABLE = "projects"  # rows are candidate projects: ``cost@ID`` names one project
@@ -43,7 +45,7 @@ PROJECT_TABLE = "projects"  # rows are candidate projects: ``cost@ID`` names one
 
 def target_of(name: str) -> tuple[str, str] | None:
     """(table, column) of a target: a key of :data:`TARGETS`, or ``criteria.NAME`` (a scalar)."""
-    if name.startswith(CRITERION) and len(name) > len(CRITERION):
+    if name.startswith((CRITERION, SOURCE)) and len(name.partition(".")[2]) > 0:
         return ("scalar", name)
     return TARGETS.get(name)
 
@@ -115,12 +117,12 @@ def parse_variation(text: str) -> Variation:
     target, spec = match["target"], match["spec"].strip()
     found = target_of(target)
     if found is None:
-        known = ", ".join([*TARGETS, CRITERION + "NAME"])
+        known = ", ".join([*TARGETS, CRITERION + "NAME", SOURCE + "SOURCE"])
         raise _vary_error(text, "target", target, target=target, known=known)
     scalar = found[0] == "scalar"
     per = match["per"] or ("all" if scalar else "row")
     only = match["only"].strip() if match["only"] else None
-    if TARGETS[target][0] == PROJECT_TABLE and per not in GROUPINGS and only is None:
+    if found[0] == PROJECT_TABLE and per not in GROUPINGS and only is None:
         only, per = per, "row"  # cost@PROJECT: that project's cost alone
     if per not in GROUPINGS:
         raise _vary_error(text, "grouping", target, per=per, known=", ".join(GROUPINGS))
@@ -260,6 +262,10 @@ class Design:
             if v.target.startswith(CRITERION) and name not in (scenario.criteria or {}):
                 known = ", ".join(scenario.criteria or {}) or "none"
                 raise _vary_error(v.text, f"unknown criterion '{name}'; known: {known}", v.target)
+            source = v.target.removeprefix(SOURCE)
+            if v.target.startswith(SOURCE) and source not in scenario.source_amounts():
+                known = ", ".join(scenario.source_amounts()) or "none"
+                raise _vary_error(v.text, f"unknown source '{source}'; known: {known}", v.target)
             keys = _row_keys(scenario, v)
             if not keys:
                 raise _vary_error(v.text, f"'{v.only}' matches no row to vary", v.target)
@@ -340,6 +346,11 @@ def perturbed(base: dict[str, Any], design: Design, values: list[np.ndarray]) ->
         data[PROJECT_TABLE] = [dict(p) for p in base[PROJECT_TABLE]]
     if base.get("criteria"):
         data["criteria"] = {k: dict(c) for k, c in base["criteria"].items()}
+    if base.get("funding"):
+        data["funding"] = {
+            **base["funding"],
+            "sources": [dict(f) for f in base["funding"]["sources"]],
+        }
     corridor_pairs = [(g, s) for g, c in data["corridors"].items() for s in c["shared_need"]]
     for v, rows, drawn in zip(design.variations, design.rows, values, strict=True):
         table, column = _target(v.target)
@@ -349,6 +360,12 @@ def perturbed(base: dict[str, Any], design: Design, values: list[np.ndarray]) ->
             if column.startswith(CRITERION):
                 criterion = data["criteria"][column.removeprefix(CRITERION)]
                 criterion["weight"] = _moved(criterion["weight"], float(value), v.relative)
+            elif column.startswith(SOURCE):
+                source = next(
+                    f for f in data["funding"]["sources"] if f["id"] == column.removeprefix(SOURCE)
+                )
+                source["amount"] = _moved(source["amount"], float(value), v.relative)
+                data["budget"] = None  # the sources' total, as a --set funding.SOURCE makes it
             elif table == "scalar":
                 data[column] = _moved(data[column], float(value), v.relative)
             elif table == "corridors":
