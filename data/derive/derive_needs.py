@@ -313,7 +313,10 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
             f"optional {candidates[~candidates.mandatory.astype(bool)].cost.sum():.1f}"
         )
 
+    funding_lines: list[str] = []
     if isinstance(scn.get("funding"), str) and scn["funding"]:
+        folder = scn["funding"]
+        funding_lines = ["funding:", f"  sources: {folder}/sources.csv", f"  rules: {folder}/rules.csv"]
         regions = funding_module.build(
             regions, prov, planning_gdp(prov), budget, a["horizon_years"], out / scn["funding"]
         )
@@ -354,6 +357,7 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
         *profiles_yaml(prof),
         *corridors_yaml(shared, members),
         *project_lines,
+        *funding_lines,
     ]
     (out / "scenario.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
