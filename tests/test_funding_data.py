@@ -1,4 +1,4 @@
-"""Checks on western_china's funding pools (data/western_china/funding/, shared/spec/funding.md): what a
+"""Checks on western_china_funded's funding pools (data/western_china_funded/funding/, shared/spec/funding.md): what a
 reviewer of the figures relies on. Read with pandas alone: the scenario does not wire `funding` yet."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SCENARIO = DATA / "western_china"
+SCENARIO = DATA / "western_china_funded"
 DERIVE = DATA / "derive"
 SOURCE_COLUMNS = ["id", "name", "amount", "debt", "region"]
 RULE_COLUMNS = ["source", "region", "sector", "max_share"]
@@ -77,7 +77,7 @@ def test_every_rule_is_sourced_or_estimated_with_a_method(rules: pd.DataFrame) -
 
 
 def test_every_debt_room_and_debt_limit_has_its_method(regions: pd.DataFrame) -> None:
-    rooms = read(DERIVE / "derivation_funding_western_china.csv")
+    rooms = read(DERIVE / "derivation_funding_western_china_funded.csv")
     assert set(rooms["region"]) == set(regions["id"])
     assert unsourced(rooms) == []
     assert unsourced(read(DERIVE / "debt_limits.csv")) == []
