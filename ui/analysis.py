@@ -82,26 +82,34 @@ def explained(plan: Plan, live: PlanModel | None) -> pd.DataFrame:
     return found
 
 
+MONEY_ROWS = ("budget", "corridor", "capacity")
+"""Kinds of rows whose limit is money: their ranging is said in the page's unit. Floors and share
+bounds are rows of shares written with a right-hand side of 0, whose ranging a planner cannot
+read."""
+
+
 def constraints_section(plan: Plan, live: PlanModel | None) -> None:
+    """Each binding constraint as a whole sentence, the most valuable first: no ids, nothing cut
+    off; the range over which its shadow price holds where HiGHS gives one (a linear programme
+    only: on a plan with projects, say why there is none)."""
     table = explained(plan, live)
-    st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=plan.unit))
+    st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=shown(plan.unit).unit))
     if table.empty:
         st.info(t("ui.no_binding"))
         return
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_order=["meaning", "dual", "name", "rhs", "rhs_low", "rhs_high"],
-        column_config={
-            "meaning": st.column_config.TextColumn(t("ui.col.meaning"), width="large"),
-            "dual": st.column_config.NumberColumn(t("ui.col.dual"), format="%.4f"),
-            "name": t("ui.col.constraint"),
-            "rhs": st.column_config.NumberColumn(t("ui.col.limit"), format="%.2f"),
-            "rhs_low": st.column_config.NumberColumn(t("ui.col.holds_from"), format="%.2f"),
-            "rhs_high": st.column_config.NumberColumn(t("ui.col.holds_to"), format="%.2f"),
-        },
-    )
+    if len(plan.projects):
+        st.caption(t("ui.binding.no_ranging_mip"))
+    lines = [
+        f"{i}. {row.meaning}{holds(row, plan.unit)}" for i, row in enumerate(table.itertuples(), 1)
+    ]
+    st.markdown("\n".join(lines))
+
+
+def holds(row: Any, unit: str) -> str:
+    """ " It holds while the limit stays between … and …" for a money row with ranging, else ""."""
+    if row.kind not in MONEY_ROWS or np.isnan(row.rhs_low) or np.isnan(row.rhs_high):
+        return ""
+    return " " + t("ui.binding.holds", low=money(row.rhs_low, unit), high=money(row.rhs_high, unit))
 
 
 # ---- frontiers ----

@@ -45,7 +45,8 @@ def heavy(what: str, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any
     heavy run or solve at a time per session. ``fn`` and its arguments must pickle (a module's
     function, a Scenario, numbers), never a live model."""
     fair = access.fair_use()
-    with access.session_solves().one(what):
+    slot = st.empty()  # the bar and Cancel, cleared together when the run ends
+    with access.session_solves().one(what), slot.container():
         bar = st.progress(0.0, text=t("ui.heavy.starting", what=what))
         st.button(t("ui.heavy.cancel"), key=f"{key}_cancel", help=t("ui.heavy.cancel_help"))
         shown = {"done": 0, "total": 0, "second": -1}
@@ -81,5 +82,5 @@ def heavy(what: str, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any
             limit_seconds=fair.run_seconds,
             what=what,
         )
-    bar.empty()
+    slot.empty()
     return result

@@ -20,7 +20,6 @@ from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 
 from . import access, analysis, display, state
 
-OPENED_KEY = "planner.history.opened"
 DECISION_KINDS = ("approve", "reject")
 
 
@@ -43,15 +42,14 @@ def current_user() -> str:
 
 def opened_source(source: Any) -> Any:
     """The sidebar's choice, unless a stored run was opened: then its exact scenario, until closed."""
-    opened = st.session_state.get(OPENED_KEY)
-    if opened is None:
+    found = state.opened()
+    if found is None:
         return source
-    run_id, scenario, _plan = opened
-    st.sidebar.info(t("ui.history.showing", run=run_id))
+    st.sidebar.info(t("ui.history.showing", run=found.run_id))
     if st.sidebar.button(t("ui.history.close"), key="history_close"):
-        st.session_state.pop(OPENED_KEY, None)
+        state.close_stored()
         st.rerun()
-    return type(source)(scenario, t("ui.history.run_label", run=run_id), [])
+    return type(source)(found.scenario, t("ui.history.run_label", run=found.run_id), [])
 
 
 def history_tab(scenario: Scenario, plan: Plan) -> None:
@@ -149,16 +147,8 @@ def open_section(store: Any, ids: list[str]) -> None:
     chosen = left.selectbox(t("ui.history.run_to_open"), ids, key="history_open_id")
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
-        open_run(store, chosen, st.session_state)
+        state.open_stored(store, chosen)
         st.rerun()
-
-
-def open_run(store: Any, run_id: str, session: Any) -> None:
-    """Make the stored run current: its scenario feeds the controls, its plan is shown unsolved."""
-    scenario, plan = store.scenario(run_id), store.get(run_id)
-    session[OPENED_KEY] = (run_id, scenario, plan)
-    session.pop(state.MODEL_KEY, None)  # the live model belongs to another scenario
-    session[state.LAST_KEY] = state.Solved(scenario, plan, solved_now=False, rebuilt=False)
 
 
 def compare_runs_section(store: Any, ids: list[str]) -> None:
@@ -208,4 +198,4 @@ def decide_section(store: Any, ids: list[str], user: str) -> None:
         )
 
 
-__all__ = ["history_tab", "open_run", "opened_source"]
+__all__ = ["history_tab", "opened_source"]
