@@ -121,6 +121,13 @@ def browser_page() -> Iterator[Any]:
         yield page
 
 
+def open_view(page, *path: str) -> None:  # type: ignore[no-untyped-def]
+    """Click through the page's two rows of tabs: the group (Plan, Projects, Analysis, Record),
+    then the view in it."""
+    for name in path:
+        page.get_by_role("tab", name=name, exact=True).click()
+
+
 TRACEBACK = '[data-testid="stException"]'
 ERROR_BOX = '[data-testid="stAlertContentError"]'  # st.error; ui/app.py shows caught errors so
 

@@ -21,7 +21,7 @@ from planner.i18n.names import project_names
 from planner.i18n.units import shown
 
 from . import display, state, views
-from .heavy import heavy
+from .heavy import heavy, start_button
 
 RESULTS_KEY = "planner.alternatives"
 SHOWN_PER_ROW = 3
@@ -36,7 +36,7 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     )
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
-    if found is None and st.button(t("ui.alt.find"), key="alternatives_button"):
+    if found is None and start_button(t("ui.alt.find"), "alternatives_button"):
         # in a worker process: a bar per stage, Cancel, one heavy run per session, the time limits
         found = heavy(
             t("ui.alt.what"),

@@ -126,7 +126,7 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
         )
     )
     result = _memo("frontier", scenario.digest())
-    if result is None and st.button(t("ui.frontier.compute"), key="frontier_button"):
+    if result is None and heavy.start_button(t("ui.frontier.compute"), "frontier_button"):
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
         found = heavy.heavy(t("ui.frontier.what"), "frontier", planner.frontier, scenario, levels)
         result = _remember("frontier", scenario.digest(), found)
@@ -183,7 +183,7 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     """The equity–efficiency trade-off: E against least coverage, computed when asked."""
     st.markdown(t("ui.pareto.intro", points=PARETO_POINTS))
     result = _memo("pareto", scenario.digest())
-    if result is None and st.button(t("ui.pareto.compute"), key="pareto_button"):
+    if result is None and heavy.start_button(t("ui.pareto.compute"), "pareto_button"):
         found = heavy.heavy(t("ui.pareto.what"), "pareto", planner.pareto, scenario, PARETO_POINTS)
         result = _remember("pareto", scenario.digest(), found)
     if result is None:

@@ -180,9 +180,10 @@ class View:
     when: Callable[[Shown], bool] = lambda _: True
 
 
+# The first row of tabs, in order; a group whose views are all absent is not drawn, and a group
+# of one view is that view's own tab. (Comments, not docstrings: Streamlit's "magic" would print a
+# bare string of this script on the page.)
 GROUPS = ("ui.group.plan", "ui.group.projects", "ui.group.analysis", "ui.group.record")
-"""The first row of tabs, in order; a group whose views are all absent is not drawn, and a group
-of one view is that view's own tab."""
 
 
 def allocation_view(shown_: Shown) -> None:
@@ -211,6 +212,7 @@ def compare_view(shown_: Shown) -> None:
     attribution.attribution_section(shown_.baseline, shown_.plan)
 
 
+# The page's views, in the order they are drawn within their group: a new view is one entry.
 VIEWS: list[View] = [
     View("ui.group.plan", "ui.tab.allocation", allocation_view),
     View("ui.group.plan", "ui.tab.map", lambda s: map_section(s.plan)),
@@ -237,7 +239,6 @@ VIEWS: list[View] = [
     View("ui.group.record", "ui.tab.history", lambda s: history.history_tab(s.scenario, s.plan)),
     View("ui.group.record", "ui.tab.downloads", lambda s: download_section(s.scenario, s.plan)),
 ]
-"""The page's views, in the order they are drawn within their group: a new view is one entry."""
 
 
 def draw_views(shown_: Shown, entries: list[View]) -> None:

@@ -40,6 +40,16 @@ def _session_is_gone() -> bool:
     return not runtime.get_instance().is_active_session(ctx.session_id)
 
 
+def start_button(label: str, key: str) -> bool:
+    """A heavy run's start button, which leaves the page once pressed: the run's bar and Cancel,
+    then its result, take its place (a button left beside the result would offer the run again)."""
+    slot = st.empty()
+    pressed = slot.button(label, key=key)
+    if pressed:
+        slot.empty()
+    return bool(pressed)
+
+
 def heavy(what: str, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, progress=…, time_limit_s=…, **kwargs)`` in a worker, with a bar and Cancel; one
     heavy run or solve at a time per session. ``fn`` and its arguments must pickle (a module's
