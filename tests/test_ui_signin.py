@@ -10,8 +10,8 @@ tests/test_ui_browser.py.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import secrets
 import signal
 import subprocess
