@@ -31,6 +31,7 @@ from test_ui_browser import (
     free_port,
     open_view,
     problems_shown,
+    settled,
     wait_until_healthy,
 )
 
@@ -315,7 +316,7 @@ def test_a_reopened_run_shows_what_the_live_plan_shows(browser, team) -> None:  
     page.get_by_role("button", name="Save as run").click()
     page.get_by_text("Saved as run").wait_for()
     run_id = page.get_by_text("Saved as run").inner_text().split()[-1].rstrip(".")
-    # the newest run is the one offered first
+    settled(page)  # the newest run is the one offered first
     page.locator("[data-testid=stBaseButton-secondary]").filter(
         has_text=re.compile("^Open$")
     ).locator("visible=true").first.click()

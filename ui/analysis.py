@@ -126,9 +126,16 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
         )
     )
     result = _memo("frontier", scenario.digest())
-    if result is None and heavy.start_button(t("ui.frontier.compute"), "frontier_button"):
+    place = (
+        None
+        if result is not None
+        else heavy.start_button(t("ui.frontier.compute"), "frontier_button")
+    )
+    if place is not None:
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
-        found = heavy.heavy(t("ui.frontier.what"), "frontier", planner.frontier, scenario, levels)
+        found = heavy.heavy(
+            t("ui.frontier.what"), "frontier", planner.frontier, scenario, levels, place=place
+        )
         result = _remember("frontier", scenario.digest(), found)
     if result is None:
         return
@@ -183,8 +190,13 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     """The equity–efficiency trade-off: E against least coverage, computed when asked."""
     st.markdown(t("ui.pareto.intro", points=PARETO_POINTS))
     result = _memo("pareto", scenario.digest())
-    if result is None and heavy.start_button(t("ui.pareto.compute"), "pareto_button"):
-        found = heavy.heavy(t("ui.pareto.what"), "pareto", planner.pareto, scenario, PARETO_POINTS)
+    place = (
+        None if result is not None else heavy.start_button(t("ui.pareto.compute"), "pareto_button")
+    )
+    if place is not None:
+        found = heavy.heavy(
+            t("ui.pareto.what"), "pareto", planner.pareto, scenario, PARETO_POINTS, place=place
+        )
         result = _remember("pareto", scenario.digest(), found)
     if result is None:
         return
