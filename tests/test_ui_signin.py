@@ -316,7 +316,7 @@ def test_a_reopened_run_shows_what_the_live_plan_shows(browser, team) -> None:  
     page.get_by_role("button", name="Save as run").click()
     page.get_by_text("Saved as run").wait_for()
     run_id = page.get_by_text("Saved as run").inner_text().split()[-1].rstrip(".")
-    settled(page)  # the newest run is the one offered first
+    settled(page)  # the run just saved is the one offered to open, whatever was picked before
     page.locator("[data-testid=stBaseButton-secondary]").filter(
         has_text=re.compile("^Open$")
     ).locator("visible=true").first.click()

@@ -21,6 +21,7 @@ from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 from . import access, analysis, display, state
 
 DECISION_KINDS = ("approve", "reject")
+OPEN_ID_KEY = "history_open_id"
 
 
 def run_store() -> Any:
@@ -86,6 +87,7 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
     right.write("")
     if right.button(t("ui.history.save"), key="history_save", disabled=plan.scenario is None):
         run_id = access.save_run(store, plan, note)
+        st.session_state[OPEN_ID_KEY] = run_id  # the run just saved is the one offered to open
         st.success(t("ui.history.saved", run=run_id))
 
 
@@ -144,7 +146,7 @@ EVENT_KINDS = ("approve", "reject", "supersede", "note")
 
 def open_section(store: Any, ids: list[str]) -> None:
     left, right = st.columns([4, 1])
-    chosen = left.selectbox(t("ui.history.run_to_open"), ids, key="history_open_id")
+    chosen = left.selectbox(t("ui.history.run_to_open"), ids, key=OPEN_ID_KEY)
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
         state.open_stored(store, chosen)
