@@ -22,6 +22,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import planner
+from planner.i18n.catalog import t
 from ui import display
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
@@ -239,11 +240,15 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def test_binding_constraints_are_explained_in_words(app: AppTest) -> None:
-    table = frame_with(app, "meaning")
-    plan = planner.solve("western_china")
-    expected = planner.explain(plan)
-    assert table["name"].tolist() == [display.constraint_label(n, plan) for n in expected["name"]]
-    assert all(isinstance(text, str) and text for text in table["meaning"])
+    """Whole sentences, the most valuable first, no ids such as share_max[xizang,transport]; the
+    default plan chooses projects (a MIP), so no ranging is shown, and the page says why."""
+    (tab,) = [x for x in app.tabs if x.label == t("ui.tab.binding")]
+    expected = planner.explain(planner.solve("western_china"))
+    text = "\n".join(m.value for m in tab.markdown)
+    lines = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert [line.split(". ", 1)[1] for line in lines] == expected["meaning"].tolist()
+    assert not any(name in text for name in expected["name"])
+    assert t("ui.binding.no_ranging_mip") in [c.value for c in tab.caption]
 
 
 def test_frontier_and_pareto_are_computed_on_demand(app: AppTest) -> None:

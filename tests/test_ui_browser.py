@@ -121,6 +121,24 @@ def browser_page() -> Iterator[Any]:
         yield page
 
 
+def open_view(page, *path: str) -> None:  # type: ignore[no-untyped-def]
+    """Click through the page's two rows of tabs: the group (Plan, Projects, Analysis, Record),
+    then the view in it."""
+    for name in path:
+        page.get_by_role("tab", name=name, exact=True).click()
+
+
+SETTLED = """() => !document.querySelector(
+    '[data-stale="true"], [data-testid^="stStatusWidgetRunning"]')"""
+
+
+def settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's script run is over: no running indicator, no element left stale from
+    the run before (a click on a stale button may be lost to the rerun)."""
+    page.wait_for_timeout(300)  # the run a click starts may not have begun yet
+    page.wait_for_function(SETTLED)
+
+
 TRACEBACK = '[data-testid="stException"]'
 ERROR_BOX = '[data-testid="stAlertContentError"]'  # st.error; ui/app.py shows caught errors so
 

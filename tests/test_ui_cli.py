@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.cli.ui import DEFAULT_ADDRESS, app_path, streamlit_command
+from planner.cli.ui import DEFAULT_ADDRESS, app_path, public_origins, streamlit_command
 
 
 def test_the_app_is_found_in_the_checkout() -> None:
@@ -67,12 +67,33 @@ def test_sign_in_and_the_access_file_must_come_together(
     assert "access.yaml, field 'roles': " in capsys.readouterr().err
 
 
-def test_the_server_keeps_xsrf_on_and_cors_off() -> None:
-    command = streamlit_command(app_path(), 8600, DEFAULT_ADDRESS, None, ["--auth", "local"])
+def test_the_server_keeps_xsrf_and_cors_on_for_its_public_origin() -> None:
+    """CORS off made Streamlit send ``Access-Control-Allow-Origin: *`` and take WebSockets from any
+    origin (issue 31): it is on, and the one origin allowed beside the machine's own is the public
+    address people sign in at."""
+    auth = {"redirect_uri": "https://planner.office.example/oauth2callback"}
+    origins = public_origins(auth)
+    assert origins == ["https://planner.office.example"]
+    command = streamlit_command(
+        app_path(), 8600, DEFAULT_ADDRESS, None, ["--auth", "local"], None, origins
+    )
     pairs = dict(zip(command, command[1:], strict=False))
     assert pairs["--server.enableXsrfProtection"] == "true"
-    assert pairs["--server.enableCORS"] == "false"
+    assert pairs["--server.enableCORS"] == "true"
+    assert pairs["--server.corsAllowedOrigins"] == "https://planner.office.example"
     assert command[-3:] == ["--", "--auth", "local"]
+    assert public_origins({}) == []  # without sign-in: this machine's addresses only
+
+
+def test_access_without_any_auth_section_says_so_in_plain_words(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    access = tmp_path / "access.yaml"
+    access.write_text("roles:\n  viewer:\n    domains: [office.example]\n")
+    absent = tmp_path / "secrets.toml"
+    assert main(["ui", "--port", "1", "--secrets", str(absent), "--access", str(access)]) == 2
+    err = capsys.readouterr().err
+    assert "no secrets.toml read has an [auth] section" in err and "lack no" not in err
 
 
 def test_stopping_planner_ui_alone_stops_its_server(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from test_ui_browser import (
     browser_or_skip,
     chromium,
     free_port,
+    open_view,
     wait_until_healthy,
 )
 from test_ui_signin import _Alive, process
@@ -148,7 +149,7 @@ def session(browser, url: str):  # type: ignore[no-untyped-def]
 
 def start(page, run: str = LONG_RUN) -> None:  # type: ignore[no-untyped-def]
     """Click "Compute the <run>" and wait for its progress bar."""
-    page.get_by_role("tab", name="Frontier & Pareto").click()
+    open_view(page, "Analysis", "Frontier & Pareto")
     page.get_by_role("button", name=f"Compute the {run}").click()
     page.get_by_text(f"the {run}:").first.wait_for()
 
@@ -156,7 +157,7 @@ def start(page, run: str = LONG_RUN) -> None:  # type: ignore[no-untyped-def]
 def test_the_no_auth_banner_is_on_every_page(browser, open_app) -> None:  # type: ignore[no-untyped-def]
     context, page = session(browser, open_app)
     assert BANNER in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
-    page.get_by_role("tab", name="History").click()
+    open_view(page, "Record", "History")
     assert page.get_by_text(BANNER).count() == 1
     context.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -28,6 +29,9 @@ from test_ui_browser import (
     browser_or_skip,
     chromium,
     free_port,
+    open_view,
+    problems_shown,
+    settled,
     wait_until_healthy,
 )
 
@@ -122,7 +126,7 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         with process(app, folder / "app.log", {"PLANNER_DB_URL": store}) as pid:
             url = f"http://127.0.0.1:{app_port}"
             wait_until_healthy(url, _Alive(pid), folder / "app.log")
-            yield {"url": url, "store": store, "idp": idp}
+            yield {"url": url, "store": store, "idp": idp, "log": str(folder / "app.log")}
 
 
 class _Alive:
@@ -190,7 +194,7 @@ def test_a_viewer_sees_the_plan_but_cannot_edit_save_or_approve(browser, team) -
     page.get_by_text("Benefit E").first.wait_for()
     assert page.get_by_text("Signed in as vic@office.example · viewer").count() == 1
     assert page.get_by_role("spinbutton", name="Total budget (CNY bn)").count() == 0
-    page.get_by_role("tab", name="History").click()
+    open_view(page, "Record", "History")
     page.get_by_text("acting as").wait_for()
     assert page.get_by_role("button", name="Save as run").count() == 0
     assert page.get_by_role("button", name="Record:").count() == 0
@@ -207,7 +211,7 @@ def test_a_planner_saves_a_run_that_carries_their_identity(browser, team) -> Non
     budget.fill("1500")
     budget.press("Enter")
     page.get_by_text("re-solved in place").wait_for()
-    page.get_by_role("tab", name="History").click()
+    open_view(page, "Record", "History")
     page.get_by_label("Note for this run").fill("pat's 1500 draft")
     page.get_by_role("button", name="Save as run").click()
     page.get_by_text("Saved as run").wait_for()
@@ -236,7 +240,7 @@ def test_an_approvers_approval_lands_in_the_audit_trail(browser, team) -> None: 
         run_id = store.runs()["id"].iloc[0]
     context, page = signed_in(browser, team["url"], "ada")
     page.get_by_text("Signed in as ada@office.example · approver").wait_for()
-    page.get_by_role("tab", name="History").click()
+    open_view(page, "Record", "History")
     page.get_by_label("Why").fill("agreed at the board")
     page.get_by_role("button", name=f"Record: approve run {run_id}").click()
     page.get_by_text(f"Recorded: approve run {run_id} by ada@office.example").wait_for()
@@ -248,3 +252,80 @@ def test_an_approvers_approval_lands_in_the_audit_trail(browser, team) -> None: 
         ]
         assert store.runs()["decision"].iloc[0] == "approve"
         assert store.verify().ok
+
+
+RUN_OVER = """(compute) => document.querySelector('[data-testid="stAlertContentError"]') || (
+    ![...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Cancel') &&
+    ![...document.querySelectorAll('button')].some(b => b.innerText.includes(compute)))"""
+"""True once a heavy run is over: an error box is shown, or neither its Cancel button nor its
+start button is left (the result is drawn in their place)."""
+WORKER_NOISE = "missing ScriptRunContext"
+
+
+def shown(page, testid: str):  # type: ignore[no-untyped-def]
+    """The first element of a kind in the view on screen (the other views' are hidden)."""
+    return page.locator(f'[data-testid="{testid}"]').locator("visible=true").first
+
+
+def run_heavy(page, view: tuple[str, str], compute: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the view, press its start button, and wait until the run is over."""
+    open_view(page, *view)
+    page.get_by_role("button", name=compute).click()
+    page.get_by_role("button", name="Cancel").wait_for()
+    page.wait_for_function(RUN_OVER, arg=compute)
+
+
+def test_a_viewer_computes_the_frontier_behind_sign_in_and_sees_every_view(browser, team) -> None:  # type: ignore[no-untyped-def]
+    """Issue 31, 1, 3 and 4. The frontier's worker used to re-run the page's script and stop in the
+    sign-in gate on st.user ("the run's worker process ended without a result"); it gets its
+    arguments only, finishes, and its result is shown, with the bar and Cancel gone. A viewer has
+    the Projects view (without the edits), and the server log carries no page code of the worker."""
+    context, page = signed_in(browser, team["url"], "vic")
+    page.get_by_text("Benefit E").first.wait_for()
+    open_view(page, "Projects")
+    page.get_by_text("Candidate projects").first.wait_for()
+    assert page.get_by_text("Force in (mandatory)").count() == 0  # sees, cannot change
+    run_heavy(page, ("Analysis", "Frontier & Pareto"), "Compute the budget frontier")
+    assert problems_shown(page) == []
+    assert page.get_by_role("button", name="Cancel").count() == 0
+    assert page.get_by_text("the budget frontier:").count() == 0  # nor its progress bar
+    shown(page, "stDataFrame").wait_for()  # the frontier's table, in the open view
+    context.close()
+    log = Path(team["log"]).read_text(errors="replace")
+    assert WORKER_NOISE not in log and "Traceback" not in log
+
+
+def test_a_planner_finds_the_alternatives_behind_sign_in(browser, team) -> None:  # type: ignore[no-untyped-def]
+    context, page = signed_in(browser, team["url"], "pat")
+    page.get_by_text("Benefit E").first.wait_for()
+    run_heavy(page, ("Analysis", "Alternatives"), "Find the alternatives")
+    assert problems_shown(page) == []
+    page.get_by_text("Room per province").first.wait_for()
+    assert page.get_by_role("button", name="Cancel").count() == 0
+    context.close()
+
+
+def test_a_reopened_run_shows_what_the_live_plan_shows(browser, team) -> None:  # type: ignore[no-untyped-def]
+    """Issue 31, 2: History, Save as run, Open it: no error, the same fingerprint as live, the
+    What matters bars and the Projects view as the live plan has them."""
+    digest = planner.load_scenario("western_china").digest()
+    context, page = signed_in(browser, team["url"], "pat")
+    page.get_by_text(f"inputs {digest}").first.wait_for()  # the live plan's status line
+    open_view(page, "Record", "History")
+    page.get_by_label("Note for this run").fill("to reopen")
+    page.get_by_role("button", name="Save as run").click()
+    page.get_by_text("Saved as run").wait_for()
+    run_id = page.get_by_text("Saved as run").inner_text().split()[-1].rstrip(".")
+    settled(page)  # the run just saved is the one offered to open, whatever was picked before
+    page.locator("[data-testid=stBaseButton-secondary]").filter(
+        has_text=re.compile("^Open$")
+    ).locator("visible=true").first.click()
+    page.get_by_text(f"Showing stored run {run_id}").wait_for()
+    page.get_by_text(f"inputs {digest}").first.wait_for()
+    assert problems_shown(page) == []
+    open_view(page, "Analysis", "What matters")
+    shown(page, "stVegaLiteChart").wait_for()  # the bars of E by criterion
+    open_view(page, "Projects")
+    shown(page, "stDataFrame").wait_for()  # the candidates and their status
+    assert problems_shown(page) == []
+    context.close()

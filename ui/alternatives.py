@@ -21,7 +21,7 @@ from planner.i18n.names import project_names
 from planner.i18n.units import shown
 
 from . import display, state, views
-from .heavy import heavy
+from .heavy import heavy, start_button
 
 RESULTS_KEY = "planner.alternatives"
 SHOWN_PER_ROW = 3
@@ -36,7 +36,8 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
     )
     key = (scenario.digest(), round(float(slack), 4), int(count))
     found = st.session_state.get(RESULTS_KEY, {}).get(key)
-    if found is None and st.button(t("ui.alt.find"), key="alternatives_button"):
+    place = None if found is not None else start_button(t("ui.alt.find"), "alternatives_button")
+    if place is not None:
         # in a worker process: a bar per stage, Cancel, one heavy run per session, the time limits
         found = heavy(
             t("ui.alt.what"),
@@ -45,6 +46,7 @@ def alternatives_section(scenario: Scenario, plan: Plan) -> None:
             scenario,
             slack=float(slack),
             count=int(count),
+            place=place,
         )
         st.session_state[RESULTS_KEY] = {key: found}  # keep one result: each holds plans
     if found is None:

@@ -82,48 +82,34 @@ def explained(plan: Plan, live: PlanModel | None) -> pd.DataFrame:
     return found
 
 
+MONEY_ROWS = ("budget", "corridor", "capacity")
+"""Kinds of rows whose limit is money: their ranging is said in the page's unit. Floors and share
+bounds are rows of shares written with a right-hand side of 0, whose ranging a planner cannot
+read."""
+
+
 def constraints_section(plan: Plan, live: PlanModel | None) -> None:
+    """Each binding constraint as a whole sentence, the most valuable first: no ids, nothing cut
+    off; the range over which its shadow price holds where HiGHS gives one (a linear programme
+    only: on a plan with projects, say why there is none)."""
     table = explained(plan, live)
     st.markdown(t("ui.binding_intro", mode=t(f"mode.{plan.mode}"), unit=shown(plan.unit).unit))
     if table.empty:
         st.info(t("ui.no_binding"))
         return
-    st.dataframe(
-        limits_shown(table, plan),
-        hide_index=True,
-        width="stretch",
-        column_order=["meaning", "dual", "name", "rhs", "rhs_low", "rhs_high"],
-        column_config={
-            "meaning": st.column_config.TextColumn(t("ui.col.meaning"), width="large"),
-            "dual": st.column_config.NumberColumn(t("ui.col.dual"), format="%.4f"),
-            "name": t("ui.col.constraint"),
-            "rhs": st.column_config.NumberColumn(t("ui.col.limit"), format="%.2f"),
-            "rhs_low": st.column_config.NumberColumn(t("ui.col.holds_from"), format="%.2f"),
-            "rhs_high": st.column_config.NumberColumn(t("ui.col.holds_to"), format="%.2f"),
-        },
-    )
+    if len(plan.projects):
+        st.caption(t("ui.binding.no_ranging_mip"))
+    lines = [
+        f"{i}. {row.meaning}{holds(row, plan.unit)}" for i, row in enumerate(table.itertuples(), 1)
+    ]
+    st.markdown("\n".join(lines))
 
 
-MONEY_KINDS = ("budget", "corridor", "capacity")
-"""Constraints whose limit is money (the others' limits are shares or counts)."""
-
-
-def limits_shown(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """The binding table as the page shows it: a money limit in the shown unit, like the sentence
-    beside it (``5,020.0 亿元`` next to ``5,020.00``, not ``502.00``), its shadow price per shown
-    unit, constraints by name."""
-    factor = shown(plan.unit).factor
-    money_rows = table["kind"].isin(MONEY_KINDS)
-    table = table.copy()
-    for column in ("rhs", "rhs_low", "rhs_high"):
-        if column in table.columns:
-            values = pd.to_numeric(table[column], errors="coerce")
-            table[column] = values.where(~money_rows, values * factor)
-    duals = pd.to_numeric(table["dual"], errors="coerce")
-    table["dual"] = duals.where(~money_rows, duals / factor)  # per shown unit, as the intro says
-    table["name"] = [display.constraint_label(n, plan) for n in table["name"]]
-    table["kind"] = [display.constraint_kind(k) for k in table["kind"]]
-    return table
+def holds(row: Any, unit: str) -> str:
+    """ " It holds while the limit stays between … and …" for a money row with ranging, else ""."""
+    if row.kind not in MONEY_ROWS or np.isnan(row.rhs_low) or np.isnan(row.rhs_high):
+        return ""
+    return " " + t("ui.binding.holds", low=money(row.rhs_low, unit), high=money(row.rhs_high, unit))
 
 
 # ---- frontiers ----
@@ -140,9 +126,16 @@ def frontier_section(scenario: Scenario, plan: Plan) -> None:
         )
     )
     result = _memo("frontier", scenario.digest())
-    if result is None and st.button(t("ui.frontier.compute"), key="frontier_button"):
+    place = (
+        None
+        if result is not None
+        else heavy.start_button(t("ui.frontier.compute"), "frontier_button")
+    )
+    if place is not None:
         levels = np.linspace(0.5 * total, 1.5 * total, FRONTIER_POINTS).tolist()
-        found = heavy.heavy(t("ui.frontier.what"), "frontier", planner.frontier, scenario, levels)
+        found = heavy.heavy(
+            t("ui.frontier.what"), "frontier", planner.frontier, scenario, levels, place=place
+        )
         result = _remember("frontier", scenario.digest(), found)
     if result is None:
         return
@@ -197,8 +190,13 @@ def pareto_section(scenario: Scenario, plan: Plan) -> None:
     """The equity–efficiency trade-off: E against least coverage, computed when asked."""
     st.markdown(t("ui.pareto.intro", points=PARETO_POINTS))
     result = _memo("pareto", scenario.digest())
-    if result is None and st.button(t("ui.pareto.compute"), key="pareto_button"):
-        found = heavy.heavy(t("ui.pareto.what"), "pareto", planner.pareto, scenario, PARETO_POINTS)
+    place = (
+        None if result is not None else heavy.start_button(t("ui.pareto.compute"), "pareto_button")
+    )
+    if place is not None:
+        found = heavy.heavy(
+            t("ui.pareto.what"), "pareto", planner.pareto, scenario, PARETO_POINTS, place=place
+        )
         result = _remember("pareto", scenario.digest(), found)
     if result is None:
         return

@@ -6,7 +6,10 @@ planner's Python API; this file only lays the page out.
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -53,13 +56,14 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
 
 import streamlit as st  # noqa: E402
 
-from planner import Plan, Scenario  # noqa: E402
+from planner import Plan, PlanModel, Scenario  # noqa: E402
 from planner.errors import ScenarioError  # noqa: E402
 from planner.i18n.catalog import t  # noqa: E402
 from planner.i18n.problems import problem_line  # noqa: E402
 from planner.i18n.units import shown  # noqa: E402
 
 DEFAULT_ARG = "--scenario"
+LOG = logging.getLogger("planner.ui")
 
 
 def main() -> None:
@@ -75,6 +79,7 @@ def main() -> None:
     except ScenarioError as err:
         show_problems(t("ui.scenario_invalid"), [problem_line(p) for p in err.problems])
     except Exception as err:  # a bug in planner: say so in words, never as a traceback
+        LOG.exception("Something went wrong inside planner")  # the traceback, for the operator
         st.error(t("ui.internal_error", kind=type(err).__name__, message=err))
 
 
@@ -151,59 +156,116 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
     st.caption(views.least_covered(plan))
     projects.kpi_cards(plan)
     baseline_buttons(plan, baseline)
-    tabs = st.tabs(
-        [
-            t("ui.tab.allocation"),
-            t("ui.tab.map"),
-            t("ui.tab.binding"),
-            t("ui.tab.periods"),
-            t("ui.tab.frontier"),
-            t("ui.tab.alternatives"),
-            t("ui.tab.compare"),
-            t("ui.tab.downloads"),
-            t("ui.tab.history"),
-            t("ui.tab.criteria"),
-            *projects.tab_names(),
-            *([t("ui.tab.funding")] if scenario.funding is not None else []),
-        ]
-    )
-    allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
-    alternatives_tab, compare_tab, files_tab, history_tab, criteria_tab = tabs[5:10]
-    with allocation_tab:
-        left, right = st.columns([1, 1])
-        unit = shown(plan.unit).unit
-        left.markdown(t("ui.heat_title", unit=unit))
-        left.altair_chart(views.heat_table(plan), width="stretch")
-        right.markdown(t("ui.stacked_title", unit=unit))
-        right.altair_chart(views.stacked_bar(plan), width="stretch")
-    with map_tab:
-        map_section(plan)
-    with constraints_tab:
-        analysis.constraints_section(plan, state.live_model(plan))
-    with periods_tab:
-        st.markdown(t("ui.budget_title", unit=shown(plan.unit).unit))
-        st.dataframe(views.period_table(plan), width="stretch")
-    with frontier_tab:
-        analysis.frontier_section(scenario, plan)
-        st.divider()
-        analysis.pareto_section(scenario, plan)
-    with alternatives_tab:
-        alternatives.alternatives_section(scenario, plan)
-    with compare_tab:
-        analysis.compare_section(baseline, plan)
-        attribution.attribution_section(baseline, plan)
-    with files_tab:
-        download_section(scenario, plan)
-    with history_tab:
-        history.history_tab(scenario, plan)
-    with criteria_tab:
-        criteria.tab(scenario, plan)
-    for projects_tab in tabs[10 : 10 + len(projects.tab_names())]:
-        with projects_tab:
-            projects.tab(plan, state.live_model(plan))
-    if scenario.funding is not None:
-        with tabs[-1]:
-            funding_tab.draw(scenario, plan)
+    draw_views(Shown(scenario, plan, baseline, state.live_model(plan)), VIEWS)
+
+
+# ---- the views, grouped: each is one entry of VIEWS ----
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What every view draws from: the page's scenario and plan, the pinned baseline, and the
+    session's live model when it still holds this plan (None for a reopened run or a chosen
+    alternative)."""
+
+    scenario: Scenario
+    plan: Plan
+    baseline: Plan | None
+    live: PlanModel | None
+
+
+@dataclass(frozen=True)
+class View:
+    """One tab of the page: its group's and its own catalog keys, and the function drawing it.
+    ``when`` says whether the page has it (the Projects view only with candidate projects)."""
+
+    group: str
+    label: str
+    draw: Callable[[Shown], None]
+    when: Callable[[Shown], bool] = lambda _: True
+
+
+# The first row of tabs, in order; a group whose views are all absent is not drawn, and a group
+# of one view is that view's own tab. (Comments, not docstrings: Streamlit's "magic" would print a
+# bare string of this script on the page.)
+GROUPS = ("ui.group.plan", "ui.group.projects", "ui.group.analysis", "ui.group.record")
+
+
+def allocation_view(shown_: Shown) -> None:
+    plan = shown_.plan
+    left, right = st.columns([1, 1])
+    unit = shown(plan.unit).unit
+    left.markdown(t("ui.heat_title", unit=unit))
+    left.altair_chart(views.heat_table(plan), width="stretch")
+    right.markdown(t("ui.stacked_title", unit=unit))
+    right.altair_chart(views.stacked_bar(plan), width="stretch")
+
+
+def periods_view(shown_: Shown) -> None:
+    st.markdown(t("ui.budget_title", unit=shown(shown_.plan.unit).unit))
+    st.dataframe(views.period_table(shown_.plan), width="stretch")
+
+
+def frontier_view(shown_: Shown) -> None:
+    analysis.frontier_section(shown_.scenario, shown_.plan)
+    st.divider()
+    analysis.pareto_section(shown_.scenario, shown_.plan)
+
+
+def compare_view(shown_: Shown) -> None:
+    analysis.compare_section(shown_.baseline, shown_.plan)
+    attribution.attribution_section(shown_.baseline, shown_.plan)
+
+
+# The page's views, in the order they are drawn within their group: a new view is one entry.
+VIEWS: list[View] = [
+    View("ui.group.plan", "ui.tab.allocation", allocation_view),
+    View("ui.group.plan", "ui.tab.map", lambda s: map_section(s.plan)),
+    View("ui.group.plan", "ui.tab.periods", periods_view),
+    View(
+        "ui.group.plan",
+        "ui.tab.funding",
+        lambda s: funding_tab.draw(s.scenario, s.plan),
+        when=lambda s: s.scenario.funding is not None,
+    ),
+    View(
+        "ui.group.projects",
+        "ui.tab.projects",
+        lambda s: projects.tab(s.plan, s.live, editable=access.may("edit")),
+        when=lambda s: bool(s.scenario.projects or projects.page_has_candidates()),
+    ),
+    View(
+        "ui.group.analysis",
+        "ui.tab.binding",
+        lambda s: analysis.constraints_section(s.plan, s.live),
+    ),
+    View("ui.group.analysis", "ui.tab.criteria", lambda s: criteria.tab(s.scenario, s.plan)),
+    View("ui.group.analysis", "ui.tab.frontier", frontier_view),
+    View(
+        "ui.group.analysis",
+        "ui.tab.alternatives",
+        lambda s: alternatives.alternatives_section(s.scenario, s.plan),
+    ),
+    View("ui.group.analysis", "ui.tab.compare", compare_view),
+    View("ui.group.record", "ui.tab.history", lambda s: history.history_tab(s.scenario, s.plan)),
+    View("ui.group.record", "ui.tab.downloads", lambda s: download_section(s.scenario, s.plan)),
+]
+
+
+def draw_views(shown_: Shown, entries: list[View]) -> None:
+    """Two rows of tabs: the groups of :data:`GROUPS`, then each group's views."""
+    present = [v for v in entries if v.when(shown_)]
+    groups = [(g, [v for v in present if v.group == g]) for g in GROUPS]
+    groups = [(g, members) for g, members in groups if members]
+    labels = [t(members[0].label if len(members) == 1 else g) for g, members in groups]
+    for (_group, members), group_tab in zip(groups, st.tabs(labels), strict=True):
+        with group_tab:
+            if len(members) == 1:
+                members[0].draw(shown_)
+                continue
+            for view, view_tab in zip(members, st.tabs([t(v.label) for v in members]), strict=True):
+                with view_tab:
+                    view.draw(shown_)
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:
@@ -279,4 +341,8 @@ def download_buttons(files: list[downloads.Download], key: str) -> None:
         )
 
 
-main()
+if __name__ == "__main__":
+    # Streamlit runs this script as __main__; a heavy run's worker process (multiprocessing's
+    # spawn or fork server) imports the parent's main script again as __mp_main__, and must not
+    # run the page: it would stop in the sign-in gate on st.user, which a worker has not.
+    main()

@@ -40,12 +40,25 @@ def _session_is_gone() -> bool:
     return not runtime.get_instance().is_active_session(ctx.session_id)
 
 
-def heavy(what: str, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``fn(*args, progress=…, time_limit_s=…, **kwargs)`` in a worker, with a bar and Cancel; one
-    heavy run or solve at a time per session. ``fn`` and its arguments must pickle (a module's
-    function, a Scenario, numbers), never a live model."""
+def start_button(label: str, key: str) -> Any:
+    """A heavy run's start button; once pressed, the place it held, for :func:`heavy`'s bar and
+    Cancel (None while not pressed). One place for both: the run's bar replaces the button, and
+    the rerun after the run (or after Cancel) replaces the bar at once, with the result or the
+    button again, so neither is left on the page beside the other."""
+    place = st.empty()
+    return place if place.button(label, key=key) else None
+
+
+def heavy(
+    what: str, key: str, fn: Callable[..., Any], *args: Any, place: Any = None, **kwargs: Any
+) -> Any:
+    """``fn(*args, progress=…, time_limit_s=…, **kwargs)`` in a worker, with a bar and Cancel in
+    ``place`` (:func:`start_button`'s; a new one by default); one heavy run or solve at a time per
+    session. ``fn`` and its arguments must pickle (a module's function, a Scenario, numbers), never
+    a live model."""
     fair = access.fair_use()
-    with access.session_solves().one(what):
+    slot = st.empty() if place is None else place  # the bar and Cancel, cleared together
+    with access.session_solves().one(what), slot.container():
         bar = st.progress(0.0, text=t("ui.heavy.starting", what=what))
         st.button(t("ui.heavy.cancel"), key=f"{key}_cancel", help=t("ui.heavy.cancel_help"))
         shown = {"done": 0, "total": 0, "second": -1}
@@ -81,5 +94,5 @@ def heavy(what: str, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any
             limit_seconds=fair.run_seconds,
             what=what,
         )
-    bar.empty()
+    slot.empty()
     return result

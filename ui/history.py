@@ -20,10 +20,10 @@ from planner.i18n.catalog import DEFAULT_LANGUAGE, language, t
 
 from . import access, analysis, display, state
 
-OPENED_KEY = "planner.history.opened"
 SAVED_KEY = "planner.history.saved"
 """Scenario digest → the run id the page last saved a plan of it as (for the reports' record)."""
 DECISION_KINDS = ("approve", "reject")
+OPEN_ID_KEY = "history_open_id"
 
 
 def run_store() -> Any:
@@ -45,23 +45,22 @@ def current_user() -> str:
 
 def opened_source(source: Any) -> Any:
     """The sidebar's choice, unless a stored run was opened: then its exact scenario, until closed."""
-    opened = st.session_state.get(OPENED_KEY)
-    if opened is None:
+    found = state.opened()
+    if found is None:
         return source
-    run_id, scenario, _plan = opened
-    st.sidebar.info(t("ui.history.showing", run=run_id))
+    st.sidebar.info(t("ui.history.showing", run=found.run_id))
     if st.sidebar.button(t("ui.history.close"), key="history_close"):
-        st.session_state.pop(OPENED_KEY, None)
+        state.close_stored()
         st.rerun()
-    return type(source)(scenario, t("ui.history.run_label", run=run_id), [])
+    return type(source)(found.scenario, t("ui.history.run_label", run=found.run_id), [])
 
 
 def run_of(plan: Plan, session: Any = None) -> str | None:
     """The stored run the shown plan is: the run opened, else the run this page saved it as."""
     session = st.session_state if session is None else session
-    opened = session.get(OPENED_KEY)
-    if opened is not None and opened[2].scenario_digest == plan.scenario_digest:
-        return str(opened[0])
+    found = state.opened(session)
+    if found is not None and found.plan.scenario_digest == plan.scenario_digest:
+        return str(found.run_id)
     return session.get(SAVED_KEY, {}).get(plan.scenario_digest)
 
 
@@ -113,6 +112,7 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
     if right.button(t("ui.history.save"), key="history_save", disabled=plan.scenario is None):
         run_id = access.save_run(store, plan, note)
         st.session_state.setdefault(SAVED_KEY, {})[plan.scenario_digest] = run_id
+        st.session_state[OPEN_ID_KEY] = run_id  # the run just saved is the one offered to open
         st.success(t("ui.history.saved", run=run_id))
 
 
@@ -232,20 +232,12 @@ EVENT_COLUMNS = ("created_at", "kind", "user", "note")
 def open_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
     left, right = st.columns([4, 1])
     chosen = left.selectbox(
-        t("ui.history.run_to_open"), ids, format_func=labels.get, key="history_open_id"
+        t("ui.history.run_to_open"), ids, format_func=labels.get, key=OPEN_ID_KEY
     )
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
-        open_run(store, chosen, st.session_state)
+        state.open_stored(store, chosen)
         st.rerun()
-
-
-def open_run(store: Any, run_id: str, session: Any) -> None:
-    """Make the stored run current: its scenario feeds the controls, its plan is shown unsolved."""
-    scenario, plan = store.scenario(run_id), store.get(run_id)
-    session[OPENED_KEY] = (run_id, scenario, plan)
-    session.pop(state.MODEL_KEY, None)  # the live model belongs to another scenario
-    session[state.LAST_KEY] = state.Solved(scenario, plan, solved_now=False, rebuilt=False)
 
 
 def compare_runs_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
@@ -308,4 +300,4 @@ def decide_section(store: Any, ids: list[str], user: str, labels: dict[str, str]
         )
 
 
-__all__ = ["history_tab", "open_run", "opened_source"]
+__all__ = ["history_tab", "opened_source"]

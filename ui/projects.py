@@ -175,10 +175,11 @@ def apply(scenario: Scenario, base: Scenario) -> Scenario:
     return edited(scenario, base, session_edits())
 
 
-def tab_names() -> list[str]:
-    """``["Projects"]`` when the scenario the page started from has candidates, else none."""
+def page_has_candidates() -> bool:
+    """Whether the scenario the page started from has candidates (its Projects view stays while
+    every one of them is excluded, so they can be brought back)."""
     base = st.session_state.get(BASE_KEY)
-    return [t("ui.tab.projects")] if base is not None and base.projects else []
+    return base is not None and bool(base.projects)
 
 
 def kpi_cards(plan: Plan) -> None:
@@ -204,12 +205,14 @@ def kpi_cards(plan: Plan) -> None:
     )
 
 
-def tab(plan: Plan | None, live: PlanModel | None) -> None:
-    """The Projects tab: results (with a plan) and the edits."""
+def tab(plan: Plan | None, live: PlanModel | None, editable: bool = True) -> None:
+    """The Projects tab: results (with a plan) and, for who may change the plan, the edits."""
     if plan is not None and plan.is_optimal and len(plan.projects):
         results(plan, live)
-        st.divider()
-    controls()
+        if editable:
+            st.divider()
+    if editable:
+        controls()
 
 
 def results(plan: Plan, live: PlanModel | None) -> None:
@@ -308,7 +311,7 @@ def groups_section(plan: Plan, live: PlanModel | None) -> None:
     if groups.empty:
         return
     st.markdown(t("ui.projects.groups"))
-    priced = tables.CHOICES_SLOT in plan.__dict__
+    priced = plan.priced_choices is not None
     if not priced and st.button(
         t("ui.projects.price_swaps"),
         key=SWAPS_KEY,

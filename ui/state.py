@@ -21,6 +21,7 @@ from planner import Plan, PlanModel, Scenario
 MODEL_KEY = "planner.model"
 LAST_KEY = "planner.last"
 BASELINE_KEY = "planner.baseline"
+OPENED_KEY = "planner.opened"
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,6 +79,39 @@ def use_plan(scenario: Scenario, plan: Plan, optimal: Plan, session: Any = None)
     session = st.session_state if session is None else session
     session[BASELINE_KEY] = optimal
     session[LAST_KEY] = Solved(scenario, plan, solved_now=False, rebuilt=False, chosen=True)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A stored run made the page's current plan (History's *Open*)."""
+
+    run_id: str
+    scenario: Scenario
+    plan: Plan
+
+
+def open_stored(store: Any, run_id: str, session: Any = None) -> Opened:
+    """Make the stored run ``run_id`` current: its exact scenario feeds the controls, and its plan,
+    read back whole from the store, is shown as recorded, unsolved, until a setting changes (then
+    the session's model solves the changed scenario)."""
+    session = st.session_state if session is None else session
+    opened = Opened(store.resolve(run_id), store.scenario(run_id), store.get(run_id))
+    session[OPENED_KEY] = opened
+    session.pop(MODEL_KEY, None)  # the live model belongs to another scenario
+    session[LAST_KEY] = Solved(opened.scenario, opened.plan, solved_now=False, rebuilt=False)
+    return opened
+
+
+def opened(session: Any = None) -> Opened | None:
+    """The stored run the page shows, if one was opened and not closed."""
+    session = st.session_state if session is None else session
+    found: Opened | None = session.get(OPENED_KEY)
+    return found
+
+
+def close_stored(session: Any = None) -> None:
+    session = st.session_state if session is None else session
+    session.pop(OPENED_KEY, None)
 
 
 def pin_baseline(plan: Plan, session: Any = None) -> None:

@@ -95,7 +95,8 @@ class Diagnosis:
         return apply_changes(scenario, changes)
 
     def to_dict(self) -> dict[str, Any]:
-
+        """The JSON form (``planner solve --json``, the run store); :meth:`from_dict` reads it back
+        whole, so a stored run's diagnosis still applies its proposal and speaks every language."""
         return {
             "feasible": self.feasible,
             "unit": self.unit,
@@ -103,8 +104,36 @@ class Diagnosis:
             "relaxations": _records(self.relaxations),
             "total": self.total,
             "budget_alone": self.budget_alone,
+            "budget_alone_by_period": [[t, a] for t, a in self.budget_alone_by_period.items()],
             "iis": list(self.iis),
+            "changes": [
+                [family, list(key) if isinstance(key, tuple) else key, value]
+                for family, key, value in self._changes
+            ],
+            "wordings": {lang: list(lines) for lang, lines in self.wordings.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnosis:
+        """The diagnosis :meth:`to_dict` wrote (a document stored before the proposal and the
+        wordings were kept reads back without them)."""
+        return cls(
+            feasible=bool(data["feasible"]),
+            unit=str(data["unit"]),
+            lines=list(data["lines"]),
+            relaxations=pd.DataFrame(data.get("relaxations") or [], columns=RELAXATION_COLUMNS),
+            total=float(data.get("total") or 0.0),
+            budget_alone=data.get("budget_alone"),
+            budget_alone_by_period={t: a for t, a in data.get("budget_alone_by_period") or []},
+            iis=list(data.get("iis") or []),
+            _changes=[(f, _key(k), v) for f, k, v in data.get("changes") or []],
+            wordings={lang: list(lines) for lang, lines in (data.get("wordings") or {}).items()},
+        )
+
+
+def _key(key: Any) -> Any:
+    """A change's key as the diagnosis made it: JSON turned its tuples (corridor, period) into lists."""
+    return tuple(key) if isinstance(key, list) else key
 
 
 def diagnose_model(live: PlanModel, *, iis: bool = True) -> Diagnosis:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from planner.cli.common import add_scenario_argument
 from planner.errors import ExitCode
@@ -121,6 +122,8 @@ def is_loopback(address: str) -> bool:
 def serving_refusal(args: argparse.Namespace, auth: dict[str, object]) -> str | None:
     """Why this combination of host, sign-in and access file must not start (None: it may)."""
     missing = signin.missing_settings(auth)
+    if args.access is not None and not auth:
+        return t("cli.ui.access_needs_auth_section")
     if args.access is not None and missing:
         return t("cli.ui.access_needs_signin", missing=", ".join(missing))
     if not missing and not args.no_auth and args.access is None:
@@ -160,7 +163,11 @@ def streamlit_command(
     scenario: str | None,
     app_args: list[str] | None = None,
     secrets: list[Path] | None = None,
+    origins: list[str] | None = None,
 ) -> list[str]:
+    """``streamlit run`` of the app. ``origins`` are the public addresses the browser reaches the
+    app at (:func:`public_origins`): with CORS on, Streamlit answers scripts and accepts WebSockets
+    only from this machine's own addresses and these."""
     command = [
         sys.executable,
         "-m",
@@ -179,16 +186,30 @@ def streamlit_command(
         str(UPLOAD_LIMIT_MIB),
         "--client.toolbarMode",
         "minimal",
-        # stated, not assumed: a form posted from another site is refused, no other origin may read
+        # stated, not assumed: a form posted from another site is refused (XSRF), and a page of
+        # another site may neither read the app's answers nor open its WebSocket (CORS)
         "--server.enableXsrfProtection",
         "true",
         "--server.enableCORS",
-        "false",
+        "true",
     ]
+    for origin in origins or []:
+        command += ["--server.corsAllowedOrigins", origin]
     for path in secrets or []:
         command += ["--secrets.files", str(path.resolve())]
     after = [*(app_args or []), *(["--scenario", scenario] if scenario else [])]
     return command + (["--", *after] if after else [])
+
+
+def public_origins(auth: dict[str, object]) -> list[str]:
+    """The app's public origin (``https://planner.office.example``): that of ``[auth]``'s
+    ``redirect_uri``, the address people sign in at; none without sign-in (then the app is
+    reached at this machine's own addresses, which Streamlit allows by itself)."""
+    redirect = str(auth.get("redirect_uri") or "")
+    parts = urlsplit(redirect)
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,7 +240,13 @@ def run(args: argparse.Namespace) -> int:
     app = app_path()
     print(t("cli.ui.serving", url=f"http://{args.address}:{args.port}"), flush=True)
     command = streamlit_command(
-        app, args.port, args.address, scenario, app_arguments(args, auth), args.secrets
+        app,
+        args.port,
+        args.address,
+        scenario,
+        app_arguments(args, auth),
+        args.secrets,
+        public_origins(auth),
     )
     return run_forwarding_stop(command)
 

@@ -569,7 +569,7 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     scenario = scenario_of(plan)
     if not has_projects(plan) or not scenario.project_groups:
         return pd.DataFrame(columns=columns)
-    choices = group_choices_of(plan) if with_words else plan.__dict__.get(CHOICES_SLOT)
+    choices = group_choices_of(plan) if with_words else plan.priced_choices
     worded: dict[str, list[str]] = {}
     for row in [] if choices is None else choices.to_dict("records"):  # in the report's language
         worded.setdefault(row["group"], []).append(choice_words(plan, row))
@@ -588,13 +588,9 @@ def project_groups(plan: Plan, with_words: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-CHOICES_SLOT = "_group_choices"
-"""Where a plan keeps its :func:`planner.group_choices` once computed (not part of its JSON form)."""
-
-
 def group_choices_of(plan: Plan, live: Any = None) -> pd.DataFrame:
-    """:func:`planner.group_choices` of the plan, computed on first use and kept on the plan."""
-    kept = plan.__dict__.get(CHOICES_SLOT)
-    if kept is None:
-        kept = plan.__dict__[CHOICES_SLOT] = group_choices(plan, live)
-    return kept
+    """:func:`planner.group_choices` of the plan, computed on first use and kept on the plan
+    (:attr:`Plan.priced_choices`)."""
+    if plan.priced_choices is None:
+        plan.priced_choices = group_choices(plan, live)
+    return plan.priced_choices

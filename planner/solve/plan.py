@@ -137,6 +137,9 @@ class Plan:
         Why a plan is not optimal, in words; the infeasibility diagnosis when there is one.
     scenario:
         The :class:`~planner.scenario.Scenario` that was solved (not part of the JSON form).
+    priced_choices:
+        The project groups' choices priced by :func:`planner.group_choices`, kept once computed
+        (None before; not part of the JSON form).
 
     The four tables and ``scenario_digest`` may be given as zero-argument builders: they are built
     on first read and kept (see :class:`BuiltOnFirstUse`); a plan from a live model's re-solve is
@@ -172,6 +175,10 @@ class Plan:
     scenario: Any = field(
         default=None, repr=False, compare=False
     )  # the Scenario solved, for reports
+    priced_choices: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    """The project groups' choices and their prices (:func:`planner.group_choices`, a re-solve
+    per swap) once computed for this plan and kept on it; None while nobody has asked. Not part
+    of the JSON form."""
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled with every table built (a builder is a closure, which does not pickle)."""

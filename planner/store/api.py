@@ -142,8 +142,18 @@ class RunStore:
                 subject=subject,
                 email=email,
                 issuer=issuer,
+                solved_at=plan.solved_at if self._runs_have("solved_at") else None,
             )
         return str(row["id"])
+
+    def _runs_have(self, column: str) -> bool:
+        """Whether the store's ``runs`` table has ``column``: a store opened by :func:`open` is at
+        the newest schema, one built at an older revision (a migration test) may lack it."""
+        if not hasattr(self, "_run_columns"):
+            from sqlalchemy import inspect
+
+            self._run_columns = {c["name"] for c in inspect(self.engine).get_columns("runs")}
+        return column in self._run_columns
 
     def note(self, run_id: str, text: str, *, user: str | None = None, **identity: str) -> None:
         """Add a note to a run (the run itself never changes; the note is an event).
@@ -248,8 +258,14 @@ class RunStore:
         return frame[LIST_COLUMNS]
 
     def get(self, run_id: str) -> Any:
-        """The run's Plan as it was recorded, with its scenario (reports need no re-solve)."""
-        from planner.solve.plan import PROJECT_CASH_COLUMNS, plan_from_dict
+        """The run's Plan as it was recorded, with its scenario (reports need no re-solve): every
+        field a view or report reads comes back as the live plan had it (its periods with the
+        scenario's labels, booleans as booleans, the diagnosis as a Diagnosis, the benefit table
+        rebuilt from the scenario); the fingerprint is the scenario's own
+        (:meth:`~planner.Scenario.digest`), wherever the scenario was read from."""
+        from planner.analysis.diagnosis import Diagnosis
+        from planner.solve.criteria import benefit_table
+        from planner.solve.plan import CRITERIA_COLUMNS, PROJECT_CASH_COLUMNS, plan_from_dict
 
         with self.engine.connect() as conn:
             row = self._row(conn, run_id)
@@ -257,13 +273,20 @@ class RunStore:
             scenario = self._scenario(conn, row["scenario_digest"])
         plan = plan_from_dict(document)
         plan.project_cash = pd.DataFrame(document["project_cash"], columns=PROJECT_CASH_COLUMNS)
+        plan.criteria = pd.DataFrame(document["criteria"], columns=CRITERIA_COLUMNS)
         for attribute, columns in BOOLEAN_COLUMNS.items():
             frame = getattr(plan, attribute)
-            for column in columns:
+            for column in columns if len(frame) else ():  # an empty table stays as a live one
                 frame[column] = frame[column].astype(bool)
+        _with_period_labels(plan, list(scenario.periods))
+        scenario = _criteria_in_order(scenario, list(plan.criteria["criterion"]))
         plan.scenario = scenario
+        plan.scenario_digest = scenario.digest()
+        plan.benefits = benefit_table(scenario)
         plan.timings = document["timings"]
-        plan.diagnosis = document["diagnosis"]
+        plan.solved_at = row.get("solved_at") or ""
+        found = document["diagnosis"]
+        plan.diagnosis = None if found is None else Diagnosis.from_dict(found)
         return plan
 
     def show(self, run_id: str) -> dict[str, Any]:
@@ -391,6 +414,40 @@ class RunStore:
 
 
 IDENTITY_SEPARATOR = "|"
+PERIOD_COLUMNS = {"allocation": "period", "budget": "period", "project_cash": "period"}
+"""The columns of a plan's tables that hold a period label (and ``projects.start``, below)."""
+
+
+def _criteria_in_order(scenario: Any, order: list[str]) -> Any:
+    """The scenario with its criteria in the order they were given (the stored document is
+    canonical JSON, keys sorted; the recorded criteria table keeps the order)."""
+    if (
+        not scenario.criteria
+        or list(scenario.criteria) == order
+        or set(order) != set(scenario.criteria)
+    ):
+        return scenario
+    from planner.scenario.model import validate_scenario
+
+    data = scenario.model_dump()
+    data["criteria"] = {key: data["criteria"][key] for key in order}
+    return validate_scenario(data)
+
+
+def _with_period_labels(plan: Any, periods: list[Any]) -> None:
+    """Every period of the plan's tables as the scenario labels it (``2026``, never ``2026.0``):
+    the store keeps them as numbers, and a project's start, null when unfunded, comes back as a
+    float."""
+    label = {str(p): p for p in periods} | {str(float(p)): p for p in periods if isinstance(p, int)}
+
+    def labelled(frame: Any, column: str) -> None:
+        values = [None if v is None or v != v else label.get(str(v), v) for v in frame[column]]
+        dtype = object if None in values or not values else None  # ints stay int64, as live
+        frame[column] = pd.Series(values, index=frame.index, dtype=dtype)
+
+    for attribute, column in PERIOD_COLUMNS.items():
+        labelled(getattr(plan, attribute), column)
+    labelled(plan.projects, "start")
 
 
 def identity(row: Any) -> str:

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from planner.store.schema import (
     EVENT_HASHED,
     GENESIS_HASH,
-    IDENTITY_HASHED,
+    HASHED_WHEN_SET,
     PLAN_TABLES,
     RUN_HASHED,
     chain_head,
@@ -58,7 +58,7 @@ def link_hash(previous: str, row: Mapping[str, Any], columns: Sequence[str]) -> 
     """The hash of one link: the previous hash, then the row's hashed columns as canonical JSON
     (the identity columns only when they hold a value)."""
     hashed = {c: row[c] for c in columns}
-    hashed.update({c: row[c] for c in IDENTITY_HASHED if row.get(c) is not None})
+    hashed.update({c: row[c] for c in HASHED_WHEN_SET if row.get(c) is not None})
     return sha256(previous + "\n" + canonical(hashed))
 
 

@@ -112,6 +112,7 @@ def run_row(
     parent_id: str | None,
     content: str,
     scenario_digest: str,
+    solved_at: str | None = None,
 ) -> dict[str, Any]:
     """The ``runs`` row of a plan, without its chain position and hashes."""
     if source not in SOURCES:
@@ -141,6 +142,7 @@ def run_row(
         "parent_id": parent_id,
         "content_sha256": content,
         **identity_columns(subject, email, issuer),
+        **({"solved_at": solved_at} if solved_at else {}),
     }
 
 

@@ -125,11 +125,13 @@ runs = Table(
     Column("user_subject", Text),  # the IdP's stable subject of a signed-in user (0003)
     Column("user_email", Text),  # and their e-mail; both empty for the CLI's OS user
     Column("user_issuer", Text),  # the IdP that vouches for the subject (0005)
+    Column("solved_at", String(40)),  # when the plan was solved, UTC ISO 8601 (0006)
 )
 
-IDENTITY_HASHED = ("user_subject", "user_email", "user_issuer")
-"""Columns of runs and events the hash covers only when they hold a value: rows recorded before
-they existed (or by the OS user) hash exactly as they did."""
+HASHED_WHEN_SET = ("user_subject", "user_email", "user_issuer", "solved_at")
+"""Columns of runs and events the hash covers only when they hold a value (the signed-in identity,
+the moment of the solve): rows recorded before they existed (or by the OS user) hash exactly as
+they did."""
 
 EVENT_KINDS = ("note", "approve", "reject", "supersede")
 
@@ -275,9 +277,21 @@ PLAN_TABLES = (
         ),
         hashed_when_empty=False,
     ),
+    PlanTable(
+        "criteria",
+        _plan_table(
+            "criteria",
+            Column("criterion", Text, nullable=False),
+            Column("label", Text),
+            Column("weight", Float),
+            Column("E", Float),
+        ),
+        hashed_when_empty=False,
+    ),
 )
 """The plan's tables, in the order the content hash reads them. The candidate projects and their
-cash per period came with schema 0004; runs recorded before have no rows there."""
+cash per period came with schema 0004, the criteria with 0006; runs recorded before have no rows
+there."""
 
 BOOLEAN_COLUMNS = {"constraints": ("binding",), "projects": ("mandatory", "funded")}
 """Columns stored as 0/1 and read back as booleans."""
