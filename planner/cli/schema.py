@@ -20,18 +20,25 @@ def scenario_file_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner scenario (version 1)"
     for table in ("regions", "needs"):
-        inline = schema["properties"][table]
-        schema["properties"][table] = {
-            "description": inline.get("description", ""),
-            "anyOf": [
-                {k: v for k, v in inline.items() if k != "description"},
-                {
-                    "type": "string",
-                    "description": "path of a CSV file, relative to the scenario's folder",
-                },
-            ],
-        }
+        _or_csv_path(schema["properties"], table)
+    actuals = schema["$defs"]["Actuals"]["properties"]  # actuals.md: both tables may be CSV paths
+    for table in ("spending", "projects"):
+        _or_csv_path(actuals, table)
     return schema
+
+
+def _or_csv_path(properties: dict[str, Any], table: str) -> None:
+    inline = properties[table]
+    properties[table] = {
+        "description": inline.get("description", ""),
+        "anyOf": [
+            {k: v for k, v in inline.items() if k != "description"},
+            {
+                "type": "string",
+                "description": "path of a CSV file, relative to the scenario's folder",
+            },
+        ],
+    }
 
 
 def run(args: argparse.Namespace) -> int:

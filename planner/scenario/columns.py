@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.i18n.problems import problem
+from planner.scenario.actuals import SPENDING_COLUMNS, STARTS_COLUMNS
 from planner.scenario.projects import PROJECT_COLUMNS
 
 TABLES = {
@@ -23,10 +24,15 @@ TABLES = {
 }
 """The spec's columns of each table, in the order files are written; any other column is an annotation."""
 
+ACTUALS_TABLES = {"actuals.spending": SPENDING_COLUMNS, "actuals.projects": STARTS_COLUMNS}
+"""The tables under the ``actuals`` key (actuals.md), named by their path in the scenario."""
+
 REQUIRED_COLUMNS = {
     "regions": ("id",),
     "needs": ("region", "sector", "need", "benefit"),
     "projects": ("id", "region", "sector", "cost", "value"),
+    "actuals.spending": SPENDING_COLUMNS,
+    "actuals.projects": ("id",),
 }
 
 NEAR_MISS_CUTOFF = 0.85
@@ -117,7 +123,7 @@ def header_problems(
         for name, n in Counter(h for h in header if h).items()
         if n > 1
     ]
-    known = (*TABLES[table], *(criteria if table == "needs" else ()))
+    known = (*{**TABLES, **ACTUALS_TABLES}[table], *(criteria if table == "needs" else ()))
     return problems + near_miss_problems(header, known, file, row)
 
 

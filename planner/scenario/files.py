@@ -21,6 +21,7 @@ import yaml
 from planner.errors import Problem, ScenarioError
 from planner.i18n.problems import problem
 from planner.scenario.columns import (
+    ACTUALS_TABLES,
     TABLES,
     criteria_keys,
     fill_blank_scores,
@@ -104,12 +105,37 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
         elif isinstance(value, list):
             sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
             problems += _inline_near_misses(table, value, path.name, scored)
+    problems += _read_actuals_tables(path, document, sources)
     if problems:
         raise ScenarioError(problems)
     try:
         return validate_scenario(document)
     except ScenarioError as err:
         raise ScenarioError([_locate(p, path.name, sources) for p in err.problems]) from None
+
+
+def _read_actuals_tables(
+    path: Path, document: dict[str, Any], sources: dict[str, TableSource]
+) -> list[Problem]:
+    """The ``actuals`` key's tables (actuals.md), each a CSV path or an inline list, read like the
+    top-level ones; their sources are keyed ``actuals.spending`` and ``actuals.projects``."""
+    actuals = document.get("actuals")
+    if not isinstance(actuals, dict):
+        return []
+    problems: list[Problem] = []
+    for table in ACTUALS_TABLES:
+        key = table.partition(".")[2]
+        value = actuals.get(key)
+        if isinstance(value, str):
+            rows, table_source, table_problems = _read_csv_table(path, table, value, [])
+            problems += table_problems
+            actuals[key] = rows
+            if table_source:
+                sources[table] = table_source
+        elif isinstance(value, list):
+            sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
+            problems += _inline_near_misses(table, value, path.name, [])
+    return problems
 
 
 def _inline_near_misses(
@@ -123,12 +149,16 @@ def _inline_near_misses(
                 first.setdefault(str(key), item)
     return [
         p.at(row=first[p.field], field=f"{table}.{p.field}")
-        for p in near_miss_problems(list(first), [*TABLES[table], *criteria], name)
+        for p in near_miss_problems(
+            list(first), [*{**TABLES, **ACTUALS_TABLES}[table], *criteria], name
+        )
     ]
 
 
 def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> Problem:
     loc = found.loc
+    if len(loc) >= 3 and loc[0] == "actuals" and f"actuals.{loc[1]}" in sources:
+        loc = (f"actuals.{loc[1]}", *loc[2:])  # a row of a table under the actuals key
     if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
         source = sources[str(loc[0])]
         # a score's place is (needs, i, scores, key); the planner's column is the key

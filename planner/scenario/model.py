@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_serializer, model_validator
 
 from planner.errors import Problem, ScenarioError
 from planner.i18n.problems import problem, pydantic_problem
+from planner.scenario.actuals import ACTUALS_CHECKS, Actuals, recorded_starts
 from planner.scenario.criteria import (
     CRITERIA_CHECKS,
     Criterion,
@@ -189,6 +190,11 @@ class Scenario(Strict):
         description="Named criteria (key: weight and label); the needs table then scores every pair "
         "on each (one column per key) instead of giving its benefit (criteria.md).",
     )
+    actuals: Actuals | None = Field(
+        None,
+        description="What was really spent and started in the past periods, which are locked "
+        "(actuals.md): `through`, `spending` and `projects` (inline or CSV paths).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -197,10 +203,11 @@ class Scenario(Strict):
 
     @model_serializer(mode="wrap")
     def _without_empty_criteria(self, handler: Any) -> dict[str, Any]:
-        """A scenario without criteria dumps (and hashes) as it did before criteria existed."""
+        """A scenario without criteria (or actuals) dumps and hashes as it did before they existed."""
         document = handler(self)
-        if document.get("criteria") is None:
-            document.pop("criteria", None)
+        for key in ("criteria", "actuals"):
+            if document.get(key) is None:
+                document.pop(key, None)
         return dict(document)
 
     @model_validator(mode="after")
@@ -258,8 +265,13 @@ class Scenario(Strict):
         return self.profiles[region.profile] if region.profile else Profile()
 
     def start_window(self, project: Project) -> list[int]:
-        """W(p): the positions of the periods in which the project may start (projects.md)."""
-        return start_window(project, self.periods)
+        """W(p): the positions of the periods in which the project may start (projects.md), widened
+        to include a recorded start (actuals.md A2)."""
+        window = start_window(project, self.periods)
+        started = recorded_starts(self).get(project.id) if self.actuals is not None else None
+        if started is not None and self.periods.index(started) not in window:
+            window = sorted([*window, self.periods.index(started)])
+        return window
 
     def digest(self) -> str:
         """A short hash of the inputs, to label a run (same inputs, same hash)."""
@@ -331,6 +343,7 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "mode": _set_objective("mode"),
     "equity_weight": _set_objective("equity_weight"),
     "mip_gap": _set_top("mip_gap"),
+    "actuals": _set_top("actuals"),
 }
 """Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
 
@@ -552,4 +565,5 @@ CHECKS = (
     check_corridors,
     *PROJECT_CHECKS,
     *CRITERIA_CHECKS,
+    *ACTUALS_CHECKS,
 )
