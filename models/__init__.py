@@ -10,6 +10,7 @@ from __future__ import annotations
 from pyomo.environ import ConcreteModel
 
 from models import (
+    actuals_locked,
     base,
     budget,
     capacity,
@@ -36,6 +37,9 @@ FAMILIES = (
     project_requirements,
     objectives,
 )
+LOCKED_FAMILIES = (actuals_locked,)
+"""actuals.md's A1–A2 rows, written only when the scenario locks periods (A3 sets parameters in
+:mod:`models.actuals_relaxation`, A4 rewrites the share rows in :mod:`models.actuals_shares`)."""
 
 REPORTED_CONSTRAINTS = {
     kind: kind  # each family names its constraint component after its kind
@@ -63,6 +67,10 @@ def build_model(scenario: Scenario) -> ConcreteModel:
     base.define_variables(m, scenario)
     for family in FAMILIES:
         family.define_components(m)
+    if m.locked_periods:
+        for family in LOCKED_FAMILIES:
+            family.define_components(m)
+        actuals_locked.set_values(m, scenario)
     base.drop_build_groups(m)
     return m
 
@@ -76,6 +84,8 @@ def parametric_components(m: ConcreteModel) -> list[object]:
     names = ["share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS]
     if base.has_projects(m):
         names += PROJECT_CASH_COMPONENTS
+        if m.locked_periods:
+            names.append("actual_money")  # A1 rows read project cash too
     return [getattr(m, name) for name in names]
 
 

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 import models
-from models import objectives
+from models import actuals_relaxation, objectives
 from models.base import total_need
-from planner.analysis.diagnosis import Diagnosis, diagnose_model
+from planner.analysis.actuals_diagnosis import current_language_lines, missed_window_lines
+from planner.analysis.diagnosis import RELAXATION_COLUMNS, Diagnosis, diagnose_model
 from planner.errors import Problem, ScenarioError
 from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
@@ -189,7 +190,26 @@ class PlanModel:
                 kinds.append(kind)
         idx = np.array(rows, dtype=np.int64)
         senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
+        self._fixed_rows = self._rows_of_locked_periods(rows)
         return idx, senses, _Labels(pd.DataFrame({"name": names, "kind": kinds}))
+
+    def _rows_of_locked_periods(self, rows: list[int]) -> np.ndarray:
+        """Which reported rows belong to a locked period alone (budget[t], capacity[r,t], t ∈ L):
+        the past fixed them (actuals.md "Results"), so they have no shadow price and never bind."""
+        locked = set(self.model.locked_periods)
+        fixed = np.zeros(len(rows), dtype=bool)
+        if not locked:
+            return fixed
+        per_period = {
+            id(row): index
+            for name in ("budget", "capacity")
+            for index, row in getattr(self.model, name).items()
+        }
+        for n, i in enumerate(rows):
+            index = per_period.get(id(self.bridge.rows[i].constraint))
+            period = index[-1] if isinstance(index, tuple) else index
+            fixed[n] = index is not None and period in locked
+        return fixed
 
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
@@ -246,12 +266,22 @@ class PlanModel:
             plan.timings["branch_and_bound_solves"] = float(counts["branch and bound"])
             plan.timings["neighbourhood_starts"] = float(counts["neighbourhood"])
         if plan.status == "infeasible" and diagnose:
-            plan.diagnosis = diagnose_model(self)
+            plan.diagnosis = self._diagnose()
             plan.message = plan.diagnosis.lines[0]
         elif plan.status == "time limit":
             plan.message = time_limit_message(plan, time_limit_s)
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
+
+    def _diagnose(self) -> Diagnosis:
+        """Why the current scenario is infeasible: a mandatory project whose window the record
+        closed (actuals.md A2, no money fixes it), else the elastic LP's least fix."""
+        worded = missed_window_lines(self.scenario) if self.model.locked_periods else {}
+        if worded:
+            lines = current_language_lines(worded)
+            empty = pd.DataFrame(columns=RELAXATION_COLUMNS)
+            return Diagnosis(False, self.scenario.unit, lines, empty, wordings=worded)
+        return diagnose_model(self)
 
     def _fix_projects_for_duals(
         self, outcome: objectives.Outcome, time_limit_s: float | None
@@ -315,7 +345,22 @@ class PlanModel:
             project_cash=partial(self.projects.cash_table, x),
             benefits=partial(benefit_table, scenario),
             criteria=self._criteria_builder(x),
+            actuals=self._actuals_result(),
         )
+
+    def _actuals_result(self) -> dict[str, Any] | None:
+        """actuals.md "Results": the locked periods, the relaxed rows, the rows the past fixed."""
+        if not self.model.locked_periods:
+            return None
+        _idx, _senses, names = self._reported_rows
+        fixed = names.columns["name"][self._fixed_rows].tolist()
+        relaxed = actuals_relaxation.relaxation(self.scenario).records
+        return {
+            "through": self.model.locked_periods[-1],
+            "locked": list(self.model.locked_periods),
+            "relaxed": [dict(record) for record in relaxed],
+            "fixed": fixed,
+        }
 
     def _criteria_builder(self, x: np.ndarray | None) -> Any:
         """The criteria table's builder, with the programme's E per pair captured now (only with
@@ -346,7 +391,7 @@ class PlanModel:
     def _budget_columns(self, x: np.ndarray | None, amounts: np.ndarray) -> dict[str, Any]:
         """The number columns of the budget table: budget, carried in, spent, carried out, lapsed."""
         periods = list(self.scenario.periods)
-        budgets = self.scenario.budget_per_period()
+        budgets = actuals_relaxation.budget_per_period(self.scenario)  # B'[t] with actuals (A3)
         carried_out = values_at(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         carried_out[np.abs(carried_out) < ZERO_AMOUNT] = 0.0
         spent = np.bincount(self._x_period, weights=amounts, minlength=len(periods))
@@ -377,7 +422,11 @@ class PlanModel:
         bound = np.where(senses >= 0, self.bridge.row_upper[idx], self.bridge.row_lower[idx])
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
         binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
-        columns = [lhs, bound, self.bridge.row_duals()[idx], binding]
+        duals = self.bridge.row_duals()[idx]
+        if self._fixed_rows.any():  # a locked period's rows are fixed by the past (actuals.md)
+            binding = binding & ~self._fixed_rows
+            duals = np.where(self._fixed_rows, np.nan, duals)
+        columns = [lhs, bound, duals, binding]
         return partial(
             _with_columns, names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True))
         )
