@@ -118,6 +118,7 @@ DESCRIBE: dict[str, Callable[[Scenario, Scenario], str]] = {
     "corridors": lambda a, b: t("attr.corridors"),
     "criteria": lambda a, b: t("attr.criteria"),
     "projects": lambda a, b: t("attr.projects"),
+    "actuals": lambda a, b: t("attr.actuals"),
 }
 """Group → its change in words, in the active language. A group without an entry is named as it is."""
 

@@ -138,6 +138,38 @@ def _read_actuals_tables(
     return problems
 
 
+def with_actuals(
+    scenario: Scenario,
+    through: Any,
+    spending: str | os.PathLike[str],
+    starts: str | os.PathLike[str] | None = None,
+) -> Scenario:
+    """The scenario with the record of ``actuals.md`` read from CSV files named on the command line
+    (``planner replan --through --spending --starts``); they replace any ``actuals`` key it has.
+
+    Raises :class:`ScenarioError` listing every problem, each naming its file, row and field.
+    """
+    sources: dict[str, TableSource] = {}
+    problems: list[Problem] = []
+    record: dict[str, Any] = {"through": through}
+    for table, given in (("actuals.spending", spending), ("actuals.projects", starts)):
+        if given is None:
+            continue
+        path = Path(given)
+        # the folder of the file itself: a path named on the command line may lie anywhere
+        rows, source, found = _read_csv_table(path.parent / "-", table, path.name, [])
+        problems += [p.at(file=str(given)) if p.file == "-" else p for p in found]
+        record[table.partition(".")[2]] = rows
+        if source is not None:
+            sources[table] = TableSource(str(given), source.lines)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        return scenario.with_changes(actuals=record)
+    except ScenarioError as err:
+        raise ScenarioError([_locate(p, "--through", sources) for p in err.problems]) from None
+
+
 def _inline_near_misses(
     table: str, rows: list[Any], name: str, criteria: list[str]
 ) -> list[Problem]:

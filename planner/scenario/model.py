@@ -290,12 +290,13 @@ class Scenario(Strict):
         problems = []
         changes = _weights_gathered(changes)
         for key, value in changes.items():
-            if key not in CHANGEABLE:
+            apply = CHANGEABLE.get(key) or RECORD_CHANGES.get(key)
+            if apply is None:
                 known = ", ".join(sorted(CHANGEABLE))
                 problems.append(problem("unknown_change", field=key, change=key, known=known))
                 continue
             try:
-                CHANGEABLE[key](data, value)
+                apply(data, value)
             except ScenarioError as err:
                 problems += err.problems
         try:
@@ -343,12 +344,18 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
     "mode": _set_objective("mode"),
     "equity_weight": _set_objective("equity_weight"),
     "mip_gap": _set_top("mip_gap"),
-    "actuals": _set_top("actuals"),
 }
 """Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
 
 ``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
 ``criteria.NAME`` one weight (``--set criteria.ecology=3``)."""
+
+
+RECORD_CHANGES: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "actuals": _set_top("actuals"),
+}
+"""Changes :meth:`Scenario.with_changes` takes from the API but ``--set`` does not offer: a whole
+record (``actuals``, actuals.md: the next year's spending for a live model) is no command-line value."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
