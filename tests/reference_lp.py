@@ -172,7 +172,7 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         add(coefs, budgets[i], f"budget[{t}]")
     # 3. corridors
     for g, corridor in scenario.corridors.items():
-        for s, shared in corridor.shared_need.items():
+        for s in corridor.shared_need:
             coefs = {j: 1.0 for r in corridor.regions for j in x_cols(r, s)}
             add(coefs, rules.corridor_cap[(g, s)], f"corridor[{g},{s}]")
     for region in scenario.regions:

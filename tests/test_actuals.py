@@ -199,6 +199,24 @@ def test_a_project_started_outside_its_window_is_kept_where_it_started() -> None
     check_plan(s, plan)
 
 
+def test_a_project_not_recorded_as_started_does_not_start_in_the_past() -> None:
+    """A line (north power, cost 6, value 30, window 2026–2027) would pay for itself in 2026, and
+    the record's 6 of north power could be its cash; but it is not recorded as started (A2), so the
+    6 is programme money (2·6) and the line starts in 2027 (30). The 2027 budget of 30 then holds
+    the line's 6, north power's remaining need 20 − 6 = 14 (2·14) and 10 of south power (1·10):
+    E = 12 + 30 + 28 + 10 = 80. Were the past's start free, the line would take 2026 and E be 90."""
+    line = {"id": "line", "region": "north", "sector": "power", "cost": 6, "value": 30}
+    s = scenario(
+        {"through": 2026, "spending": [row("north", "power", 2026, 6)], "projects": []},
+        projects=[line],
+    )
+    plan = planner.solve(s)
+    assert plan.projects.set_index("id").loc["line", "start"] == 2027
+    benefit = plan.E
+    assert benefit == pytest.approx(80)
+    check_plan(s, plan)
+
+
 def test_a_mandatory_project_that_missed_its_only_window_is_diagnosed_by_name() -> None:
     """A mandatory dam that could start only in 2026 did not: no plan can start it any more."""
     dam = {**PROJECT, "name": "Southern dam", "latest": 2026, "mandatory": True}

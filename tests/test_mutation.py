@@ -33,6 +33,7 @@ EQUITY_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_pr
 READ_BACK_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_reports.py")
 SWEEP_TESTS = ("tests/test_sweep.py",)
 UPLOAD_TESTS = ("tests/test_ui_upload.py",)
+ACTUALS_TESTS = ("tests/test_actuals.py",)
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,49 @@ MUTANTS = [
         "if info.flag_bits & 0x1:",
         "if False:",
         UPLOAD_TESTS,
+    ),
+    # ---- actuals.md A1–A4: the locked past, and the rules relaxed only as far as it broke them ----
+    Mutant(
+        "A1: locked money may fall short of the record",
+        "models/actuals_locked.py",
+        "return linear_sum(terms, projects) == m.actual[r, s, t]",
+        "return linear_sum(terms, projects) <= m.actual[r, s, t]",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A2: a project not recorded as started may start in the past",
+        "models/actuals_locked.py",
+        "return linear_sum([m.u[p, t]]) == m.started[p, t]",
+        "return linear_sum([m.u[p, t]]) >= m.started[p, t]",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: a need relaxed further than the past",
+        "models/actuals_relaxation.py",
+        "m.need[r, sector] = relaxed.need.get((r, sector), given)",
+        "m.need[r, sector] = 1.5 * relaxed.need.get((r, sector), given)",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: a corridor relaxed further than the past",
+        "models/actuals_relaxation.py",
+        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap",
+        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap + 1.0",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: the budget forgets what the past carried",
+        "models/actuals_relaxation.py",
+        "carry = raised + carry - spent.get(t, 0.0) if s.carry_over else 0.0",
+        "carry = 0.0",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A4: shares count the locked periods too",
+        "models/specialization.py",
+        "share_row = unlocked_share_row if m.locked_periods else _own_minus_share_of_total",
+        "share_row = _own_minus_share_of_total",
+        ACTUALS_TESTS,
     ),
     Mutant(
         "any file type accepted",
