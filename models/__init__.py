@@ -38,8 +38,8 @@ FAMILIES = (
     objectives,
 )
 LOCKED_FAMILIES = (actuals_locked,)
-"""actuals.md's A1–A2 rows, written only when the scenario locks periods (A3 sets parameters in
-:mod:`models.actuals_relaxation`, A4 rewrites the share rows in :mod:`models.actuals_shares`)."""
+"""actuals.md's A1–A2 (bounds on y and u), only for a scenario with a record; A3 sets parameters in
+:mod:`models.actuals_relaxation`, A4 shifts the share rows in :mod:`models.actuals_shares`."""
 
 REPORTED_CONSTRAINTS = {
     kind: kind  # each family names its constraint component after its kind
@@ -67,7 +67,7 @@ def build_model(scenario: Scenario) -> ConcreteModel:
     base.define_variables(m, scenario)
     for family in FAMILIES:
         family.define_components(m)
-    if m.locked_periods:
+    if m.with_actuals:
         for family in LOCKED_FAMILIES:
             family.define_components(m)
         actuals_locked.set_values(m, scenario)
@@ -84,8 +84,6 @@ def parametric_components(m: ConcreteModel) -> list[object]:
     names = ["share_min", "share_max", *objectives.PARAMETRIC_COMPONENTS]
     if base.has_projects(m):
         names += PROJECT_CASH_COMPONENTS
-        if m.locked_periods:
-            names.append("actual_money")  # A1 rows read project cash too
     return [getattr(m, name) for name in names]
 
 
@@ -95,8 +93,9 @@ def integer_columns(m: ConcreteModel) -> list[object]:
 
 
 def parametric_columns(m: ConcreteModel) -> list[object]:
-    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z."""
-    return [*m.carry.values(), m.z]
+    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z; with a
+    record (actuals.md), every y and u, which A1–A2 fix in the locked periods."""
+    return [*m.carry.values(), m.z, *getattr(m, "locked_columns", ())]
 
 
 structure_key = base.structure_key

@@ -1,62 +1,80 @@
 """A1 and A2 of actuals.md: the locked periods' money and starts are what really happened.
 
     A1.  m[r,s,t] = x[r,s,t] + Σ_{p in (r,s)} cash[p,t] = a[r,s,t]     for every r, s and t ∈ L
-    A2.  u[p,t]   = started[p,t]                                        for every t ∈ W(p) ∩ L
+    A2.  u[p,t]   = 1 if p is recorded as started in t, else 0           for every t ∈ W(p) ∩ L
 
-L is the locked periods (index ≤ i(through)); a[r,s,t] the recorded amount, 0 where no row is given;
-started[p,t] is 1 in the period a project is recorded as started (its window W(p) is widened to
-include it, see ``Scenario.start_window``) and 0 otherwise: a project cannot start in the past. A
-mandatory project not started in L must then start after ``through`` (its one-start row = 1).
+L is the locked periods (index ≤ i(through)); a[r,s,t] the recorded amount, 0 where no row is given.
+A recorded start's window W(p) is widened to include it (``Scenario.start_window``); every other
+project cannot start in the past, so a mandatory one not started in L must start after ``through``.
 
-Both right-hand sides are parameters (``actual[r,s,t]``, ``started[p,t]``), so a new actuals table
-with the same locked periods, started projects and programme pairs re-solves in place. An A1 row is
-written where the cell has columns; a cell without any can only have been recorded 0 (a positive
-programme amount gives the pair a need, A3, hence columns).
+Both are written as column bounds, not rows, so that the next year's record (``through`` one period
+later, other amounts, other starts) re-solves the live model in place:
+
+- A2 fixes u[p,t] at 0 or 1 for t ∈ L (bounds [0, 1] otherwise);
+- with the starts fixed, x[r,s,t] = a[r,s,t] − Σ cash of the recorded starts is known, and its
+  tranches y[r,s,t,k] are fixed at the split that fills the best tranche first, the earliest locked
+  period first. No plan with the same x is worth more: tranche values do not increase with k and the
+  discount d[t] falls with t, so giving the earliest money the best tranche is optimal (the
+  rearrangement inequality), and the unlocked periods' money fills the tranches' rest as before.
+
+The split needs the relaxed need of A3 (``models.actuals_relaxation`` writes it first): a locked
+programme amount X[r,s] never exceeds the tranches' room K · q'[r,s] = max(need, X).
 """
 
 from __future__ import annotations
 
-from pyomo.environ import ConcreteModel, Constraint, Param, Set
+from typing import Any
 
-from models.base import linear_sum
-from planner.scenario.actuals import recorded_amounts, recorded_starts
+from pyomo.environ import ConcreteModel, value
+
+from planner.scenario.actuals import locked_periods, recorded_amounts, recorded_starts, started_cash
 from planner.scenario.model import Scenario
 
-KIND = "actual_money"
-KIND_START = "actual_start"
+KIND = "actual_locked"
 
 
 def define_components(m: ConcreteModel) -> None:
-    locked = set(m.locked_periods)
-    cells = [
-        (r, s, t)
-        for r in m.R
-        for s in m.S
-        for t in m.T
-        if t in locked and (m.x_terms.get((r, s, t)) or m.project_period_terms.get((r, s, t)))
-    ]
-    m.LOCKED_CELLS = Set(dimen=3, initialize=cells, ordered=True)
-    m.actual = Param(m.LOCKED_CELLS, mutable=True, initialize=0.0)  # a[r,s,t] (unit)
-    m.LOCKED_STARTS = Set(dimen=2, initialize=[(p, t) for p, t in m.PW if t in locked])
-    m.started = Param(m.LOCKED_STARTS, mutable=True, initialize=0.0)  # 1: recorded start
-
-    def money_rule(m: ConcreteModel, r: str, s: str, t):  # type: ignore[no-untyped-def]
-        terms = m.x_terms.get((r, s, t), [])
-        projects = m.project_period_terms.get((r, s, t), [])
-        return linear_sum(terms, projects) == m.actual[r, s, t]
-
-    def start_rule(m: ConcreteModel, p: str, t):  # type: ignore[no-untyped-def]
-        return linear_sum([m.u[p, t]]) == m.started[p, t]
-
-    m.actual_money = Constraint(m.LOCKED_CELLS, rule=money_rule)
-    m.actual_start = Constraint(m.LOCKED_STARTS, rule=start_rule)
+    """No rows: A1–A2 are bounds on y and u (see :func:`set_values`), which move between solves."""
+    m.locked_columns = [*m.y_list, *m.u.values()]
 
 
 def set_values(m: ConcreteModel, s: Scenario) -> None:
-    """a[r,s,t] and started[p,t] from the scenario's actuals (every cell written)."""
-    amounts = recorded_amounts(s)
-    for cell in m.LOCKED_CELLS:
-        m.actual[cell] = amounts.get(cell, 0.0)
+    """Bounds of every y and u: fixed at the record in the locked periods, free in the others."""
+    locked = locked_periods(s)
+    m.locked_periods = locked
+    _lock_starts(m, s, set(locked))
+    _lock_money(m, s, locked)
+
+
+def _lock_starts(m: ConcreteModel, s: Scenario, locked: set[Any]) -> None:
     starts = recorded_starts(s)
-    for p, t in m.LOCKED_STARTS:
-        m.started[p, t] = 1.0 if starts.get(p) == t else 0.0
+    for (p, t), u in m.u.items():
+        if t in locked:
+            fixed = 1.0 if starts.get(p) == t else 0.0
+            u.setlb(fixed)
+            u.setub(fixed)
+        else:
+            u.setlb(0.0)
+            u.setub(1.0)
+
+
+def _lock_money(m: ConcreteModel, s: Scenario, locked: list[Any]) -> None:
+    amounts, cash = recorded_amounts(s), started_cash(s)
+    n_k = len(m.K)
+    for r, sector in m.RS:
+        size = value(m.need[r, sector]) / n_k
+        room = [size] * n_k  # what each tranche still holds
+        for t in m.T:
+            tranches = m.x_terms[r, sector, t]
+            if t not in locked:
+                for y in tranches:
+                    y.setlb(0.0)
+                    y.setub(None)
+                continue
+            money = max(0.0, amounts.get((r, sector, t), 0.0) - cash.get((r, sector, t), 0.0))
+            for k, y in enumerate(tranches):
+                take = money if k == n_k - 1 else min(money, room[k])  # float dust: last tranche
+                room[k] -= take
+                money -= take
+                y.setlb(take)
+                y.setub(take)

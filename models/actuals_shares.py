@@ -3,45 +3,43 @@
     Σ_{t ∉ L} m[r,s,t] ≥ smin[p(r),s] · Σ_{s', t ∉ L} m[r,s',t]
     Σ_{t ∉ L} m[r,s,t] ≤ smax[p(r),s] · Σ_{s', t ∉ L} m[r,s',t]
 
-The past's mix is history; the rule guides what is still to be decided. m counts project cash in the
-unlocked periods: a start u[p,t0] carries cash[p] times the number of its spending periods after
-``through``. Equity floors (constraint 5), E and coverage still count every period.
-:mod:`models.specialization` writes its rows through :func:`unlocked_share_row` when the scenario
-locks periods, so the rows keep their names (``share_min[r,s]``) and their place in the plan.
+The past's mix is history; the rule guides what is still to be decided. The locked money is the
+record (A1), so the unlocked sums are the horizon's less a constant, and the rows of
+:mod:`models.specialization` (over the horizon) only move their right-hand side:
+
+    Σ_t m[r,s,t] − share · Σ_{s',t} m[r,s',t]  ≥ / ≤  shift[r,s]
+    shift[r,s] = Σ_{t ∈ L} a[r,s,t] − share · Σ_{s', t ∈ L} a[r,s',t]
+
+(share = smin or smax). A parameter, so moving ``through`` or the amounts re-solves in place.
+Equity floors (constraint 5), E and coverage still count every period.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
 
-from pyomo.environ import ConcreteModel
+from pyomo.environ import ConcreteModel, Param, value
 
-from models.base import linear_terms
+from planner.scenario.actuals import locked_periods, recorded_amounts
+from planner.scenario.model import Scenario
 
 KIND = "actual_shares"
 
 
-def unlocked_share_row(m: ConcreteModel, r: str, s: str, share: Any) -> Any | None:
-    """Σ_{t ∉ L} m[r,s,t] − share · Σ_{s', t ∉ L} m[r,s',t] (None when the region has no columns
-    in the unlocked periods)."""
-    locked = set(m.locked_periods)
-    open_periods = [t for t in m.T if t not in locked]
-    on_own, off_own = 1 - share, -share
-    coefficients: list[Any] = []
-    variables: list[Any] = []
-    starts: dict[int, list[Any]] = {}  # id(u) → [u, cash, periods on own sector, periods off]
-    for sector in m.S:
-        own = sector == s
-        for t in open_periods:
-            for v in m.x_terms.get((r, sector, t), ()):
-                coefficients.append(on_own if own else off_own)
-                variables.append(v)
-            for cash, u in m.project_period_terms.get((r, sector, t), ()):
-                entry = starts.setdefault(id(u), [u, cash, 0, 0])
-                entry[2 if own else 3] += 1
-    for u, cash, on, off in starts.values():
-        coefficients.append(cash * (on * on_own + off * off_own))
-        variables.append(u)
-    if not variables:
-        return None
-    return linear_terms(coefficients, variables)
+def define_parameters(m: ConcreteModel) -> None:
+    """shift_min[r,s], shift_max[r,s]: the locked periods' part of a share row (0 without actuals)."""
+    m.shift_min = Param(m.SMIN, mutable=True, initialize=0.0)
+    m.shift_max = Param(m.SMAX, mutable=True, initialize=0.0)
+
+
+def set_values(m: ConcreteModel, s: Scenario) -> None:
+    locked = set(locked_periods(s))
+    pair: dict[tuple[str, str], float] = defaultdict(float)
+    region: dict[str, float] = defaultdict(float)
+    for (r, sector, t), amount in recorded_amounts(s).items():
+        if t in locked:
+            pair[(r, sector)] += amount
+            region[r] += amount
+    for shift, shares in ((m.shift_min, m.smin), (m.shift_max, m.smax)):
+        for r, sector in shift:
+            shift[r, sector] = pair[(r, sector)] - value(shares[r, sector]) * region[r]

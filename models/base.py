@@ -88,14 +88,15 @@ def structure_key(scenario: Scenario) -> tuple[Any, ...]:
 
 
 def actuals_structure(scenario: Scenario) -> tuple[Any, ...]:
-    """What of the actuals (actuals.md) decides rows: the locked periods and the dropped
-    requirements (the amounts, starts and relaxed values are parameters)."""
+    """What of the actuals (actuals.md) decides rows: that there are any, and the requirements
+    A3 drops. The locked periods, amounts and starts are bounds and parameters, so the next year's
+    record re-solves in place (the pairs a record gives money beyond the needs table, and the
+    windows it widens, are in :func:`funded_pairs` and :func:`project_structure`)."""
     if scenario.actuals is None:
         return ()
     from models.actuals_relaxation import relaxation
-    from planner.scenario.actuals import locked_periods
 
-    return tuple(locked_periods(scenario)), relaxation(scenario).dropped_requirements
+    return True, relaxation(scenario).dropped_requirements
 
 
 def project_structure(scenario: Scenario) -> tuple[Any, ...]:
@@ -146,8 +147,10 @@ def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
 
 
 def define_locked_periods(m: ConcreteModel, scenario: Scenario) -> None:
-    """``locked_periods``: L of actuals.md (empty without actuals); the requirements A3 drops are
-    taken out of ``requirements``."""
+    """``with_actuals``: whether the scenario has a record (actuals.md); ``locked_periods``: L,
+    kept current by :func:`models.actuals_locked.set_values`; the requirements A3 drops are taken
+    out of ``requirements``."""
+    m.with_actuals = scenario.actuals is not None
     m.locked_periods = []
     if scenario.actuals is None:
         return
@@ -203,10 +206,11 @@ def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
     m.start_min = Param(m.P, **mutable)  # 1 for a mandatory project, else 0
     m.start_max = Param(m.P, **mutable, default=1.0)  # 1; 0 forces a project out (analysis only)
     m.group_max = Param(m.G, **mutable)  # max[G]
-    if m.locked_periods:
-        from models import actuals_relaxation
+    if m.with_actuals:
+        from models import actuals_relaxation, actuals_shares
 
         actuals_relaxation.define_parameters(m)
+        actuals_shares.define_parameters(m)
     set_parameter_values(m, scenario)
 
 
@@ -260,11 +264,12 @@ def set_parameter_values(
         set_project_values(m, scenario)
     if hasattr(m, "carry"):
         set_carry_over(m, scenario.carry_over)
-    if m.locked_periods:  # actuals.md: A3's relaxed values over the given ones, A1–A2's records
-        from models import actuals_locked, actuals_relaxation
+    if m.with_actuals:  # actuals.md: A3's relaxed values over the given ones, A4's shifts, A1–A2
+        from models import actuals_locked, actuals_relaxation, actuals_shares
 
         actuals_relaxation.set_values(m, scenario)
-        if hasattr(m, "LOCKED_CELLS"):
+        actuals_shares.set_values(m, scenario)
+        if hasattr(m, "u"):  # the columns exist (not yet while the parameters are declared)
             actuals_locked.set_values(m, scenario)
 
 

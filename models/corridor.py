@@ -24,7 +24,7 @@ def define_components(m: ConcreteModel) -> None:
         if not terms and not projects:
             return Constraint.Skip
         cap = (1 + m.tau) * m.shared_need[g, s]
-        if m.locked_periods:  # actuals.md A3: raised as far as the past broke it
+        if m.with_actuals:  # actuals.md A3: raised as far as the past broke it
             cap = cap + m.corridor_raise[g, s]
         return linear_sum(terms, projects) <= cap
 

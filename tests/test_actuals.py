@@ -298,17 +298,31 @@ def test_locked_rows_are_reported_as_fixed_by_the_past() -> None:
 
 
 def test_a_live_model_takes_the_next_record_in_place() -> None:
-    """The same locked periods with other amounts re-solve without a rebuild, and equal a fresh
-    solve of the new record."""
-    first = scenario({"through": 2026, "spending": [row("north", "power", 2026, 12)]})
-    second = first.with_changes(
-        actuals={"through": 2026, "spending": [row("north", "power", 2026, 5)]}
-    )
+    """Other amounts for the same year, then the next year's record (through one period later, an
+    overrun that relaxes a budget), then the first record again, each re-solve the live model
+    without a rebuild and equal a fresh solve of their record; taking the overrun back restores the
+    budget it had relaxed."""
+    periods = {"periods": [2026, 2027, 2028], "budget": [30, 30, 30]}
+    first = scenario({"through": 2026, "spending": [row("north", "power", 2026, 12)]}, **periods)
+    this_year = {"through": 2026, "spending": [row("north", "power", 2026, 5)]}
+    next_year = {
+        "through": 2027,
+        "spending": [
+            row("north", "power", 2026, 5),
+            row("south", "power", 2027, 20),
+            row("north", "power", 2027, 15),
+        ],
+    }
     live = planner.PlanModel(first)
     live.solve()
     model = live.model
-    again = live.solve(actuals=second.actuals)
-    assert live.model is model
-    fresh = planner.solve(second)
-    assert pytest.approx(fresh.E) == again.E
-    assert spent(again, "north", "power", 2026) == pytest.approx(5)
+    for record in (this_year, next_year, this_year):
+        again = live.solve(actuals=record)
+        assert live.model is model
+        fresh = planner.solve(first.with_changes(actuals=record))
+        benefit = again.E
+        assert benefit == pytest.approx(fresh.E)
+        assert again.actuals == fresh.actuals
+        assert spent(again, "north", "power", 2026) == pytest.approx(5)
+    assert relaxed(live.solve(actuals=next_year)) == {"budget[2027]": (30, 35)}
+    assert relaxed(live.solve(actuals=this_year)) == {}

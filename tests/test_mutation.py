@@ -283,15 +283,15 @@ MUTANTS = [
     Mutant(
         "A1: locked money may fall short of the record",
         "models/actuals_locked.py",
-        "return linear_sum(terms, projects) == m.actual[r, s, t]",
-        "return linear_sum(terms, projects) <= m.actual[r, s, t]",
+        "y.setlb(take)",
+        "y.setlb(0.0)",
         ACTUALS_TESTS,
     ),
     Mutant(
         "A2: a project not recorded as started may start in the past",
         "models/actuals_locked.py",
-        "return linear_sum([m.u[p, t]]) == m.started[p, t]",
-        "return linear_sum([m.u[p, t]]) >= m.started[p, t]",
+        "            u.setub(fixed)",
+        "            u.setub(1.0)",
         ACTUALS_TESTS,
     ),
     Mutant(
@@ -318,8 +318,8 @@ MUTANTS = [
     Mutant(
         "A4: shares count the locked periods too",
         "models/specialization.py",
-        "share_row = unlocked_share_row if m.locked_periods else _own_minus_share_of_total",
-        "share_row = _own_minus_share_of_total",
+        "return row <= m.shift_max[r, s] if with_actuals else row <= 0",
+        "return row <= 0",
         ACTUALS_TESTS,
     ),
     Mutant(

@@ -190,26 +190,25 @@ class PlanModel:
                 kinds.append(kind)
         idx = np.array(rows, dtype=np.int64)
         senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
-        self._fixed_rows = self._rows_of_locked_periods(rows)
+        self._row_periods = self._periods_of_rows(rows)
         return idx, senses, _Labels(pd.DataFrame({"name": names, "kind": kinds}))
 
-    def _rows_of_locked_periods(self, rows: list[int]) -> np.ndarray:
-        """Which reported rows belong to a locked period alone (budget[t], capacity[r,t], t ∈ L):
-        the past fixed them (actuals.md "Results"), so they have no shadow price and never bind."""
-        locked = set(self.model.locked_periods)
-        fixed = np.zeros(len(rows), dtype=bool)
-        if not locked:
-            return fixed
+    def _periods_of_rows(self, rows: list[int]) -> list[Any]:
+        """The period of each reported row that belongs to one period alone (budget[t],
+        capacity[r,t]); None for the others (corridors, floors, shares span the horizon)."""
         per_period = {
-            id(row): index
+            id(row): index[-1] if isinstance(index, tuple) else index
             for name in ("budget", "capacity")
             for index, row in getattr(self.model, name).items()
         }
-        for n, i in enumerate(rows):
-            index = per_period.get(id(self.bridge.rows[i].constraint))
-            period = index[-1] if isinstance(index, tuple) else index
-            fixed[n] = index is not None and period in locked
-        return fixed
+        return [per_period.get(id(self.bridge.rows[i].constraint)) for i in rows]
+
+    @property
+    def _fixed_rows(self) -> np.ndarray:
+        """Which reported rows the past fixed (a locked period's budget and capacities: actuals.md
+        "Results"): they have no shadow price and never bind."""
+        locked = set(self.model.locked_periods)
+        return np.array([t is not None and t in locked for t in self._row_periods], dtype=bool)
 
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
