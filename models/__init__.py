@@ -93,9 +93,14 @@ def integer_columns(m: ConcreteModel) -> list[object]:
 
 
 def parametric_columns(m: ConcreteModel) -> list[object]:
-    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z; with a
-    record (actuals.md), every y and u, which A1–A2 fix in the locked periods."""
-    return [*m.carry.values(), m.z, *getattr(m, "locked_columns", ())]
+    """Variables whose bounds move between solves: carry[t] (carry-over on or off) and z."""
+    return [*m.carry.values(), m.z]
+
+
+def moved_columns(m: ConcreteModel) -> list[object]:
+    """The y and u whose bounds the last parameter update moved (actuals.md A1–A2 fix them in the
+    locked periods); empty without a record."""
+    return list(getattr(m, "moved_columns", ()))
 
 
 structure_key = base.structure_key

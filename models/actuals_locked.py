@@ -33,15 +33,25 @@ from planner.scenario.model import Scenario
 KIND = "actual_locked"
 
 
+FREE = None
+"""A cell's or start's bounds when its period is not locked: y ≥ 0, u ∈ [0, 1]."""
+
+
 def define_components(m: ConcreteModel) -> None:
-    """No rows: A1–A2 are bounds on y and u (see :func:`set_values`), which move between solves."""
-    m.locked_columns = [*m.y_list, *m.u.values()]
+    """No rows: A1–A2 are bounds on y and u (see :func:`set_values`), which move between solves.
+
+    ``lock_state`` remembers the bounds last written per cell and start, so a new record touches
+    only the columns it moves; ``moved_columns`` lists them for the solver's copy to re-read."""
+    m.lock_state = {}
+    m.moved_columns = []
 
 
 def set_values(m: ConcreteModel, s: Scenario) -> None:
-    """Bounds of every y and u: fixed at the record in the locked periods, free in the others."""
+    """Bounds of the y and u whose lock moved: fixed at the record in the locked periods, free in
+    the others."""
     locked = locked_periods(s)
     m.locked_periods = locked
+    m.moved_columns = []
     _lock_starts(m, s, set(locked))
     _lock_money(m, s, locked)
 
@@ -49,13 +59,12 @@ def set_values(m: ConcreteModel, s: Scenario) -> None:
 def _lock_starts(m: ConcreteModel, s: Scenario, locked: set[Any]) -> None:
     starts = recorded_starts(s)
     for (p, t), u in m.u.items():
-        if t in locked:
-            fixed = 1.0 if starts.get(p) == t else 0.0
-            u.setlb(fixed)
-            u.setub(fixed)
-        else:
-            u.setlb(0.0)
-            u.setub(1.0)
+        fixed = (1.0 if starts.get(p) == t else 0.0) if t in locked else FREE
+        if m.lock_state.get(("u", p, t), FREE) != fixed:
+            m.lock_state[("u", p, t)] = fixed
+            u.setlb(0.0 if fixed is None else fixed)
+            u.setub(1.0 if fixed is None else fixed)
+            m.moved_columns.append(u)
 
 
 def _lock_money(m: ConcreteModel, s: Scenario, locked: list[Any]) -> None:
@@ -65,16 +74,27 @@ def _lock_money(m: ConcreteModel, s: Scenario, locked: list[Any]) -> None:
         size = value(m.need[r, sector]) / n_k
         room = [size] * n_k  # what each tranche still holds
         for t in m.T:
-            tranches = m.x_terms[r, sector, t]
-            if t not in locked:
-                for y in tranches:
-                    y.setlb(0.0)
-                    y.setub(None)
+            split = FREE
+            if t in locked:
+                money = amounts.get((r, sector, t), 0.0) - cash.get((r, sector, t), 0.0)
+                split = _split(max(0.0, money), room)
+            if m.lock_state.get((r, sector, t), FREE) == split:
                 continue
-            money = max(0.0, amounts.get((r, sector, t), 0.0) - cash.get((r, sector, t), 0.0))
+            m.lock_state[(r, sector, t)] = split
+            tranches = m.x_terms[r, sector, t]
             for k, y in enumerate(tranches):
-                take = money if k == n_k - 1 else min(money, room[k])  # float dust: last tranche
-                room[k] -= take
-                money -= take
-                y.setlb(take)
-                y.setub(take)
+                y.setlb(0.0 if split is None else split[k])
+                y.setub(None if split is None else split[k])
+            m.moved_columns.extend(tranches)
+
+
+def _split(money: float, room: list[float]) -> tuple[float, ...]:
+    """``money`` over the tranches, best first, taking from ``room`` (the last tranche takes any
+    float dust beyond the room)."""
+    takes = []
+    for k in range(len(room)):
+        take = money if k == len(room) - 1 else min(money, room[k])
+        room[k] -= take
+        money -= take
+        takes.append(take)
+    return tuple(takes)

@@ -219,6 +219,7 @@ class PlanModel:
         if scenario != self.scenario:
             models.set_parameter_values(self.model, scenario, previous=self.scenario)
             self.bridge.refresh()
+            self.bridge.refresh_columns(models.moved_columns(self.model))  # actuals.md A1–A2
             self.scenario = self.projects.scenario = scenario
 
     def solve(
