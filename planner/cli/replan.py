@@ -12,6 +12,7 @@ its actual one, and how the periods ahead differ and why. ``--record`` stores th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -83,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     if original is not None and plan.is_optimal:
         comparison = plan_against_actual(original, plan, scenario, original_scenario)
     _record(store, plan, args, revises)
+    info = dataclasses.replace(report_info(plan), against=comparison)
     for path in args.outs:
-        print(t("cli.wrote", path=export(plan, path, info=report_info(plan))), file=sys.stderr)
+        print(t("cli.wrote", path=export(plan, path, info=info)), file=sys.stderr)
     if args.json:
         document = plan.to_dict()
         if comparison is not None:

@@ -23,6 +23,10 @@ from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
 MONEY = {
+    "planned",  # the plan against actual (actuals.md)
+    "spent",
+    "difference",
+    "replanned",
     "least",
     "most",
     "optimal_plan",
@@ -31,7 +35,6 @@ MONEY = {
     "allocated",
     "budget",
     "carried_in",
-    "spent",
     "carried_out",
     "lapsed",
     "lhs",
@@ -123,6 +126,9 @@ class ReportInfo:
     attribution: Any = None
     """The :class:`~planner.analysis.attribution.Attribution` of the plan against a baseline, when
     the report compares it with one (its section appears then)."""
+    against: Any = None
+    """A re-plan's :class:`~planner.analysis.replan.PlanAgainstActual`, when the report compares
+    it with the plan it revises (actuals.md; its tables join the Plan against actual sheet)."""
 
     @classmethod
     def now(cls, attribution: Any = None) -> ReportInfo:
@@ -211,7 +217,13 @@ def allocation(plan: Plan) -> pd.DataFrame:
         pairs[["region", "sector", "need", "coverage"]], on=["region", "sector"], how="left"
     )
     frame.insert(1, "name", frame["region"].map(region_names(plan)))
-    return frame[["region", "name", "sector", "period", "amount", "need", "coverage"]]
+    columns = ["region", "name", "sector", "period", "amount", "need", "coverage"]
+    if plan.actuals is not None:  # a re-plan marks the periods the past fixed (actuals.md)
+        from planner.reports.replan import locked_marks
+
+        frame["locked"] = locked_marks(plan, frame["period"])
+        columns.append("locked")
+    return frame[columns]
 
 
 def _pair_coverage(plan: Plan) -> pd.DataFrame:
