@@ -24,6 +24,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         language,
         needs_editor,
         projects,
+        replan_tab,
         state,
         views,
     )
@@ -43,6 +44,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         language,
         needs_editor,
         projects,
+        replan_tab,
         state,
         views,
     )
@@ -159,6 +161,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
             t("ui.tab.history"),
             t("ui.tab.criteria"),
             *projects.tab_names(),
+            t("ui.tab.replan"),
         ]
     )
     allocation_tab, map_tab, constraints_tab, periods_tab, frontier_tab = tabs[:5]
@@ -192,9 +195,11 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         history.history_tab(scenario, plan)
     with criteria_tab:
         criteria.tab(scenario, plan)
-    for projects_tab in tabs[10:]:
+    for projects_tab in tabs[10:-1]:
         with projects_tab:
             projects.tab(plan, state.live_model(plan))
+    with tabs[-1]:  # actuals.md
+        replan_tab.draw(scenario, plan)
 
 
 def status_line(scenario: Scenario, solved: state.Solved) -> str:
