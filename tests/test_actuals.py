@@ -225,6 +225,7 @@ def test_a_mandatory_project_that_missed_its_only_window_is_diagnosed_by_name() 
     assert plan.status == "infeasible"
     assert "Southern dam" in plan.message
     assert "2026" in plan.message
+    assert "Southern dam" in planner.diagnose(s).lines[0]
 
 
 def test_a_requirement_the_past_broke_is_dropped_and_a_group_raised() -> None:

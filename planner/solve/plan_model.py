@@ -68,7 +68,8 @@ def diagnose(scenario: ScenarioLike, *, iis: bool = True) -> Diagnosis:
     >>> d.feasible
     True
     """
-    return diagnose_model(PlanModel(as_scenario(scenario)), iis=iis)
+    live = PlanModel(as_scenario(scenario))
+    return live.diagnose_record() or diagnose_model(live, iis=iis)
 
 
 class PlanModel:
@@ -276,12 +277,17 @@ class PlanModel:
     def _diagnose(self) -> Diagnosis:
         """Why the current scenario is infeasible: a mandatory project whose window the record
         closed (actuals.md A2, no money fixes it), else the elastic LP's least fix."""
-        worded = missed_window_lines(self.scenario) if self.model.locked_periods else {}
-        if worded:
-            lines = current_language_lines(worded)
-            empty = pd.DataFrame(columns=RELAXATION_COLUMNS)
-            return Diagnosis(False, self.scenario.unit, lines, empty, wordings=worded)
-        return diagnose_model(self)
+        return self.diagnose_record() or diagnose_model(self)
+
+    def diagnose_record(self) -> Diagnosis | None:
+        """The diagnosis of a record that rules every plan out (a mandatory project that did not
+        start while its every possible start is past), or None."""
+        worded = missed_window_lines(self.scenario) if self.model.with_actuals else {}
+        if not worded:
+            return None
+        lines = current_language_lines(worded)
+        empty = pd.DataFrame(columns=RELAXATION_COLUMNS)
+        return Diagnosis(False, self.scenario.unit, lines, empty, wordings=worded)
 
     def _fix_projects_for_duals(
         self, outcome: objectives.Outcome, time_limit_s: float | None
