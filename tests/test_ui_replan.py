@@ -58,3 +58,17 @@ def test_the_chart_shows_planned_and_spent_per_province(comparison) -> None:  # 
     data = replan_tab.against_chart(scenario, against).data
     chongqing = data[data["region"] == "Chongqing"].set_index("what")["amount"]
     assert chongqing["planned"] > chongqing["spent"]  # the airport that did not start
+
+
+def test_the_periods_view_greys_the_locked_periods(comparison) -> None:  # type: ignore[no-untyped-def]
+    from ui import views
+
+    _scenario, plan, _against = comparison
+    table = views.period_table(plan)
+    context = replan_tab.greyed(table, plan)._compute().ctx  # (row, column) → CSS pairs
+    rows = list(table.index)
+    grey = {rows[i] for (i, _j), css in context.items() if ("color", "#888888") in css}
+    assert grey == {"2026"}
+    unlocked = planner.solve("western_china")
+    plain = views.period_table(unlocked)
+    assert replan_tab.greyed(plain, unlocked) is plain

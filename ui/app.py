@@ -179,7 +179,7 @@ def results(scenario: Scenario, solved: state.Solved) -> None:
         analysis.constraints_section(plan, state.live_model(plan))
     with periods_tab:
         st.markdown(t("ui.budget_title", unit=shown(plan.unit).unit))
-        st.dataframe(views.period_table(plan), width="stretch")
+        st.dataframe(replan_tab.greyed(views.period_table(plan), plan), width="stretch")
     with frontier_tab:
         analysis.frontier_section(scenario, plan)
         st.divider()

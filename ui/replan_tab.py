@@ -27,6 +27,8 @@ from planner.scenario.files import with_actuals
 
 from . import access, history
 
+LOCKED_STYLE = "background-color: #eeeeee; color: #888888"
+"""How a locked period's row looks in a table: greyed, fixed by the past."""
 MODEL_KEY = "planner.replan.model"
 RESULT_KEY = "planner.replan.result"
 
@@ -58,6 +60,17 @@ def draw(scenario: Scenario, plan: Plan) -> None:
     replanned, re_plan, comparison = result
     _show(replanned, re_plan, comparison)
     _record_section(re_plan, run_id)
+
+
+def greyed(table: pd.DataFrame, plan: Plan) -> Any:
+    """A table indexed by period, its locked periods greyed (a plan of a scenario with a record);
+    the table itself for any other plan."""
+    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    if not locked:
+        return table
+    return table.style.apply(
+        lambda row: [LOCKED_STYLE if str(row.name) in locked else ""] * len(row), axis=1
+    )
 
 
 def _original(plan: Plan) -> tuple[Plan, str | None]:
