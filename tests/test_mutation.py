@@ -283,15 +283,15 @@ MUTANTS = [
     Mutant(
         "A1: locked money may fall short of the record",
         "models/actuals_locked.py",
-        "y.setlb(take)",
+        "y.setlb(0.0 if split is None else split[k])",
         "y.setlb(0.0)",
         ACTUALS_TESTS,
     ),
     Mutant(
         "A2: a project not recorded as started may start in the past",
         "models/actuals_locked.py",
-        "            u.setub(fixed)",
-        "            u.setub(1.0)",
+        "u.setub(1.0 if fixed is None else fixed)",
+        "u.setub(1.0)",
         ACTUALS_TESTS,
     ),
     Mutant(
