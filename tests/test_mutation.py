@@ -87,8 +87,8 @@ MUTANTS = [
     Mutant(
         "corridor cap one shared need too high",
         "models/corridor.py",
-        "<= (1 + m.tau) * m.shared_need[g, s]",
-        "<= (2 + m.tau) * m.shared_need[g, s]",
+        "cap = (1 + m.tau) * m.shared_need[g, s]",
+        "cap = (2 + m.tau) * m.shared_need[g, s]",
         MODEL_TESTS,
     ),
     Mutant(
@@ -102,14 +102,14 @@ MUTANTS = [
     Mutant(
         "share_min dropped",
         "models/specialization.py",
-        "return Constraint.Skip if row is None else row >= 0",
+        "return row >= m.shift_min[r, s] if with_actuals else row >= 0",
         "return Constraint.Skip",
         MODEL_TESTS,
     ),
     Mutant(
         "share_max dropped",
         "models/specialization.py",
-        "return Constraint.Skip if row is None else row <= 0",
+        "return row <= m.shift_max[r, s] if with_actuals else row <= 0",
         "return Constraint.Skip",
         MODEL_TESTS,
     ),
