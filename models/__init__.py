@@ -10,6 +10,7 @@ from __future__ import annotations
 from pyomo.environ import ConcreteModel
 
 from models import (
+    actuals_locked,
     base,
     budget,
     capacity,
@@ -45,6 +46,9 @@ FAMILIES = (
     funding_debt,
     objectives,
 )
+LOCKED_FAMILIES = (actuals_locked,)
+"""actuals.md's A1–A2 (bounds on y and u), only for a scenario with a record; A3 sets parameters in
+:mod:`models.actuals_relaxation`, A4 shifts the share rows in :mod:`models.actuals_shares`."""
 
 REPORTED_CONSTRAINTS = {
     kind: kind  # each family names its constraint component after its kind
@@ -76,6 +80,10 @@ def build_model(scenario: Scenario) -> ConcreteModel:
     funding.define_components(m, scenario)
     for family in FAMILIES:
         family.define_components(m)
+    if m.with_actuals:
+        for family in LOCKED_FAMILIES:
+            family.define_components(m)
+        actuals_locked.set_values(m, scenario)
     base.drop_build_groups(m)
     return m
 
@@ -119,3 +127,9 @@ def set_parameter_values(
     """Copy a scenario's numbers into the model's mutable parameters (same structure_key required)."""
     base.set_parameter_values(m, scenario, previous)
     funding.set_values(m, scenario, previous)
+
+
+def moved_columns(m: ConcreteModel) -> list[object]:
+    """The y and u whose bounds the last parameter update moved (actuals.md A1–A2 fix them in the
+    locked periods); empty without a record."""
+    return list(getattr(m, "moved_columns", ()))

@@ -23,12 +23,23 @@ def funded_pairs(scenario: Scenario) -> list[tuple[str, str]]:
     """(region, sector) pairs with a positive need, in region then sector order: the only ones with
     variables (a pair with need 0 gets nothing by constraint 1, so it needs no columns)."""
     needs = scenario.need_table()
+    past = _past_programme_pairs(scenario)
     return [
         (r.id, s)
         for r in scenario.regions
         for s in scenario.sectors
-        if (r.id, s) in needs and needs[(r.id, s)].need > 0
+        if ((r.id, s) in needs and needs[(r.id, s)].need > 0) or (r.id, s) in past
     ]
+
+
+def _past_programme_pairs(scenario: Scenario) -> frozenset[tuple[str, str]]:
+    """Pairs whose locked programme money X[r,s] is positive (actuals.md A3 raises their need to
+    it, so they have columns even where the needs table gives none)."""
+    if scenario.actuals is None:
+        return frozenset()
+    from planner.scenario.actuals import locked_programme
+
+    return frozenset(pair for pair, spent in locked_programme(scenario).items() if spent > 0)
 
 
 def share_bounds(scenario: Scenario, which: str) -> dict[tuple[str, str], float]:
@@ -72,7 +83,20 @@ def structure_key(scenario: Scenario) -> tuple[Any, ...]:
         corridors,
         needs_equity_rows(scenario),
         project_structure(scenario),
+        actuals_structure(scenario),
     )
+
+
+def actuals_structure(scenario: Scenario) -> tuple[Any, ...]:
+    """What of the actuals (actuals.md) decides rows: that there are any, and the requirements
+    A3 drops. The locked periods, amounts and starts are bounds and parameters, so the next year's
+    record re-solves in place (the pairs a record gives money beyond the needs table, and the
+    windows it widens, are in :func:`funded_pairs` and :func:`project_structure`)."""
+    if scenario.actuals is None:
+        return ()
+    from models.actuals_relaxation import relaxation
+
+    return True, relaxation(scenario).dropped_requirements
 
 
 def project_structure(scenario: Scenario) -> tuple[Any, ...]:
@@ -119,6 +143,23 @@ def define_sets(m: ConcreteModel, scenario: Scenario) -> None:
     m.capped_regions = frozenset(r.id for r in scenario.regions if r.max_per_period is not None)
     m.with_equity_rows = needs_equity_rows(scenario)
     define_project_sets(m, scenario)
+    define_locked_periods(m, scenario)
+
+
+def define_locked_periods(m: ConcreteModel, scenario: Scenario) -> None:
+    """``with_actuals``: whether the scenario has a record (actuals.md); ``locked_periods``: L,
+    kept current by :func:`models.actuals_locked.set_values`; the requirements A3 drops are taken
+    out of ``requirements``."""
+    m.with_actuals = scenario.actuals is not None
+    m.locked_periods = []
+    if scenario.actuals is None:
+        return
+    from models.actuals_relaxation import relaxation
+    from planner.scenario.actuals import locked_periods
+
+    m.locked_periods = locked_periods(scenario)
+    dropped = set(relaxation(scenario).dropped_requirements)
+    m.requirements = [pair for pair in m.requirements if pair not in dropped]
 
 
 def define_project_sets(m: ConcreteModel, scenario: Scenario) -> None:
@@ -165,6 +206,11 @@ def define_parameters(m: ConcreteModel, scenario: Scenario) -> None:
     m.start_min = Param(m.P, **mutable)  # 1 for a mandatory project, else 0
     m.start_max = Param(m.P, **mutable, default=1.0)  # 1; 0 forces a project out (analysis only)
     m.group_max = Param(m.G, **mutable)  # max[G]
+    if m.with_actuals:
+        from models import actuals_relaxation, actuals_shares
+
+        actuals_relaxation.define_parameters(m)
+        actuals_shares.define_parameters(m)
     set_parameter_values(m, scenario)
 
 
@@ -184,13 +230,13 @@ def set_parameter_values(
         needs = scenario.need_table()
         regions = {r.id: r for r in scenario.regions}
         for r, s in m.RS:
-            m.need[r, s] = needs[(r, s)].need
+            m.need[r, s] = needs[(r, s)].need if (r, s) in needs else 0.0
             m.w[r, s] = scenario.profile_of(regions[r]).weight.get(s, 1.0)
     if moved("needs", "criteria"):
         # given, or derived from the scores (criteria.md): a weight change moves only these
         benefits = scenario.derived_benefits()
         for r, s in m.RS:
-            m.benefit[r, s] = benefits[(r, s)]
+            m.benefit[r, s] = benefits.get((r, s), 0.0)
     if moved("tranches"):
         for k in m.K:
             m.tranche_value[k] = scenario.tranches[k - 1]
@@ -218,6 +264,13 @@ def set_parameter_values(
         set_project_values(m, scenario)
     if hasattr(m, "carry"):
         set_carry_over(m, scenario.carry_over)
+    if m.with_actuals:  # actuals.md: A3's relaxed values over the given ones, A4's shifts, A1–A2
+        from models import actuals_locked, actuals_relaxation, actuals_shares
+
+        actuals_relaxation.set_values(m, scenario)
+        actuals_shares.set_values(m, scenario)
+        if hasattr(m, "u"):  # the columns exist (not yet while the parameters are declared)
+            actuals_locked.set_values(m, scenario)
 
 
 def set_project_values(m: ConcreteModel, scenario: Scenario) -> None:

@@ -18,6 +18,8 @@ def define_components(m: ConcreteModel) -> None:
         projects = m.project_region_period_terms.get((r, t), [])
         if not (terms or projects) or r not in m.capped_regions:
             return Constraint.Skip
+        if m.with_actuals:  # actuals.md A3: raised as far as the past broke it
+            return linear_sum(terms, projects) <= m.max_per_period[r] + m.capacity_raise[r, t]
         return linear_sum(terms, projects) <= m.max_per_period[r]
 
     m.capacity = Constraint(m.R, m.T, rule=capacity_rule)

@@ -23,6 +23,9 @@ def define_components(m: ConcreteModel) -> None:
         projects = [term for r in members for term in m.project_pair_terms.get((r, s), ())]
         if not terms and not projects:
             return Constraint.Skip
-        return linear_sum(terms, projects) <= (1 + m.tau) * m.shared_need[g, s]
+        cap = (1 + m.tau) * m.shared_need[g, s]
+        if m.with_actuals:  # actuals.md A3: raised as far as the past broke it
+            cap = cap + m.corridor_raise[g, s]
+        return linear_sum(terms, projects) <= cap
 
     m.corridor = Constraint(m.GS, rule=corridor_rule)

@@ -19,13 +19,21 @@ KIND_MAX = "share_max"
 
 
 def define_components(m: ConcreteModel) -> None:
+    # actuals.md A4: with a record, the rows hold for the unlocked periods' money alone, which moves
+    # their right-hand side by the locked periods' part (models.actuals_shares)
+    with_actuals = m.with_actuals
+
     def share_min_rule(m: ConcreteModel, r: str, s: str):  # type: ignore[no-untyped-def]
         row = _own_minus_share_of_total(m, r, s, m.smin[r, s])
-        return Constraint.Skip if row is None else row >= 0
+        if row is None:
+            return Constraint.Skip
+        return row >= m.shift_min[r, s] if with_actuals else row >= 0
 
     def share_max_rule(m: ConcreteModel, r: str, s: str):  # type: ignore[no-untyped-def]
         row = _own_minus_share_of_total(m, r, s, m.smax[r, s])
-        return Constraint.Skip if row is None else row <= 0
+        if row is None:
+            return Constraint.Skip
+        return row <= m.shift_max[r, s] if with_actuals else row <= 0
 
     m.share_min = Constraint(m.SMIN, rule=share_min_rule)
     m.share_max = Constraint(m.SMAX, rule=share_max_rule)

@@ -1,5 +1,7 @@
 """An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints",
-shared/spec/projects.md for candidate projects and shared/spec/funding.md for funding sources).
+shared/spec/projects.md for candidate projects, shared/spec/funding.md for funding sources,
+and shared/spec/actuals.md for a re-plan: the locked periods equal the record, and every rule holds
+as A3 relaxed it, shares over the unlocked periods).
 
 Written from the spec, not from ``models/``: it reads only the validated Scenario's fields and the
 Plan's tables. :func:`violations` returns every broken rule as a sentence, so a failing property test
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.scenario.model import Scenario
@@ -26,6 +29,112 @@ def _budgets(scenario: Scenario) -> list[float]:
     if isinstance(scenario.budget, list):
         return [float(b) for b in scenario.budget]
     return [float(scenario.budget) / len(scenario.periods)] * len(scenario.periods)
+
+
+@dataclass
+class Rules:
+    """The numbers the constraints hold the plan to: the scenario's own, or with actuals the ones
+    actuals.md A3 relaxed (recomputed here from the spec, not read from the model)."""
+
+    need: dict[tuple[str, str], float]
+    budgets: list[float]
+    corridor_cap: dict[tuple[str, str], float]
+    capacity: dict[tuple[str, Any], float]
+    share_periods: set[Any]
+    group_max: dict[str, int]
+    dropped: set[tuple[str, str]] = field(default_factory=set)
+    locked: list[Any] = field(default_factory=list)
+    amounts: dict[tuple[str, str, Any], float] = field(default_factory=dict)
+    starts: dict[str, Any] = field(default_factory=dict)  # recorded starts
+
+
+def spec_rules(scenario: Scenario) -> Rules:
+    """The scenario's rules, relaxed by actuals.md A3 where the record broke them."""
+    periods = list(scenario.periods)
+    rules = Rules(
+        need={(n.region, n.sector): n.need for n in scenario.needs},
+        budgets=_budgets(scenario),
+        corridor_cap={
+            (g, s): (1 + scenario.redundancy_tolerance) * shared
+            for g, c in scenario.corridors.items()
+            for s, shared in c.shared_need.items()
+        },
+        capacity={
+            (r.id, t): r.max_per_period
+            for r in scenario.regions
+            if r.max_per_period is not None
+            for t in periods
+        },
+        share_periods=set(periods),
+        group_max={g: group.max for g, group in scenario.project_groups.items()},
+    )
+    if scenario.actuals is None:
+        return rules
+    text = {str(t): t for t in periods}
+    through = periods.index(text[str(scenario.actuals.through)])
+    rules.locked = periods[: through + 1]
+    rules.share_periods = set(periods[through + 1 :])
+    rules.amounts = {
+        (row.region, row.sector, text[str(row.period)]): row.amount
+        for row in scenario.actuals.spending
+    }
+    rules.starts = {
+        row.id: text[str(row.start)] for row in scenario.actuals.projects if row.start is not None
+    }
+    cash = project_cash(scenario, rules.starts)
+    fixed: dict[tuple[str, str, Any], float] = defaultdict(float)
+    for t in periods:
+        for r in scenario.regions:
+            for s in scenario.sectors:
+                key = (r.id, s, t)
+                past = t in rules.locked
+                fixed[key] = rules.amounts.get(key, 0.0) if past else cash.get(key, 0.0)
+    for (r, s), _ in list(rules.need.items()) + [((k[0], k[1]), 0) for k in rules.amounts]:
+        programme = sum(
+            rules.amounts.get((r, s, t), 0.0) - cash.get((r, s, t), 0.0) for t in rules.locked
+        )
+        rules.need[(r, s)] = max(rules.need.get((r, s), 0.0), programme)
+    for (g, s), cap in rules.corridor_cap.items():
+        got = sum(fixed[(r, s, t)] for r in scenario.corridors[g].regions for t in periods)
+        rules.corridor_cap[(g, s)] = max(cap, got)
+    for (r, t), cap in rules.capacity.items():
+        rules.capacity[(r, t)] = max(cap, sum(fixed[(r, s, t)] for s in scenario.sectors))
+    for g in rules.group_max:
+        started = [p for p in scenario.projects if p.group == g and p.id in rules.starts]
+        rules.group_max[g] = max(rules.group_max[g], len(started))
+    for p in scenario.projects:
+        for a in p.requires if p.id in rules.starts else ():
+            if a not in rules.starts or periods.index(rules.starts[a]) > periods.index(
+                rules.starts[p.id]
+            ):
+                rules.dropped.add((p.id, a))
+    carry = 0.0
+    for i, t in enumerate(periods):
+        spent = sum(v for (_r, _s, tt), v in fixed.items() if tt == t)
+        rules.budgets[i] = max(rules.budgets[i], spent - carry)
+        carry = rules.budgets[i] + carry - spent if scenario.carry_over else 0.0
+    return rules
+
+
+def actuals_violations(
+    scenario: Scenario, rules: Rules, m: dict[tuple[str, str, Any], float], starts: dict[str, Any]
+) -> list[str]:
+    """actuals.md A1–A2: every locked cell holds its recorded amount (0 without a row), a recorded
+    project starts where the record says, and no other project starts in a locked period."""
+    found = []
+    for t in rules.locked:
+        for r in scenario.regions:
+            for s in scenario.sectors:
+                want, got = rules.amounts.get((r.id, s, t), 0.0), m.get((r.id, s, t), 0.0)
+                if not math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-6):
+                    found.append(f"locked ({r.id},{s},{t}) holds {got}, the record {want}")
+    for p in scenario.projects:
+        recorded, planned = rules.starts.get(p.id), starts.get(p.id)
+        if recorded is not None and str(planned) != str(recorded):
+            found.append(f"project {p.id} recorded as started in {recorded}, plan {planned}")
+        if recorded is None and planned is not None and planned in rules.locked:
+            found.append(f"project {p.id} starts in the locked period {planned}")
+    return found
 
 
 def _exceeds(value: float, bound: float) -> bool:
@@ -70,8 +179,12 @@ def project_cash(scenario: Scenario, starts: dict[str, Any]) -> dict[tuple[str, 
     return cash
 
 
-def project_violations(scenario: Scenario, starts: dict[str, Any]) -> list[str]:
-    """projects.md constraints 7–9 and the start window, from the funded projects' starts."""
+def project_violations(
+    scenario: Scenario, starts: dict[str, Any], rules: Rules | None = None
+) -> list[str]:
+    """projects.md constraints 7–9 and the start window, from the funded projects' starts (with
+    actuals, a recorded start is inside the window, and A3's groups and requirements apply)."""
+    rules = rules or spec_rules(scenario)
     periods = [str(t) for t in scenario.periods]
     found = []
     for p in scenario.projects:
@@ -79,19 +192,22 @@ def project_violations(scenario: Scenario, starts: dict[str, Any]) -> list[str]:
         last = periods.index(str(p.latest)) if p.latest is not None else len(periods) - 1
         if p.id in starts:
             i = periods.index(str(starts[p.id]))
-            if not (first <= i <= last and i + p.duration - 1 <= len(periods) - 1):
+            recorded = str(rules.starts.get(p.id)) == str(starts[p.id])
+            if not (first <= i <= last or recorded) or i + p.duration - 1 > len(periods) - 1:
                 found.append(f"project {p.id} starts in {starts[p.id]}, outside its window")
         elif p.mandatory:
             found.append(f"mandatory project {p.id} is not funded")
         for a in p.requires:
+            if (p.id, a) in rules.dropped:
+                continue
             if p.id in starts and (
                 a not in starts or periods.index(str(starts[a])) > periods.index(str(starts[p.id]))
             ):
                 found.append(f"project {p.id} is funded but its requirement {a} is not, or later")
-    for g, group in scenario.project_groups.items():
+    for g in scenario.project_groups:
         funded = [p.id for p in scenario.projects if p.group == g and p.id in starts]
-        if len(funded) > group.max:
-            found.append(f"group {g} funds {funded}, more than its max {group.max}")
+        if len(funded) > rules.group_max[g]:
+            found.append(f"group {g} funds {funded}, more than its max {rules.group_max[g]}")
     return found
 
 
@@ -108,12 +224,14 @@ def violations(scenario: Scenario, plan: Any) -> list[str]:
     period_total: dict[Any, float] = defaultdict(float)
     for (_r, _s, t), amount in m.items():
         period_total[t] += amount
+    rules = spec_rules(scenario)
     return (
-        allocation_violations(scenario, x, cash)
-        + project_violations(scenario, starts)
-        + _report_consistency(scenario, plan, x, period_total, starts)
+        allocation_violations(scenario, x, cash, rules)
+        + project_violations(scenario, starts, rules)
+        + _report_consistency(scenario, plan, x, period_total, starts, rules)
         + benefit_violations(scenario, plan, x)
         + funding_violations(scenario, plan, m)
+        + actuals_violations(scenario, rules, m, starts)
     )
 
 
@@ -233,12 +351,16 @@ def allocation_violations(
     scenario: Scenario,
     x: dict[tuple[str, str, Any], float],
     cash: dict[tuple[str, str, Any], float] | None = None,
+    rules: Rules | None = None,
 ) -> list[str]:
     """Every constraint of the spec that the programme money x[r,s,t] breaks, with the funded
-    projects' ``cash`` on top (constraints 2–6 read all money m = x + cash: projects.md)."""
+    projects' ``cash`` on top (constraints 2–6 read all money m = x + cash: projects.md), held to
+    ``rules`` (the scenario's, relaxed by actuals.md A3 when it has actuals)."""
     cash = cash or {}
+    rules = rules or spec_rules(scenario)
     periods = list(scenario.periods)
-    need = {(n.region, n.sector): n.need for n in scenario.needs}
+    given_need = {(n.region, n.sector): n.need for n in scenario.needs}
+    need = rules.need
     regions = {r.id: r for r in scenario.regions}
     found: list[str] = []
 
@@ -247,6 +369,8 @@ def allocation_violations(
     region_period: dict[tuple[str, Any], float] = defaultdict(float)
     period_total: dict[Any, float] = defaultdict(float)
     programme: dict[tuple[str, str], float] = defaultdict(float)
+    share_pair: dict[tuple[str, str], float] = defaultdict(float)  # over rules.share_periods
+    share_region: dict[str, float] = defaultdict(float)
     for (r, s, t), amount in {**{k: 0.0 for k in cash}, **x}.items():
         if r not in regions or s not in scenario.sectors or t not in periods:
             found.append(f"allocation names an unknown ({r}, {s}, {t})")
@@ -259,6 +383,9 @@ def allocation_violations(
         region_total[r] += amount
         region_period[(r, t)] += amount
         period_total[t] += amount
+        if t in rules.share_periods:
+            share_pair[(r, s)] += amount
+            share_region[r] += amount
 
     # 1. no programme money beyond the need (a pair missing from the needs table has need 0)
     for (r, s), got in programme.items():
@@ -267,7 +394,7 @@ def allocation_violations(
 
     # 2. budget: with carry-over, what is spent up to t never exceeds the budgets up to t;
     #    without, each period stays within its own budget
-    budgets = _budgets(scenario)
+    budgets = rules.budgets
     cumulative_budget = cumulative_spent = 0.0
     for t, b in zip(periods, budgets, strict=True):
         cumulative_budget += b
@@ -281,34 +408,35 @@ def allocation_violations(
 
     # 3. corridor caps
     for g, corridor in scenario.corridors.items():
-        for s, shared in corridor.shared_need.items():
+        for s in corridor.shared_need:
             got = sum(pair_total[(r, s)] for r in corridor.regions)
-            cap = (1 + scenario.redundancy_tolerance) * shared
+            cap = rules.corridor_cap[(g, s)]
             if _exceeds(got, cap):
                 found.append(f"corridor {g} gets {got} in {s}, cap {cap}")
 
     for r, region in regions.items():
         total = region_total[r]
         profile = scenario.profiles[region.profile] if region.profile else None
-        # 4. specialization shares of the region's own total
+        # 4. specialization shares of the region's own total (the unlocked periods' alone: A4)
+        own = share_region[r]
         if profile is not None:
             for s, low in profile.share_min.items():
-                if _exceeds(low * total, pair_total[(r, s)]):
-                    found.append(f"{r} share of {s} is {pair_total[(r, s)]} of {total} < {low}")
+                if _exceeds(low * own, share_pair[(r, s)]):
+                    found.append(f"{r} share of {s} is {share_pair[(r, s)]} of {own} < {low}")
             for s, high in profile.share_max.items():
-                if _exceeds(pair_total[(r, s)], high * total):
-                    found.append(f"{r} share of {s} is {pair_total[(r, s)]} of {total} > {high}")
-        # 5. equity floor
-        region_need = sum(v for (rr, _s), v in need.items() if rr == r)
+                if _exceeds(share_pair[(r, s)], high * own):
+                    found.append(f"{r} share of {s} is {share_pair[(r, s)]} of {own} > {high}")
+        # 5. equity floor (of the need as given: A3 relaxes only the tranches)
+        region_need = sum(v for (rr, _s), v in given_need.items() if rr == r)
         floor = region.min_share_of_need * region_need
         if _exceeds(floor, total):
             found.append(f"{r} gets {total}, below its floor {floor}")
         # 6. absorptive capacity
         if region.max_per_period is not None:
             for t in periods:
-                if _exceeds(region_period[(r, t)], region.max_per_period):
+                if _exceeds(region_period[(r, t)], rules.capacity[(r, t)]):
                     found.append(
-                        f"{r} gets {region_period[(r, t)]} in {t}, capacity {region.max_per_period}"
+                        f"{r} gets {region_period[(r, t)]} in {t}, capacity {rules.capacity[(r, t)]}"
                     )
     return found
 
@@ -319,10 +447,12 @@ def _report_consistency(
     x: dict[tuple[str, str, Any], float],
     period_total: dict,
     starts: dict[str, Any],
+    rules: Rules | None = None,
 ) -> list[str]:
     """The plan's other tables and numbers agree with its allocation."""
     found = []
-    worth = best_benefit(scenario, x) + project_benefit(scenario, starts)
+    need = rules.need if rules is not None else None
+    worth = best_benefit(scenario, x, need=need) + project_benefit(scenario, starts)
     if plan.E is not None and not math.isclose(plan.E, worth, rel_tol=1e-6, abs_tol=1e-6):
         found.append(f"reported E {plan.E} but the allocation is worth {worth}")
     budget = plan.budget.set_index("period")
@@ -388,7 +518,10 @@ def benefit_violations(scenario: Scenario, plan: Any, x: dict) -> list[str]:
 
 
 def best_benefit(
-    scenario: Scenario, x: dict[tuple[str, str, Any], float], only: str | None = None
+    scenario: Scenario,
+    x: dict[tuple[str, str, Any], float],
+    only: str | None = None,
+    need: dict[tuple[str, str], float] | None = None,
 ) -> float:
     """E of an allocation x[r,s,t] with its tranches assigned the best way (spec: Objectives); with
     ``only``, the part of E one criterion's part of the benefit gives.
@@ -398,7 +531,7 @@ def best_benefit(
     An optimal plan in any mode uses the best split (it maximizes E last), so its E must equal this.
     """
     periods = list(scenario.periods)
-    need = {(n.region, n.sector): n for n in scenario.needs}
+    sizes = need if need is not None else {(n.region, n.sector): n.need for n in scenario.needs}
     split = spec_benefits(scenario)
     benefit = {
         pair: math.fsum(parts.values()) if only is None else parts[only]
@@ -407,11 +540,11 @@ def best_benefit(
     profile_of = {r.id: r.profile for r in scenario.regions}
     n_k = len(scenario.tranches)
     total = 0.0
-    for (r, s), row in need.items():
-        if row.need <= 0:
+    for (r, s), pair_need in sizes.items():
+        if pair_need <= 0 or (r, s) not in benefit:  # a pair outside the needs table is worth 0
             continue
         weight = scenario.profiles[profile_of[r]].weight.get(s, 1.0) if profile_of[r] else 1.0
-        size = row.need / n_k
+        size = pair_need / n_k
         k, room = 0, size
         for i, t in enumerate(periods):
             money = max(0.0, x.get((r, s, t), 0.0))

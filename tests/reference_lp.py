@@ -10,6 +10,10 @@ over v = (y[r,s,t,k] for every (r,s) in the needs table, c[t]), and solves it wi
 runs HiGHS's dual simplex on a model compiled by Pyomo. The two share the HiGHS library but not the
 algorithm, the model build or the matrix.
 
+With the scenario's ``actuals`` (shared/spec/actuals.md, programme money only: no projects), the rules
+are the ones :func:`tests.checker.spec_rules` relaxes from the spec, each locked cell x[r,s,t] = a is
+two rows (≤ a and ≥ a), and the share rows sum the unlocked periods alone.
+
 So that the comparison does not rest on trusting either solver, :func:`solve_reference` also returns a
 *certified bracket* of the optimum, checked in numpy:
 
@@ -27,6 +31,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from planner.scenario.model import Scenario
+from tests.checker import spec_rules
 
 FEASIBILITY_TOL = 1e-6  # relative, per row, for the interior-point point
 
@@ -80,21 +85,21 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
     (one extra column z ∈ [0, 1] with a row ``z · need_total[r] − Σ x[r] ≤ 0`` per region with need)."""
     periods = list(scenario.periods)
     n_k = len(scenario.tranches)
-    if isinstance(scenario.budget, list):
-        budgets = [float(b) for b in scenario.budget]
-    else:
-        budgets = [float(scenario.budget) / len(periods)] * len(periods)
-    need = {(n.region, n.sector): n for n in scenario.needs}
+    rules = spec_rules(scenario)  # the scenario's own numbers, or A3's relaxed ones with actuals
+    budgets = list(rules.budgets)
+    # a pair outside the needs table has columns only when the record gave it programme money
+    need = {pair: value for pair, value in rules.need.items() if value > 0}
+    given_need = {(n.region, n.sector): n.need for n in scenario.needs}
     profile_of = {r.id: r.profile for r in scenario.regions}
 
     y_index: dict[tuple[str, str, object, int], int] = {}
     upper: list[float] = []
-    for (r, s), row in need.items():
+    for (r, s), pair_need in need.items():
         for t in periods:
             for k in range(n_k):
                 y_index[(r, s, t, k)] = len(upper)
                 upper.append(
-                    row.need / n_k
+                    pair_need / n_k
                 )  # y ≤ q is implied by the tranche row; a finite box helps
     carry_index = {}
     for i, t in enumerate(periods):
@@ -114,7 +119,7 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         for (r, s, t, k), j in y_index.items():
             d = (1.0 + scenario.discount_rate) ** -periods.index(t)
             w = _profile_table(scenario, profile_of[r], "weight").get(s, 1.0)
-            cost[j] = d * w * benefit[(r, s)] * scenario.tranches[k]
+            cost[j] = d * w * benefit.get((r, s), 0.0) * scenario.tranches[k]
     else:
         cost[z_col] = 1.0
 
@@ -130,21 +135,34 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         rhs.append(bound)
         names.append(name)
 
-    def x_cols(r: str, s: str | None = None, t: object | None = None) -> list[int]:
+    def x_cols(
+        r: str, s: str | None = None, t: object | None = None, within: object = None
+    ) -> list[int]:
         return [
             j
             for (rr, ss, tt, _k), j in y_index.items()
-            if rr == r and (s is None or ss == s) and (t is None or tt == t)
+            if rr == r
+            and (s is None or ss == s)
+            and (t is None or tt == t)
+            and (within is None or tt in within)  # type: ignore[operator]
         ]
 
     # 1. tranche size
-    for (r, s), row in need.items():
+    for (r, s), pair_need in need.items():
         for k in range(n_k):
             add(
                 {y_index[(r, s, t, k)]: 1.0 for t in periods},
-                row.need / n_k,
+                pair_need / n_k,
                 f"tranche[{r},{s},{k}]",
             )
+    # actuals.md A1: a locked cell holds its record, as two rows
+    for t in rules.locked:
+        for region in scenario.regions:
+            for s in scenario.sectors:
+                amount = rules.amounts.get((region.id, s, t), 0.0)
+                cols = x_cols(region.id, s, t)
+                add({j: 1.0 for j in cols}, amount, f"actual[{region.id},{s},{t}]")
+                add({j: -1.0 for j in cols}, -amount, f"actual_min[{region.id},{s},{t}]")
     # 2. budget with carry-over
     for i, t in enumerate(periods):
         coefs = {j: 1.0 for (_r, _s, tt, _k), j in y_index.items() if tt == t}
@@ -154,33 +172,34 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         add(coefs, budgets[i], f"budget[{t}]")
     # 3. corridors
     for g, corridor in scenario.corridors.items():
-        for s, shared in corridor.shared_need.items():
+        for s in corridor.shared_need:
             coefs = {j: 1.0 for r in corridor.regions for j in x_cols(r, s)}
-            add(coefs, (1 + scenario.redundancy_tolerance) * shared, f"corridor[{g},{s}]")
+            add(coefs, rules.corridor_cap[(g, s)], f"corridor[{g},{s}]")
     for region in scenario.regions:
         r = region.id
         total = x_cols(r)
+        ahead = x_cols(r, within=rules.share_periods)  # every period without actuals
         # 4. shares: smin·Σ x[r] − Σ_t x[r,s] ≤ 0 and Σ_t x[r,s] − smax·Σ x[r] ≤ 0
         for s, low in _profile_table(scenario, region.profile, "share_min").items():
             if low > 0:
-                coefs = {j: low for j in total}
-                for j in x_cols(r, s):
+                coefs = {j: low for j in ahead}
+                for j in x_cols(r, s, within=rules.share_periods):
                     coefs[j] -= 1.0
                 add(coefs, 0.0, f"share_min[{r},{s}]")
         for s, high in _profile_table(scenario, region.profile, "share_max").items():
             if high < 1:
-                coefs = {j: -high for j in total}
-                for j in x_cols(r, s):
+                coefs = {j: -high for j in ahead}
+                for j in x_cols(r, s, within=rules.share_periods):
                     coefs[j] += 1.0
                 add(coefs, 0.0, f"share_max[{r},{s}]")
-        need_total = sum(row.need for (rr, _s), row in need.items() if rr == r)
+        need_total = sum(v for (rr, _s), v in given_need.items() if rr == r)
         # 5. floor: −Σ x[r] ≤ −floor · need_total
         if region.min_share_of_need > 0 and need_total > 0:
             add({j: -1.0 for j in total}, -region.min_share_of_need * need_total, f"floor[{r}]")
         # 6. capacity
         if region.max_per_period is not None:
             for t in periods:
-                add({j: 1.0 for j in x_cols(r, t=t)}, region.max_per_period, f"capacity[{r},{t}]")
+                add({j: 1.0 for j in x_cols(r, t=t)}, rules.capacity[(r, t)], f"capacity[{r},{t}]")
         if z_col is not None and need_total > 0:
             coefs = {j: -1.0 for j in total}
             coefs[z_col] = need_total

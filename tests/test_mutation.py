@@ -35,6 +35,7 @@ READ_BACK_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test
 SWEEP_TESTS = ("tests/test_sweep.py",)
 UPLOAD_TESTS = ("tests/test_ui_upload.py",)
 FUNDING_TESTS = ("tests/test_funding.py", "tests/test_properties_funding.py")
+ACTUALS_TESTS = ("tests/test_actuals.py",)
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ MUTANTS = [
     Mutant(
         "corridor cap one shared need too high",
         "models/corridor.py",
-        "<= (1 + m.tau) * m.shared_need[g, s]",
-        "<= (2 + m.tau) * m.shared_need[g, s]",
+        "cap = (1 + m.tau) * m.shared_need[g, s]",
+        "cap = (2 + m.tau) * m.shared_need[g, s]",
         MODEL_TESTS,
     ),
     Mutant(
@@ -103,14 +104,14 @@ MUTANTS = [
     Mutant(
         "share_min dropped",
         "models/specialization.py",
-        "return Constraint.Skip if row is None else row >= 0",
+        "return row >= m.shift_min[r, s] if with_actuals else row >= 0",
         "return Constraint.Skip",
         MODEL_TESTS,
     ),
     Mutant(
         "share_max dropped",
         "models/specialization.py",
-        "return Constraint.Skip if row is None else row <= 0",
+        "return row <= m.shift_max[r, s] if with_actuals else row <= 0",
         "return Constraint.Skip",
         MODEL_TESTS,
     ),
@@ -279,6 +280,49 @@ MUTANTS = [
         "if info.flag_bits & 0x1:",
         "if False:",
         UPLOAD_TESTS,
+    ),
+    # ---- actuals.md A1–A4: the locked past, and the rules relaxed only as far as it broke them ----
+    Mutant(
+        "A1: locked money may fall short of the record",
+        "models/actuals_locked.py",
+        "y.setlb(0.0 if split is None else split[k])",
+        "y.setlb(0.0)",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A2: a project not recorded as started may start in the past",
+        "models/actuals_locked.py",
+        "u.setub(1.0 if fixed is None else fixed)",
+        "u.setub(1.0)",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: a need relaxed further than the past",
+        "models/actuals_relaxation.py",
+        "m.need[r, sector] = relaxed.need.get((r, sector), given)",
+        "m.need[r, sector] = 1.5 * relaxed.need.get((r, sector), given)",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: a corridor relaxed further than the past",
+        "models/actuals_relaxation.py",
+        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap",
+        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap + 1.0",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: the budget forgets what the past carried",
+        "models/actuals_relaxation.py",
+        "carry = raised + carry - spent.get(t, 0.0) if s.carry_over else 0.0",
+        "carry = 0.0",
+        ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A4: shares count the locked periods too",
+        "models/specialization.py",
+        "return row <= m.shift_max[r, s] if with_actuals else row <= 0",
+        "return row <= 0",
+        ACTUALS_TESTS,
     ),
     Mutant(
         "any file type accepted",

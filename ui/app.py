@@ -29,6 +29,7 @@ if _HERE.name == "_ui":  # installed wheel: the app ships as planner/_ui
         language,
         needs_editor,
         projects,
+        replan_tab,
         state,
         views,
     )
@@ -50,6 +51,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
         language,
         needs_editor,
         projects,
+        replan_tab,
         state,
         views,
     )
@@ -203,7 +205,7 @@ def allocation_view(shown_: Shown) -> None:
 
 def periods_view(shown_: Shown) -> None:
     st.markdown(t("ui.budget_title", unit=shown(shown_.plan.unit).unit))
-    st.dataframe(views.period_table(shown_.plan), width="stretch")
+    st.dataframe(replan_tab.greyed(views.period_table(shown_.plan), shown_.plan), width="stretch")
 
 
 def frontier_view(shown_: Shown) -> None:
@@ -248,6 +250,7 @@ VIEWS: list[View] = [
     ),
     View("ui.group.analysis", "ui.tab.compare", compare_view),
     View("ui.group.record", "ui.tab.history", lambda s: history.history_tab(s.scenario, s.plan)),
+    View("ui.group.record", "ui.tab.replan", lambda s: replan_tab.draw(s.scenario, s.plan)),
     View("ui.group.record", "ui.tab.downloads", lambda s: download_section(s.scenario, s.plan)),
 ]
 

@@ -316,7 +316,11 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     funding_lines: list[str] = []
     if isinstance(scn.get("funding"), str) and scn["funding"]:
         folder = scn["funding"]
-        funding_lines = ["funding:", f"  sources: {folder}/sources.csv", f"  rules: {folder}/rules.csv"]
+        funding_lines = [
+            "funding:",
+            f"  sources: {folder}/sources.csv",
+            f"  rules: {folder}/rules.csv",
+        ]
         regions = funding_module.build(
             regions, prov, planning_gdp(prov), budget, a["horizon_years"], out / scn["funding"]
         )

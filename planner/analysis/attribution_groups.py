@@ -104,7 +104,7 @@ def draft_of_a(a: Scenario, b: Scenario) -> Draft:
         periods=list(a.periods),
         budget=dict(zip(a.periods, a.budget_per_period(), strict=True)),
         needs={(n.region, n.sector): n for n in a.needs},
-        fields={key: getattr(a, key) for key in SCALARS},
+        fields={key: getattr(a, key) for key in SCALARS} | _actuals_of(a),
         profiles=dict(a.profiles),
         corridors=dict(a.corridors),
         projects=list(a.projects),
@@ -114,6 +114,18 @@ def draft_of_a(a: Scenario, b: Scenario) -> Draft:
 
 
 # ---- what each group takes from B ----
+
+
+def _actuals_of(s: Scenario) -> dict[str, Any]:
+    """A scenario's record of the past (actuals.md) as a draft field; none without one, so a draft
+    of a scenario without actuals stays exactly what it was."""
+    return {"actuals": s.actuals} if s.actuals is not None else {}
+
+
+def take_actuals(draft: Draft) -> None:
+    """B's record of the past periods (actuals.md): what was spent and started, locked."""
+    draft.fields.pop("actuals", None)
+    draft.fields.update(_actuals_of(draft.b))
 
 
 def _take_field(key: str) -> Callable[[Draft], None]:
@@ -252,6 +264,7 @@ GROUPS: tuple[Group, ...] = (
     Group("corridors", take_corridors, "the corridor caps"),
     Group("projects", take_projects, "the candidate projects"),
     Group("funding", take_funding, "the funding sources"),
+    Group("actuals", take_actuals, "the record of the past periods"),
 )
 """Every kind of input a plan can differ in, in the order they are applied (``structure`` first:
 it decides which keys the others fill). A new kind of input is one more entry."""
@@ -307,7 +320,9 @@ def model_inputs(s: Scenario) -> tuple[Any, ...]:
     )
     projects = sorted(tuple(sorted(p.model_dump().items(), key=str)) for p in s.projects)
     groups = sorted((g, v.max) for g, v in s.project_groups.items())
+    actuals = s.actuals.model_dump(mode="json") if s.actuals is not None else None
     return (
+        actuals,
         regions,
         projects,
         groups,

@@ -119,6 +119,7 @@ DESCRIBE: dict[str, Callable[[Scenario, Scenario], str]] = {
     "criteria": lambda a, b: t("attr.criteria"),
     "projects": lambda a, b: t("attr.projects"),
     "funding": lambda a, b: t("attr.funding"),
+    "actuals": lambda a, b: t("attr.actuals"),
 }
 """Group → its change in words, in the active language. A group without an entry is named as it is."""
 

@@ -21,6 +21,7 @@ from planner.cli import (
     diagnose,
     frontier,
     pareto,
+    replan,
     report,
     runs,
     schema,
@@ -46,6 +47,7 @@ from planner.i18n.problems import problem_line
 
 VERBS = (
     solve,
+    replan,
     validate,
     schema,
     report,

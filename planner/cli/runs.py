@@ -101,6 +101,8 @@ def _show(args: argparse.Namespace) -> int:
     if document["changes"]:
         changes = ", ".join(f"{k}={v}" for k, v in document["changes"].items())
         print(t("runs.show.changes", changes=changes))
+    if document["revises"]:
+        print(t("runs.show.revises", id=document["revises"]))
     if document["note"]:
         print(t("runs.show.note", note=document["note"]))
     for event in document["events"]:

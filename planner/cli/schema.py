@@ -20,18 +20,21 @@ def scenario_file_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "planner scenario (version 1)"
     for table in ("regions", "needs"):
-        schema["properties"][table] = _inline_or_csv(schema["properties"][table])
+        _or_csv_path(schema["properties"], table)
     funding = schema["$defs"]["Funding"]["properties"]
     for table in ("sources", "rules"):
-        funding[table] = _inline_or_csv(funding[table])
+        _or_csv_path(funding, table)
+    actuals = schema["$defs"]["Actuals"]["properties"]  # actuals.md: both tables may be CSV paths
+    for table in ("spending", "projects"):
+        _or_csv_path(actuals, table)
     # funding.md: the budget may be omitted when the sources give it
     schema["anyOf"] = [{"required": ["budget"]}, {"required": ["funding"]}]
     return schema
 
 
-def _inline_or_csv(inline: dict[str, Any]) -> dict[str, Any]:
-    """A table's schema that also takes a CSV path."""
-    return {
+def _or_csv_path(properties: dict[str, Any], table: str) -> None:
+    inline = properties[table]
+    properties[table] = {
         "description": inline.get("description", ""),
         "anyOf": [
             {k: v for k, v in inline.items() if k != "description"},

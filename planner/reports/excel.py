@@ -24,6 +24,7 @@ from planner.i18n.catalog import t, text_width
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import funding, geomap, tables
+from planner.reports.replan import replan_tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
 
@@ -71,6 +72,10 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         _titled_tables(book.create_sheet(t("sheet.alternatives")), alternatives, plan.unit)
     if info.attribution is not None:
         _attribution(book.create_sheet(t("sheet.attribution")), info)
+    against_actual = replan_tables(plan, info)
+    if against_actual:
+        sheet = book.create_sheet(t("sheet.plan_against_actual"))
+        _titled_tables(sheet, against_actual, plan.unit)
     _assumptions(book.create_sheet(t("sheet.assumptions")), plan)
     if not tables.has_allocation(plan):
         _diagnosis(book.create_sheet(t("sheet.diagnosis")), plan)

@@ -14,6 +14,7 @@ from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import charts, funding, geomap, tables
+from planner.reports.replan import replan_tables
 from planner.solve.plan import Plan
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -49,6 +50,7 @@ def render_html(plan: Plan, info: tables.ReportInfo) -> bytes:
     else:
         parts += [
             _attribution(info),
+            _plan_against_actual(plan, info),
             _charts(plan),
             _projects(plan),
             _funding(plan),
@@ -226,6 +228,19 @@ def _constraints(plan: Plan) -> str:
     words = t("html.shadow_note", unit=shown(plan.unit).unit, fixed=fixed)
     note = f'<p class="note">{escape(words)}</p>'
     return note + html_table(frame, plan.unit)
+
+
+def _plan_against_actual(plan: Plan, info: tables.ReportInfo) -> str:
+    """A re-plan's relaxed rows in words and, against the plan it revises, the plan against
+    actual (actuals.md); nothing for a plan without a record."""
+    titled = replan_tables(plan, info)
+    if not titled:
+        return ""
+    parts = [f"<h2>{t('sheet.plan_against_actual')}</h2>"]
+    for title, frame in titled:
+        parts.append(f"<h3>{escape(title)}</h3>")
+        parts.append(html_table(frame, plan.unit))
+    return "\n".join(parts)
 
 
 def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:

@@ -24,6 +24,10 @@ from planner.scenario.projects import PROJECT_COLUMNS
 from planner.solve.plan import Plan
 
 MONEY = {
+    "planned",  # the plan against actual (actuals.md)
+    "spent",
+    "difference",
+    "replanned",
     "least",
     "most",
     "optimal_plan",
@@ -32,7 +36,6 @@ MONEY = {
     "allocated",
     "budget",
     "carried_in",
-    "spent",
     "carried_out",
     "lapsed",
     "lhs",
@@ -132,6 +135,9 @@ class ReportInfo:
     the report compares it with one (its section appears then)."""
     approval: Approval | None = None
     """The stored run the plan is and its decision (:func:`approval_of`), when it was recorded."""
+    against: Any = None
+    """A re-plan's :class:`~planner.analysis.replan.PlanAgainstActual`, when the report compares
+    it with the plan it revises (actuals.md; its tables join the Plan against actual sheet)."""
 
     @classmethod
     def now(cls, attribution: Any = None, approval: Approval | None = None) -> ReportInfo:
@@ -226,7 +232,13 @@ def allocation(plan: Plan) -> pd.DataFrame:
         pairs[["region", "sector", "need", "coverage"]], on=["region", "sector"], how="left"
     )
     frame.insert(1, "name", frame["region"].map(region_names(plan)))
-    return frame[["region", "name", "sector", "period", "amount", "need", "coverage"]]
+    columns = ["region", "name", "sector", "period", "amount", "need", "coverage"]
+    if plan.actuals is not None:  # a re-plan marks the periods the past fixed (actuals.md)
+        from planner.reports.replan import locked_marks
+
+        frame["locked"] = locked_marks(plan, frame["period"])
+        columns.append("locked")
+    return frame[columns]
 
 
 def _pair_coverage(plan: Plan) -> pd.DataFrame:

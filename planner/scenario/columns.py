@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.i18n.problems import problem
+from planner.scenario.actuals import SPENDING_COLUMNS, STARTS_COLUMNS
 from planner.scenario.funding import RULE_COLUMNS, SOURCE_COLUMNS
 from planner.scenario.projects import PROJECT_COLUMNS
 
@@ -31,12 +32,17 @@ OPTIONAL_COLUMNS = {"regions": ("debt_room",)}
 """Known columns a writer puts only where a row has them (a scenario without funding keeps its
 files as they were)."""
 
+ACTUALS_TABLES = {"actuals.spending": SPENDING_COLUMNS, "actuals.projects": STARTS_COLUMNS}
+"""The tables under the ``actuals`` key (actuals.md), named by their path in the scenario."""
+
 REQUIRED_COLUMNS = {
     "regions": ("id",),
     "needs": ("region", "sector", "need", "benefit"),
     "projects": ("id", "region", "sector", "cost", "value"),
     "sources": ("id", "amount"),
     "rules": ("source", "max_share"),
+    "actuals.spending": SPENDING_COLUMNS,
+    "actuals.projects": ("id",),
 }
 
 NEAR_MISS_CUTOFF = 0.85
@@ -132,7 +138,7 @@ def header_problems(
 
 def known_columns(table: str, criteria: Sequence[str] = ()) -> tuple[str, ...]:
     """Every column the table knows (any other is an annotation)."""
-    own = TABLES.get(table) or FUNDING_TABLES[table]
+    own = {**TABLES, **FUNDING_TABLES, **ACTUALS_TABLES}[table]
     return (*own, *OPTIONAL_COLUMNS.get(table, ()), *(criteria if table == "needs" else ()))
 
 

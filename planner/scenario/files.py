@@ -21,6 +21,7 @@ import yaml
 from planner.errors import Problem, ScenarioError
 from planner.i18n.problems import problem
 from planner.scenario.columns import (
+    ACTUALS_TABLES,
     FUNDING_TABLES,
     TABLES,
     criteria_keys,
@@ -107,6 +108,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
             sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
             problems += _inline_near_misses(table, value, path.name, scored)
     problems += _read_funding_tables(path, document, sources)
+    problems += _read_actuals_tables(path, document, sources)
     if problems:
         raise ScenarioError(problems)
     try:
@@ -137,6 +139,62 @@ def _read_funding_tables(
     return problems
 
 
+def _read_actuals_tables(
+    path: Path, document: dict[str, Any], sources: dict[str, TableSource]
+) -> list[Problem]:
+    """The ``actuals`` key's tables (actuals.md), each a CSV path or an inline list, read like the
+    top-level ones; their sources are keyed ``actuals.spending`` and ``actuals.projects``."""
+    actuals = document.get("actuals")
+    if not isinstance(actuals, dict):
+        return []
+    problems: list[Problem] = []
+    for table in ACTUALS_TABLES:
+        key = table.partition(".")[2]
+        value = actuals.get(key)
+        if isinstance(value, str):
+            rows, table_source, table_problems = _read_csv_table(path, table, value, [])
+            problems += table_problems
+            actuals[key] = rows
+            if table_source:
+                sources[table] = table_source
+        elif isinstance(value, list):
+            sources[table] = TableSource(path.name, list(range(1, len(value) + 1)))
+            problems += _inline_near_misses(table, value, path.name, [])
+    return problems
+
+
+def with_actuals(
+    scenario: Scenario,
+    through: Any,
+    spending: str | os.PathLike[str],
+    starts: str | os.PathLike[str] | None = None,
+) -> Scenario:
+    """The scenario with the record of ``actuals.md`` read from CSV files named on the command line
+    (``planner replan --through --spending --starts``); they replace any ``actuals`` key it has.
+
+    Raises :class:`ScenarioError` listing every problem, each naming its file, row and field.
+    """
+    sources: dict[str, TableSource] = {}
+    problems: list[Problem] = []
+    record: dict[str, Any] = {"through": through}
+    for table, given in (("actuals.spending", spending), ("actuals.projects", starts)):
+        if given is None:
+            continue
+        path = Path(given)
+        # the folder of the file itself: a path named on the command line may lie anywhere
+        rows, source, found = _read_csv_table(path.parent / "-", table, path.name, [])
+        problems += [p.at(file=str(given)) if p.file == "-" else p for p in found]
+        record[table.partition(".")[2]] = rows
+        if source is not None:
+            sources[table] = TableSource(str(given), source.lines)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        return scenario.with_changes(actuals=record)
+    except ScenarioError as err:
+        raise ScenarioError([_locate(p, "--through", sources) for p in err.problems]) from None
+
+
 def _inline_near_misses(
     table: str, rows: list[Any], name: str, criteria: list[str], prefix: str = ""
 ) -> list[Problem]:
@@ -156,6 +214,8 @@ def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> 
     loc = found.loc
     if len(loc) >= 3 and loc[0] == "funding" and isinstance(loc[2], int):
         loc = (f"funding.{loc[1]}", *loc[2:])  # a funding table's row: (funding, sources, i, …)
+    if len(loc) >= 3 and loc[0] == "actuals" and f"actuals.{loc[1]}" in sources:
+        loc = (f"actuals.{loc[1]}", *loc[2:])  # a row of a table under the actuals key
     if len(loc) >= 2 and loc[0] in sources and isinstance(loc[1], int):
         source = sources[str(loc[0])]
         # a score's place is (needs, i, scores, key); the planner's column is the key

@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_serializer, model_validator
 from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import checked
 from planner.i18n.problems import problem, pydantic_problem
+from planner.scenario.actuals import ACTUALS_CHECKS, Actuals, recorded_starts
 from planner.scenario.criteria import (
     CRITERIA_CHECKS,
     Criterion,
@@ -219,6 +220,11 @@ class Scenario(Strict):
         description="Funding sources and their co-financing rules (funding.md); the budget is then "
         "the sources' total.",
     )
+    actuals: Actuals | None = Field(
+        None,
+        description="What was really spent and started in the past periods, which are locked "
+        "(actuals.md): `through`, `spending` and `projects` (inline or CSV paths).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -227,14 +233,10 @@ class Scenario(Strict):
 
     @model_serializer(mode="wrap")
     def _without_empty_criteria(self, handler: Any) -> dict[str, Any]:
-        """A scenario without criteria dumps (and hashes) as it did before criteria existed."""
+        """A scenario without criteria, funding, actuals or a Chinese name (or, funded, without a
+        budget) dumps and hashes as it did before those keys existed."""
         document = dict(handler(self))
-        for key in (
-            "criteria",
-            "funding",
-            "budget",
-            "name_zh",
-        ):  # absent keys dump as before they existed
+        for key in ("criteria", "funding", "budget", "name_zh", "actuals"):
             if document.get(key) is None:
                 document.pop(key, None)
         return document
@@ -316,8 +318,13 @@ class Scenario(Strict):
         return self.profiles[region.profile] if region.profile else Profile()
 
     def start_window(self, project: Project) -> list[int]:
-        """W(p): the positions of the periods in which the project may start (projects.md)."""
-        return start_window(project, self.periods)
+        """W(p): the positions of the periods in which the project may start (projects.md), widened
+        to include a recorded start (actuals.md A2)."""
+        window = start_window(project, self.periods)
+        started = recorded_starts(self).get(project.id) if self.actuals is not None else None
+        if started is not None and self.periods.index(started) not in window:
+            window = sorted([*window, self.periods.index(started)])
+        return window
 
     def digest(self) -> str:
         """A short hash of the inputs, to label a run (same inputs, same hash)."""
@@ -336,12 +343,13 @@ class Scenario(Strict):
         problems = []
         changes = _gathered(_gathered(changes, "criteria"), "funding")
         for key, value in changes.items():
-            if key not in CHANGEABLE:
+            apply = CHANGEABLE.get(key) or RECORD_CHANGES.get(key)
+            if apply is None:
                 known = ", ".join(sorted(CHANGEABLE))
                 problems.append(problem("unknown_change", field=key, change=key, known=known))
                 continue
             try:
-                CHANGEABLE[key](data, value)
+                apply(data, value)
             except ScenarioError as err:
                 problems += err.problems
         try:
@@ -397,6 +405,13 @@ CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
 ``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
 ``criteria.NAME`` one weight (``--set criteria.ecology=3``); ``funding`` a mapping of source id to
 amount, and ``funding.SOURCE`` one amount (a number or one per period)."""
+
+
+RECORD_CHANGES: dict[str, Callable[[dict[str, Any], Any], None]] = {
+    "actuals": _set_top("actuals"),
+}
+"""Changes :meth:`Scenario.with_changes` takes from the API but ``--set`` does not offer: a whole
+record (``actuals``, actuals.md: the next year's spending for a live model) is no command-line value."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
@@ -614,4 +629,5 @@ CHECKS = (
     *PROJECT_CHECKS,
     *CRITERIA_CHECKS,
     *FUNDING_CHECKS,
+    *ACTUALS_CHECKS,
 )

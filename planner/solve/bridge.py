@@ -366,12 +366,18 @@ class HighsBridge:
             rows.size, rows, self.row_lower[rows], self.row_upper[rows]
         )
 
-    def _refresh_column_bounds(self) -> None:
-        lower, upper = self._column_bounds(self._moving_columns)
-        if self._moving_columns is None:
-            cols = np.arange(len(self.columns), dtype=np.int32)
-        else:
-            cols = self._moving_columns
+    def refresh_columns(self, variables: Iterable[Any]) -> None:
+        """Re-read the bounds of these variables (a model family moved them outside the parametric
+        columns) and push the differences to HiGHS."""
+        found = self.column_index.positions(list(variables))
+        self._refresh_column_bounds(found[found >= 0].astype(np.int32))
+
+    def _refresh_column_bounds(self, which: np.ndarray | None = None) -> None:
+        which = self._moving_columns if which is None else which
+        if which is not None and not which.size:
+            return
+        lower, upper = self._column_bounds(which)
+        cols = np.arange(len(self.columns), dtype=np.int32) if which is None else which
         moved = (lower != self.col_lower[cols]) | (upper != self.col_upper[cols])
         if moved.any():
             idx = cols[moved]

@@ -140,6 +140,11 @@ class Plan:
     priced_choices:
         The project groups' choices priced by :func:`planner.group_choices`, kept once computed
         (None before; not part of the JSON form).
+    actuals:
+        With the scenario's ``actuals`` (actuals.md "Results"): ``through``, ``locked`` (period
+        labels), ``relaxed`` (records ``constraint, from, to``: the rules the past broke, and how
+        far they were relaxed) and ``fixed`` (names of the reported rows of locked periods, which
+        the past fixed: their ``dual`` is empty and they are never binding). None without.
 
     The four tables and ``scenario_digest`` may be given as zero-argument builders: they are built
     on first read and kept (see :class:`BuiltOnFirstUse`); a plan from a live model's re-solve is
@@ -172,6 +177,7 @@ class Plan:
     message: str = ""
     solved_at: str = ""
     diagnosis: Any = None
+    actuals: dict[str, Any] | None = None
     scenario: Any = field(
         default=None, repr=False, compare=False
     )  # the Scenario solved, for reports
@@ -242,6 +248,7 @@ class Plan:
             "diagnosis": self.diagnosis.to_dict()
             if hasattr(self.diagnosis, "to_dict")
             else self.diagnosis,
+            **({"actuals": self.actuals} if self.actuals is not None else {}),
         }
 
     def project_records(self) -> list[dict[str, Any]]:
@@ -309,6 +316,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
         E_star=data.get("E_star"),
         z_star=data.get("z_star"),
         message=data.get("message", ""),
+        actuals=data.get("actuals"),
     )
 
 

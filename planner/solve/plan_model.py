@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 import models
-from models import objectives
+from models import actuals_relaxation, objectives
 from models.base import total_need
-from planner.analysis.diagnosis import Diagnosis, diagnose_model
+from planner.analysis.actuals_diagnosis import current_language_lines, missed_window_lines
+from planner.analysis.diagnosis import RELAXATION_COLUMNS, Diagnosis, diagnose_model
 from planner.errors import Problem, ScenarioError
 from planner.scenario.files import ScenarioLike, as_scenario
 from planner.scenario.model import Scenario
@@ -68,7 +69,8 @@ def diagnose(scenario: ScenarioLike, *, iis: bool = True) -> Diagnosis:
     >>> d.feasible
     True
     """
-    return diagnose_model(PlanModel(as_scenario(scenario)), iis=iis)
+    live = PlanModel(as_scenario(scenario))
+    return live.diagnose_record() or diagnose_model(live, iis=iis)
 
 
 class PlanModel:
@@ -191,7 +193,25 @@ class PlanModel:
                 kinds.append(kind)
         idx = np.array(rows, dtype=np.int64)
         senses = np.array([self.bridge.rows[i].sense for i in rows], dtype=np.int64)
+        self._row_periods = self._periods_of_rows(rows)
         return idx, senses, _Labels(pd.DataFrame({"name": names, "kind": kinds}))
+
+    def _periods_of_rows(self, rows: list[int]) -> list[Any]:
+        """The period of each reported row that belongs to one period alone (budget[t],
+        capacity[r,t]); None for the others (corridors, floors, shares span the horizon)."""
+        per_period = {
+            id(row): index[-1] if isinstance(index, tuple) else index
+            for name in ("budget", "capacity")
+            for index, row in getattr(self.model, name).items()
+        }
+        return [per_period.get(id(self.bridge.rows[i].constraint)) for i in rows]
+
+    @property
+    def _fixed_rows(self) -> np.ndarray:
+        """Which reported rows the past fixed (a locked period's budget and capacities: actuals.md
+        "Results"): they have no shadow price and never bind."""
+        locked = set(self.model.locked_periods)
+        return np.array([t is not None and t in locked for t in self._row_periods], dtype=bool)
 
     def update(self, scenario: Scenario) -> None:
         """Point the live model at another scenario: re-solve in place when the shape allows it."""
@@ -202,6 +222,7 @@ class PlanModel:
         if scenario != self.scenario:
             models.set_parameter_values(self.model, scenario, previous=self.scenario)
             self.bridge.refresh()
+            self.bridge.refresh_columns(models.moved_columns(self.model))  # actuals.md A1–A2
             self.scenario = self.projects.scenario = self.funding.scenario = scenario
 
     def solve(
@@ -251,12 +272,27 @@ class PlanModel:
             plan.timings["branch_and_bound_solves"] = float(counts["branch and bound"])
             plan.timings["neighbourhood_starts"] = float(counts["neighbourhood"])
         if plan.status == "infeasible" and diagnose:
-            plan.diagnosis = diagnose_model(self)
+            plan.diagnosis = self._diagnose()
             plan.message = plan.diagnosis.lines[0]
         elif plan.status == "time limit":
             plan.message = time_limit_message(plan, time_limit_s)
         self.build_s = self.bridge.handover_s = 0.0  # later solves of this model are re-solves
         return plan
+
+    def _diagnose(self) -> Diagnosis:
+        """Why the current scenario is infeasible: a mandatory project whose window the record
+        closed (actuals.md A2, no money fixes it), else the elastic LP's least fix."""
+        return self.diagnose_record() or diagnose_model(self)
+
+    def diagnose_record(self) -> Diagnosis | None:
+        """The diagnosis of a record that rules every plan out (a mandatory project that did not
+        start while its every possible start is past), or None."""
+        worded = missed_window_lines(self.scenario) if self.model.with_actuals else {}
+        if not worded:
+            return None
+        lines = current_language_lines(worded)
+        empty = pd.DataFrame(columns=RELAXATION_COLUMNS)
+        return Diagnosis(False, self.scenario.unit, lines, empty, wordings=worded)
 
     def _fix_projects_for_duals(
         self, outcome: objectives.Outcome, time_limit_s: float | None
@@ -335,6 +371,7 @@ class PlanModel:
             benefits=partial(benefit_table, scenario),
             criteria=self._criteria_builder(x),
             **self._funding_tables(x),
+            actuals=self._actuals_result(),
         )
 
     def _funding_tables(self, x: np.ndarray | None) -> dict[str, Any]:
@@ -347,6 +384,20 @@ class PlanModel:
             duals = self.bridge.row_duals()
         names = ("funding", "sources", "debt")
         return dict(zip(names, self.funding.tables(x, duals, activity), strict=True))
+
+    def _actuals_result(self) -> dict[str, Any] | None:
+        """actuals.md "Results": the locked periods, the relaxed rows, the rows the past fixed."""
+        if not self.model.locked_periods:
+            return None
+        _idx, _senses, names = self._reported_rows
+        fixed = names.columns["name"][self._fixed_rows].tolist()
+        relaxed = actuals_relaxation.relaxation(self.scenario).records
+        return {
+            "through": self.model.locked_periods[-1],
+            "locked": list(self.model.locked_periods),
+            "relaxed": [dict(record) for record in relaxed],
+            "fixed": fixed,
+        }
 
     def _criteria_builder(self, x: np.ndarray | None) -> Any:
         """The criteria table's builder, with the programme's E per pair captured now (only with
@@ -377,7 +428,7 @@ class PlanModel:
     def _budget_columns(self, x: np.ndarray | None, amounts: np.ndarray) -> dict[str, Any]:
         """The number columns of the budget table: budget, carried in, spent, carried out, lapsed."""
         periods = list(self.scenario.periods)
-        budgets = self.scenario.budget_per_period()
+        budgets = actuals_relaxation.budget_per_period(self.scenario)  # B'[t] with actuals (A3)
         carried_out = values_at(self._carry_columns, x) if x is not None else np.zeros(len(periods))
         if self.funding.active and x is not None:
             carried_out = self.funding.carried_out(x)  # F2's e[f,t] replace c[t]
@@ -411,7 +462,11 @@ class PlanModel:
         slack = np.where(senses >= 0, bound - lhs, lhs - bound)
         binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(bound))
         duals = self._first_duals if self._first_duals is not None else self.bridge.row_duals()
-        columns = [lhs, bound, duals[idx], binding]
+        duals = duals[idx]
+        if self._fixed_rows.any():  # a locked period's rows are fixed by the past (actuals.md)
+            binding = binding & ~self._fixed_rows
+            duals = np.where(self._fixed_rows, np.nan, duals)
+        columns = [lhs, bound, duals, binding]
         return partial(
             _with_columns, names, dict(zip(CONSTRAINT_COLUMNS[2:], columns, strict=True))
         )

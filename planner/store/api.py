@@ -311,6 +311,7 @@ class RunStore:
             host=row["host"],
             changes=json.loads(row["changes"]),
             parent_id=row["parent_id"],
+            revises=json.loads(row["changes"]).get("revises"),  # a re-plan's (actuals.md)
             versions={k: row[f"{k}_version"] for k in ("planner", "pyomo", "highs")},
             hash=row["hash"],
         )

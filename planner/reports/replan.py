@@ -1,0 +1,57 @@
+"""The re-plan's tables for the reports (actuals.md): the rules the past broke, in words, and with a
+plan to compare against, the plan against actual: the locked periods planned against spent, each
+project's planned, actual and re-planned start, and the periods ahead, planned against re-planned.
+
+Amounts stay in the scenario's unit; the renderers show them in the page's (``tables.MONEY``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from planner.analysis.replan import relaxed_lines
+from planner.i18n.catalog import t
+from planner.i18n.names import project_name
+from planner.reports import tables
+from planner.solve.plan import Plan
+
+
+def replan_tables(plan: Plan, info: tables.ReportInfo) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) pairs of the Plan against actual sheet and section; none without a record."""
+    if plan.actuals is None:
+        return []
+    scenario = tables.scenario_of(plan)
+    locked = ", ".join(map(str, plan.actuals["locked"]))
+    relaxed = relaxed_lines(scenario, plan.actuals["relaxed"]) or [t("replan.nothing_relaxed")]
+    titled = [(t("report.replan.relaxed", periods=locked), pd.DataFrame({"relaxed": relaxed}))]
+    against = info.against
+    if against is None:
+        return titled
+    names = tables.region_names(plan)
+    projects = {p.id: p for p in scenario.projects}
+    spent = against.locked.copy()
+    spent.insert(1, "name", spent["region"].map(names))
+    starts = against.starts.copy()
+    starts.insert(1, "name", [project_name(projects[i]) for i in starts["id"]])
+    starts["actual_start"] = [
+        t("replan.not_started") if s is None else s for s in starts["actual_start"]
+    ]
+    ahead = against.ahead.copy()
+    ahead.insert(1, "name", ahead["region"].map(names))
+    titled += [
+        (t("report.replan.locked", through=against.through), spent),
+        (t("report.replan.starts"), starts),
+        (t("report.replan.ahead"), ahead),
+    ]
+    if against.attribution is not None:
+        words = pd.DataFrame({"why": [against.attribution.summary()]})
+        titled.append((t("report.replan.why"), words))
+    return titled
+
+
+def locked_marks(plan: Plan, periods: Any) -> list[str]:
+    """For each period of an allocation table, "fixed by the past" where it is locked, else ""."""
+    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    return [t("report.replan.locked_mark") if str(p) in locked else "" for p in periods]

@@ -1,0 +1,74 @@
+"""The app's Re-plan tab (actuals.md): the tab is on the page, and its tables and chart read names
+and money in the page's unit (AppTest cannot upload files, so the record goes through the tab's
+own functions here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import planner
+from planner.analysis.replan import plan_against_actual
+from planner.i18n.catalog import use_language
+from planner.scenario.files import with_actuals
+from ui import replan_tab
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+DATA = Path(__file__).resolve().parents[1] / "data" / "western_china"
+
+
+def test_the_page_has_a_replan_tab_that_asks_for_the_record() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Re-plan" in [tab.label for tab in at.tabs]
+    assert any("Upload the spending record" in c.value for c in at.caption)
+
+
+@pytest.fixture(scope="module")
+def comparison() -> tuple[planner.Scenario, planner.Plan, object]:
+    scenario = planner.load_scenario("western_china")
+    original = planner.solve(scenario)
+    replanned = with_actuals(
+        scenario,
+        2026,
+        DATA / "actuals_2026_example.csv",
+        DATA / "project_starts_2026_example.csv",
+    )
+    re_plan = planner.solve(replanned)
+    return replanned, re_plan, plan_against_actual(original, re_plan, replanned)
+
+
+def test_the_tables_name_provinces_and_show_money_in_the_pages_unit(comparison) -> None:  # type: ignore[no-untyped-def]
+    scenario, _plan, against = comparison
+    english = replan_tab.locked_frame(scenario, against)
+    assert "Chongqing" in set(english["Province"])
+    with use_language("zh"):
+        chinese = replan_tab.locked_frame(scenario, against)
+        starts = replan_tab.starts_frame(scenario, against)
+    assert "重庆" in set(chinese["省份"])
+    assert chinese["计划 (亿元)"].sum() == pytest.approx(10 * english["planned (CNY bn)"].sum())
+    assert "未开工" in set(starts["实际开工"])  # the late Bishan airport
+
+
+def test_the_chart_shows_planned_and_spent_per_province(comparison) -> None:  # type: ignore[no-untyped-def]
+    scenario, _plan, against = comparison
+    data = replan_tab.against_chart(scenario, against).data
+    chongqing = data[data["region"] == "Chongqing"].set_index("what")["amount"]
+    assert chongqing["planned"] > chongqing["spent"]  # the airport that did not start
+
+
+def test_the_periods_view_greys_the_locked_periods(comparison) -> None:  # type: ignore[no-untyped-def]
+    from ui import views
+
+    _scenario, plan, _against = comparison
+    table = views.period_table(plan)
+    context = replan_tab.greyed(table, plan)._compute().ctx  # (row, column) → CSS pairs
+    rows = list(table.index)
+    grey = {rows[i] for (i, _j), css in context.items() if ("color", "#888888") in css}
+    assert grey == {"2026"}
+    unlocked = planner.solve("western_china")
+    plain = views.period_table(unlocked)
+    assert replan_tab.greyed(plain, unlocked) is plain
