@@ -286,11 +286,13 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
     regions = r[
         ["id", "name", "profile", "min_share_of_need", "max_per_period", "name_zh", "macro_region"]
     ]
+    # a variant (western_china_funded) takes the profiles and corridors of the scenario it varies
+    tables_of = scn["tables_of"] if isinstance(scn.get("tables_of"), str) else sid
     prof = pd.read_csv(HERE / "profiles.csv")
-    prof = prof[prof.scenario == sid]
+    prof = prof[prof.scenario == tables_of]
     prof = prof[prof.profile.isin(set(regions.profile))]
     cor = pd.read_csv(HERE / "corridors.csv")
-    cor = cor[cor.scenario == sid]
+    cor = cor[cor.scenario == tables_of]
 
     problems = check(scn, regions, needs, prof)
     if problems:

@@ -54,6 +54,20 @@ def next_yuan(plan: Any) -> pd.DataFrame:
     )
 
 
+SOURCES_NAMED_APART = 3
+"""Sources whose next unit is worth the same (to three digits, in the same period) are said in one
+clause; more than this many are counted, not listed: on western_china_funded every pool is used up
+and 39 of them are worth the same, which as a list was a paragraph, not a sentence."""
+
+
+def _worth_groups(best: pd.DataFrame, factor: float) -> list[tuple[Any, str, list[str]]]:
+    """(period, value as said, sources) for each run of sources worth the same, most valuable first."""
+    groups: dict[tuple[Any, str], list[str]] = {}
+    for row in best.itertuples(index=False):
+        groups.setdefault((row.period, f"{row.dual / factor:.3g}"), []).append(row.source)
+    return [(period, value, sources) for (period, value), sources in groups.items()]
+
+
 def next_yuan_words(plan: Any) -> str:
     """One sentence: "One more CNY bn of Central budget investment in 2027 adds 0.41 to the benefit
     E; Special bonds 0.12. Gansu's debt room binds." (first solve's shadow prices)."""
@@ -61,24 +75,29 @@ def next_yuan_words(plan: Any) -> str:
         return ""
     how = shown(plan.unit)
     names = source_names(plan.scenario)
-    best = next_yuan(plan)
     parts = []
-    for i, row in enumerate(best.itertuples(index=False)):
-        value = f"{row.dual / how.factor:.3g}"
-        name = names.get(row.source, row.source)
+    for i, (period, value, sources) in enumerate(_worth_groups(next_yuan(plan), how.factor)):
+        labels = [names.get(source, source) for source in sources]
+        name = (
+            labels[0]
+            if len(labels) <= SOURCES_NAMED_APART
+            else t("funding.many_sources", count=len(labels), first=labels[0])
+        )
+        if len(labels) <= SOURCES_NAMED_APART and len(labels) > 1:
+            name = t("list.separator").join(labels)
         if i == 0:
             parts.append(
                 t(
                     "funding.next_yuan",
                     unit=how.unit,
                     source=name,
-                    period=row.period,
+                    period=period,
                     value=value,
                     objective=objective_words(plan.mode),
                 )
             )
         else:
-            parts.append(t("funding.next_yuan_more", source=name, period=row.period, value=value))
+            parts.append(t("funding.next_yuan_more", source=name, period=period, value=value))
     sentence = t("funding.clauses").join(parts) + t("funding.end") if parts else ""
     sentence = sentence or t("funding.worth_nothing")
     binding = _binding_debt_rooms(plan)
