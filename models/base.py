@@ -291,12 +291,17 @@ def define_variables(m: ConcreteModel, scenario: Scenario) -> None:
     # one flat index built from plain lists: iterating the product RS × T × K makes Pyomo flatten
     # every tuple again, and a Set copies and validates every member; a SetOf over a dict (ordered,
     # constant-time membership) wraps the index as it is, a third of the cost of a large build's y
-    index = [(r, s, t, k) for r, s in m.RS for t in m.T for k in m.K]
+    # T and K as plain lists: iterating a Pyomo set once per pair was 1.3 million generator steps
+    periods, tranches = list(m.T), list(m.K)
+    index = [(r, s, t, k) for r, s in m.RS for t in periods for k in tranches]
     m.RSTK = SetOf(dict.fromkeys(index))
     m.y = Var(m.RSTK, domain=NonNegativeReals)
     # y's variables as a plain list, in RSTK order: walking a Pyomo component of a million entries
-    # costs a third of a second each time, and the families and the read-back need them
-    m.y_list = list(m.y.values())
+    # costs a third of a second each time, and the families and the read-back need them. A dense
+    # Var is built by walking its index, so its own dict holds them in RSTK order; reading that
+    # dict skips values()'s getter per entry (0.12 s against 0.01 s for 320,000 columns).
+    # tests/test_build_lp.py pins the order.
+    m.y_list = list(m.y._data.values())
     m.carry = Var(m.T, domain=NonNegativeReals)
     set_carry_over(m, scenario.carry_over)
     m.u = Var(m.PW, domain=Binary)  # u[p,t] = 1: project p starts in period t
@@ -322,7 +327,8 @@ def index_terms(m: ConcreteModel) -> None:
     is a slice, or a few slices joined, of the flat list of y: no per-column Python loop.
     """
     y = m.y_list
-    periods, n_k = list(m.T), len(m.K)
+    periods, ks = list(m.T), list(m.K)
+    n_k = len(ks)
     per_pair = len(periods) * n_k
     m.x_terms, m.tranche_terms, m.pair_terms = {}, {}, {}
     m.region_terms, m.region_period_terms = {}, {}
@@ -335,7 +341,7 @@ def index_terms(m: ConcreteModel) -> None:
             tranches = pair[i * n_k : (i + 1) * n_k]
             m.x_terms[r, s, t] = tranches
             m.region_period_terms.setdefault((r, t), []).extend(tranches)
-        for k in m.K:
+        for k in ks:
             m.tranche_terms[r, s, k] = pair[k - 1 :: n_k]
     m.period_terms = {}
     for (_r, t), terms in m.region_period_terms.items():
