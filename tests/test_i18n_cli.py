@@ -83,3 +83,15 @@ def test_json_keys_stay_english(verb, capsys):
     document = json.loads(capsys.readouterr().out)
     assert {"scenario", "unit", "points"} <= set(document)
     assert "min_coverage" in document["points"][0]
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_runs_and_its_sub_verbs_take_lang(capsys, where):
+    """Issue 33: ``planner runs list --lang zh`` was refused ("unrecognized arguments"); the README
+    says every verb takes --lang before or after the verb, and runs' sub-verbs are verbs too."""
+    argv = (
+        ["runs", "list", "--lang", "zh"] if where == "after" else ["--lang", "zh", "runs", "list"]
+    )
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "没有运行记录" in out and "no runs" not in out

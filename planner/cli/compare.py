@@ -13,7 +13,7 @@ import sys
 from planner.analysis.attribution import DEFAULT_SAMPLES, EndpointNotOptimal, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.cli.common import exit_code_for
-from planner.cli.tables import add_format_arguments, print_json, print_table
+from planner.cli.tables import add_format_arguments, print_json, print_table, readable
 from planner.i18n.catalog import t
 from planner.i18n.tables import column_word
 
@@ -68,16 +68,17 @@ def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
     scenario = comparison.scenario
     kpis = comparison.kpis
     if not args.csv:
-        kpis = kpis.assign(kpi=[kpi_word(k) for k in kpis["kpi"]])
+        kpis = readable(kpis.assign(kpi=[kpi_word(k) for k in kpis["kpi"]]))
     print_table(kpis, args, t("cli.compare.kpis", a=comparison.a, b=comparison.b))
     if not args.csv:
         print()
-        print_table(changed, args, t("cli.compare.allocation", unit=comparison.unit), scenario)
+        title = t("cli.compare.allocation", unit=comparison.unit)
+        print_table(readable(changed), args, title, scenario)
         print()
-        print_table(comparison.constraints, args, t("cli.compare.constraints"))
+        print_table(readable(comparison.constraints), args, t("cli.compare.constraints"))
         if len(comparison.projects):
             print()
-            print_table(comparison.projects, args, t("cli.compare.projects"), scenario)
+            print_table(readable(comparison.projects), args, t("cli.compare.projects"), scenario)
     return 0
 
 
@@ -97,7 +98,8 @@ def run_attribution(args: argparse.Namespace) -> int:
             return 0
         print()
     how = t("cli.compare.how", method=result.method, solves=result.solves)
-    print_table(result.table(), args, t("cli.compare.by_group", unit=result.unit, how=how))
+    table = result.table() if args.csv else readable(result.table())
+    print_table(table, args, t("cli.compare.by_group", unit=result.unit, how=how))
     return 0
 
 
