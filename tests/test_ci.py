@@ -21,6 +21,7 @@ from conftest import NOTO_CJK_FONT, POSTGRES_INITDB, require_or_skip
 ROOT = Path(__file__).resolve().parent.parent
 README_TEST_COMMAND = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    " --durations=15"
 )
 
 
