@@ -165,6 +165,16 @@ def test_scenario_from_dataframes_equals_the_inline_one(base):
     assert rebuilt == base
 
 
+def test_a_typo_of_a_bundled_name_gets_a_did_you_mean():
+    """Issue 33: ``western_chian`` said only "no such …"; the closest bundled name is offered."""
+    assert problems_of("western_chian") == [
+        "western_chian: no such file, folder or bundled scenario; did you mean western_china?"
+    ]
+    assert problems_of("nothing_like_it") == [
+        "nothing_like_it: no such file, folder or bundled scenario"
+    ]
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 def test_written_scenario_files_follow_the_umask(base, tmp_path, umask):
     """Issue 33: ``convert`` and ``save_scenario`` wrote mode 0600 (mkstemp's) under umask 022, while

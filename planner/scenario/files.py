@@ -8,6 +8,7 @@ at most ``MAX_YAML_NODES`` nodes.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import tempfile
@@ -28,7 +29,7 @@ from planner.scenario.columns import (
     near_miss_problems,
     table_columns,
 )
-from planner.scenario.datasets import bundled_scenario_path
+from planner.scenario.datasets import bundled_scenario_path, bundled_scenarios
 from planner.scenario.model import Scenario, validate_scenario
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
@@ -79,7 +80,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     if not path.exists():
         bundled = bundled_scenario_path(str(source))
         if bundled is None:
-            raise ScenarioError([problem("no_such_scenario", file=str(source))])
+            raise ScenarioError([_no_such_scenario(str(source))])
         path = bundled
     if path.is_dir():
         path = path / SCENARIO_FILENAME
@@ -139,6 +140,15 @@ def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> 
 
 
 # ---- YAML ----
+
+
+def _no_such_scenario(source: str) -> Problem:
+    """The problem of a name that is nothing, with the bundled name it is closest to if any
+    (``western_chian`` → did you mean ``western_china``?)."""
+    close = difflib.get_close_matches(source, list(bundled_scenarios()), n=1, cutoff=0.75)
+    if close:
+        return problem("no_such_scenario_close", file=source, name=close[0])
+    return problem("no_such_scenario", file=source)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
