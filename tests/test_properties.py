@@ -299,7 +299,7 @@ def ends(equity_weight: float) -> str:
 
 
 @settings(
-    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(EQUITY_SCENARIOS, EQUITY_WEIGHTS)
 def test_balanced_plans_report_the_weighted_value_of_the_reference_lp(

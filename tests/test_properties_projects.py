@@ -119,7 +119,7 @@ def test_plans_with_projects_match_an_independent_mixed_integer_program(scenario
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
