@@ -26,6 +26,7 @@ from planner.cli.tables import localized
 from planner.errors import ScenarioError
 from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, region_names, sector_name
+from planner.i18n.units import shown
 from planner.reports import check_output, export, format_of, report_info
 from planner.reports.safety import atomic_write
 
@@ -114,8 +115,10 @@ def print_summary(found: Alternatives) -> None:
         "display.unicode.east_asian_width",
         language() == "zh",
     ):
-        print(f"{head}\n\n" + t("cli.alternatives.ranges", unit=found.unit))
-        ranges = localized(found.ranges, scenario).fillna(every)
+        how = shown(found.unit)  # 亿元 in Chinese; the JSON document keeps the scenario's unit
+        print(f"{head}\n\n" + t("cli.alternatives.ranges", unit=how.unit))
+        money = found.ranges[["min", "max", "optimal"]] * how.factor
+        ranges = localized(found.ranges.assign(**money), scenario).fillna(every)
         print(ranges.to_string(index=False))
         print("\n" + t("cli.alternatives.alternatives"))
         print(localized(found.summary()).to_string(index=False))
