@@ -113,3 +113,15 @@ def test_compare_prints_numbers_a_person_reads(tiny, tmp_path, capsys):
     # budget 25: the 5 more buy r1b 3 @1.2 and r2a 2 @1 (second tranche): E 40.4 + 3.6 + 2 = 46
     assert kpis["E"] == ["40.4", "46.0", "5.6"], kpis
     assert kpis["unspent"][1] == "0"
+
+
+def test_an_infeasible_solve_says_its_headline_once(tmp_path, capsys):
+    """Issue 33: the diagnosis's headline came on stdout (the summary) and again on stderr; it
+    stays on stderr with the rest of the diagnosis."""
+    scenario = make(regions=[{"id": "r1", "min_share_of_need": 0.9}, {"id": "r2"}], budget=5)
+    folder = planner.save_scenario(scenario, tmp_path / "bad")
+    assert main(["solve", str(folder)]) == 3
+    captured = capsys.readouterr()
+    headline = captured.err.splitlines()[0]
+    assert headline.startswith("infeasible:") and "infeasible" in captured.out  # the status line
+    assert (captured.out + captured.err).count(headline) == 1
