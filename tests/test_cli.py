@@ -125,3 +125,10 @@ def test_an_infeasible_solve_says_its_headline_once(tmp_path, capsys):
     headline = captured.err.splitlines()[0]
     assert headline.startswith("infeasible:") and "infeasible" in captured.out  # the status line
     assert (captured.out + captured.err).count(headline) == 1
+
+
+def test_pareto_says_what_its_row_without_epsilon_is(tiny, capsys):
+    """Issue 33: pareto's last row (ε NaN, balanced True) was explained nowhere."""
+    assert main(["pareto", str(tiny), "--points", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "balanced objective's plan at the scenario's equity weight 0.5" in out
