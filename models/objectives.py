@@ -8,7 +8,11 @@
 - equity: maximize z subject to z ≤ cov[r]; reported objective z*. A second solve with z ≥ z* − 1e-7
   maximizes E among the plans that reach z*.
 - balanced (weight λ): maximize (1 − λ) · E / E* + λ · z / z*, a term dropped when its optimum is 0;
-  reported objective is that weighted value.
+  reported objective is that weighted value. A last solve with z ≥ z_λ − 1e-7 (z_λ the weighted
+  plan's z) maximizes E among the plans that reach it, as equity's second solve does: where E's
+  weight is 0 (λ = 1) or too small for the solver's tolerances (λ within about 1e-3 of 1 on the
+  bundled scales), the weighted solve leaves the split of money into tranches, and so the reported
+  E, arbitrary. The reported plan and its duals are that last solve's; the value stands.
 
 The rows z ≤ cov[r] are written only for the equity and balanced modes (efficiency never reads
 z), so switching to or from efficiency changes the model's shape and rebuilds it.
@@ -19,7 +23,7 @@ solves through any :class:`WeightedSolver` (the HiGHS bridge in practice).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from pyomo.core.expr.numeric_expr import SumExpression
@@ -158,15 +162,34 @@ def _balanced(
     status = solver.solve(time_limit_s)
     if status != "optimal":
         return Outcome(status, None, first.E_star, z_star)
-    value = sum(w * solver.objective(name) for name, w in weights.items())
-    if not weights.get(BENEFIT):
-        # With no weight on E (λ = 1), any split of the money into tranches scores the same and the
-        # reported E would be arbitrary; break the tie for benefit, as the equity mode does.
-        z = solver.objective(EQUITY)
-        solver.set_column_bounds(m.z, max(0.0, z - EQUITY_TIE_TOLERANCE), 1.0)
-        solver.set_weights({BENEFIT: 1.0})
-        status = solver.solve(time_limit_s)
+    value = weighted_value(solver, weights)
+    # E's weight may be 0 or below the solver's tolerances (λ at or near 1): break the tie for
+    # benefit at the weighted plan's least coverage, as the equity mode does (module docstring)
+    z = solver.objective(EQUITY)
+    solver.set_column_bounds(m.z, max(0.0, z - EQUITY_TIE_TOLERANCE), 1.0)
+    solver.set_weights({BENEFIT: 1.0})
+    status = solver.solve(time_limit_s)
     return Outcome(status, value if status == "optimal" else None, first.E_star, z_star)
+
+
+def weighted_value(solver: WeightedSolver, weights: dict[str, float]) -> float:
+    """Σ weight · objective at the plan the solver holds: (1 − λ) · E / E* + λ · z / z*."""
+    return sum(w * solver.objective(name) for name, w in weights.items())
+
+
+def rescored(outcome: Outcome, solver: WeightedSolver, mode: str) -> Outcome:
+    """``outcome`` with the reported objective of the plan the solver holds after one more solve of
+    its last objective (the LP with the projects' starts fixed, projects.md), which may improve the
+    plan's E.
+
+    Only efficiency's objective moves with it (E of that plan). Equity reports z* and balanced its
+    weighted value, both of the solve before their last one, which maximizes E among the plans
+    that keep z: never the solver's last weights, which are E's alone (issue 32: balanced at λ = 1
+    reported E).
+    """
+    if outcome.objective is None or mode != "efficiency":
+        return outcome
+    return replace(outcome, objective=solver.objective(BENEFIT))
 
 
 def balanced_weights(e_star: float, z_star: float, equity_weight: float) -> dict[str, float]:

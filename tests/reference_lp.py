@@ -25,7 +25,9 @@ So that the comparison does not rest on trusting either solver, :func:`solve_ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.optimize import linprog
@@ -33,6 +35,7 @@ from scipy.optimize import linprog
 from planner.scenario.model import Scenario
 from tests.checker import spec_rules
 
+R = TypeVar("R", bound=Any)  # a reference result: status, optimum
 FEASIBILITY_TOL = 1e-6  # relative, per row, for the interior-point point
 
 
@@ -80,9 +83,19 @@ def _benefits(scenario: Scenario) -> dict[tuple[str, str], float]:
     return dict(zip(pairs, (normal @ weights).tolist(), strict=True))
 
 
-def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> ReferenceLP:
+Objective = str | dict[str, float]
+"""``"E"`` (benefit), ``"z"`` (least coverage) or weights of both: ``{"E": a, "z": b}`` is a·E + b·z."""
+
+
+def objective_weights(objective: Objective) -> dict[str, float]:
+    return {objective: 1.0} if isinstance(objective, str) else dict(objective)
+
+
+def build_reference_lp(scenario: Scenario, *, objective: Objective = "E") -> ReferenceLP:
     """The LP of the spec. ``objective="E"`` maximizes benefit; ``"z"`` maximizes least coverage
-    (one extra column z ∈ [0, 1] with a row ``z · need_total[r] − Σ x[r] ≤ 0`` per region with need)."""
+    (one extra column z ∈ [0, 1] with a row ``z · need_total[r] − Σ x[r] ≤ 0`` per region with need);
+    a dict weighs the two (balanced mode)."""
+    weights = objective_weights(objective)
     periods = list(scenario.periods)
     n_k = len(scenario.tranches)
     rules = spec_rules(scenario)  # the scenario's own numbers, or A3's relaxed ones with actuals
@@ -108,20 +121,19 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
         # bounded, which the weak-duality certificate needs
         upper.append(sum(budgets[: i + 1]) if scenario.carry_over else 0.0)
     z_col = None
-    if objective == "z":
+    if "z" in weights:
         z_col = len(upper)
         upper.append(1.0)
     n = len(upper)
 
     cost = np.zeros(n)
     benefit = _benefits(scenario)
-    if objective == "E":
-        for (r, s, t, k), j in y_index.items():
-            d = (1.0 + scenario.discount_rate) ** -periods.index(t)
-            w = _profile_table(scenario, profile_of[r], "weight").get(s, 1.0)
-            cost[j] = d * w * benefit.get((r, s), 0.0) * scenario.tranches[k]
-    else:
-        cost[z_col] = 1.0
+    for (r, s, t, k), j in y_index.items():
+        d = (1.0 + scenario.discount_rate) ** -periods.index(t)
+        w = _profile_table(scenario, profile_of[r], "weight").get(s, 1.0)
+        cost[j] = weights.get("E", 0.0) * d * w * benefit.get((r, s), 0.0) * scenario.tranches[k]
+    if z_col is not None:
+        cost[z_col] = weights["z"]
 
     rows: list[np.ndarray] = []
     rhs: list[float] = []
@@ -209,7 +221,34 @@ def build_reference_lp(scenario: Scenario, *, objective: str = "E") -> Reference
     return ReferenceLP(cost, A, np.array(rhs), np.array(upper), names, y_index, carry_index)
 
 
-def solve_reference(scenario: Scenario, *, objective: str = "E") -> ReferenceResult:
+def balanced_objective(e_star: float, z_star: float, equity_weight: float) -> dict[str, float]:
+    """model.md, balanced with weight λ: (1 − λ) · E / E* + λ · z / z*, a term dropped when its
+    optimum is 0."""
+    weights = {}
+    if e_star > 0:
+        weights["E"] = (1.0 - equity_weight) / e_star
+    if z_star > 0:
+        weights["z"] = equity_weight / z_star
+    return weights
+
+
+def balanced_optimum(solve: Callable[..., R], scenario: Scenario, equity_weight: float) -> R:
+    """The balanced optimum by ``solve`` (this LP, or the mixed-integer program): E* and z* first,
+    then their weighted sum, whose optimum is the reported objective."""
+    e_star = solve(scenario)
+    if e_star.status != "optimal":
+        return e_star
+    z_star = solve(scenario, objective="z")
+    weights = balanced_objective(e_star.optimum, z_star.optimum, equity_weight)
+    # with E* = z* = 0 every feasible plan scores 0, E*'s among them
+    return solve(scenario, objective=weights) if weights else e_star
+
+
+def solve_reference_balanced(scenario: Scenario, equity_weight: float) -> ReferenceResult:
+    return balanced_optimum(solve_reference, scenario, equity_weight)
+
+
+def solve_reference(scenario: Scenario, *, objective: Objective = "E") -> ReferenceResult:
     """Solve the reference LP by interior point and certify the optimum with a weak-duality bound."""
     lp = build_reference_lp(scenario, objective=objective)
     bounds = [(0.0, float(u)) for u in lp.upper]

@@ -7,12 +7,15 @@ from the spec, no ``models`` import) and adds, again from the spec's text:
   i(t) + duration − 1 ≤ |T| − 1;
 - its cash (cost / duration in each period t0 ≤ t ≤ t0 + duration − 1) in every row that reads the money
   m[r,s,t]: budget[t], corridor[g,s] (member region, corridor sector), share_min / share_max[r,·] (the
-  pair's sector against the region's total), floor[r] and capacity[r,t];
+  pair's sector against the region's total), floor[r], capacity[r,t] and, when z is in the
+  objective, coverage[r];
 - the rows 7 (one start; = 1 when mandatory), 8 (Σ of a group's starts ≤ max) and 9 (for b requiring a
   and every t: Σ_{t0 ≤ t} u[b,t0] − Σ_{t0 ≤ t} u[a,t0] ≤ 0);
 - the objective term d[t] · w[p(r),s] · value[p] · u[p,t].
 
-Then ``scipy.optimize.milp`` solves it (HiGHS's branch and bound behind scipy's own matrix hand-over,
+The objective is E, z or the balanced mode's weighted sum of the two
+(:func:`solve_reference_milp_balanced`: E* and z* first, each a mixed-integer optimum). Then
+``scipy.optimize.milp`` solves it (HiGHS's branch and bound behind scipy's own matrix hand-over,
 not the planner's bridge, model build or compile).
 """
 
@@ -24,7 +27,13 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from planner.scenario.model import Scenario
-from tests.reference_lp import ReferenceLP, build_reference_lp
+from tests.reference_lp import (
+    Objective,
+    ReferenceLP,
+    balanced_optimum,
+    build_reference_lp,
+    objective_weights,
+)
 
 REFERENCE_GAP = 1e-7  # the reference's own relative gap, far below any scenario's mip_gap
 
@@ -44,10 +53,11 @@ def _window(scenario: Scenario, p) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 def build_reference_milp(
-    scenario: Scenario,
+    scenario: Scenario, objective: Objective = "E"
 ) -> tuple[ReferenceLP, np.ndarray, np.ndarray, list[tuple[str, int]], dict[str, int]]:
     """(LP part, A with u columns, cost with u columns, u keys (project, period index), row by name)."""
-    lp = build_reference_lp(scenario)
+    lp = build_reference_lp(scenario, objective=objective)
+    benefit_weight = objective_weights(objective).get("E", 0.0)
     periods = list(scenario.periods)
     u_keys = [(p.id, i) for p in scenario.projects for i in _window(scenario, p)]
     n_lp, n_u = len(lp.upper), len(u_keys)
@@ -62,7 +72,7 @@ def build_reference_milp(
         profile = region[p.region].profile
         weight = dict(scenario.profiles[profile].weight) if profile else {}
         d = (1.0 + scenario.discount_rate) ** -t0
-        cost[col] = d * weight.get(p.sector, 1.0) * p.value
+        cost[col] = benefit_weight * d * weight.get(p.sector, 1.0) * p.value
         rate = p.cost / p.duration
         for i in range(t0, t0 + p.duration):
             _add_cash(A, row, scenario, p, periods[i], rate, col)
@@ -88,11 +98,17 @@ def _add_cash(A, row, scenario, p, t, rate, col) -> None:  # type: ignore[no-unt
         for s, high in prof.share_max.items():  # Σ m[r,s] − high · Σ m[r] ≤ 0
             add(f"share_max[{p.region},{s}]", rate * ((1.0 if s == p.sector else 0.0) - high))
     add(f"floor[{p.region}]", -rate)
+    add(f"coverage[{p.region}]", -rate)  # cov[r] counts all money m[r,s,t] (projects.md)
     add(f"capacity[{p.region},{t}]", rate)
 
 
-def solve_reference_milp(scenario: Scenario) -> ReferenceMILP:
-    lp, A, cost, u_keys, _row = build_reference_milp(scenario)
+def solve_reference_milp_balanced(scenario: Scenario, equity_weight: float) -> ReferenceMILP:
+    """The balanced optimum (model.md) with each single optimum a mixed-integer one (projects.md)."""
+    return balanced_optimum(solve_reference_milp, scenario, equity_weight)
+
+
+def solve_reference_milp(scenario: Scenario, objective: Objective = "E") -> ReferenceMILP:
+    lp, A, cost, u_keys, _row = build_reference_milp(scenario, objective)
     n_lp, n = len(lp.upper), len(cost)
     extra_rows, extra_rhs = _project_rows(scenario, u_keys, n_lp, n)
     A_all = np.vstack([A, *extra_rows]) if extra_rows else A

@@ -224,3 +224,21 @@ def test_progress_is_reported_per_stage_and_can_stop_the_run():
 
     with pytest.raises(Stop):
         alternatives(hand_case(), slack=0.05, count=1, progress=stop_after_ranges)
+
+
+def test_out_writes_the_format_its_suffix_names(tmp_path, capsys):
+    """Issue 33: ``--out alts.xlsx`` wrote JSON into a file named .xlsx. The suffix picks the format
+    as ``report`` does: .json the document, .xlsx a workbook (a zip), anything else exit 2 before
+    any solve."""
+    folder = planner.save_scenario(hand_case(), tmp_path / "hand")
+    book = tmp_path / "alts.xlsx"
+    assert main(["alternatives", str(folder), "--slack", "0.1", "--out", str(book)]) == 0
+    assert book.read_bytes()[:2] == b"PK"  # an xlsx is a zip, not a JSON document
+    from openpyxl import load_workbook
+
+    assert "Summary" in load_workbook(book).sheetnames
+    capsys.readouterr()
+    assert main(["alternatives", str(folder), "--out", str(tmp_path / "alts.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "alts.txt" in err and ".json" in err and "Traceback" not in err
+    assert not (tmp_path / "alts.txt").exists()

@@ -74,7 +74,7 @@ def test_json_text_and_reports_carry_the_projects(tight, tmp_path, capsys):
     assert main(["alternatives", str(folder), "--slack", "0.05", "--count", "2"]) == 0
     text = capsys.readouterr().out
     assert "core (every plan within the slack funds it)" in text and "excluded" in text
-    assert "Projects funded in none (1): port_a" in text
+    assert "Projects funded in none (1) of the optimum and the alternatives above: port_a" in text
     xlsx = planner.export(tight.optimal, tmp_path / "p.xlsx", alternatives=tight)
     cells = [
         c.value for row in openpyxl.load_workbook(xlsx)["Alternatives"].iter_rows() for c in row

@@ -21,6 +21,7 @@ from conftest import NOTO_CJK_FONT, POSTGRES_INITDB, require_or_skip
 ROOT = Path(__file__).resolve().parent.parent
 README_TEST_COMMAND = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    " --durations=15"
 )
 
 
@@ -86,3 +87,27 @@ def test_a_present_tool_is_found_by_name_or_path(monkeypatch):
     monkeypatch.setenv("CI", "true")
     assert require_or_skip("bash", "needed") == shutil.which("bash")
     assert require_or_skip(str(ROOT / "README.md"), "needed") == str(ROOT / "README.md")
+
+
+def test_the_readme_command_table_is_one_table_with_every_verb():
+    """Issue 33: two blank lines cut the README's command table, so the rows after them had no
+    header and did not render. One table: from its header to its end no blank line, every row a
+    row, and every verb of ``planner --help`` in it."""
+    from planner.cli import VERBS, build_parser
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Command line", 1)[1]
+    lines = section.split("| command | what it does |", 1)[1].splitlines()[1:]
+    rows = []
+    for line in lines[1:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    after = section.split("\n".join(lines[: len(rows) + 1]), 1)[1]
+    assert not any(
+        line.startswith("| `planner") for line in after.split("### Exit codes")[0].splitlines()
+    )
+    verbs = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert len(verbs) == len(VERBS)
+    missing = [v for v in verbs if not any(row.startswith(f"| `planner {v}") for row in rows)]
+    assert not missing, missing

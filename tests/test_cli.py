@@ -82,3 +82,53 @@ def test_validate_reports_ok_and_exit_0(tiny, capsys):
 def test_schema_is_json(capsys):
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "planner scenario (version 1)"
+
+
+def test_a_postgresql_store_without_its_driver_names_the_extra(monkeypatch, capsys):
+    """Issue 33: without the postgres extra, ``runs list --db postgresql://…`` was an internal error
+    (exit 1, ModuleNotFoundError). It is the user's setup: exit 2 and say what to install."""
+    monkeypatch.setitem(
+        sys.modules, "psycopg", None
+    )  # import psycopg now raises ModuleNotFoundError
+    assert main(["runs", "list", "--db", "postgresql://someone@localhost/runs"]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "planner[postgres]"' in err
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_prints_numbers_a_person_reads(tiny, tmp_path, capsys):
+    """Issue 33: compare printed KPIs as 1.266566e+03 and unspent money as 4.547474e-13. Numbers
+    read like the summary's (money to one decimal), and a residue shows as 0."""
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["solve", str(tiny), "--json"]) == 0
+    a.write_text(capsys.readouterr().out)
+    assert main(["solve", str(tiny), "--json", "--set", "budget=25"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    document["unspent"] = 4.547474e-13  # what HiGHS leaves of a fully spent budget
+    b.write_text(json.dumps(document))
+    assert main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "e+" not in out and "e-" not in out, out
+    kpis = {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:8] if line.strip()}
+    # budget 25: the 5 more buy r1b 3 @1.2 and r2a 2 @1 (second tranche): E 40.4 + 3.6 + 2 = 46
+    assert kpis["E"] == ["40.4", "46.0", "5.6"], kpis
+    assert kpis["unspent"][1] == "0"
+
+
+def test_an_infeasible_solve_says_its_headline_once(tmp_path, capsys):
+    """Issue 33: the diagnosis's headline came on stdout (the summary) and again on stderr; it
+    stays on stderr with the rest of the diagnosis."""
+    scenario = make(regions=[{"id": "r1", "min_share_of_need": 0.9}, {"id": "r2"}], budget=5)
+    folder = planner.save_scenario(scenario, tmp_path / "bad")
+    assert main(["solve", str(folder)]) == 3
+    captured = capsys.readouterr()
+    headline = captured.err.splitlines()[0]
+    assert headline.startswith("infeasible:") and "infeasible" in captured.out  # the status line
+    assert (captured.out + captured.err).count(headline) == 1
+
+
+def test_pareto_says_what_its_row_without_epsilon_is(tiny, capsys):
+    """Issue 33: pareto's last row (ε NaN, balanced True) was explained nowhere."""
+    assert main(["pareto", str(tiny), "--points", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "balanced objective's plan at the scenario's equity weight 0.5" in out

@@ -53,6 +53,7 @@ def test_pareto_in_chinese(capsys):
 def test_alternatives_in_chinese(capsys):
     out = zh_run(capsys, "alternatives", SCENARIO, "--count", "1")
     assert "近优方案的取值范围" in out and "全部方案均投入" in out
+    assert "（亿元" in out and "CNY bn" not in out  # issue 33: its ranges stayed in CNY bn
     assert_chinese(out, "cli.alternatives.")
 
 
@@ -62,6 +63,7 @@ def test_compare_in_chinese(capsys, tmp_path):
     saved.write_text(capsys.readouterr().out, encoding="utf-8")
     out = zh_run(capsys, "compare", SCENARIO, str(saved))
     assert "关键指标" in out and "分配变化" in out and "效益 E" in out
+    assert "CNY bn" not in out and "e+" not in out
     assert_chinese(out, "cli.compare.")
 
 
@@ -83,3 +85,30 @@ def test_json_keys_stay_english(verb, capsys):
     document = json.loads(capsys.readouterr().out)
     assert {"scenario", "unit", "points"} <= set(document)
     assert "min_coverage" in document["points"][0]
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_runs_and_its_sub_verbs_take_lang(capsys, where):
+    """Issue 33: ``planner runs list --lang zh`` was refused ("unrecognized arguments"); the README
+    says every verb takes --lang before or after the verb, and runs' sub-verbs are verbs too."""
+    argv = (
+        ["runs", "list", "--lang", "zh"] if where == "after" else ["--lang", "zh", "runs", "list"]
+    )
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "没有运行记录" in out and "no runs" not in out
+
+
+def test_the_diagnosis_in_chinese_counts_money_in_yi_yuan(capsys):
+    """Issue 33: ``diagnose --lang zh`` kept "CNY bn" while the README promises 亿元 for the diagnosis
+    (1 CNY bn = 10 亿元): the budget of 2026 at a total of 500 is 100 CNY bn, 1,000.0 亿元."""
+    assert main(["diagnose", SCENARIO, "--set", "budget=500", "--lang", "zh"]) == 3  # infeasible
+    out = capsys.readouterr().out
+    assert "CNY bn" not in out and "2026 年预算 1,000.0 →" in out and "亿元" in out
+
+
+def test_the_budget_frontier_in_chinese_counts_money_in_yi_yuan(capsys):
+    """Issue 33: the frontier's budgets stayed in CNY bn under --lang zh: 2,000 CNY bn is 20,000 亿元."""
+    out = zh_run(capsys, "frontier", SCENARIO, "--budget", "2000:2000:100")
+    assert "（亿元）" in out and "CNY bn" not in out
+    assert "20000.0" in out and "  20,000:" in out and "e+" not in out

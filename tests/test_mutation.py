@@ -8,9 +8,10 @@ that survives is a hole in the suite and fails here. Covered: every constraint f
 solution into the tables the checker reads (plans and sweep samples), the upload guard, and
 funding.md's families F1–F4 and least-debt solve.
 
-Not run by default (marker ``mutation``, deselected in pyproject.toml's addopts); run it with
-``python -m pytest -m mutation -p no:cacheprovider`` (a few minutes: one short pytest run per mutant). The
-kill rate is the share of these tests that pass.
+The kills are not run by default (marker ``mutation``, deselected in pyproject.toml's addopts); run
+them with ``python -m pytest -m mutation -p no:cacheprovider`` (minutes: one short pytest run per
+mutant). The kill rate is the share of these tests that pass. The default run checks only that every
+mutant still applies (its text found exactly once), so a refactor cannot silently unguard a family.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.mutation
-
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("planner", "models", "ui", "tests", "data", "pyproject.toml")
 
@@ -33,6 +32,10 @@ MODEL_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_dia
 EQUITY_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_properties.py")
 READ_BACK_TESTS = ("tests/test_core.py", "tests/test_edge_cases.py", "tests/test_reports.py")
 SWEEP_TESTS = ("tests/test_sweep.py",)
+BALANCED_TESTS = (
+    "tests/test_projects.py::test_balanced_at_equity_weight_one_reports_the_weighted_value",
+    "tests/test_properties.py::test_balanced_plans_report_the_weighted_value_of_the_reference_lp",
+)
 UPLOAD_TESTS = ("tests/test_ui_upload.py",)
 FUNDING_TESTS = ("tests/test_funding.py", "tests/test_properties_funding.py")
 ACTUALS_TESTS = ("tests/test_actuals.py",)
@@ -67,22 +70,22 @@ MUTANTS = [
     Mutant(
         "first period's budget raised by half",
         "models/budget.py",
-        "return linear_sum([*spent, m.carry[t]]) <= m.B[t]",
-        "return linear_sum([*spent, m.carry[t]]) <= 1.5 * m.B[t]",
+        "return linear_sum([*spent, m.carry[t]], projects) <= m.B[t]",
+        "return linear_sum([*spent, m.carry[t]], projects) <= 1.5 * m.B[t]",
         MODEL_TESTS,
     ),
     Mutant(
         "first period's carry-over costs nothing",
         "models/budget.py",
-        "return linear_sum([*spent, m.carry[t]]) <= m.B[t]",
-        "return linear_sum([*spent]) <= m.B[t]",
+        "return linear_sum([*spent, m.carry[t]], projects) <= m.B[t]",
+        "return linear_sum([*spent], projects) <= m.B[t]",
         MODEL_TESTS,
     ),
     Mutant(
         "carried money counted twice",
         "models/budget.py",
-        "[(-1, carried_in)]",
-        "[(-2, carried_in)]",
+        "[(-1, carried_in), *projects]",
+        "[(-2, carried_in), *projects]",
         MODEL_TESTS,
     ),
     # ---- corridor caps ----
@@ -141,14 +144,14 @@ MUTANTS = [
     Mutant(
         "capacity doubled",
         "models/capacity.py",
-        "return linear_sum(terms) <= m.max_per_period[r]",
-        "return linear_sum(terms) <= 2 * m.max_per_period[r]",
+        "return linear_sum(terms, projects) <= m.max_per_period[r]",
+        "return linear_sum(terms, projects) <= 2 * m.max_per_period[r]",
         MODEL_TESTS,
     ),
     Mutant(
         "capacity dropped",
         "models/capacity.py",
-        "if not terms or r not in m.capped_regions:",
+        "if not (terms or projects) or r not in m.capped_regions:",
         "if True:",
         MODEL_TESTS,
     ),
@@ -177,8 +180,8 @@ MUTANTS = [
     Mutant(
         "equity's coverage row counts half the need",
         "models/objectives.py",
-        "return linear_sum(terms, [(-m.total_need[r], m.z)]) >= 0",
-        "return linear_sum(terms, [(-0.5 * m.total_need[r], m.z)]) >= 0",
+        "return linear_sum(terms, [(-m.total_need[r], m.z), *projects]) >= 0",
+        "return linear_sum(terms, [(-0.5 * m.total_need[r], m.z), *projects]) >= 0",
         EQUITY_TESTS,
     ),
     Mutant(
@@ -195,6 +198,20 @@ MUTANTS = [
         "weights[BENEFIT] = equity_weight / e_star",
         EQUITY_TESTS,
     ),
+    Mutant(
+        "balanced rescored with the tie-break's weights after the LP with starts fixed (issue 32)",
+        "models/objectives.py",
+        'if outcome.objective is None or mode != "efficiency":',
+        'if outcome.objective is None or mode == "equity":',
+        BALANCED_TESTS,
+    ),
+    Mutant(
+        "balanced ends on the weighted solve, without the tie-break for E",
+        "models/objectives.py",
+        "    z = solver.objective(EQUITY)\n    solver.set_column_bounds(",
+        "    return Outcome(status, value, first.E_star, z_star)\n    solver.set_column_bounds(",
+        BALANCED_TESTS,
+    ),
     # ---- read-back: the tables the checker and every report read ----
     Mutant(
         "amounts under 1e-3 rounded away as noise",
@@ -206,8 +223,8 @@ MUTANTS = [
     Mutant(
         "allocation read from the wrong tranche order",
         "planner/solve/plan_model.py",
-        "amounts = np.bincount(self.y_group, weights=y, minlength=len(self.x_keys))",
-        "amounts = np.bincount(self.y_group, weights=y[::-1], minlength=len(self.x_keys))",
+        "amounts = np.bincount(self.y_group, weights=y, minlength=len(self._money_keys))",
+        "amounts = np.bincount(self.y_group, weights=y[::-1], minlength=len(self._money_keys))",
         READ_BACK_TESTS,
     ),
     Mutant(
@@ -343,8 +360,8 @@ MUTANTS = [
         "ui/upload.py",
         "except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as err:\n"
         "        raise ScenarioError(\n"
-        '            [Problem(f"cannot unpack: {err}"',
-        'except ():\n        raise ScenarioError(\n            [Problem(f"cannot unpack: {err}"',
+        '            [problem("upload.cannot_unpack"',
+        'except ():\n        raise ScenarioError(\n            [problem("upload.cannot_unpack"',
         UPLOAD_TESTS,
     ),  # ---- funding.md: F1–F4 and the least-debt solve ----
     Mutant(
@@ -428,6 +445,17 @@ def run_tests(folder: Path, tests: tuple[str, ...]) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+def test_every_mutant_still_applies(mutant):
+    """In the default run (milliseconds): a refactor that moves a mutant's code fails here at once,
+    not months later in ``-m mutation`` as "no longer applies" while its family goes unguarded."""
+    source = (ROOT / mutant.path).read_text(encoding="utf-8")
+    assert source.count(mutant.old) == 1, f"re-aim the mutant at today's {mutant.path}"
+    for test in mutant.tests:
+        assert (ROOT / test.split("::")[0]).is_file(), test
+
+
+@pytest.mark.mutation
 def test_the_unmutated_copy_passes_and_is_what_the_tests_import(tmp_path):
     """Kills mean something only if the copy passes as it is, and imports its own sources."""
     folder = project_copy(tmp_path)
@@ -451,6 +479,7 @@ def test_the_unmutated_copy_passes_and_is_what_the_tests_import(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:]
 
 
+@pytest.mark.mutation
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_the_suite_kills_the_mutant(mutant, tmp_path):
     folder = project_copy(tmp_path)

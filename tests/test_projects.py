@@ -162,6 +162,27 @@ def test_projects_count_against_corridor_caps():
     assert pytest.approx(14.0) == plan.E
 
 
+def test_balanced_at_equity_weight_one_reports_the_weighted_value():
+    """Budget 8 a period (16 for needs of 10 in a and in b): no plan covers a region beyond 16/20,
+    so z* = 0.8, reached only with 8 of money in each region. Among those plans, E is largest with
+    port_b (3 + 3, value 10) and 2 of programme money in b (2 × 0.5) and 8 in a: E = 19 (port_a and
+    8 in a, 8 of programme money in b: 12 + 2 + 4 = 18). E* = 25 (port_b, rail_b and 6 in a).
+
+    Balanced at λ = 1 maximizes (1 − λ) · E / E* + λ · z / z* = z / z*: the optimum is 1.0, and that
+    is the reported objective (model.md), while the plan is the one above with E = 19 (issue 32:
+    the objective came back as its E). At λ = 0 the same mode is efficiency's plan, objective 1.0."""
+    scenario = ports(budget=[8, 8])
+    plan = planner.solve(scenario, mode="balanced", equity_weight=1.0)
+    assert plan.status == "optimal"
+    assert plan.objective == pytest.approx(1.0, abs=1e-6)
+    assert plan.min_coverage == pytest.approx(0.8, abs=1e-6)
+    assert pytest.approx(19.0, abs=1e-5) == plan.E
+    assert funded(plan) == {"port_b"}
+    assert (plan.E_star, plan.z_star) == pytest.approx((25.0, 0.8))
+    efficient = planner.solve(scenario, mode="balanced", equity_weight=0.0)
+    assert efficient.objective == pytest.approx(1.0) and pytest.approx(25.0) == efficient.E
+
+
 def test_a_scenario_without_projects_stays_a_pure_lp():
     live = planner.PlanModel(planner.load_scenario("china_national"))
     assert live.bridge.integer_columns.size == 0

@@ -9,7 +9,10 @@ For every optimal plan:
 - every constraint of the spec holds (``checker.check_plan``, written from the spec);
 - the objective equals the optimum of the LP rebuilt in ``reference_lp`` from plain matrices and solved
   by interior point, and lies inside that optimum's weak-duality certificate;
-- more budget never lowers E*, and a higher redundancy tolerance never lowers E*.
+- more budget never lowers E*, and a higher redundancy tolerance never lowers E*;
+- in balanced mode, at equity weights drawn with real mass on 0, 1 and within 1e-9 of either end, the
+  reported objective is the weighted value (1 − λ) · E / E* + λ · z / z* of the reported plan, and
+  equals the reference's balanced optimum.
 
 Examples are derandomized (the same on every run) so a failure reproduces; hypothesis prints the
 shrunk scenario.
@@ -18,6 +21,7 @@ shrunk scenario.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -26,7 +30,7 @@ from hypothesis import strategies as st
 import planner
 from planner.scenario.model import Scenario, validate_scenario
 from tests.checker import check_plan
-from tests.reference_lp import solve_reference
+from tests.reference_lp import solve_reference, solve_reference_balanced
 
 PROPERTY_SETTINGS = settings(
     max_examples=60,
@@ -229,3 +233,78 @@ def test_equity_plans_meet_the_spec_and_match_the_reference_lp(scenario: Scenari
     check_plan(scenario, plan)
     assert _close(plan.objective, reference.optimum), (plan.objective, reference.optimum)
     assert plan.objective <= reference.upper_bound + REL * max(1.0, abs(reference.upper_bound))
+
+
+# λ with real mass on the ends, where a term of the weighted objective vanishes or nearly does (issue 32:
+# λ = 1 with projects reported E): exactly 0 or 1, within 1e-9 of either, or anywhere in between
+EQUITY_WEIGHT_KINDS = (  # sampled_from leans to its first items: λ = 1, the case of issue 32, first
+    st.just(1.0),
+    st.floats(1.0 - 1e-9, 1.0, exclude_max=True),
+    st.floats(1e-6, 1.0 - 1e-6),
+    st.just(0.0),
+    st.floats(0.0, 1e-9, exclude_min=True),
+)
+EQUITY_WEIGHTS = st.sampled_from(EQUITY_WEIGHT_KINDS).flatmap(lambda kind: kind)
+
+
+def weighted_value(plan: planner.Plan, equity_weight: float) -> float:
+    """model.md: (1 − λ) · E / E* + λ · z / z* of the plan, a term dropped when its optimum is 0.
+
+    z is the least coverage up to 1, z's bound in the model and the reference: with projects a
+    region's coverage may pass 1, and z* is then 1."""
+    assert plan.E_star is not None and plan.z_star is not None
+    value = 0.0
+    if plan.E_star > 0:
+        value += (1 - equity_weight) * plan.E / plan.E_star
+    if plan.z_star > 0:
+        value += equity_weight * min(plan.min_coverage, 1.0) / plan.z_star
+    return value
+
+
+def balanced_against(
+    reference: Callable[[Scenario, float], Any], scenario: Scenario, equity_weight: float
+) -> tuple[planner.Plan | None, float | None]:
+    """The balanced plan, checked against the spec, and the reference's optimum; both statuses
+    agree, and the plan is None unless optimal."""
+    plan = planner.solve(scenario, mode="balanced", equity_weight=equity_weight)
+    expected = reference(scenario, equity_weight)
+    event(f"status {plan.status}")
+    event(ends(equity_weight))
+    assert plan.status == expected.status, (plan.status, expected.status, plan.message)
+    if plan.status != "optimal":
+        return None, None
+    check_plan(scenario, plan)
+    return plan, expected.optimum
+
+
+def assert_weighted_value(
+    plan: planner.Plan, equity_weight: float, optimum: float | None, rel: float, give: float
+) -> None:
+    """The reported objective is the plan's weighted value and the reference's ``optimum``, within
+    ``rel`` of the larger and ``give``, plus the slack of the z term: the tie-break for E may leave
+    the plan's least coverage 1e-7 below the weighted plan's."""
+    assert optimum is not None and plan.objective is not None
+    slack = give + equity_weight * 1e-7 / max(plan.z_star or 0.0, give)
+    for expected in (weighted_value(plan, equity_weight), optimum):
+        allowed = rel * max(abs(expected), abs(plan.objective)) + slack
+        assert abs(plan.objective - expected) <= allowed, (plan.objective, expected, plan.E)
+
+
+def ends(equity_weight: float) -> str:
+    if equity_weight in (0.0, 1.0):
+        return f"λ = {equity_weight:g}"
+    if min(equity_weight, 1 - equity_weight) <= 1e-9:
+        return f"λ within 1e-9 of {round(equity_weight):d}"
+    return "λ inside"
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(EQUITY_SCENARIOS, EQUITY_WEIGHTS)
+def test_balanced_plans_report_the_weighted_value_of_the_reference_lp(
+    scenario: Scenario, equity_weight: float
+) -> None:
+    plan, optimum = balanced_against(solve_reference_balanced, scenario, equity_weight)
+    if plan is not None:
+        assert_weighted_value(plan, equity_weight, optimum, rel=REL, give=REL)

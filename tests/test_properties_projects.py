@@ -7,7 +7,10 @@ acyclic). For each:
 
 - planner and the independent mixed-integer program of ``tests/reference_milp.py`` (scipy ``milp``)
   agree on the status, and on the optimum within the scenario's ``mip_gap``;
-- every optimal plan obeys the spec, project rules included (``checker.check_plan``).
+- every optimal plan obeys the spec, project rules included (``checker.check_plan``);
+- in balanced mode, at equity weights with real mass on 0, 1 and within 1e-9 of either end, the
+  reported objective is the weighted value of the reported plan and the reference's balanced optimum
+  within the gaps (issue 32: at λ = 1 it was E).
 """
 
 from __future__ import annotations
@@ -20,15 +23,23 @@ from hypothesis import strategies as st
 import planner
 from planner.scenario.model import Scenario, validate_scenario
 from tests.checker import check_plan
-from tests.reference_milp import solve_reference_milp
-from tests.test_properties import scenarios
+from tests.reference_milp import solve_reference_milp, solve_reference_milp_balanced
+from tests.test_properties import (
+    EQUITY_SCENARIOS,
+    EQUITY_WEIGHTS,
+    assert_weighted_value,
+    balanced_against,
+    scenarios,
+)
 
 ABS = 1e-6  # absolute slack on top of the relative gap (solver feasibility tolerances)
 
 
 @st.composite
-def scenarios_with_projects(draw: st.DrawFn) -> Scenario:
-    scenario = draw(scenarios())
+def scenarios_with_projects(
+    draw: st.DrawFn, base: st.SearchStrategy[Scenario] | None = None
+) -> Scenario:
+    scenario = draw(scenarios() if base is None else base)
     data = scenario.model_dump()
     n_periods = len(scenario.periods)
     budget = max(scenario.total_budget(), 1.0)
@@ -105,6 +116,21 @@ def test_plans_with_projects_match_an_independent_mixed_integer_program(scenario
         reference.optimum,
         reference.starts,
     )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenarios_with_projects(EQUITY_SCENARIOS), EQUITY_WEIGHTS)
+def test_balanced_plans_with_projects_report_the_weighted_value_of_the_reference(
+    scenario: Scenario, equity_weight: float
+) -> None:
+    plan, optimum = balanced_against(solve_reference_milp_balanced, scenario, equity_weight)
+    if plan is not None:  # E* and z* each stop within the gap, and so does the weighted optimum
+        assert_weighted_value(plan, equity_weight, optimum, 3 * scenario.mip_gap, ABS)
 
 
 def test_a_rule_conflict_between_mandatory_projects_is_diagnosed():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import make
 
@@ -164,3 +166,31 @@ def test_scenario_from_dataframes_equals_the_inline_one(base):
     needs = pd.DataFrame(data["needs"])
     rebuilt = planner.validate_scenario({**data, "regions": regions, "needs": needs})
     assert rebuilt == base
+
+
+def test_a_typo_of_a_bundled_name_gets_a_did_you_mean():
+    """Issue 33: ``western_chian`` said only "no such …"; the closest bundled name is offered."""
+    assert problems_of("western_chian") == [
+        "western_chian: no such file, folder or bundled scenario; did you mean western_china?"
+    ]
+    assert problems_of("nothing_like_it") == [
+        "nothing_like_it: no such file, folder or bundled scenario"
+    ]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_written_scenario_files_follow_the_umask(base, tmp_path, umask):
+    """Issue 33: ``convert`` and ``save_scenario`` wrote mode 0600 (mkstemp's) under umask 022, while
+    reports were 0644. Every file written follows the umask, as a plain open() would."""
+    from planner.cli import main
+
+    previous = os.umask(umask)
+    try:
+        saved = planner.save_scenario(base, tmp_path / "saved")
+        assert main(["convert", str(saved), str(tmp_path / "book.xlsx")]) == 0
+        assert main(["convert", str(tmp_path / "book.xlsx"), str(tmp_path / "back.yaml")]) == 0
+    finally:
+        os.umask(previous)
+    written = [*saved.parent.iterdir(), tmp_path / "book.xlsx", tmp_path / "back.yaml"]
+    modes = {f.name: oct(f.stat().st_mode & 0o777) for f in written if f.is_file()}
+    assert set(modes.values()) == {oct(0o666 & ~umask)}, modes

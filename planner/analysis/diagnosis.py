@@ -27,6 +27,7 @@ from planner.analysis import diagnosis_funding as funding
 from planner.analysis import elastic
 from planner.i18n.catalog import LANGUAGES, checked, language, t, use_language
 from planner.i18n.names import key_name, project_name, region_name, sector_name
+from planner.i18n.units import Shown, shown
 from planner.scenario.model import Scenario, validate_scenario
 from planner.solve.highs_setup import quiet_highs
 from planner.solve.plan import _records
@@ -408,17 +409,17 @@ def irreducible_subset(live: PlanModel) -> list[str]:
 def _lines(
     live: PlanModel, diagnosis: Diagnosis, chosen: list[tuple[elastic.Slack, float]]
 ) -> list[str]:
-    unit = diagnosis.unit
+    how = shown(diagnosis.unit)  # 亿元 in Chinese (planner.i18n.units), else the scenario's unit
     table = diagnosis.relaxations
     money = float(table["money"].sum())
     shortened = zip(chosen[:3], table.head(3).itertuples(), strict=True)
     firsts = t("diagnosis.join").join(
-        _short(live.scenario, slack, row, unit) for (slack, _amount), row in shortened
+        _short(live.scenario, slack, row, how) for (slack, _amount), row in shortened
     )
     more = t("diagnosis.more", count=len(table) - 3) if len(table) > 3 else ""
-    lines = [t("diagnosis.headline", amount=_m(money), unit=unit, fixes=firsts, more=more)]
+    lines = [t("diagnosis.headline", amount=_m(money, how), unit=how.unit, fixes=firsts, more=more)]
     lines += [
-        _detail(live, slack, amount, row, unit)
+        _detail(live, slack, amount, row, how)
         for (slack, amount), row in zip(chosen, table.itertuples(), strict=True)
     ]
     lines += _budget_lines(live, diagnosis)
@@ -427,15 +428,16 @@ def _lines(
     return lines
 
 
-def _m(amount: float) -> str:
-    return f"{amount:,.1f}"
+def _m(amount: float, how: Shown) -> str:
+    """Money in the unit a planner reads (``how``), from the scenario's unit."""
+    return f"{amount * how.factor:,.1f}"
 
 
 def _pct(share: float) -> str:
     return f"{100 * share:.1f}%"
 
 
-def _short(scenario: Scenario, slack: elastic.Slack, row: Any, unit: str) -> str:
+def _short(scenario: Scenario, slack: elastic.Slack, row: Any, how: Shown) -> str:
     """One fix of the headline: the subject in the active language, then its values."""
     if row.family == "mandatory":
         return t("diagnosis.short.release", project=_project(scenario, slack.key, None))
@@ -444,22 +446,26 @@ def _short(scenario: Scenario, slack: elastic.Slack, row: Any, unit: str) -> str
         return f"{subject} {row.current:g} → {row.proposed:g}"
     if row.family in ("floor", "share_min", "share_max", "funding_share"):
         return f"{subject} {_pct(row.current)} → {_pct(row.proposed)}"
-    return f"{subject} {_m(row.current)} → {_m(row.proposed)} {unit}"
+    return f"{subject} {_m(row.current, how)} → {_m(row.proposed, how)} {how.unit}"
 
 
-def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit: str) -> str:
+def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, how: Shown) -> str:
     scenario = live.scenario
     family, key = slack.family, slack.key
-    words: dict[str, Any] = {"unit": unit, "amount": _m(amount), "proposed": _m(row.proposed)}
+    words: dict[str, Any] = {
+        "unit": how.unit,
+        "amount": _m(amount, how),
+        "proposed": _m(row.proposed, how),
+    }
     if family == "budget":
-        return t("diagnosis.budget", period=key, current=_m(row.current), **words)
+        return t("diagnosis.budget", period=key, current=_m(row.current, how), **words)
     if family == "corridor":
         cap = row.current * (1 + scenario.redundancy_tolerance)
         return t(
             "diagnosis.corridor",
             corridor=key_name("corridor", key[0]),
             sector=sector_name(key[1]),
-            cap=_m(cap),
+            cap=_m(cap, how),
             **words,
         )
     if family == "floor":
@@ -468,21 +474,21 @@ def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit
         return t(
             "diagnosis.floor",
             region=region_name(scenario.region(key)),
-            asked=_m(asked),
+            asked=_m(asked, how),
             share=_pct(row.current),
-            need=_m(need),
-            gets=_m(asked - amount),
+            need=_m(need, how),
+            gets=_m(asked - amount, how),
             **words | {"proposed": _pct(row.proposed)},
         )
     if family == "capacity":
         return t(
             "diagnosis.capacity",
             region=region_name(scenario.region(key)),
-            current=_m(row.current),
+            current=_m(row.current, how),
             **words,
         )
     if family in ("mandatory", "project_group"):
-        return _project_detail(scenario, family, key, row, unit)
+        return _project_detail(scenario, family, key, row, how)
     if family in funding.FAMILIES:
         return funding.detail(scenario, family, key, row, words)
     r, s = key
@@ -496,7 +502,7 @@ def _detail(live: PlanModel, slack: elastic.Slack, amount: float, row: Any, unit
     )
 
 
-def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, unit: str) -> str:
+def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, how: Shown) -> str:
     if family == "mandatory":
         project = next(p for p in scenario.projects if p.id == key)
         return t(
@@ -504,8 +510,8 @@ def _project_detail(scenario: Scenario, family: str, key: Any, row: Any, unit: s
             project=project_name(project),
             region=region_name(scenario.region(project.region)),
             sector=sector_name(project.sector),
-            cost=_m(project.cost),
-            unit=unit,
+            cost=_m(project.cost, how),
+            unit=how.unit,
             duration=project.duration,
         )
     members = [project_name(p) for p in scenario.projects if p.group == key]
@@ -528,12 +534,13 @@ def _budget_lines(live: PlanModel, diagnosis: Diagnosis) -> list[str]:
         return []
     budget = live.scenario.total_budget()
     extra = diagnosis.budget_alone
+    how = shown(diagnosis.unit)
     return [
         t(
             "diagnosis.budget_alone",
-            needed=_m(budget + extra),
-            unit=diagnosis.unit,
-            budget=_m(budget),
-            extra=_m(extra),
+            needed=_m(budget + extra, how),
+            unit=how.unit,
+            budget=_m(budget, how),
+            extra=_m(extra, how),
         )
     ]

@@ -77,10 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     for verb in VERBS:
         verb.register(sub)
     add_language_argument(parser, default=None)
-    # `planner solve --lang zh` as well as `planner --lang zh solve`
+    # `planner solve --lang zh` as well as `planner --lang zh solve`, and `planner runs list --lang zh`
     for verb_parser in sub.choices.values():
-        add_language_argument(verb_parser, default=argparse.SUPPRESS)
+        for each in [verb_parser, *_sub_parsers(verb_parser)]:
+            add_language_argument(each, default=argparse.SUPPRESS)
     return parser
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers of a verb's own sub-verbs (``runs list``, ``runs show``, …), at any depth."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found += [child, *_sub_parsers(child)]
+    return found
 
 
 def add_language_argument(parser: argparse.ArgumentParser, default: object) -> None:

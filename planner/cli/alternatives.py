@@ -3,7 +3,9 @@ the optimal plan has, and different plans almost as good.
 
 Prints the ranges (least and most money per region, and per sector or pair with ``--by``) beside the
 optimal amounts, the alternatives with their objective and distances, and the pairs funded in all or
-none of them; ``--json`` prints one document, ``--out FILE`` writes it instead. An infeasible
+none of them; ``--json`` prints one document, ``--out FILE`` writes it in the format its suffix
+names: ``.json`` that document, ``.xlsx``, ``.html`` or ``.csv`` the plan's report with the
+alternatives (as ``planner report --alternatives``); any other suffix exits 2. An infeasible
 scenario exits 3 with its diagnosis on stderr, as ``solve`` does; a bad ``--slack``, ``--count`` or
 ``--by`` exits 2 with one line each.
 """
@@ -24,7 +26,9 @@ from planner.cli.tables import localized
 from planner.errors import ScenarioError
 from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, region_names, sector_name
-from planner.reports.safety import atomic_write, check_writable
+from planner.i18n.units import shown
+from planner.reports import check_output, export, format_of, report_info
+from planner.reports.safety import atomic_write
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,7 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     add_change_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print exactly one JSON document")
-    parser.add_argument("--out", metavar="FILE", help="write the JSON document to FILE")
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write them to FILE, in the format its suffix names: .json, .xlsx, .html or .csv",
+    )
     parser.set_defaults(func=run)
 
 
@@ -56,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as err:
         raise ScenarioError([p.at(file=f"--{p.file}") for p in err.problems]) from None
     if args.out:
-        check_writable(args.out)  # before the solves
+        check_output(args.out)  # format and folder, before the solves
     found = alternatives(load(args), slack, count, args.by, time_limit_s=args.time_limit)
     plan = found.optimal
     if plan.diagnosis is not None:
@@ -68,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
         return exit_code_for(plan.status)
     text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        print(f"wrote {atomic_write(args.out, text.encode('utf-8'))}", file=sys.stderr)
+        if format_of(args.out) == "json":
+            written = atomic_write(args.out, text.encode("utf-8"))
+        else:
+            written = export(plan, args.out, info=report_info(plan, None), alternatives=found)
+        print(t("cli.wrote", path=written), file=sys.stderr)
     if args.json:
         sys.stdout.write(text)
     elif not args.out:
@@ -103,8 +115,10 @@ def print_summary(found: Alternatives) -> None:
         "display.unicode.east_asian_width",
         language() == "zh",
     ):
-        print(f"{head}\n\n" + t("cli.alternatives.ranges", unit=found.unit))
-        ranges = localized(found.ranges, scenario).fillna(every)
+        how = shown(found.unit)  # 亿元 in Chinese; the JSON document keeps the scenario's unit
+        print(f"{head}\n\n" + t("cli.alternatives.ranges", unit=how.unit))
+        money = found.ranges[["min", "max", "optimal"]] * how.factor
+        ranges = localized(found.ranges.assign(**money), scenario).fillna(every)
         print(ranges.to_string(index=False))
         print("\n" + t("cli.alternatives.alternatives"))
         print(localized(found.summary()).to_string(index=False))

@@ -13,9 +13,13 @@ import sys
 from planner.analysis.attribution import DEFAULT_SAMPLES, EndpointNotOptimal, attribute
 from planner.analysis.compare import Comparison, compare
 from planner.cli.common import exit_code_for
-from planner.cli.tables import add_format_arguments, print_json, print_table
+from planner.cli.tables import add_format_arguments, print_json, print_table, readable
 from planner.i18n.catalog import t
 from planner.i18n.tables import column_word
+from planner.i18n.units import shown
+
+MONEY_KPIS = ("allocated", "unspent")
+"""The KPIs counted in the scenario's unit of money."""
 
 
 def kpi_word(kpi: str) -> str:
@@ -67,17 +71,24 @@ def print_comparison(comparison: Comparison, args: argparse.Namespace) -> int:
     changed = comparison.allocation[comparison.allocation["delta"].abs() > 1e-6]
     scenario = comparison.scenario
     kpis = comparison.kpis
+    money = shown(comparison.unit)  # 亿元 in Chinese; CSV and JSON keep the scenario's unit
     if not args.csv:
-        kpis = kpis.assign(kpi=[kpi_word(k) for k in kpis["kpi"]])
+        in_money = kpis["kpi"].isin(MONEY_KPIS)
+        sides = kpis[["a", "b", "delta"]].mul(
+            in_money.map({True: money.factor, False: 1.0}), axis=0
+        )
+        kpis = readable(kpis.assign(**sides, kpi=[kpi_word(k) for k in kpis["kpi"]]))
     print_table(kpis, args, t("cli.compare.kpis", a=comparison.a, b=comparison.b))
     if not args.csv:
         print()
-        print_table(changed, args, t("cli.compare.allocation", unit=comparison.unit), scenario)
+        title = t("cli.compare.allocation", unit=money.unit)
+        changed = changed.assign(**changed[["a", "b", "delta"]] * money.factor)
+        print_table(readable(changed), args, title, scenario)
         print()
-        print_table(comparison.constraints, args, t("cli.compare.constraints"))
+        print_table(readable(comparison.constraints), args, t("cli.compare.constraints"))
         if len(comparison.projects):
             print()
-            print_table(comparison.projects, args, t("cli.compare.projects"), scenario)
+            print_table(readable(comparison.projects), args, t("cli.compare.projects"), scenario)
     return 0
 
 
@@ -97,7 +108,14 @@ def run_attribution(args: argparse.Namespace) -> int:
             return 0
         print()
     how = t("cli.compare.how", method=result.method, solves=result.solves)
-    print_table(result.table(), args, t("cli.compare.by_group", unit=result.unit, how=how))
+    if args.csv:  # for programs: the scenario's unit and full precision
+        print_table(result.table(), args, t("cli.compare.by_group", unit=result.unit, how=how))
+        return 0
+    money = shown(result.unit)  # 亿元 in Chinese, as the sentences above say it
+    table = result.table()
+    allocated = [c for c in table.columns if str(c).startswith("allocated")]
+    table = table.assign(**{c: table[c] * money.factor for c in allocated})
+    print_table(readable(table), args, t("cli.compare.by_group", unit=money.unit, how=how))
     return 0
 
 

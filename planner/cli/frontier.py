@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
 from planner.analysis.frontier import budget_levels, frontier, source_frontier, weight_frontier
 from planner.cli.common import add_change_arguments, add_scenario_argument, load
 from planner.cli.tables import add_format_arguments, print_json, print_table
@@ -13,6 +15,7 @@ from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, region_names, sector_name, source_names
 from planner.i18n.problems import problem
+from planner.i18n.units import shown
 from planner.solve.plan import _records
 
 
@@ -69,11 +72,13 @@ def run(args: argparse.Namespace) -> int:
             "cli.frontier.source_title",
             scenario=scenario.name,
             source=source_names(scenario).get(args.source[0], args.source[0]),
-            unit=scenario.unit,
+            unit=shown(scenario.unit).unit,
         )
     else:
         table = frontier(scenario, levels, time_limit_s=args.time_limit)
-        title = t("cli.frontier.budget_title", scenario=scenario.name, unit=scenario.unit)
+        title = t(
+            "cli.frontier.budget_title", scenario=scenario.name, unit=shown(scenario.unit).unit
+        )
     if args.json:
         payload = {
             "scenario": scenario.name,
@@ -88,12 +93,25 @@ def run(args: argparse.Namespace) -> int:
         print_table(table, args)
     else:
         # the lists of newly funded pairs are long: print them under the table, not in a column
-        shown = table.drop(
+        table = in_shown_money(table, scenario.unit)
+        text = table.drop(
             columns=["newly_funded", "new_projects", "dropped_projects"], errors="ignore"
         )
-        print_table(shown, args, title, scenario)
+        print_table(text, args, title, scenario)
         _print_first_funded(table, scenario)
     return 0
+
+
+MONEY_COLUMNS = ("budget", "allocated")
+"""The frontier's columns in the scenario's unit of money (E and coverage are not money)."""
+
+
+def in_shown_money(table: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """``table`` with its money in the unit a person reads (亿元 in Chinese); CSV and JSON keep the
+    scenario's unit."""
+    how = shown(unit)
+    money = [c for c in MONEY_COLUMNS if c in table]
+    return table.assign(**{c: table[c] * how.factor for c in money}) if how.factor != 1 else table
 
 
 def _print_first_funded(table, scenario) -> None:  # type: ignore[no-untyped-def]
@@ -102,7 +120,7 @@ def _print_first_funded(table, scenario) -> None:  # type: ignore[no-untyped-def
     print("\n" + t("cli.frontier.first_funded"))
     for level, funded in zip(table.iloc[:, 0], table["newly_funded"], strict=True):
         if funded:
-            print(f"  {level:,.4g}: {_pairs_named(funded, scenario)}")
+            print(f"  {level:,.6g}: {_pairs_named(funded, scenario)}")
     if "new_projects" not in table:
         return
     print("\n" + t("cli.frontier.projects_moving"))
@@ -114,7 +132,7 @@ def _print_first_funded(table, scenario) -> None:  # type: ignore[no-untyped-def
             f"−{names.get(p, p)}" for p in dropped.split(", ") if p
         ]
         if moves:
-            print(f"  {level:,.4g}: {' '.join(moves)}")
+            print(f"  {level:,.6g}: {' '.join(moves)}")
 
 
 def _pairs_named(pairs: str, scenario) -> str:  # type: ignore[no-untyped-def]

@@ -39,4 +39,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print_table(table, args, t("cli.pareto.title", scenario=scenario.name), scenario)
+        if not args.csv and table["balanced"].any():  # the row with no ε: say what it is
+            weight = scenario.objective.equity_weight
+            print("\n" + t("cli.pareto.balanced_row", weight=f"{weight:g}"))
     return 0

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from planner.errors import StoreError
+from planner.i18n.catalog import t
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +37,13 @@ def add_record_arguments(parser: argparse.ArgumentParser) -> None:
 def open_store(args: argparse.Namespace) -> Any:
     from planner.store.api import open as open_store_at
 
-    return open_store_at(args.db)
+    try:
+        return open_store_at(args.db)
+    except ModuleNotFoundError as err:
+        # a postgresql:// URL without the optional driver: the user's setup, not a bug in planner
+        if (err.name or "").split(".")[0] != "psycopg":
+            raise
+        raise StoreError(t("store.needs_postgres_extra")) from None
 
 
 def check_store(args: argparse.Namespace) -> Any:

@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         meanings = explain(plan, live) if plan.is_optimal else None
         choices = group_choices(plan, live) if plan.is_optimal else None
-        print(plan_summary(plan, meanings=meanings, choices=choices))
+        # a diagnosis goes whole to stderr below: its headline is not said twice
+        said = plan_summary(plan, meanings=meanings, choices=choices, message=not plan.diagnosis)
+        print(said)
     if plan.diagnosis is not None:
         for line in plan.diagnosis.lines:
             print(line, file=sys.stderr)

@@ -24,9 +24,11 @@ def plan_summary(
     max_constraints: int = 25,
     meanings: pd.DataFrame | None = None,
     choices: pd.DataFrame | None = None,
+    message: bool = True,
 ) -> str:
     """``meanings``: ``planner.explain(plan)``, to word the binding constraints' shadow prices;
-    ``choices``: ``planner.group_choices(plan)``, to word what each binding group chose."""
+    ``choices``: ``planner.group_choices(plan)``, to word what each binding group chose;
+    ``message=False`` leaves out a plan's message that its caller prints elsewhere."""
     parts = [_headline(plan)]
     if plan.status in ("optimal", "time limit") and len(plan.allocation):
         binding = (
@@ -41,7 +43,7 @@ def plan_summary(
             if len(plan.sources):
                 parts += [_who_pays_table(plan), next_yuan_words(plan)]
         parts.append(binding)
-    elif plan.message:
+    elif plan.message and message:
         parts.append(plan.message)
     return "\n\n".join(p for p in parts if p)
 

@@ -47,5 +47,28 @@ def print_table(
         print(shown.to_string(index=False))
 
 
+RESIDUE = 1e-9
+"""A number a person reads below this is solver noise (a spent budget's 4.5e-13 left over): shown as 0."""
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its float columns as text a person reads, like the summary's numbers: 1,266.6
+    from 1 up (money to one decimal), three significant digits below (a coverage of 0.595), 0 for a
+    residue, - for nothing; never 1.266566e+03."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(_readable_number)
+    return shown
+
+
+def _readable_number(value: float) -> str:
+    if pd.isna(value):
+        return "-"
+    if abs(value) < RESIDUE:
+        return "0"
+    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
+
+
 def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else str(value)

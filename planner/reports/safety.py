@@ -16,6 +16,7 @@ from pathlib import Path
 
 from planner.errors import OutputError
 from planner.i18n.catalog import t
+from planner.scenario.files import ordinary_file_mode
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet read a text cell as a formula."""
@@ -68,7 +69,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; a report is an ordinary file
+        os.chmod(temporary, ordinary_file_mode())  # mkstemp makes 0600; a report is ordinary
         os.replace(temporary, target)
     except BaseException as err:
         with contextlib.suppress(OSError):
@@ -77,12 +78,3 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
             raise OutputError(f"cannot write the report {path}: {err.strerror}") from None
         raise
     return target
-
-
-def _file_mode() -> int:
-    umask = os.umask(0)  # the only way to read the umask is to set it; done once, at import
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _file_mode()

@@ -8,6 +8,7 @@ at most ``MAX_YAML_NODES`` nodes.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import tempfile
@@ -31,7 +32,7 @@ from planner.scenario.columns import (
     near_miss_problems,
     table_columns,
 )
-from planner.scenario.datasets import bundled_scenario_path
+from planner.scenario.datasets import bundled_scenario_path, bundled_scenarios
 from planner.scenario.model import Scenario, is_type_tag, validate_scenario
 
 MAX_YAML_BYTES = 1 * 1024 * 1024
@@ -82,7 +83,7 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
     if not path.exists():
         bundled = bundled_scenario_path(str(source))
         if bundled is None:
-            raise ScenarioError([problem("no_such_scenario", file=str(source))])
+            raise ScenarioError([_no_such_scenario(str(source))])
         path = bundled
     if path.is_dir():
         path = path / SCENARIO_FILENAME
@@ -230,6 +231,15 @@ def _locate(found: Problem, yaml_name: str, sources: dict[str, TableSource]) -> 
 
 
 # ---- YAML ----
+
+
+def _no_such_scenario(source: str) -> Problem:
+    """The problem of a name that is nothing, with the bundled name it is closest to if any
+    (``western_chian`` → did you mean ``western_china``?)."""
+    close = difflib.get_close_matches(source, list(bundled_scenarios()), n=1, cutoff=0.75)
+    if close:
+        return problem("no_such_scenario_close", file=source, name=close[0])
+    return problem("no_such_scenario", file=source)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -458,12 +468,21 @@ def _cell(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def ordinary_file_mode() -> int:
+    """The mode a plain ``open()`` gives a new file, 0o666 less the umask; mkstemp's files are
+    private (0600), so every atomic write gives its file this mode before the rename."""
+    umask = os.umask(0)  # the only way to read the umask is to set it
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write through a temporary file in the same folder and one rename: never a half-written file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(tmp, ordinary_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

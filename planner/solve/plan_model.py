@@ -313,12 +313,7 @@ class PlanModel:
         if status != "optimal":
             # the MIP's plan is gone from the solver: say so rather than report an empty plan
             return dataclasses.replace(outcome, status=status, objective=None)
-        if self.scenario.objective.mode == "efficiency" and outcome.objective is not None:
-            return dataclasses.replace(outcome, objective=bridge.objective(objectives.BENEFIT))
-        if self.scenario.objective.mode == "balanced" and outcome.objective is not None:
-            value = sum(w * bridge.objective(name) for name, w in bridge.weights.items())
-            return dataclasses.replace(outcome, objective=value)
-        return outcome
+        return objectives.rescored(outcome, bridge, self.scenario.objective.mode)
 
     _first_duals: np.ndarray | None = None
     """The first solve's row duals, when a least-debt solve followed it (funding.md: shadow prices

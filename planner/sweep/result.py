@@ -13,6 +13,7 @@ import pandas as pd
 
 from planner.errors import OutputError
 from planner.i18n.catalog import t
+from planner.scenario.files import ordinary_file_mode
 from planner.sweep.projects import empty_project_table, project_table
 from planner.sweep.report import report_section, summary_text
 from planner.sweep.robust import CRITERIA, score_candidates
@@ -223,9 +224,7 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
 
 def _usual_mode(path: str) -> None:
     """mkstemp makes files private (0600); give the final file the mode a plain open() would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    os.chmod(path, ordinary_file_mode())
 
 
 def _stage(frame: pd.DataFrame, final: Path) -> str:
