@@ -144,8 +144,8 @@ MUTANTS = [
     Mutant(
         "capacity doubled",
         "models/capacity.py",
-        "return linear_sum(terms, projects) <= m.max_per_period[r]",
-        "return linear_sum(terms, projects) <= 2 * m.max_per_period[r]",
+        "return linear_sum(terms, projects) <= m.max_per_period[r]\n",
+        "return linear_sum(terms, projects) <= 2 * m.max_per_period[r]\n",
         MODEL_TESTS,
     ),
     Mutant(
