@@ -28,6 +28,9 @@ TABLES = (
     "project_cash",
     "benefits",
     "criteria",
+    "funding",  # empty on these kinds: the store does not keep a funded plan's tables yet
+    "sources",
+    "debt",
 )
 
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import planner
 import planner.store
-from planner.i18n.catalog import use_language
+from planner.i18n.catalog import t, use_language
 from tests.catalog_words import english_fragments, leftovers
 from tests.test_ui_i18n_tabs import texts_of
 from ui import display, language, views
@@ -88,13 +88,16 @@ def test_no_machine_name_is_left_on_the_page(english: AppTest) -> None:
     assert not [s for s in texts if IDS.search(s)], [s for s in texts if IDS.search(s)][:5]
 
 
-def test_the_binding_limit_is_in_the_unit_of_its_sentence(chinese: AppTest) -> None:
-    """A period's budget of 502 CNY bn is "5,020.0 亿元" in the sentence and 5,020 in the limit."""
-    table = frame_with(chinese, "meaning")
-    budget = table[table["meaning"].str.contains("预算")].iloc[0]
+def test_the_binding_sentences_say_money_in_the_pages_unit(chinese: AppTest) -> None:
+    """A period's budget of 300 CNY bn is "3,000.0 亿元" in its sentence (the view is sentences, with
+    no separate limit column since issue 31's whole sentences), and no sentence says CNY bn."""
+    with use_language("zh"):
+        label = t("ui.tab.binding")
+    (tab,) = [x for x in chinese.tabs if x.label == label]
+    text = "\n".join(m.value for m in tab.markdown)
     per_period = 1500.0 / 5 * 10
-    assert f"{per_period:,.1f} 亿元" in budget["meaning"]
-    assert budget["rhs"] == pytest.approx(per_period)
+    assert f"{per_period:,.1f} 亿元" in text
+    assert "CNY bn" not in text
 
 
 def test_the_project_pickers_list_names_and_leave_out_the_mandatory(english: AppTest) -> None:

@@ -24,6 +24,7 @@ from planner.i18n.catalog import t, text_width
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import funding, geomap, tables
+from planner.reports.alternatives import alternatives_tables
 from planner.reports.replan import replan_tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
@@ -67,7 +68,7 @@ def render_xlsx(plan: Plan, info: tables.ReportInfo) -> bytes:
         sheet = book.create_sheet(t("sheet.funding"))
         _titled_tables(sheet, funding.funding_tables(plan), plan.unit)
         put(sheet, sheet.max_row + 2, 1, funding.next_yuan_sentence(plan)).alignment = WRAPPED
-    alternatives = tables.alternatives_tables(info)
+    alternatives = alternatives_tables(info)
     if alternatives:
         _titled_tables(book.create_sheet(t("sheet.alternatives")), alternatives, plan.unit)
     if info.attribution is not None:

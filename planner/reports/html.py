@@ -14,6 +14,7 @@ from planner.i18n.catalog import language, t
 from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import charts, funding, geomap, tables
+from planner.reports.alternatives import alternatives_tables
 from planner.reports.replan import replan_tables
 from planner.solve.plan import Plan
 
@@ -244,7 +245,7 @@ def _plan_against_actual(plan: Plan, info: tables.ReportInfo) -> str:
 
 
 def _alternatives(plan: Plan, info: tables.ReportInfo) -> str:
-    titled = tables.alternatives_tables(info)
+    titled = alternatives_tables(info)
     if not titled:
         return ""
     parts = [f"<h2>{t('html.alternatives')}</h2>"]

@@ -438,34 +438,6 @@ def _criteria_inputs(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
     return [(t("report.title.criteria"), table)]
 
 
-def alternatives_tables(info: ReportInfo) -> list[tuple[str, pd.DataFrame]]:
-    """(title, table) of the Alternatives sheet/section: the ranges, the alternatives' KPIs and
-    distances, and which pairs are funded in all, none or some of the plans. Empty without them."""
-    found = info.alternatives
-    if found is None or not len(found.ranges):
-        return []
-    ranges = found.ranges.rename(
-        columns={
-            "min": "least",
-            "max": "most",
-            "optimal": "optimal_plan",
-        }
-    ).fillna({"region": t("report.all_regions_lower"), "sector": t("report.all_sectors")})
-    head = t(
-        "report.alternatives.head",
-        slack=f"{found.slack:.1%}",
-        mode=t(f"mode.{found.mode}"),
-        optimum=f"{found.optimum:,.4g}",
-    )
-    projects = [(found.PROJECTS_TITLE, found.projects)] if len(found.projects) else []
-    return [
-        (head, ranges),
-        (t("report.alternatives.distances"), found.summary()),
-        *projects,
-        (t("report.alternatives.funded"), found.funded_table()),
-    ]
-
-
 def _project_inputs(s: Any) -> list[tuple[str, pd.DataFrame]]:
     """The candidates as the scenario gives them, and the groups' limits; none without projects."""
     if not s.projects:

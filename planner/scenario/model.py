@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_serializer, model_validator
@@ -21,10 +21,10 @@ from planner.errors import Problem, ScenarioError
 from planner.i18n.catalog import checked
 from planner.i18n.problems import problem, pydantic_problem
 from planner.scenario.actuals import ACTUALS_CHECKS, Actuals, recorded_starts
+from planner.scenario.changes import CHANGEABLE, RECORD_CHANGES, gathered
 from planner.scenario.criteria import (
     CRITERIA_CHECKS,
     Criterion,
-    apply_weight_changes,
     benefit_parts,
     scores_apart,
 )
@@ -41,9 +41,7 @@ from planner.scenario.fields import (
 from planner.scenario.funding import (
     FUNDING_CHECKS,
     Funding,
-    apply_source_amounts,
     funding_shares,
-    set_budget,
     source_amounts,
 )
 from planner.scenario.projects import PROJECT_CHECKS, Project, ProjectGroup, start_window
@@ -341,7 +339,7 @@ class Scenario(Strict):
         """
         data = dict(self)
         problems = []
-        changes = _gathered(_gathered(changes, "criteria"), "funding")
+        changes = gathered(gathered(changes, "criteria"), "funding")
         for key, value in changes.items():
             apply = CHANGEABLE.get(key) or RECORD_CHANGES.get(key)
             if apply is None:
@@ -359,59 +357,6 @@ class Scenario(Strict):
         if problems:
             raise ScenarioError(problems)
         return changed
-
-
-def _set_top(key: str) -> Callable[[dict[str, Any], Any], None]:
-    def apply(data: dict[str, Any], value: Any) -> None:
-        data[key] = value
-
-    return apply
-
-
-def _set_objective(key: str) -> Callable[[dict[str, Any], Any], None]:
-    def apply(data: dict[str, Any], value: Any) -> None:
-        data["objective"] = {**dict(data["objective"]), key: value}
-
-    return apply
-
-
-def _gathered(changes: dict[str, Any], key: str) -> dict[str, Any]:
-    """``KEY.NAME=VALUE`` changes (``--set``) join one ``KEY`` mapping: ``criteria.NAME=WEIGHT``
-    the ``criteria`` mapping of weights, ``funding.SOURCE=AMOUNT`` the ``funding`` amounts."""
-    named = {k.partition(".")[2]: v for k, v in changes.items() if k.startswith(f"{key}.")}
-    if not named:
-        return changes
-    kept = {k: v for k, v in changes.items() if not k.startswith(f"{key}.")}
-    given = kept.get(key)
-    kept[key] = {**(given if isinstance(given, dict) else {}), **named}
-    return kept
-
-
-CHANGEABLE: dict[str, Callable[[dict[str, Any], Any], None]] = {
-    "criteria": apply_weight_changes,
-    "funding": apply_source_amounts,
-    "budget": set_budget,
-    "carry_over": _set_top("carry_over"),
-    "discount_rate": _set_top("discount_rate"),
-    "redundancy_tolerance": _set_top("redundancy_tolerance"),
-    "tranches": _set_top("tranches"),
-    "name": _set_top("name"),
-    "mode": _set_objective("mode"),
-    "equity_weight": _set_objective("equity_weight"),
-    "mip_gap": _set_top("mip_gap"),
-}
-"""Keyword changes accepted by :meth:`Scenario.with_changes`, ``planner.solve`` and ``--set``.
-
-``criteria`` takes a mapping of criterion key to weight (``criteria={"ecology": 3.0}``), and
-``criteria.NAME`` one weight (``--set criteria.ecology=3``); ``funding`` a mapping of source id to
-amount, and ``funding.SOURCE`` one amount (a number or one per period)."""
-
-
-RECORD_CHANGES: dict[str, Callable[[dict[str, Any], Any], None]] = {
-    "actuals": _set_top("actuals"),
-}
-"""Changes :meth:`Scenario.with_changes` takes from the API but ``--set`` does not offer: a whole
-record (``actuals``, actuals.md: the next year's spending for a live model) is no command-line value."""
 
 
 def validate_scenario(data: dict[str, Any]) -> Scenario:
