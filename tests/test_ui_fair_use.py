@@ -169,7 +169,7 @@ def test_one_sessions_long_run_does_not_hold_up_anothers_quick_solve(browser, se
     one_worker(served.pid)  # the long run is apart from the server
     # the other session moves to a small scenario and changes its budget while the long run runs
     quick.locator('[data-testid="stSelectbox"]').filter(has_text="Bundled scenario").click()
-    quick.get_by_role("option", name="western_china", exact=True).click()
+    quick.get_by_role("option", name="Western China infrastructure 2026-2030", exact=True).click()
     quick.get_by_text("Western China").first.wait_for()
     budget = quick.get_by_role("spinbutton", name="Total budget (CNY bn)")
     budget.fill("1500")
