@@ -58,10 +58,16 @@ def frontier(
     ``progress(done, total)`` is called after each level (an exception it raises stops the run).
     """
     base = as_scenario(scenario)
-    shape = np.asarray(base.budget_per_period(), dtype=float)
-    shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
+    shares = period_shares(base.budget_per_period())
     levels = {float(total): {"budget": [float(total) * s for s in shares]} for total in budgets}
     return _levels_frame(base, levels, "budget", time_limit_s, progress=progress)
+
+
+def period_shares(per_period: Iterable[float]) -> np.ndarray:
+    """Each period's share of a total given per period (even shares when the total is 0), so a level
+    of the total keeps the shape its budget or source had."""
+    shape = np.asarray(list(per_period), dtype=float)
+    return shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
 
 
 def source_frontier(
@@ -80,8 +86,7 @@ def source_frontier(
     """
     base = as_scenario(scenario)
     base.with_changes(funding={source: 0.0})  # an unknown source fails here, in words
-    shape = np.asarray(base.source_amounts()[source], dtype=float)
-    shares = shape / shape.sum() if shape.sum() > 0 else np.full(len(shape), 1 / len(shape))
+    shares = period_shares(base.source_amounts()[source])
     levels = {float(a): {"funding": {source: [float(a) * s for s in shares]}} for a in amounts}
     frame = _levels_frame(base, levels, "amount", time_limit_s, progress=progress)
     frame.attrs["source"] = source
