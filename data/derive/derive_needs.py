@@ -328,9 +328,10 @@ def build(scn: pd.Series, table: pd.DataFrame, prov: pd.DataFrame, a: dict[str, 
         )
     regions.to_csv(out / "regions.csv", index=False)
     needs.to_csv(out / "needs.csv", index=False)
-    derivation = table[table.region.isin(ids)].copy()
-    derivation["benefit"] = derived_benefit(derivation, criteria).round(4)
-    derivation.to_csv(HERE / f"derivation_{sid}.csv", index=False)
+    if tables_of == sid:  # a variant's derivation is its base's, written once there
+        derivation = table[table.region.isin(ids)].copy()
+        derivation["benefit"] = derived_benefit(derivation, criteria).round(4)
+        derivation.to_csv(HERE / f"derivation_{sid}.csv", index=False)
 
     tranches = [float(x) for x in str(scn["tranches"]).split()]
     lines = [
