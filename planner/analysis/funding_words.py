@@ -79,12 +79,10 @@ def next_yuan_words(plan: Any) -> str:
     for i, (period, value, sources) in enumerate(_worth_groups(next_yuan(plan), how.factor)):
         labels = [names.get(source, source) for source in sources]
         name = (
-            labels[0]
+            t("list.separator").join(labels)
             if len(labels) <= SOURCES_NAMED_APART
             else t("funding.many_sources", count=len(labels), first=labels[0])
         )
-        if len(labels) <= SOURCES_NAMED_APART and len(labels) > 1:
-            name = t("list.separator").join(labels)
         if i == 0:
             parts.append(
                 t(
