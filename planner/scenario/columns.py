@@ -89,7 +89,7 @@ def table_columns(table: str, criteria: Sequence[str] = ()) -> tuple[str, ...]:
     ``benefit``."""
     if table == "needs" and criteria:
         return (*(c for c in TABLES["needs"] if c != "benefit"), *criteria)
-    return TABLES.get(table) or FUNDING_TABLES[table]
+    return {**TABLES, **FUNDING_TABLES, **ACTUALS_TABLES}[table]
 
 
 def criteria_keys(document: dict[str, Any]) -> list[str]:

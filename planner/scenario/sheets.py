@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.errors import Problem
 from planner.i18n.problems import problem
+from planner.scenario.actuals import SPENDING_COLUMNS, STARTS_COLUMNS
 from planner.scenario.columns import FUNDING_TABLES, TABLES, header_problems, near_miss
 
 Where = dict[tuple[Any, ...], tuple[str, int]]
@@ -57,6 +58,10 @@ class SheetSpec:
 
 # ---- Scenario: key / value rows ----
 
+THROUGH = "actuals through"
+"""The setting that holds ``actuals.through`` (actuals.md): the last past period; the Actuals and
+Project starts sheets hold the record's tables."""
+
 SETTINGS = (
     "version",
     "name",
@@ -73,6 +78,7 @@ SETTINGS = (
     "mode",
     "equity_weight",
     "mip_gap",
+    THROUGH,
 )
 LIST_SETTINGS = ("periods", "budget per period", "sectors", "tranches")
 OBJECTIVE_SETTINGS = ("mode", "equity_weight")
@@ -110,6 +116,8 @@ def read_settings(rows: list[Row], file: str) -> SheetRead:
             continue  # blank: the default, or "missing" if required
         if key in OBJECTIVE_SETTINGS:
             objective[key] = value
+        elif key == THROUGH:
+            read.document["actuals"] = {"through": value}
         elif key.startswith("budget") and "budget" in read.document:
             read.problems.append(
                 problem(
@@ -145,6 +153,8 @@ def write_settings(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     if "mip_gap" in document:
         rows.append(("mip_gap", [document["mip_gap"]]))
+    actuals = document.get("actuals")
+    rows.append((THROUGH, [actuals["through"]] if actuals else []))  # blank: where to type it
     if budget is None:
         rows = [row for row in rows if row[0] != "budget"]
     return [{"key": key, "value": values} for key, values in rows]
@@ -214,32 +224,34 @@ def table_writer(table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]
     return write
 
 
-# ---- Sources, Funding rules: the tables under ``funding`` (funding.md) ----
+# ---- Sources, Funding rules, Actuals, Project starts: tables under a key (funding.md, actuals.md) ----
 
 
-def funding_reader(table: str) -> Callable[[list[Row], str], SheetRead]:
-    """Rows of ``funding.<table>``; an empty sheet adds nothing (a scenario without funding). A
-    source's ``amount`` may list one figure per period, separated by ``;``."""
+def nested_reader(
+    parent: str, table: str, lists: tuple[str, ...] = ()
+) -> Callable[[list[Row], str], SheetRead]:
+    """Rows of ``<parent>.<table>``; an empty sheet adds nothing (a scenario without funding or
+    without a record). A value in a ``lists`` column may hold several figures separated by ``;``
+    (a source's ``amount`` per period)."""
 
     def read(rows: list[Row], file: str) -> SheetRead:
         records = [dict(row.cells) for row in rows]
         for record in records:
-            amount = record.get("amount")
-            if isinstance(amount, str) and ";" in amount:
-                record["amount"] = [part.strip() for part in amount.split(";") if part.strip()]
-        where = {(f"funding.{table}", i): (file, row.number) for i, row in enumerate(rows)}
-        return SheetRead({"funding": {table: records}} if records else {}, [], where)
+            for column in lists:
+                value = record.get(column)
+                if isinstance(value, str) and ";" in value:
+                    record[column] = [part.strip() for part in value.split(";") if part.strip()]
+        where = {(f"{parent}.{table}", i): (file, row.number) for i, row in enumerate(rows)}
+        return SheetRead({parent: {table: records}} if records else {}, [], where)
 
     return read
 
 
-def funding_writer(table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+def nested_writer(parent: str, table: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     def write(document: dict[str, Any]) -> list[dict[str, Any]]:
-        rows = (document.get("funding") or {}).get(table, [])
+        rows = (document.get(parent) or {}).get(table, [])
         return [
-            {**row, "amount": "; ".join(map(str, row["amount"]))}
-            if isinstance(row.get("amount"), list)
-            else dict(row)
+            {k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
             for row in rows
         ]
 
@@ -428,17 +440,33 @@ SHEETS = (
         "Sources",
         False,
         FUNDING_TABLES["sources"],
-        funding_reader("sources"),
-        funding_writer("sources"),
+        nested_reader("funding", "sources", lists=("amount",)),
+        nested_writer("funding", "sources"),
         ("id", "name", "region"),
     ),
     SheetSpec(
         "Funding rules",
         False,
         FUNDING_TABLES["rules"],
-        funding_reader("rules"),
-        funding_writer("rules"),
+        nested_reader("funding", "rules"),
+        nested_writer("funding", "rules"),
         ("source", "region", "sector"),
+    ),
+    SheetSpec(
+        "Actuals",
+        False,
+        SPENDING_COLUMNS,
+        nested_reader("actuals", "spending"),
+        nested_writer("actuals", "spending"),
+        ("region", "sector"),
+    ),
+    SheetSpec(
+        "Project starts",
+        False,
+        STARTS_COLUMNS,
+        nested_reader("actuals", "projects"),
+        nested_writer("actuals", "projects"),
+        ("id",),
     ),
 )
 """Every sheet a scenario workbook may hold, in the order they are written. A ``README`` sheet is
@@ -455,8 +483,18 @@ SHEET_TABLES = {
     "Projects": "projects",
     "Sources": "sources",
     "Funding rules": "rules",
+    "Actuals": "actuals.spending",
+    "Project starts": "actuals.projects",
 }
-"""Sheets whose extra columns are annotations carried in the Scenario."""
+"""Sheets whose extra columns are annotations carried in the Scenario, and their tables' names."""
+
+NESTED_SHEETS = {
+    ("funding", "sources"): "Sources",
+    ("funding", "rules"): "Funding rules",
+    ("actuals", "spending"): "Actuals",
+    ("actuals", "projects"): "Project starts",
+}
+"""The sheets holding a table under a scenario key: (key, table) → sheet title."""
 
 
 def header_check(

@@ -26,14 +26,24 @@ from planner.errors import Problem, ScenarioError
 from planner.i18n.problems import problem
 from planner.scenario.columns import criteria_keys, fill_blank_scores, near_miss
 from planner.scenario.files import MAX_CSV_BYTES, MAX_TABLE_ROWS
-from planner.scenario.model import Scenario, validate_scenario
-from planner.scenario.sheets import READ_ORDER, SHEETS, Row, SheetSpec, Where, header_check
+from planner.scenario.model import Scenario, is_type_tag, validate_scenario
+from planner.scenario.sheets import (
+    NESTED_SHEETS,
+    READ_ORDER,
+    SHEETS,
+    THROUGH,
+    Row,
+    SheetSpec,
+    Where,
+    header_check,
+)
 
 MAX_XLSX_BYTES = MAX_CSV_BYTES
 MAX_MEMBER_BYTES = MAX_CSV_BYTES
 MAX_UNPACKED_BYTES = 2 * MAX_CSV_BYTES
 MAX_MEMBERS = 1_000
 IGNORED_SHEETS = ("README",)
+NESTED_KEYS = ("funding", "actuals")
 _UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError)
 
 
@@ -138,8 +148,11 @@ def read_document(data: bytes, book: str) -> tuple[dict[str, Any], Where, list[P
                 read = spec.read(rows, file)
                 if spec.title == "Needs":
                     fill_blank_scores(read.document["needs"], criteria_keys(document))
-                funding = {**document.get("funding", {}), **read.document.pop("funding", {})}
-                document.update(read.document, **({"funding": funding} if funding else {}))
+                for key in NESTED_KEYS:  # a key's tables come from several sheets
+                    merged = {**document.get(key, {}), **read.document.pop(key, {})}
+                    if merged:
+                        document[key] = merged
+                document.update(read.document)
                 where.update(read.where)
                 problems += read.problems
         return document, where, problems
@@ -339,12 +352,16 @@ def locate(problem: Problem, where: Where, book: str) -> Problem:
             f"{book}[Criteria]",
             names[0] if names else "criterion",
         )
-    if head == "funding" and len(loc) >= 3 and isinstance(loc[2], int):
-        sheet = {"sources": "Sources", "rules": "Funding rules"}[str(loc[1])]
-        key = (f"funding.{loc[1]}", loc[2])
+    nested = NESTED_SHEETS.get((head, str(loc[1]))) if len(loc) >= 2 else None
+    if nested is not None and len(loc) >= 3 and isinstance(loc[2], int):
+        key = (f"{head}.{loc[1]}", loc[2])
         names = [str(p) for p in loc[3:] if not isinstance(p, int)]
-        field = next((n for n in names if "[" not in n and n not in ("float", "str")), "")
-        return _at(problem, where, key, f"{book}[{sheet}]", field or problem.field)
+        field = next((n for n in names if "[" not in n and not is_type_tag(n)), "")
+        return _at(problem, where, key, f"{book}[{nested}]", field or problem.field)
+    if nested is not None and head == "actuals":  # a problem of the whole table
+        return problem.at(file=f"{book}[{nested}]", field=problem.field)
+    if head == "actuals":
+        return _at(problem, where, (THROUGH,), f"{book}[Scenario]", THROUGH)
     if head == "project_groups" and len(loc) >= 2:
         return _at(problem, where, ("project_groups", loc[1]), f"{book}[Groups]", "max")
     setting = str(loc[1]) if head == "objective" and len(loc) >= 2 else head

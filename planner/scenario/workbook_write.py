@@ -17,12 +17,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from planner.scenario.actuals import SpendingRow, StartRow
 from planner.scenario.columns import criteria_keys, table_columns
 from planner.scenario.files import scenario_document, write_atomic
 from planner.scenario.funding import FundingRule, Source
 from planner.scenario.model import Need, Objective, Region, Scenario
 from planner.scenario.projects import Project
-from planner.scenario.sheets import SHEET_TABLES, SHEETS, SheetSpec
+from planner.scenario.sheets import SHEET_TABLES, SHEETS, THROUGH, SheetSpec
 
 MAX_VALIDATED_ROW = 5_000
 """Rows 2 … this carry the data validation (Excel stores a range, so the size costs nothing)."""
@@ -44,6 +45,7 @@ TEMPLATE_SETTINGS: dict[str, list[Any]] = {
     "mode": ["efficiency"],
     "equity_weight": [0.5],
     "mip_gap": [0.0001],
+    THROUGH: [],
 }
 """The Scenario sheet of an empty template: the spec's defaults, blanks where only the planner knows."""
 
@@ -63,7 +65,15 @@ LIST_SOURCES = {
     "profile": "=Profiles!$A$2:$A${n}",
     "region": "=Regions!$A$2:$A${n}",
     "group": "=Groups!$A$2:$A${n}",
+    "project": "=Projects!$A$2:$A${n}",
 }
+SETTING_LISTS = {"sector": "sectors", "period": "periods"}
+"""Drop-downs read from a row of the Scenario sheet: a sector from ``sectors``, a period from
+``periods``."""
+COLUMN_KINDS = {("Actuals", "period"): "period", ("Project starts", "start"): "period"}
+COLUMN_KINDS |= {("Project starts", "id"): "project", ("Actuals", "amount"): "need"}
+"""Columns checked like another kind on their sheet: a recorded start is a period, a recorded id a
+project's, a recorded amount a number ≥ 0 like a need (a Sources ``amount`` may list figures)."""
 BOOLEAN_LIST = '"TRUE,FALSE"'
 MODE_LIST = '"efficiency,equity,balanced"'
 
@@ -76,17 +86,17 @@ def workbook_bytes(scenario: Scenario | None) -> bytes:
     readme = book.active
     readme.title = "README"
     document = scenario_document(scenario) if scenario is not None else None
-    sectors_row = 0
+    settings: dict[str, int] = {}
     criteria = criteria_keys(document) if document is not None else []
     for spec in SHEETS:
         sheet = book.create_sheet(spec.title)
         if spec.title == "Scenario":
-            sectors_row = _write_settings(sheet, document)
+            settings = _write_settings(sheet, document)
         else:
             rows = spec.write(document) if document is not None else []
             _write_table(sheet, spec, rows, criteria)
     for spec in SHEETS:
-        _validate(book[spec.title], spec, sectors_row, criteria)
+        _validate(book[spec.title], spec, settings, criteria)
     _write_readme(readme, scenario.unit if scenario is not None else "the scenario's unit")
     buffer = io.BytesIO()
     book.save(buffer)
@@ -107,21 +117,19 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> None:
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
-def _write_settings(sheet: Any, document: dict[str, Any] | None) -> int:
-    """Key / value rows; returns the Excel row of ``sectors`` (the sector drop-downs read it)."""
+def _write_settings(sheet: Any, document: dict[str, Any] | None) -> dict[str, int]:
+    """Key / value rows; returns each key's Excel row (the sector and period drop-downs read
+    theirs)."""
     rows = SHEETS[0].write(document) if document is not None else _template_settings()
     _header(sheet, ("key", "value"))
-    sectors_row = 0
     for number, row in enumerate(rows, start=2):
         _put(sheet, number, 1, row["key"])
         for column, value in enumerate(row["value"], start=2):
             _put(sheet, number, column, value)
-        if row["key"] == "sectors":
-            sectors_row = number
     sheet.column_dimensions["A"].width = 22
     for letter in "BCDEFGHIJKL":
         sheet.column_dimensions[letter].width = 14
-    return sectors_row
+    return {row["key"]: number for number, row in enumerate(rows, start=2)}
 
 
 def _template_settings() -> list[dict[str, Any]]:
@@ -166,23 +174,23 @@ def _set_widths(sheet: Any, columns: list[str], rows: list[dict[str, Any]]) -> N
 # ---- data validation ----
 
 
-def _validate(sheet: Any, spec: SheetSpec, sectors_row: int, criteria: list[str]) -> None:
+def _validate(sheet: Any, spec: SheetSpec, settings: dict[str, int], criteria: list[str]) -> None:
     if spec.title == "Scenario":
-        _validate_settings(sheet)
+        _validate_settings(sheet, settings)
         return
     from openpyxl.utils import get_column_letter
 
     header = [cell.value for cell in sheet[1]]
     for index, name in enumerate(header, start=1):
         score = spec.title == "Needs" and name in criteria
-        rule = _column_rule(spec.title, "need" if score else name, sectors_row)
+        rule = _column_rule(spec.title, "need" if score else name, settings)
         if rule is not None:
             letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}{MAX_VALIDATED_ROW}")
             sheet.add_data_validation(rule)
 
 
-def _column_rule(title: str, name: str, sectors_row: int) -> Any:
+def _column_rule(title: str, name: str, settings: dict[str, int]) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     def rule(kind: str, message: str, **limits: Any) -> DataValidation:
@@ -196,7 +204,8 @@ def _column_rule(title: str, name: str, sectors_row: int) -> Any:
         )
 
     own_key = {"Profiles": "profile", "Groups": "group"}.get(title)
-    if name in NON_NEGATIVE:
+    kind = COLUMN_KINDS.get((title, name), name)
+    if kind in NON_NEGATIVE:
         return rule("decimal", "a number ≥ 0", operator="greaterThanOrEqual", formula1="0")
     if name in SHARES:
         return rule(
@@ -210,21 +219,28 @@ def _column_rule(title: str, name: str, sectors_row: int) -> Any:
         return rule("whole", "a whole number ≥ 0", operator="greaterThanOrEqual", formula1="0")
     if name in ("mandatory", "debt"):
         return rule("list", "TRUE or FALSE", formula1=BOOLEAN_LIST)
-    if name == "sector" and sectors_row:
-        source = f"=Scenario!$B${sectors_row}:$Z${sectors_row}"
-        return rule("list", "one of the sectors listed on the Scenario sheet", formula1=source)
-    if name in LIST_SOURCES and name != own_key and not (title == "Regions" and name == "region"):
-        source = LIST_SOURCES[name].format(n=MAX_VALIDATED_ROW)
-        return rule("list", f"a {name} listed on its own sheet", formula1=source)
+    if kind in SETTING_LISTS and SETTING_LISTS[kind] in settings:
+        source = _settings_row(settings[SETTING_LISTS[kind]])
+        message = f"one of the {SETTING_LISTS[kind]} listed on the Scenario sheet"
+        return rule("list", message, formula1=source)
+    if kind in LIST_SOURCES and kind != own_key and not (title == "Regions" and kind == "region"):
+        source = LIST_SOURCES[kind].format(n=MAX_VALIDATED_ROW)
+        return rule("list", f"a {kind} listed on its own sheet", formula1=source)
     return None
 
 
-def _validate_settings(sheet: Any) -> None:
+def _settings_row(number: int) -> str:
+    """The values of one Scenario-sheet row, as a drop-down's source."""
+    return f"=Scenario!$B${number}:$Z${number}"
+
+
+def _validate_settings(sheet: Any, settings: dict[str, int]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    periods = _settings_row(settings["periods"])
     for row in sheet.iter_rows(min_row=2, max_col=1):
         key = row[0].value
-        choices = {"carry_over": BOOLEAN_LIST, "mode": MODE_LIST}.get(key)
+        choices = {"carry_over": BOOLEAN_LIST, "mode": MODE_LIST, THROUGH: periods}.get(key)
         if choices is not None:
             rule = DataValidation(type="list", formula1=choices, allow_blank=True)
             rule.add(f"B{row[0].row}")
@@ -295,6 +311,11 @@ SETTING_HELP = {
     "tranches": ("multipliers", "Relative marginal benefit of successive equal slices of a need."),
     "mode": ("text", "What the plan maximizes: efficiency, equity or balanced."),
     "equity_weight": ("share 0–1", "Weight of equity in balanced mode."),
+    THROUGH: (
+        "period label",
+        "The last past period (actuals.md): the periods up to it are locked to what the Actuals "
+        "and Project starts sheets record; blank = no record, every period is planned.",
+    ),
 }
 MONEY = {"need", "max_per_period", "cost", "shared_need"}
 
@@ -302,7 +323,8 @@ MONEY = {"need", "max_per_period", "cost", "shared_need"}
 def _model_help(model: Any, column: str, unit: str) -> tuple[str, str]:
     info = model.model_fields.get(column)
     meaning = info.description if info is not None and info.description else ""
-    what = unit if column in MONEY else ("share 0–1" if column in SHARES else "")
+    money = column in MONEY or (model is SpendingRow and column == "amount")
+    what = unit if money else ("share 0–1" if column in SHARES else "")
     return what, meaning.replace("(unit)", f"({unit})")
 
 
@@ -322,6 +344,8 @@ def _readme_rows(unit: str) -> list[tuple[str, str, str, str]]:
         "Projects": Project,
         "Sources": Source,
         "Funding rules": FundingRule,
+        "Actuals": SpendingRow,
+        "Project starts": StartRow,
     }
     helps = {
         "Criteria": CRITERION_HELP,
@@ -350,6 +374,8 @@ def _write_readme(sheet: Any, unit: str) -> None:
         "criterion.",
         "Sources and Funding rules (optional): which pool pays for what (funding.md); the budget "
         "is then the sources' total, and Regions may carry a debt_room column.",
+        f"Actuals and Project starts (optional, with '{THROUGH}' on the Scenario sheet): what "
+        "was really spent and started in the past periods, which are then locked (actuals.md).",
         "Formulas are fine: planner reads the value Excel saved with them.",
     ]
     for number, line in enumerate(lines, start=1):
