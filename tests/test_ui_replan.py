@@ -72,3 +72,25 @@ def test_the_periods_view_greys_the_locked_periods(comparison) -> None:  # type:
     unlocked = planner.solve("western_china")
     plain = views.period_table(unlocked)
     assert replan_tab.greyed(plain, unlocked) is plain
+
+
+def test_the_allocation_view_greys_the_locked_periods(comparison) -> None:  # type: ignore[no-untyped-def]
+    """The provinces × periods heat table: every 2026 cell drawn grey (not on the money scale), the
+    later periods coloured by their money; each province's cells add up to its allocation."""
+    from ui import views
+
+    _scenario, plan, _against = comparison
+    assert views.locked_periods(plan) == ["2026"]
+    data = views.period_heat(plan)
+    assert set(data.loc[data["locked"], "period"]) == {"2026 (spent)"}
+    assert set(data.loc[~data["locked"], "period"]) == {"2027", "2028", "2029", "2030"}
+    assert data["amount"].sum() == pytest.approx(plan.allocation["amount"].sum())
+    layers = views.period_heat_table(plan).to_dict()["layer"]
+    coloured, grey = layers[0], layers[1]
+    assert "color" in coloured["encoding"] and coloured["transform"] == [
+        {"filter": "(datum.locked === false)"}
+    ]
+    assert grey["mark"]["color"] == views.LOCKED_GREY and "color" not in grey.get("encoding", {})
+    assert grey["transform"] == [{"filter": "(datum.locked === true)"}]
+    with use_language("zh"):
+        assert "2026（已支出）" in set(views.period_heat(plan)["period"])

@@ -201,6 +201,11 @@ def allocation_view(shown_: Shown) -> None:
     left.altair_chart(views.heat_table(plan), width="stretch")
     right.markdown(t("ui.stacked_title", unit=unit))
     right.altair_chart(views.stacked_bar(plan), width="stretch")
+    locked = views.locked_periods(plan)
+    if locked:  # a re-plan: each period's money, the locked ones greyed (actuals.md)
+        st.markdown(t("ui.heat.by_period_title", unit=unit))
+        st.caption(t("replan.locked", periods=", ".join(locked)))
+        st.altair_chart(views.period_heat_table(plan), width="stretch")
 
 
 def periods_view(shown_: Shown) -> None:

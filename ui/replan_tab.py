@@ -25,7 +25,7 @@ from planner.i18n.problems import problem_line
 from planner.i18n.units import shown
 from planner.scenario.files import with_actuals
 
-from . import access, history
+from . import access, history, views
 
 LOCKED_STYLE = "background-color: #eeeeee; color: #888888"
 """How a locked period's row looks in a table: greyed, fixed by the past."""
@@ -65,7 +65,7 @@ def draw(scenario: Scenario, plan: Plan) -> None:
 def greyed(table: pd.DataFrame, plan: Plan) -> Any:
     """A table indexed by period, its locked periods greyed (a plan of a scenario with a record);
     the table itself for any other plan."""
-    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    locked = set(views.locked_periods(plan))
     if not locked:
         return table
     return table.style.apply(

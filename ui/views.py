@@ -199,6 +199,72 @@ def heat_table(plan: Plan) -> alt.Chart:
     return (cells + sums + text + sum_text).properties(height=alt.Step(26))
 
 
+LOCKED_GREY = "#d9d9d9"
+"""A locked period's cells: grey, whatever their money (fixed by the past, not decided here)."""
+
+
+def locked_periods(plan: Plan) -> list[str]:
+    """The labels of the periods the plan's record locked (actuals.md); none without a record."""
+    return [str(p) for p in (plan.actuals or {}).get("locked", [])]
+
+
+def period_heat(plan: Plan) -> pd.DataFrame:
+    """Money per province and period over all sectors, in the shown unit: ``province, period,
+    amount, locked``; a locked period's label says it was spent."""
+    table = plan.allocation.groupby(["region", "period"], sort=False, as_index=False)[
+        "amount"
+    ].sum()
+    locked = set(locked_periods(plan))
+    table["province"] = table["region"].map(labels(plan)).fillna(table["region"])
+    table["amount"] = table["amount"] * shown(plan.unit).factor
+    table["locked"] = [str(p) in locked for p in table["period"]]
+    table["period"] = [
+        t("ui.heat.locked_period", period=p) if str(p) in locked else str(p)
+        for p in table["period"]
+    ]
+    return table[["province", "period", "amount", "locked"]]
+
+
+def period_heat_table(plan: Plan) -> alt.Chart:
+    """Provinces × periods, the money of each; the locked periods' cells grey (their money is what
+    was spent), the others coloured by their money; provinces in the heat table's order."""
+    data = period_heat(plan)
+    unit = shown(plan.unit).unit
+    order = province_order(region_sector(plan))
+    live = data[~data["locked"]]
+    most = live["amount"].max() if len(live) else 0.0
+    tooltip = [
+        alt.Tooltip("province:N", title=t("ui.chart.province")),
+        alt.Tooltip("period:N", title=t("column.period")),
+        alt.Tooltip("amount:Q", format=",.1f", title=unit),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "period:N",
+            sort=list(dict.fromkeys(data["period"])),
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=0),
+        ),
+        y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False)),
+        tooltip=tooltip,
+    )
+    cells = (
+        base.mark_rect()
+        .encode(color=alt.Color("amount:Q", scale=alt.Scale(scheme="blues"), title=unit))
+        .transform_filter(alt.datum.locked == False)  # noqa: E712 (a Vega expression)
+    )
+    past = base.mark_rect(color=LOCKED_GREY).transform_filter(alt.datum.locked == True)  # noqa: E712
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("amount:Q", format=",.0f"),
+        color=alt.condition(
+            (alt.datum.locked == False) & (alt.datum.amount > most / 2),  # noqa: E712
+            alt.value("white"),
+            alt.value("black"),
+        ),
+    )
+    return (cells + past + text).properties(height=alt.Step(26))
+
+
 def stacked_bar(plan: Plan) -> alt.Chart:
     """Money per province, stacked by sector; provinces in the heat table's order."""
     table = region_sector(plan)
