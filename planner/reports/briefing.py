@@ -23,6 +23,7 @@ from planner.i18n.units import money, shown
 from planner.reports import tables
 from planner.reports.approval import approval_rows
 from planner.reports.html import HTML_LANG, STYLE
+from planner.reports.replan import period_label
 from planner.solve.plan import Plan
 
 BINDING_SENTENCES = 4
@@ -122,7 +123,9 @@ def _money(plan: Plan) -> str:
     by_year = frame.assign(period=frame["period"].astype(str)).pivot_table(
         index="period", columns="sector", values="amount", aggfunc="sum"
     )
-    by_year = _total_row(_with_totals(by_year.reindex(columns=sectors).fillna(0.0)))
+    by_year = _with_totals(by_year.reindex(columns=sectors).fillna(0.0))
+    by_year.index = [period_label(plan, p) for p in by_year.index]  # a re-plan's locked years
+    by_year = _total_row(by_year)
     return (
         f"<h2>{escape(t('brief.money', unit=how.unit))}</h2><div class='two'>"
         + _table(by_province, t("brief.province"))

@@ -34,6 +34,8 @@ SHARE_FORMAT = "0.0%"
 NUMBER_FORMAT = "#,##0.0000"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
+"""A row of a period the past fixed (a re-plan's locked period, actuals.md): greyed."""
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
 MAP_WIDTH_PX = 640  # the map's picture on the Summary sheet: about the width of columns A and B
@@ -166,6 +168,7 @@ def _table(
     for j, header in enumerate(headers, start=1):
         cell = put(sheet, top, j, header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    locked = list(frame["locked"]) if "locked" in columns else [""] * len(frame)
     for i, record in enumerate(frame.itertuples(index=False), start=top + 1):
         for j, value in enumerate(record, start=1):
             if formats[j - 1] == MONEY_FORMAT and _is_number(value):
@@ -173,6 +176,8 @@ def _table(
             cell = put(sheet, i, j, value, formats[j - 1])
             if wrap and columns[j - 1] in wrap:
                 cell.alignment = WRAPPED
+            if locked[i - top - 1]:
+                cell.fill = LOCKED_FILL
     for j, column in enumerate(columns, start=1):
         _widen(
             sheet,

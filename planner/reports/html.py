@@ -15,7 +15,7 @@ from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import charts, funding, geomap, tables
 from planner.reports.alternatives import alternatives_tables
-from planner.reports.replan import replan_tables
+from planner.reports.replan import period_label, replan_tables
 from planner.solve.plan import Plan
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -200,7 +200,7 @@ def _result_tables(plan: Plan) -> str:
         aggfunc="sum",
         sort=False,
     )
-    periods.columns = [str(c) for c in periods.columns]
+    periods.columns = [period_label(plan, c) for c in periods.columns]
     return "\n".join(
         [
             f"<h2>{escape(t('summary.allocation_title', unit=unit))}</h2>",

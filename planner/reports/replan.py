@@ -51,6 +51,12 @@ def replan_tables(plan: Plan, info: tables.ReportInfo) -> list[tuple[str, pd.Dat
     return titled
 
 
+def period_label(plan: Plan, period: Any) -> str:
+    """A period as the header of an allocation table's column or row: marked when locked."""
+    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    return t("report.replan.locked_period", period=period) if str(period) in locked else str(period)
+
+
 def locked_marks(plan: Plan, periods: Any) -> list[str]:
     """For each period of an allocation table, "fixed by the past" where it is locked, else ""."""
     locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}

@@ -233,12 +233,17 @@ def allocation(plan: Plan) -> pd.DataFrame:
     )
     frame.insert(1, "name", frame["region"].map(region_names(plan)))
     columns = ["region", "name", "sector", "period", "amount", "need", "coverage"]
-    if plan.actuals is not None:  # a re-plan marks the periods the past fixed (actuals.md)
-        from planner.reports.replan import locked_marks
+    return with_locked(plan, frame[columns])
 
-        frame["locked"] = locked_marks(plan, frame["period"])
-        columns.append("locked")
-    return frame[columns]
+
+def with_locked(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with a ``period`` column, and for a re-plan a ``locked`` column marking the periods
+    the past fixed (actuals.md); the table itself for any other plan."""
+    if plan.actuals is None:
+        return frame
+    from planner.reports.replan import locked_marks
+
+    return frame.assign(locked=locked_marks(plan, frame["period"]))
 
 
 def _pair_coverage(plan: Plan) -> pd.DataFrame:
@@ -303,7 +308,8 @@ def constraints(plan: Plan) -> pd.DataFrame:
 
 
 def budget(plan: Plan) -> pd.DataFrame:
-    return plan.budget.copy()
+    """The budget per period, its locked periods marked for a re-plan."""
+    return with_locked(plan, plan.budget.copy())
 
 
 def plan_message(plan: Plan) -> str:
