@@ -83,6 +83,9 @@ def test_every_allocation_table_of_the_reports_marks_the_locked_periods(
     for row in allocation.iter_rows(min_row=2):
         grey = row[0].fill.fgColor.rgb.endswith("EEEEEE")
         assert grey == (row[header.index("Period")].value == 2026)
+    projects = [c.value for c in book["Projects"][1]]
+    assert "Cash 2026 (fixed by the past) (CNY bn)" in projects and "Cash 2027 (CNY bn)" in projects
+    assert "<th>Cash 2026 (fixed by the past) (CNY bn)</th>" in page
     chinese = render(re_plan, "html", lang="zh").decode("utf-8")
     assert "<th>2026（由过去确定）</th>" in chinese and "fixed by the past" not in chinese
 
@@ -93,3 +96,19 @@ def test_a_plan_without_a_record_marks_no_period() -> None:
     assert "fixed by the past" not in page and "<th>2026</th>" in page
     budget = list(openpyxl.load_workbook(io.BytesIO(render(plain, "xlsx")))["Budget"].values)
     assert "Locked" not in budget[0]
+
+
+def test_a_funded_re_plan_marks_each_sources_locked_period() -> None:
+    """Central's 10 a period pays 2026's recorded 8 (sources are not relaxed, actuals.md A3)."""
+    record = {
+        "through": 2026,
+        "spending": [{"region": "north", "sector": "power", "period": 2026, "amount": 8}],
+    }
+    funded = {key: value for key, value in SCENARIO.items() if key != "budget"}
+    funded["funding"] = {"sources": [{"id": "central", "amount": [10, 10, 10]}]}
+    plan = planner.solve(planner.validate_scenario({**funded, "actuals": record}))
+    rows = list(openpyxl.load_workbook(io.BytesIO(render(plan, "xlsx")))["Funding"].values)
+    header = next(row for row in rows if row[:3] == ("Source", "Source name", "Period"))
+    by_period = [row for row in rows if row[0] == "central" and row[2] in (2026, 2027, 2028)]
+    marks = {row[2]: row[header.index("Locked")] for row in by_period}
+    assert marks == {2026: "fixed by the past", 2027: None, 2028: None}

@@ -25,7 +25,7 @@ from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import funding, geomap, tables
 from planner.reports.alternatives import alternatives_tables
-from planner.reports.replan import replan_tables
+from planner.reports.replan import locked_cash_headers, replan_tables
 from planner.reports.safety import is_formula_like
 from planner.solve.plan import Plan
 
@@ -98,7 +98,10 @@ def _projects(sheet: Worksheet, plan: Plan) -> None:
     """Every candidate with its cash per period, then the groups and the choice each made."""
     candidates = tables.projects(plan)
     candidates["name"] = candidates["id"].map(project_names(tables.scenario_of(plan)))
-    row = _table(sheet, candidates, plan.unit, extra={"name": (t("column.project"), "General")})
+    locked = locked_cash_headers(plan, candidates.columns)  # a re-plan's past periods
+    extra = {"name": (t("column.project"), "General")}
+    extra |= {c: (header, MONEY_FORMAT) for c, header in locked.items()}
+    row = _table(sheet, candidates, plan.unit, extra=extra)
     put(sheet, row + 1, 1, t("sheet.groups")).font = Font(bold=True, size=12)
     groups = tables.project_groups(plan)
     if groups.empty:

@@ -9,6 +9,7 @@ import pandas as pd
 from planner.analysis.funding_words import next_yuan_words, who_pays
 from planner.i18n.catalog import t
 from planner.i18n.names import region_names, sector_name, source_names
+from planner.reports import tables
 from planner.solve.plan import Plan
 
 
@@ -24,7 +25,7 @@ def funding_tables(plan: Plan) -> list[tuple[str, pd.DataFrame]]:
     regions = region_names(plan.scenario)
     payers = who_pays(plan).reset_index()
     payers.insert(1, "source_name", payers["source"].map(sources))
-    per_period = plan.sources.copy()
+    per_period = tables.with_locked(plan, plan.sources.copy())
     per_period.insert(1, "source_name", per_period["source"].map(sources))
     debt = plan.debt.copy()
     debt.insert(1, "name", debt["region"].map(regions))

@@ -15,7 +15,7 @@ from planner.i18n.names import project_names, sector_name
 from planner.i18n.units import shown
 from planner.reports import charts, funding, geomap, tables
 from planner.reports.alternatives import alternatives_tables
-from planner.reports.replan import period_label, replan_tables
+from planner.reports.replan import locked_cash_headers, period_label, replan_tables
 from planner.solve.plan import Plan
 
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -282,6 +282,7 @@ def _projects(plan: Plan) -> str:
     candidates["name"] = candidates["id"].map(project_names(scenario))
     cash = {c for c in candidates.columns if c.startswith(tables.CASH_PREFIX)}
     headers = {c: tables.label(c, plan.unit) for c in cash} | {"name": t("column.project")}
+    headers |= locked_cash_headers(plan, cash)  # a re-plan's past periods, marked
     groups = tables.project_groups(plan)
     facts = t("diagnosis.join").join(
         f"{item}: {_format(value, kind, how.factor)}"

@@ -57,6 +57,18 @@ def period_label(plan: Plan, period: Any) -> str:
     return t("report.replan.locked_period", period=period) if str(period) in locked else str(period)
 
 
+def locked_cash_headers(plan: Plan, columns: Any) -> dict[str, str]:
+    """The headers of a project table's cash columns (``cash_<period>``) in the locked periods,
+    marked; the other columns keep their usual header."""
+    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    prefix = tables.CASH_PREFIX
+    return {
+        c: tables.cash_label(period_label(plan, c[len(prefix) :]), plan.unit)
+        for c in columns
+        if c.startswith(prefix) and c[len(prefix) :] in locked
+    }
+
+
 def locked_marks(plan: Plan, periods: Any) -> list[str]:
     """For each period of an allocation table, "fixed by the past" where it is locked, else ""."""
     locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}

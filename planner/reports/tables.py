@@ -88,12 +88,17 @@ def label(column: str, unit: str) -> str:
     if column == "dual":
         return t("column.dual_unit", label=text, unit=money_unit)
     if column.startswith(CASH_PREFIX):
-        return t("column.cash", period=column[len(CASH_PREFIX) :]) + f" ({money_unit})"
+        return cash_label(column[len(CASH_PREFIX) :], unit)
     for prefix in (SCORE_PREFIX, PART_PREFIX):
         if column.startswith(prefix):
             criterion = key_name("criterion", column[len(prefix) :])
             return t(f"column.criterion_{prefix.rstrip('_')}", criterion=criterion)
     return text
+
+
+def cash_label(period: str, unit: str) -> str:
+    """The header of a project's cash in ``period`` (the period's text as shown), with the unit."""
+    return t("column.cash", period=period) + f" ({shown(unit).unit})"
 
 
 NAMED_COLUMNS = {"sector": "sector", "profile": "profile", "corridor": "corridor", "group": "group"}
