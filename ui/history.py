@@ -248,7 +248,7 @@ def open_section(
     chosen = left.selectbox(
         t("ui.history.run_to_open"), ids, format_func=labels.get, key=OPEN_ID_KEY
     )
-    if revised.get(chosen):
+    if chosen is not None and revised.get(chosen):
         left.caption(t("ui.history.revises", run=revised[chosen]))
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):

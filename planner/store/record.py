@@ -193,9 +193,9 @@ def append_run(conn: Connection, plan: Any, **details: Any) -> dict[str, Any]:
                 ],
             )
     for part in PLAN_DOCUMENTS:
-        document = documents[part.attribute]
-        if document is not None:
-            conn.execute(insert(part.table), [{"run_seq": row["seq"], "document": document}])
+        found = documents[part.attribute]
+        if found is not None:
+            conn.execute(insert(part.table), [{"run_seq": row["seq"], "document": found}])
     return row
 
 
