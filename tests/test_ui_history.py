@@ -6,9 +6,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+import planner
 import planner.store
+from planner.scenario.files import with_actuals
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+DATA = Path(__file__).resolve().parents[1] / "data" / "western_china"
 
 
 def test_save_approve_and_open_a_run(tmp_path, monkeypatch):
@@ -51,3 +54,51 @@ def test_a_planner_adds_a_note_to_a_run(tmp_path, monkeypatch):
         kinds = [(e["kind"], e["note"]) for e in store.events(run_id)]
         assert kinds == [("note", "checked with the finance bureau")]
         assert store.verify().ok
+
+
+def history_page() -> None:
+    """The History tab alone, over the store ``PLANNER_DB_URL`` names, showing its oldest run."""
+    import os
+
+    import planner.store
+    from ui import history
+
+    with planner.store.open(os.environ["PLANNER_DB_URL"]) as store:
+        oldest = store.get(store.runs()["id"].iloc[-1])
+    history.history_tab(oldest.scenario, oldest)
+
+
+def test_a_replan_shows_the_run_it_revises(tmp_path, monkeypatch):
+    """A re-plan recorded against a run (`planner replan --against run:ID --record`, the Re-plan
+    tab) names that run in the runs table and under the run to open, as the pickers show a run:
+    short id, time, author and note."""
+    db = tmp_path / "runs.sqlite"
+    monkeypatch.setenv("PLANNER_DB_URL", str(db))
+    scenario = planner.load_scenario("western_china")
+    replanned = with_actuals(
+        scenario, 2026, DATA / "actuals_2026_example.csv", DATA / "project_starts_2026_example.csv"
+    )
+    with planner.store.open(db) as store:
+        original = store.record(planner.solve(scenario), note="approved baseline", user="ann")
+        changes = {"actuals.through": 2026, "revises": original}
+        revision = store.record(
+            planner.solve(replanned),
+            note="after 2026",
+            user="ann",
+            changes=changes,
+            parent=original,
+        )
+        created = store.runs().set_index("id")["created_at"][original]
+    label = f"{original} · {created[:16].replace('T', ' ')} · ann · approved baseline"
+    at = AppTest.from_function(history_page, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value.set_index("id")
+    assert table.loc[revision, "revises"] == label
+    assert table.loc[original, "revises"] == ""
+    assert at.selectbox(key="history_open_id").value == revision  # the newest run is offered
+    assert f"Revises run {label}: a re-plan against what was really spent" in [
+        c.value for c in at.caption
+    ]
+    at.selectbox(key="history_open_id").select(original).run()
+    assert not any(c.value.startswith("Revises run") for c in at.caption)

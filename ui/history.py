@@ -93,7 +93,7 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
             return
         ids = list(runs["id"])
         labels = run_labels(runs)
-        open_section(store, ids, labels)
+        open_section(store, ids, labels, dict(zip(ids, runs["revises"], strict=True)))
         compare_runs_section(store, ids, labels)
         if access.may("note"):
             note_section(store, ids, user, labels)
@@ -139,7 +139,8 @@ def filtered_runs(store: Any) -> Any:
         user=None if user == every else user,
         since=since.isoformat() if since else None,
     )
-    shown = worded_runs(runs_shown(runs[SHOWN_COLUMNS]))
+    runs = runs.assign(revises=revised_labels(runs, run_labels(everything)))
+    shown = worded_runs(runs_shown(runs[[*SHOWN_COLUMNS, "revises"]]))
     st.dataframe(
         shown,
         hide_index=True,
@@ -152,6 +153,7 @@ def filtered_runs(store: Any) -> Any:
                 t("ui.col.min_coverage"), format="percent"
             ),
             "note": st.column_config.TextColumn(display.header("note"), width="medium"),
+            "revises": st.column_config.TextColumn(display.header("revises"), width="medium"),
         },
     )
     return runs
@@ -163,13 +165,15 @@ RUN_COLUMN_ORDER = (
     "user",
     "decision",
     "note",
+    "revises",
     "E",
     "min_coverage",
     "status",
     "mode",
     "scenario",
 )
-"""The runs table's columns, who decided what first: at 1440 px the decision and note are in view."""
+"""The runs table's columns, who decided what first: at 1440 px the decision and note are in view,
+and the run a re-plan revises beside them."""
 
 
 def minute(stamp: object) -> object:
@@ -207,6 +211,13 @@ def run_labels(runs: pd.DataFrame) -> dict[str, str]:
     return labels
 
 
+def revised_labels(runs: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    """Per run, the run it revises (a re-plan's ``revises`` link, actuals.md) as the pickers show
+    a run: short id, time, author and note; empty for a run that revises none. ``labels`` are of
+    every run in the store (the run revised may be filtered out of ``runs``)."""
+    return [labels.get(r, r) if isinstance(r, str) and r else "" for r in runs["revises"]]
+
+
 def worded_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """The runs as a person reads them: in Chinese, modes, statuses and decisions in words."""
     if language() == DEFAULT_LANGUAGE:
@@ -229,11 +240,16 @@ EVENT_KINDS = ("approve", "reject", "supersede", "note")
 EVENT_COLUMNS = ("created_at", "kind", "user", "note")
 
 
-def open_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
+def open_section(
+    store: Any, ids: list[str], labels: dict[str, str], revised: dict[str, str]
+) -> None:
+    """The run to open; a re-plan says which run it revises (``revised``: id → that run's label)."""
     left, right = st.columns([4, 1])
     chosen = left.selectbox(
         t("ui.history.run_to_open"), ids, format_func=labels.get, key=OPEN_ID_KEY
     )
+    if chosen is not None and revised.get(chosen):
+        left.caption(t("ui.history.revises", run=revised[chosen]))
     right.write("")
     if right.button(t("ui.history.open"), key="history_open", help=t("ui.history.open_help")):
         state.open_stored(store, chosen)

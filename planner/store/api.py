@@ -24,9 +24,9 @@ from planner.errors import StoreError
 from planner.store import chain, engine, record
 from planner.store.schema import (
     BOOLEAN_COLUMNS,
+    PLAN_DOCUMENTS,
     PLAN_TABLES,
     events,
-    run_diagnosis,
     runs,
     scenarios,
 )
@@ -49,6 +49,7 @@ LIST_COLUMNS = [
     "source",
     "host",
     "parent_id",
+    "revises",
     "user_email",
     "user_subject",
     "user_issuer",
@@ -214,10 +215,10 @@ class RunStore:
         status: str | None = None,
     ) -> pd.DataFrame:
         """One row per run, newest first (:data:`LIST_COLUMNS`); ``decision`` is the latest
-        approve, reject or supersede. ``since`` is a date or UTC time (``2026-03-01``); ``user``
-        matches the recorded user name, the signed-in e-mail, the IdP subject (any provider's) or
-        ``identity``, the issuer and subject as ``issuer|subject`` (one person, whatever the
-        number of providers)."""
+        approve, reject or supersede; ``revises`` the run a re-plan revises (else None).
+        ``since`` is a date or UTC time (``2026-03-01``); ``user`` matches the recorded user name,
+        the signed-in e-mail, the IdP subject (any provider's) or ``identity``, the issuer and
+        subject as ``issuer|subject`` (one person, whatever the number of providers)."""
         query = select(runs).order_by(runs.c.seq.desc())
         if scenario:
             query = query.where(runs.c.scenario_name == scenario)
@@ -249,6 +250,7 @@ class RunStore:
                     **row,
                     "scenario": row["scenario_name"],
                     "decision": decision.get(row["id"], ""),
+                    "revises": revises(row),
                     "identity": identity(row),
                 }
                 for row in rows
@@ -261,7 +263,8 @@ class RunStore:
         """The run's Plan as it was recorded, with its scenario (reports need no re-solve): every
         field a view or report reads comes back as the live plan had it (its periods with the
         scenario's labels, booleans as booleans, the diagnosis as a Diagnosis, the benefit table
-        rebuilt from the scenario); the fingerprint is the scenario's own
+        rebuilt from the scenario; a funded plan's who-pays tables and a re-plan's ``actuals``
+        record too, from schema 0007 on); the fingerprint is the scenario's own
         (:meth:`~planner.Scenario.digest`), wherever the scenario was read from."""
         from planner.analysis.diagnosis import Diagnosis
         from planner.solve.criteria import benefit_table
@@ -311,7 +314,7 @@ class RunStore:
             host=row["host"],
             changes=json.loads(row["changes"]),
             parent_id=row["parent_id"],
-            revises=json.loads(row["changes"]).get("revises"),  # a re-plan's (actuals.md)
+            revises=revises(row),
             versions={k: row[f"{k}_version"] for k in ("planner", "pyomo", "highs")},
             hash=row["hash"],
         )
@@ -386,10 +389,11 @@ class RunStore:
             document[spec.attribute] = [
                 dict(r._mapping) for r in conn.execute(query.order_by(table.c.row_no))
             ]
-        diagnosis = conn.execute(
-            select(run_diagnosis.c.document).where(run_diagnosis.c.run_seq == row["seq"])
-        ).scalar()
-        document["diagnosis"] = None if diagnosis is None else json.loads(diagnosis)
+        for part in PLAN_DOCUMENTS:
+            found = conn.execute(
+                select(part.table.c.document).where(part.table.c.run_seq == row["seq"])
+            ).scalar()
+            document[part.attribute] = None if found is None else json.loads(found)
         return document
 
     def _scenario(self, conn: Connection, digest: str) -> Any:
@@ -415,7 +419,13 @@ class RunStore:
 
 
 IDENTITY_SEPARATOR = "|"
-PERIOD_COLUMNS = {"allocation": "period", "budget": "period", "project_cash": "period"}
+PERIOD_COLUMNS = {
+    "allocation": "period",
+    "budget": "period",
+    "project_cash": "period",
+    "funding": "period",
+    "sources": "period",
+}
 """The columns of a plan's tables that hold a period label (and ``projects.start``, below)."""
 
 
@@ -449,6 +459,13 @@ def _with_period_labels(plan: Any, periods: list[Any]) -> None:
     for attribute, column in PERIOD_COLUMNS.items():
         labelled(getattr(plan, attribute), column)
     labelled(plan.projects, "start")
+
+
+def revises(row: Any) -> str | None:
+    """The id of the run a re-plan revises (actuals.md: ``planner replan --against run:ID
+    --record``, the app's Re-plan tab), kept in its changes; None for any other run."""
+    found = json.loads(row["changes"] or "{}").get("revises")
+    return None if found is None else str(found)
 
 
 def identity(row: Any) -> str:

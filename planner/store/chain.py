@@ -24,11 +24,11 @@ from planner.store.schema import (
     EVENT_HASHED,
     GENESIS_HASH,
     HASHED_WHEN_SET,
+    PLAN_DOCUMENTS,
     PLAN_TABLES,
     RUN_HASHED,
     chain_head,
     events,
-    run_diagnosis,
     runs,
     scenarios,
 )
@@ -78,14 +78,20 @@ class ContentHasher:
         return self._hash.hexdigest()
 
 
-def content_sha256(tables: Mapping[str, list[list[Any]]], diagnosis: str | None) -> str:
-    """``content_sha256`` of a run about to be recorded (rows already coerced as stored)."""
+def content_sha256(
+    tables: Mapping[str, list[list[Any]]], documents: Mapping[str, str | None]
+) -> str:
+    """``content_sha256`` of a run about to be recorded (rows already coerced as stored; each
+    document of :data:`PLAN_DOCUMENTS` as its canonical JSON, or None)."""
     hasher = ContentHasher()
     for spec in PLAN_TABLES:
         rows = tables.get(spec.attribute, [])
         if rows or spec.hashed_when_empty:
             hasher.table(spec.attribute, rows)
-    hasher.table("diagnosis", [] if diagnosis is None else [[diagnosis]])
+    for part in PLAN_DOCUMENTS:
+        document = documents.get(part.attribute)
+        if document is not None or part.hashed_when_empty:
+            hasher.table(part.attribute, [] if document is None else [[document]])
     return hasher.hexdigest()
 
 
@@ -138,7 +144,7 @@ def _check_contents(conn: Connection, run_rows: list[dict[str, Any]]) -> str | N
     sections = [
         (spec.attribute, spec.table, spec.columns, spec.hashed_when_empty) for spec in PLAN_TABLES
     ]
-    sections.append(("diagnosis", run_diagnosis, ["document"], True))
+    sections += [(p.attribute, p.table, ["document"], p.hashed_when_empty) for p in PLAN_DOCUMENTS]
     for name, table, columns, hashed_when_empty in sections:
         order = [table.c.run_seq] + ([table.c.row_no] if "row_no" in table.c else [])
         query = select(table.c.run_seq, *[table.c[c] for c in columns]).order_by(*order)

@@ -1,5 +1,5 @@
-"""Appending to the chain: a run (its scenario, row, plan tables, diagnosis) or an event, each in the
-one transaction the caller holds, after the chain head it has locked."""
+"""Appending to the chain: a run (its scenario, row, plan tables, diagnosis, actuals record) or an
+event, each in the one transaction the caller holds, after the chain head it has locked."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from planner.errors import StoreError
 from planner.store.chain import canonical, content_sha256, link_hash, sha256
 from planner.store.schema import (
     EVENT_HASHED,
+    PLAN_DOCUMENTS,
     PLAN_TABLES,
     RUN_HASHED,
     chain_head,
     events,
-    run_diagnosis,
     runs,
     scenarios,
 )
@@ -85,11 +85,16 @@ def plan_rows(plan: Any) -> dict[str, list[list[Any]]]:
     return found
 
 
-def diagnosis_document(plan: Any) -> str | None:
-    diagnosis = plan.diagnosis
-    if diagnosis is None:
-        return None
-    return canonical(diagnosis.to_dict() if hasattr(diagnosis, "to_dict") else diagnosis)
+def plan_documents(plan: Any) -> dict[str, str | None]:
+    """Each stored document of the plan (its diagnosis, a re-plan's actuals record) as canonical
+    JSON; None where the plan has none (an older Plan without the attribute too)."""
+    found: dict[str, str | None] = {}
+    for part in PLAN_DOCUMENTS:
+        value = getattr(plan, part.attribute, None)
+        if value is not None and hasattr(value, "to_dict"):
+            value = value.to_dict()
+        found[part.attribute] = None if value is None else canonical(value)
+    return found
 
 
 def _number(value: Any) -> float | None:
@@ -169,9 +174,9 @@ def append_run(conn: Connection, plan: Any, **details: Any) -> dict[str, Any]:
         )
     document, digest = scenario_document(plan.scenario)
     tables = plan_rows(plan)
-    diagnosis = diagnosis_document(plan)
+    documents = plan_documents(plan)
     row = run_row(
-        plan, content=content_sha256(tables, diagnosis), scenario_digest=digest, **details
+        plan, content=content_sha256(tables, documents), scenario_digest=digest, **details
     )
     _store_scenario(conn, digest, plan.scenario.name, document)
     row = _advance(conn, row, RUN_HASHED)
@@ -187,8 +192,10 @@ def append_run(conn: Connection, plan: Any, **details: Any) -> dict[str, Any]:
                     for i, values in enumerate(rows)
                 ],
             )
-    if diagnosis is not None:
-        conn.execute(insert(run_diagnosis), [{"run_seq": row["seq"], "document": diagnosis}])
+    for part in PLAN_DOCUMENTS:
+        found = documents[part.attribute]
+        if found is not None:
+            conn.execute(insert(part.table), [{"run_seq": row["seq"], "document": found}])
     return row
 
 

@@ -204,6 +204,11 @@ def _plan_table(name: str, *columns: Column[Any]) -> Table:
     )
 
 
+def _added_later(name: str, *columns: Column[Any]) -> PlanTable:
+    """A plan table added after runs were recorded without it: not hashed when empty."""
+    return PlanTable(name, _plan_table(name, *columns), hashed_when_empty=False)
+
+
 PLAN_TABLES = (
     PlanTable(
         "allocation",
@@ -250,50 +255,68 @@ PLAN_TABLES = (
             Column("binding", Integer),  # 0 or 1: the same value from every database
         ),
     ),
-    PlanTable(
+    _added_later(
         "projects",
-        _plan_table(
-            "projects",
-            Column("id", Text, nullable=False),
-            Column("name", Text),
-            Column("region", Text),
-            Column("sector", Text),
-            Column("group", Text),
-            Column("mandatory", Integer),  # 0 or 1
-            Column("funded", Integer),  # 0 or 1
-            Column("start", Integer),  # the first period of its cash; null when not funded
-            Column("cost", Float),
-            Column("value", Float),
-        ),
-        hashed_when_empty=False,
+        Column("id", Text, nullable=False),
+        Column("name", Text),
+        Column("region", Text),
+        Column("sector", Text),
+        Column("group", Text),
+        Column("mandatory", Integer),  # 0 or 1
+        Column("funded", Integer),  # 0 or 1
+        Column("start", Integer),  # the first period of its cash; null when not funded
+        Column("cost", Float),
+        Column("value", Float),
     ),
-    PlanTable(
+    _added_later(
         "project_cash",
-        _plan_table(
-            "project_cash",
-            Column("id", Text, nullable=False),
-            Column("period", Integer, nullable=False),
-            Column("amount", Float),
-        ),
-        hashed_when_empty=False,
+        Column("id", Text, nullable=False),
+        Column("period", Integer, nullable=False),
+        Column("amount", Float),
     ),
-    PlanTable(
+    _added_later(
         "criteria",
-        _plan_table(
-            "criteria",
-            Column("criterion", Text, nullable=False),
-            Column("label", Text),
-            Column("weight", Float),
-            Column("E", Float),
-        ),
-        hashed_when_empty=False,
+        Column("criterion", Text, nullable=False),
+        Column("label", Text),
+        Column("weight", Float),
+        Column("E", Float),
+    ),
+    _added_later(
+        "funding",
+        Column("region", Text, nullable=False),
+        Column("sector", Text, nullable=False),
+        Column("period", Integer, nullable=False),
+        Column("source", Text, nullable=False),
+        Column("amount", Float),
+    ),
+    _added_later(
+        "sources",
+        Column("source", Text, nullable=False),
+        Column("period", Integer, nullable=False),
+        Column("available", Float),
+        Column("used", Float),
+        Column("carried_out", Float),
+        Column("unused", Float),
+        Column("dual", Float),
+        Column("binding", Integer),  # 0 or 1
+    ),
+    _added_later(
+        "debt",
+        Column("region", Text, nullable=False),
+        Column("drawn", Float),
+        Column("room", Float),  # null: no debt limit
+        Column("dual", Float),
     ),
 )
 """The plan's tables, in the order the content hash reads them. The candidate projects and their
-cash per period came with schema 0004, the criteria with 0006; runs recorded before have no rows
-there."""
+cash per period came with schema 0004, the criteria with 0006, who pays (funding.md "Results":
+``funding``, ``sources``, ``debt``) with 0007; runs recorded before have no rows there."""
 
-BOOLEAN_COLUMNS = {"constraints": ("binding",), "projects": ("mandatory", "funded")}
+BOOLEAN_COLUMNS = {
+    "constraints": ("binding",),
+    "projects": ("mandatory", "funded"),
+    "sources": ("binding",),
+}
 """Columns stored as 0/1 and read back as booleans."""
 
 run_diagnosis = Table(
@@ -302,3 +325,30 @@ run_diagnosis = Table(
     Column("run_seq", Integer, ForeignKey("runs.seq"), primary_key=True),
     Column("document", Text, nullable=False),  # canonical JSON of Diagnosis.to_dict()
 )
+
+run_actuals = Table(
+    "run_actuals",
+    metadata,
+    Column("run_seq", Integer, ForeignKey("runs.seq"), primary_key=True),
+    Column("document", Text, nullable=False),  # canonical JSON of Plan.actuals (0007)
+)
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """A part of a Plan stored as one canonical JSON document per run (none when the plan has
+    none), hashed after the plan's tables."""
+
+    attribute: str  # the Plan's attribute: an object with ``to_dict()``, or a dict
+    table: Table
+    hashed_when_empty: bool = True
+    """False for a document added after runs were recorded without it (see :class:`PlanTable`)."""
+
+
+PLAN_DOCUMENTS = (
+    PlanDocument("diagnosis", run_diagnosis),
+    PlanDocument("actuals", run_actuals, hashed_when_empty=False),
+)
+"""The infeasibility diagnosis, and a re-plan's record of the past (actuals.md "Results":
+``through``, ``locked``, ``relaxed``, ``fixed``; schema 0007), in the order the content hash reads
+them."""
