@@ -123,6 +123,8 @@ def test_an_overspend_the_sources_cannot_pay_is_infeasible_and_names_the_source(
     chinese = " ".join(plan.diagnosis.lines_in("zh"))
     assert "2026 年已过去" in chinese
     assert ("中央预算内投资" if "central" in fix.constraint else source) in chinese
+    held = "200.0 亿元" if "central" in fix.constraint else "80.0 亿元"  # 20 or 8 CNY bn
+    assert f"（{held}）少 20.0 亿元" in chinese
     fixed = planner.solve(plan.diagnosis.apply(s))
     assert fixed.status == "optimal"
     check_plan(plan.diagnosis.apply(s), fixed)

@@ -16,7 +16,7 @@ from pyomo.environ import value as pyomo_value
 
 from planner.i18n.catalog import language, t
 from planner.i18n.names import region_name, sector_name, source_names
-from planner.i18n.units import money
+from planner.i18n.units import money, shown
 from planner.scenario.actuals import locked_periods, recorded_amounts
 
 FAMILIES = ("funding_source", "funding_share", "funding_debt")
@@ -102,6 +102,7 @@ def detail(scenario: Any, family: str, key: Any, row: Any, words: dict[str, Any]
     is short of the record's own money (the premium of :data:`PAST_PREMIUM` sees to that), and a
     share of a pair the record gave money is said with that money (actuals.md A3)."""
     names = source_names(scenario)
+    current = f"{row.current * shown(scenario.unit).factor:,.1f}"  # in the unit ``words`` say
     if family == "funding_source":
         f, period = key
         past = period in locked_periods(scenario)
@@ -109,14 +110,14 @@ def detail(scenario: Any, family: str, key: Any, row: Any, words: dict[str, Any]
             "diagnosis.actuals.funding_source" if past else "diagnosis.funding_source",
             source=names.get(f, f),
             period=period,
-            current=f"{row.current:,.1f}",
+            current=current,
             **words,
         )
     if family == "funding_debt":
         return t(
             "diagnosis.funding_debt",
             region=region_name(scenario.region(key)),
-            current=f"{row.current:,.1f}",
+            current=current,
             **words,
         )
     f, r, s = key
