@@ -294,3 +294,29 @@ def test_the_bundled_funded_scenario_takes_the_example_record() -> None:
 
 def spent_total(plan: planner.Plan, period: int) -> float:
     return float(plan.allocation[plan.allocation.period == period].amount.sum())
+
+
+def test_a_live_funded_model_takes_the_next_record_in_place() -> None:
+    """The next year's record (through 2027) and then the first again re-solve the live funded
+    model without a rebuild, each equal to a fresh solve of its record; 2027's source rows turn
+    from priced to fixed by the past and back."""
+    periods = {"periods": [2026, 2027, 2028], "carry_over": True}
+    funding = {"sources": [{**CENTRAL, "amount": [20, 20, 20]}, {**OWN, "amount": [8, 8, 8]}]}
+    first = {"through": 2026, "spending": [row("north", "power", 2026, 16)]}
+    following = {
+        "through": 2027,
+        "spending": [row("north", "power", 2026, 16), row("south", "power", 2027, 30)],
+    }
+    s = scenario(first, funding=funding, **periods)
+    live = planner.PlanModel(s)
+    live.solve()
+    model = live.model
+    for record in (following, first):
+        again = live.solve(actuals=record)
+        assert live.model is model
+        fresh = planner.solve(s.with_changes(actuals=record))
+        assert pytest.approx(fresh.E) == again.E
+        assert again.actuals == fresh.actuals
+        check_plan(s.with_changes(actuals=record), again)
+        locked_2027 = "funding_source[central,2027]" in again.actuals["fixed"]
+        assert locked_2027 == (record is following)
