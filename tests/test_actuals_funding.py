@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import planner
+from planner.cli import main
 from planner.i18n.catalog import use_language
 from planner.scenario.datasets import data_dir
 from planner.scenario.files import with_actuals
@@ -320,3 +323,27 @@ def test_a_live_funded_model_takes_the_next_record_in_place() -> None:
         check_plan(s.with_changes(actuals=record), again)
         locked_2027 = "funding_source[central,2027]" in again.actuals["fixed"]
         assert locked_2027 == (record is following)
+
+
+def test_replan_of_a_funded_scenario_says_which_source_cannot_pay_the_past(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``planner replan`` on the overspend above (30 recorded, 28 in the 2026 sources): exit 3, the
+    locked period, no relaxation, and the diagnosis naming the past period's source, in English
+    and Chinese."""
+    data = copy.deepcopy(BASE)
+    data["funding"] = {"sources": [CENTRAL, OWN]}
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    (tmp_path / "spending.csv").write_text("region,sector,period,amount\nnorth,power,2026,30\n")
+    command = ["replan", str(tmp_path / "scenario.yaml"), "--through", "2026"]
+    command += ["--spending", str(tmp_path / "spending.csv")]
+    assert main(command) == 3
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert "Locked periods: 2026" in said
+    assert "Nothing is relaxed, and the re-plan is infeasible all the same" in said
+    assert "2026 is past, and its sources cannot pay the money it recorded" in said
+    assert main([*command, "--lang", "zh"]) == 3
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert "重新规划仍不可行" in said and "2026 年已过去" in said
