@@ -345,8 +345,8 @@ MUTANTS = [
     Mutant(
         "A3 with funding: a past source row priced and binding",
         "planner/solve/plan_model.py",
-        'for name in ("budget", "capacity", "funding_source")',
-        'for name in ("budget", "capacity")',
+        'PER_PERIOD_ROWS = ("budget", "capacity", "funding_source")',
+        'PER_PERIOD_ROWS = ("budget", "capacity")',
         FUNDED_ACTUALS_TESTS,
     ),
     Mutant(

@@ -39,6 +39,9 @@ FREEZE_FROM_COLUMNS = 200_000
 """Models with at least this many columns are frozen out of the garbage collector's walks
 (:class:`planner.solve.gcpause.FrozenObjects`); below it a full collection costs a few milliseconds."""
 ZERO_AMOUNT = 1e-9  # amounts below this (one yuan when the unit is CNY bn) are solver noise
+PER_PERIOD_ROWS = ("budget", "capacity", "funding_source")
+"""Reported rows of one period each (budget[t], capacity[r,t], funding_source[f,t]): a locked
+period's are fixed by the past (actuals.md "Results")."""
 
 
 def solve(scenario: ScenarioLike, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
@@ -202,7 +205,8 @@ class PlanModel:
         and F4 span the horizon)."""
         per_period = {
             id(row): index[-1] if isinstance(index, tuple) else index
-            for name in ("budget", "capacity", "funding_source")
+            for name in PER_PERIOD_ROWS
+            if name in models.REPORTED_CONSTRAINTS
             for index, row in getattr(self.model, name).items()
         }
         return [per_period.get(id(self.bridge.rows[i].constraint)) for i in rows]
