@@ -14,6 +14,10 @@ that the recorded-as-started projects still spend there (a started project is fi
 - "b requires a" is dropped when b is recorded as started and a is not recorded as started no later;
 - budget, in period order: B'[t] = max(B[t], S[t] − C[t−1]), with
   C[t] = B'[t] + C[t−1] − S[t] with carry-over (0 without), C before the first period = 0.
+  With funding, F2 replaces the budget and the sources' amounts are not relaxed: B' = B, and the
+  locked money is split among the sources within their rules (F1–F4 hold in the locked periods as
+  in the others, with m fixed and g free), or the scenario is infeasible and the diagnosis names
+  the source (:mod:`planner.analysis.actuals_diagnosis`).
 
 Nothing is relaxed further than that: a rule the past kept keeps its value. Every relaxed row is
 reported as a record {constraint, from, to}, named like the model's rows.
@@ -158,6 +162,8 @@ def _requirements(s: Scenario, records: list[dict[str, Any]]) -> tuple[tuple[str
 def _budgets(
     s: Scenario, f: dict[tuple[str, str, Any], float], records: list[dict[str, Any]]
 ) -> tuple[float, ...]:
+    if s.funding is not None:  # sources' amounts are never relaxed (actuals.md A3, funding.md F2)
+        return tuple(s.budget_per_period())
     spent: dict[Any, float] = defaultdict(float)
     for (_r, _sector, t), amount in f.items():
         spent[t] += amount

@@ -1,7 +1,8 @@
 """An independent check of a plan against the spec's constraints (shared/spec/model.md, "Constraints",
 shared/spec/projects.md for candidate projects, shared/spec/funding.md for funding sources,
 and shared/spec/actuals.md for a re-plan: the locked periods equal the record, and every rule holds
-as A3 relaxed it, shares over the unlocked periods).
+as A3 relaxed it, shares over the unlocked periods; with funding, F1–F4 hold in the locked periods
+too, against the sources' amounts as given, never relaxed).
 
 Written from the spec, not from ``models/``: it reads only the validated Scenario's fields and the
 Plan's tables. :func:`violations` returns every broken rule as a sentence, so a failing property test
@@ -108,6 +109,8 @@ def spec_rules(scenario: Scenario) -> Rules:
                 rules.starts[p.id]
             ):
                 rules.dropped.add((p.id, a))
+    if scenario.funding is not None:  # A3: the sources' amounts (F2) are never relaxed
+        return rules
     carry = 0.0
     for i, t in enumerate(periods):
         spent = sum(v for (_r, _s, tt), v in fixed.items() if tt == t)

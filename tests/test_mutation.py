@@ -6,7 +6,7 @@ process (``-x``: the first failure is enough). The mutant is *killed* when that 
 that survives is a hole in the suite and fails here. Covered: every constraint family of models/
 (tranche, budget, corridor, specialization, floor, capacity), the objectives, the read-back of a
 solution into the tables the checker reads (plans and sweep samples), the upload guard, and
-funding.md's families F1–F4 and least-debt solve.
+funding.md's families F1–F4 and least-debt solve, and a funded re-plan (actuals.md A3 with funding).
 
 The kills are not run by default (marker ``mutation``, deselected in pyproject.toml's addopts); run
 them with ``python -m pytest -m mutation -p no:cacheprovider`` (minutes: one short pytest run per
@@ -39,6 +39,7 @@ BALANCED_TESTS = (
 UPLOAD_TESTS = ("tests/test_ui_upload.py",)
 FUNDING_TESTS = ("tests/test_funding.py", "tests/test_properties_funding.py")
 ACTUALS_TESTS = ("tests/test_actuals.py",)
+FUNDED_ACTUALS_TESTS = ("tests/test_actuals_funding.py",)
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,27 @@ MUTANTS = [
         "carry = raised + carry - spent.get(t, 0.0) if s.carry_over else 0.0",
         "carry = 0.0",
         ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3: a funded budget relaxed although the sources' amounts are not",
+        "models/actuals_relaxation.py",
+        "if s.funding is not None:  # sources' amounts are never relaxed",
+        "if False:  # sources' amounts are never relaxed",
+        FUNDED_ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3 with funding: a past source row priced and binding",
+        "planner/solve/plan_model.py",
+        'PER_PERIOD_ROWS = ("budget", "capacity", "funding_source")',
+        'PER_PERIOD_ROWS = ("budget", "capacity")',
+        FUNDED_ACTUALS_TESTS,
+    ),
+    Mutant(
+        "A3 with funding: recorded money no source may fund left to the elastic LP",
+        "planner/analysis/actuals_diagnosis.py",
+        "if scenario.funding is None:\n        return []",
+        "if True:\n        return []",
+        FUNDED_ACTUALS_TESTS,
     ),
     Mutant(
         "A4: shares count the locked periods too",

@@ -8,13 +8,17 @@ region's, a total or one amount per period), up to 5 rules with shares 0, 0.3, 0
 - E equals the optimum of the LP rebuilt from plain matrices in ``reference_funding`` (within the
   least-debt solve's 1e-7 relative hold), and the debt drawn equals that LP's least debt;
 - an infeasible scenario is infeasible for both.
+
+And re-plans of such scenarios (actuals.md A3 with funding): a random prefix locked at the fresh plan's
+money scaled up or down, the sources never relaxed; the same agreement, and every infeasible one
+diagnosed, its proposal feasible.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import planner
@@ -96,12 +100,15 @@ def funded_scenarios(draw: st.DrawFn) -> Scenario:
     )
 
 
-@settings(
+FUNDED_SETTINGS = settings(
     max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@FUNDED_SETTINGS
 @given(funded_scenarios())
 def test_funded_plans_meet_the_spec_and_match_the_reference(scenario: Scenario) -> None:
     plan = planner.PlanModel(scenario).solve(diagnose=False)
@@ -115,4 +122,63 @@ def test_funded_plans_meet_the_spec_and_match_the_reference(scenario: Scenario) 
     drawn = float(plan.debt["drawn"].sum())
     money = max(1.0, float(plan.sources["available"].sum()))
     # both least-debt solves hold E within 1e-7 relative, which may buy a little less debt
+    assert abs(drawn - reference.least_debt) <= 1e-4 * money, (drawn, reference.least_debt)
+
+
+RECORD_FACTORS = (0.0, 0.5, 1.0, 1.0, 1.5, 3.0)
+
+
+@st.composite
+def funded_replans(draw: st.DrawFn) -> Scenario:
+    """A funded scenario whose random prefix of periods is locked at its fresh plan's money, each
+    cell scaled by a random factor (above 1: more than the sources may be able to pay), sometimes
+    with money for a pair whatever the needs table and the rules say of it (actuals.md A3)."""
+    scenario = draw(funded_scenarios())
+    fresh = planner.PlanModel(scenario).solve(diagnose=False)
+    locked = scenario.periods[: draw(st.integers(0, len(scenario.periods) - 1)) + 1]
+    rows = []
+    if fresh.is_optimal:
+        for row in fresh.allocation.itertuples(index=False):
+            if row.period in locked and row.amount > 0:
+                factor = draw(st.sampled_from(RECORD_FACTORS))
+                rows.append((row.region, row.sector, row.period, row.amount * factor))
+    if draw(st.booleans()):
+        cell = (
+            draw(st.sampled_from([r.id for r in scenario.regions])),
+            draw(st.sampled_from(scenario.sectors)),
+            draw(st.sampled_from(locked)),
+        )
+        if cell not in {r[:3] for r in rows}:
+            rows.append((*cell, draw(st.sampled_from((1.0, 10.0, 50.0)))))
+    spending = [{"region": r, "sector": s, "period": t, "amount": a} for r, s, t, a in rows]
+    return scenario.with_changes(actuals={"through": locked[-1], "spending": spending})
+
+
+@settings(FUNDED_SETTINGS, max_examples=30)
+@given(funded_replans())
+def test_funded_replans_match_the_reference_and_are_diagnosed(scenario: Scenario) -> None:
+    """actuals.md A3 with funding: the sources' amounts are never relaxed, so the re-plan agrees
+    with the reference LP (its locked cells fixed, F1–F4 unrelaxed) on feasibility, E and least
+    debt; an infeasible one gets a diagnosis (never an exception), whose proposal, when it has one,
+    makes the re-plan feasible."""
+    plan = planner.PlanModel(scenario).solve()
+    reference = solve_funded_reference(scenario)
+    fixes = plan.diagnosis.relaxations if plan.diagnosis is not None else None
+    event(
+        f"re-plan {plan.status}"
+        + (f", fixes {sorted(set(fixes.family))}" if fixes is not None else "")
+    )
+    assert plan.status == reference.status, (plan.status, reference.status, plan.message)
+    if reference.status != "optimal":
+        assert plan.diagnosis is not None and plan.diagnosis.lines
+        if not plan.diagnosis.relaxations.empty:
+            assert planner.solve(plan.diagnosis.apply(scenario)).status == "optimal"
+        return
+    check_plan(scenario, plan)
+    assert plan.actuals is not None
+    assert not any(r["constraint"].startswith("budget[") for r in plan.actuals["relaxed"])
+    scale = max(1.0, abs(reference.optimum))
+    assert abs(plan.E - reference.optimum) <= 2e-6 * scale, (plan.E, reference.optimum)
+    drawn = float(plan.debt["drawn"].sum())
+    money = max(1.0, float(plan.sources["available"].sum()))
     assert abs(drawn - reference.least_debt) <= 1e-4 * money, (drawn, reference.least_debt)

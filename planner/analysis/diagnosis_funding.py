@@ -16,20 +16,29 @@ from pyomo.environ import value as pyomo_value
 
 from planner.i18n.catalog import language, t
 from planner.i18n.names import region_name, sector_name, source_names
+from planner.i18n.units import money, shown
+from planner.scenario.actuals import locked_periods, recorded_amounts
 
 FAMILIES = ("funding_source", "funding_share", "funding_debt")
 WEIGHTS = {"funding_share": 1.0, "funding_source": 1.002, "funding_debt": 1.002}
 """A rule's share is policy (offered with the floors and shares); a source's amount and a debt room
 are fiscal envelopes set from outside the plan, offered last with the budget."""
+PAST_PREMIUM = 0.0005
+"""Added to a locked period's source amount (actuals.md A3: the past's sources are not relaxed by
+the model, only by the diagnosis). Raising a past amount to carry it into the next unlocked period
+frees no more than raising that period's own amount, so the premium leaves a past amount raised
+only where the record's own money needs it, and the words can say so."""
 
 
 def funding_slacks(m: Any, rows_of: Any, slack: Any) -> Iterator[Any]:
     """The funding rows' slacks (``slack`` is :class:`planner.analysis.elastic.Slack`)."""
     if not m.with_funding:
         return
+    past = set(m.locked_periods)
     for family in FAMILIES:
         for index, i in rows_of(getattr(m, family)):
-            yield slack(family, index, (i,), 1)
+            locked = family == "funding_source" and index[1] in past
+            yield slack(family, index, (i,), 1, premium=PAST_PREMIUM if locked else 0.0)
 
 
 def change_of(
@@ -89,32 +98,48 @@ def subject(scenario: Any, family: str, key: Any, lang: str | None = None) -> st
 
 
 def detail(scenario: Any, family: str, key: Any, row: Any, words: dict[str, Any]) -> str:
-    """The line that explains one funding fix, in the active language."""
+    """The line that explains one funding fix, in the active language. A locked period's source
+    is short of the record's own money (the premium of :data:`PAST_PREMIUM` sees to that), and a
+    share of a pair the record gave money is said with that money (actuals.md A3)."""
     names = source_names(scenario)
+    current = f"{row.current * shown(scenario.unit).factor:,.1f}"  # in the unit ``words`` say
     if family == "funding_source":
         f, period = key
+        past = period in locked_periods(scenario)
         return t(
-            "diagnosis.funding_source",
+            "diagnosis.actuals.funding_source" if past else "diagnosis.funding_source",
             source=names.get(f, f),
             period=period,
-            current=f"{row.current:,.1f}",
+            current=current,
             **words,
         )
     if family == "funding_debt":
         return t(
             "diagnosis.funding_debt",
             region=region_name(scenario.region(key)),
-            current=f"{row.current:,.1f}",
+            current=current,
             **words,
         )
     f, r, s = key
+    shares = {
+        "source": names.get(f, f),
+        "region": region_name(scenario.region(r)),
+        "sector": sector_name(s),
+        "share": f"{100 * row.current:.1f}%",
+        "needed": f"{100 * row.proposed:.1f}%",
+    }
+    recorded = {
+        period: amount
+        for (rr, ss, period), amount in recorded_amounts(scenario).items()
+        if (rr, ss) == (r, s) and amount > 0 and period in locked_periods(scenario)
+    }
+    if not recorded:
+        return t("diagnosis.funding_share", **shares)
     return t(
-        "diagnosis.funding_share",
-        source=names.get(f, f),
-        region=region_name(scenario.region(r)),
-        sector=sector_name(s),
-        share=f"{100 * row.current:.1f}%",
-        needed=f"{100 * row.proposed:.1f}%",
+        "diagnosis.actuals.funding_share",
+        recorded=money(sum(recorded.values()), scenario.unit),
+        periods=", ".join(str(period) for period in recorded),
+        **shares,
     )
 
 

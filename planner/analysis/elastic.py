@@ -70,6 +70,7 @@ class Slack:
     scale: float = (
         1.0  # money per unit of slack: 1 for money rows, a project's cost for project rows
     )
+    premium: float = 0.0  # added to the family's weight: a tie-break within a family
 
 
 def slacks(m: Any, rows_of: Any) -> Iterator[Slack]:
@@ -124,7 +125,7 @@ def elastic_lp(
     slack_block = sp.csc_matrix((values, (rows_idx, cols_idx)), shape=(n_rows, len(used)))
     a = sp.hstack([matrix, slack_block], format="csc")
     cost = np.concatenate(
-        [np.zeros(n_cols), [weights[s.family] * len(s.rows) * s.scale for s in used]]
+        [np.zeros(n_cols), [(weights[s.family] + s.premium) * len(s.rows) * s.scale for s in used]]
     )
     return highs_lp(
         highspy.ObjSense.kMinimize,

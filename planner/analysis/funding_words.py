@@ -44,7 +44,7 @@ def who_pays(plan: Any) -> pd.DataFrame:
 def next_yuan(plan: Any) -> pd.DataFrame:
     """Per source, the period in which one more unit of it is worth most (``source``, ``period``,
     ``dual``), most valuable first; sources worth nothing anywhere are left out."""
-    sources = plan.sources
+    sources = plan.sources.dropna(subset=["dual"])  # a locked period's rows have none (actuals.md)
     if sources.empty:
         return pd.DataFrame(columns=["source", "period", "dual"])
     best = sources.loc[sources.groupby("source", sort=False)["dual"].idxmax()]

@@ -26,6 +26,17 @@ START_COLUMNS = ["id", "planned_start", "actual_start", "replanned_start"]
 AHEAD_COLUMNS = ["region", "planned", "replanned", "difference"]
 
 
+def nothing_relaxed(plan: Plan) -> str:
+    """What to say when A3 relaxed nothing: that the past kept every rule, unless the re-plan is
+    infeasible all the same (a rule A3 never relaxes, such as a funded scenario's sources, or a
+    mandatory project's window, ruled it out: the diagnosis says which)."""
+    return t(
+        "replan.nothing_relaxed_infeasible"
+        if plan.status == "infeasible"
+        else "replan.nothing_relaxed"
+    )
+
+
 def relaxed_lines(scenario: Scenario, records: list[dict[str, Any]]) -> list[str]:
     """Each relaxed row (actuals.md "Results") as a sentence in the active language:
     "2026 spent 58.2 CNY bn more than its budget"."""

@@ -18,7 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.analysis.replan import PlanAgainstActual, plan_against_actual, relaxed_lines
+from planner.analysis.replan import (
+    PlanAgainstActual,
+    nothing_relaxed,
+    plan_against_actual,
+    relaxed_lines,
+)
 from planner.cli.common import add_change_arguments, add_scenario_argument, exit_code_for, load
 from planner.cli.recording import add_record_arguments, check_store
 from planner.cli.summary import plan_summary
@@ -150,7 +155,7 @@ def replan_text(scenario: Scenario, plan: Plan, comparison: PlanAgainstActual | 
     locked = ", ".join(map(str, plan.actuals["locked"]))
     lines = [t("replan.locked", periods=locked)]
     relaxed = relaxed_lines(scenario, plan.actuals["relaxed"])
-    lines.append(t("replan.relaxed_head") if relaxed else t("replan.nothing_relaxed"))
+    lines.append(t("replan.relaxed_head") if relaxed else nothing_relaxed(plan))
     lines += [f"  - {line}" for line in relaxed]
     if comparison is not None:
         lines += ["", *against_lines(scenario, comparison)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.analysis.replan import relaxed_lines
+from planner.analysis.replan import nothing_relaxed, relaxed_lines
 from planner.i18n.catalog import t
 from planner.i18n.names import project_name
 from planner.reports import tables
@@ -24,7 +24,7 @@ def replan_tables(plan: Plan, info: tables.ReportInfo) -> list[tuple[str, pd.Dat
         return []
     scenario = tables.scenario_of(plan)
     locked = ", ".join(map(str, plan.actuals["locked"]))
-    relaxed = relaxed_lines(scenario, plan.actuals["relaxed"]) or [t("replan.nothing_relaxed")]
+    relaxed = relaxed_lines(scenario, plan.actuals["relaxed"]) or [nothing_relaxed(plan)]
     titled = [(t("report.replan.relaxed", periods=locked), pd.DataFrame({"relaxed": relaxed}))]
     against = info.against
     if against is None:

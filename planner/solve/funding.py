@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from models import funding as funding_model
+from planner.scenario.actuals import locked_periods
 from planner.solve.columns import values_at
 from planner.solve.plan import DEBT_COLUMNS, FUNDING_COLUMNS, SOURCE_COLUMNS
 
@@ -135,6 +136,12 @@ class FundingReader:
         binding = (bound - _at_rows(self._source_rows, activity)) <= BINDING_TOLERANCE * np.maximum(
             1.0, np.abs(bound)
         )
+        # a locked period's F2 rows are fixed by the past (actuals.md "Results"): no shadow price
+        past = np.isin(
+            np.array(self.periods * len(self.sources), dtype=object), locked_periods(scenario)
+        )
+        source_dual = np.where(past, np.nan, source_dual)
+        binding &= ~past
         sources = pd.DataFrame(
             {
                 "source": np.repeat(self.sources, n_t),

@@ -15,7 +15,7 @@ import pandas as pd
 import models
 from models import actuals_relaxation, objectives
 from models.base import total_need
-from planner.analysis.actuals_diagnosis import current_language_lines, missed_window_lines
+from planner.analysis.actuals_diagnosis import current_language_lines, record_lines
 from planner.analysis.diagnosis import RELAXATION_COLUMNS, Diagnosis, diagnose_model
 from planner.errors import Problem, ScenarioError
 from planner.scenario.files import ScenarioLike, as_scenario
@@ -39,6 +39,9 @@ FREEZE_FROM_COLUMNS = 200_000
 """Models with at least this many columns are frozen out of the garbage collector's walks
 (:class:`planner.solve.gcpause.FrozenObjects`); below it a full collection costs a few milliseconds."""
 ZERO_AMOUNT = 1e-9  # amounts below this (one yuan when the unit is CNY bn) are solver noise
+PER_PERIOD_ROWS = ("budget", "capacity", "funding_source")
+"""Reported rows of one period each (budget[t], capacity[r,t], funding_source[f,t]): a locked
+period's are fixed by the past (actuals.md "Results")."""
 
 
 def solve(scenario: ScenarioLike, *, time_limit_s: float | None = None, **changes: Any) -> Plan:
@@ -198,18 +201,20 @@ class PlanModel:
 
     def _periods_of_rows(self, rows: list[int]) -> list[Any]:
         """The period of each reported row that belongs to one period alone (budget[t],
-        capacity[r,t]); None for the others (corridors, floors, shares span the horizon)."""
+        capacity[r,t], funding_source[f,t]); None for the others (corridors, floors, shares, F3
+        and F4 span the horizon)."""
         per_period = {
             id(row): index[-1] if isinstance(index, tuple) else index
-            for name in ("budget", "capacity")
+            for name in PER_PERIOD_ROWS
+            if name in models.REPORTED_CONSTRAINTS
             for index, row in getattr(self.model, name).items()
         }
         return [per_period.get(id(self.bridge.rows[i].constraint)) for i in rows]
 
     @property
     def _fixed_rows(self) -> np.ndarray:
-        """Which reported rows the past fixed (a locked period's budget and capacities: actuals.md
-        "Results"): they have no shadow price and never bind."""
+        """Which reported rows the past fixed (a locked period's budget, capacities and sources'
+        availability: actuals.md "Results"): they have no shadow price and never bind."""
         locked = set(self.model.locked_periods)
         return np.array([t is not None and t in locked for t in self._row_periods], dtype=bool)
 
@@ -281,13 +286,14 @@ class PlanModel:
 
     def _diagnose(self) -> Diagnosis:
         """Why the current scenario is infeasible: a mandatory project whose window the record
-        closed (actuals.md A2, no money fixes it), else the elastic LP's least fix."""
+        closed (actuals.md A2) or recorded money no source may fund (A3 with funding): no money
+        fixes either; else the elastic LP's least fix."""
         return self.diagnose_record() or diagnose_model(self)
 
     def diagnose_record(self) -> Diagnosis | None:
         """The diagnosis of a record that rules every plan out (a mandatory project that did not
-        start while its every possible start is past), or None."""
-        worded = missed_window_lines(self.scenario) if self.model.with_actuals else {}
+        start while its every possible start is past, or money no source may pay), or None."""
+        worded = record_lines(self.scenario) if self.model.with_actuals else {}
         if not worded:
             return None
         lines = current_language_lines(worded)
