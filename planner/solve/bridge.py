@@ -29,7 +29,7 @@ from planner.solve.expressions import (
     is_parametric,
     linear_parts,
     linear_terms,
-    mutable_params,
+    mutable_param_components,
     objective_type,
     parts_values,
     parts_variables,
@@ -314,10 +314,7 @@ class HighsBridge:
         """Whether any of ``expressions`` (cached under ``key``) uses a changed Param component."""
         deps = self._dependencies.get(key)
         if deps is None:
-            found: set[Any] = set()
-            for expr in expressions:
-                found.update(id(p.parent_component()) for p in mutable_params(expr))
-            deps = self._dependencies[key] = frozenset(found)
+            deps = self._dependencies[key] = frozenset(mutable_param_components(expressions))
         return not deps.isdisjoint(changed)
 
     def _bound_rows(self) -> dict[Any, list[tuple[int, Any, Any]]]:

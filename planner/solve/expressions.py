@@ -4,7 +4,7 @@ Shared by the compiler and the bridge's refresh: both need a row's coefficients 
 refresh also needs which mutable parameters move them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -18,7 +18,6 @@ from pyomo.core.expr.numeric_expr import (
     ProductExpression,
     SumExpression,
 )
-from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.environ import value
 from pyomo.repn import generate_standard_repn
 
@@ -32,12 +31,42 @@ def is_parametric(expr: Any) -> bool:
     )
 
 
-def mutable_params(expr: Any) -> list[ParamData]:
-    if expr is None or expr.__class__ in native_numeric_types:
-        return []
-    if isinstance(expr, ParamData):
-        return [expr]  # only mutable Params have ParamData entries in expressions
-    return list(identify_mutable_parameters(expr))
+def mutable_param_components(expressions: Iterable[Any]) -> set[int]:
+    """ids of the Param components whose mutable parameters appear in any of ``expressions``.
+
+    The leaves are Pyomo's (``identify_mutable_parameters``: fixed, not constant, not a variable),
+    but each distinct node is walked once over all the expressions: the rows of a family share
+    their coefficient nodes (a share row's 1 − share, the objective's w·benefit per pair), which
+    Pyomo's walker visits again under every row (the first re-solve of a funded small model spent
+    most of its time there).
+    """
+    found: set[int] = set()
+    seen: set[int] = set()
+    leaves: set[type] = set()  # classes met as leaves that are variables (skipped at once)
+    stack = [e for e in expressions if e is not None and e.__class__ not in native_numeric_types]
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if (
+            cls is MonomialTermExpression
+        ):  # (coefficient, variable): only the coefficient can hold one
+            node = node._args_[0]
+            cls = node.__class__
+            if cls in native_numeric_types:
+                continue
+        if cls in leaves:
+            continue
+        key = id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        if node.is_expression_type():
+            stack.extend(arg for arg in node.args if arg.__class__ not in native_numeric_types)
+        elif node.is_variable_type():
+            leaves.add(cls)
+        elif node.is_fixed() and not node.is_constant():
+            found.add(id(node.parent_component()))
+    return found
 
 
 class LinearPart(NamedTuple):
