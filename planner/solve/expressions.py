@@ -47,26 +47,29 @@ def mutable_param_components(expressions: Iterable[Any]) -> set[int]:
     while stack:
         node = stack.pop()
         cls = node.__class__
-        if (
-            cls is MonomialTermExpression
-        ):  # (coefficient, variable): only the coefficient can hold one
-            node = node._args_[0]
-            cls = node.__class__
-            if cls in native_numeric_types:
-                continue
-        if cls in leaves:
+        if cls in leaves or cls in native_numeric_types:
             continue
         key = id(node)
         if key in seen:
             continue
         seen.add(key)
-        if node.is_expression_type():
-            stack.extend(arg for arg in node.args if arg.__class__ not in native_numeric_types)
+        if cls is LinearExpression:
+            # a monomial's coefficient can hold a parameter, its variable not: the coefficients
+            # are taken straight, each distinct node once (a family's rows share a few)
+            args = {id(a): a for a in map(_coefficient_of, node.args)}
+            stack.extend(a for k, a in args.items() if k not in seen)
+        elif node.is_expression_type():
+            stack.extend(node.args)
         elif node.is_variable_type():
             leaves.add(cls)
         elif node.is_fixed() and not node.is_constant():
             found.add(id(node.parent_component()))
     return found
+
+
+def _coefficient_of(arg: Any) -> Any:
+    """A monomial's coefficient; any other argument of a linear expression as it is."""
+    return arg._args_[0] if arg.__class__ is MonomialTermExpression else arg
 
 
 class LinearPart(NamedTuple):
