@@ -70,9 +70,8 @@ def _lock_starts(m: ConcreteModel, s: Scenario, locked: set[Any]) -> None:
 def _lock_money(m: ConcreteModel, s: Scenario, locked: list[Any]) -> None:
     amounts, cash = recorded_amounts(s), started_cash(s)
     n_k = len(m.K)
-    need = {
-        key: data.value for key, data in m.need.items()
-    }  # one read of the Param, not one per pair
+    # need' read off the Param once (value(m.need[r, s]) per pair looked each one up)
+    need = {key: data.value for key, data in m.need.items()}
     for r, sector in m.RS:
         size = need[r, sector] / n_k
         room = [size] * n_k  # what each tranche still holds
