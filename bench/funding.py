@@ -17,6 +17,7 @@ figures, not data. Prints:
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from typing import Any
@@ -276,9 +277,11 @@ def resolve_against_rebuild(scenario: Scenario, points: int) -> tuple[float, flo
     amounts = [float(np.sum(source.amount)) * f for f in np.linspace(0.8, 1.2, points)]
     live = planner.PlanModel(scenario)
     live.solve()
+    gc.collect()  # garbage of what ran before is not the re-solves' (as bench/run.py, between repeats)
     started = time.perf_counter()
     warm = [live.solve(funding={source.id: a}).E for a in amounts]
     live_s = time.perf_counter() - started
+    gc.collect()
     started = time.perf_counter()
     cold = [planner.solve(scenario, funding={source.id: a}).E for a in amounts]
     rebuild_s = time.perf_counter() - started

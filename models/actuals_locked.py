@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyomo.environ import ConcreteModel, value
+from pyomo.environ import ConcreteModel
 
 from planner.scenario.actuals import locked_periods, recorded_amounts, recorded_starts, started_cash
 from planner.scenario.model import Scenario
@@ -70,8 +70,10 @@ def _lock_starts(m: ConcreteModel, s: Scenario, locked: set[Any]) -> None:
 def _lock_money(m: ConcreteModel, s: Scenario, locked: list[Any]) -> None:
     amounts, cash = recorded_amounts(s), started_cash(s)
     n_k = len(m.K)
+    # need' read off the Param once (value(m.need[r, s]) per pair looked each one up)
+    need = {key: data.value for key, data in m.need.items()}
     for r, sector in m.RS:
-        size = value(m.need[r, sector]) / n_k
+        size = need[r, sector] / n_k
         room = [size] * n_k  # what each tranche still holds
         for t in m.T:
             split = FREE

@@ -191,25 +191,38 @@ def define_parameters(m: ConcreteModel) -> None:
 
 def set_values(m: ConcreteModel, s: Scenario) -> None:
     """Write A3's values over the given ones: need' (tranches), B', the raises, max'[G]. Every value
-    is written, so a new actuals table also takes back what an earlier one relaxed."""
+    is set, so a new actuals table also takes back what an earlier one relaxed; a parameter already
+    holding its value is left alone (a new year's record moves a few of the thousands)."""
     relaxed = relaxation(s)
     needs = s.need_table()
+    need = {}
     for r, sector in m.RS:
         given = needs[(r, sector)].need if (r, sector) in needs else 0.0
-        m.need[r, sector] = relaxed.need.get((r, sector), given)
-    for t, amount in zip(m.T, relaxed.budget, strict=True):
-        m.B[t] = amount
+        need[r, sector] = relaxed.need.get((r, sector), given)
+    _write(m.need, need)
+    _write(m.B, dict(zip(m.T, relaxed.budget, strict=True)))
     caps = {r.id: r.max_per_period for r in s.regions}
+    raises = {}
     for r in m.R:
         for t in m.T:
             raised = relaxed.capacity.get((r, t))
-            m.capacity_raise[r, t] = 0.0 if raised is None else raised - (caps[r] or 0.0)
+            raises[r, t] = 0.0 if raised is None else raised - (caps[r] or 0.0)
+    _write(m.capacity_raise, raises)
+    corridor = {}
     for g, sector in m.GS:
         raised = relaxed.corridor.get((g, sector))
         cap = (1 + s.redundancy_tolerance) * s.corridors[g].shared_need[sector]
-        m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap
-    for g in m.G:
-        m.group_max[g] = relaxed.group_max.get(g, s.project_groups[g].max)
+        corridor[g, sector] = 0.0 if raised is None else raised - cap
+    _write(m.corridor_raise, corridor)
+    _write(m.group_max, {g: relaxed.group_max.get(g, s.project_groups[g].max) for g in m.G})
+
+
+def _write(param: Any, values: dict[Any, float]) -> None:
+    """``param[key] = value`` where the parameter does not hold that value already (Pyomo checks
+    the index of every write: a third of a re-plan's parameter update at 300 regions)."""
+    for key, data in param.items():
+        if data.value != values[key]:
+            param[key] = values[key]
 
 
 def budget_per_period(s: Scenario) -> list[float]:

@@ -93,13 +93,24 @@ def set_values(m: ConcreteModel, scenario: Scenario, previous: Scenario | None =
     """A[f,t], share[f,r,s] and debt_room[r] from the scenario (same :func:`structure` required)."""
     if scenario.funding is None:
         return
-    if previous is None or (scenario.funding, scenario.periods) != (
-        previous.funding,
-        previous.periods,
+    # with the structure the same, the shares move with the rules alone and the amounts with the
+    # sources (a re-solve after an amount change writes its 100s of shares no more)
+    if (
+        previous is None
+        or previous.funding is None
+        or (
+            (scenario.funding.sources, scenario.periods)
+            != (previous.funding.sources, previous.periods)
+        )
     ):
         for f, amounts in scenario.source_amounts().items():
             for t, amount in zip(m.T, amounts, strict=True):
                 m.A[f, t] = amount
+    if (
+        previous is None
+        or previous.funding is None
+        or scenario.funding.rules != previous.funding.rules
+    ):
         shares = scenario.funding_shares()
         for key in m.FRS:
             m.share[key] = shares[key]

@@ -182,3 +182,35 @@ def test_funded_replans_match_the_reference_and_are_diagnosed(scenario: Scenario
     drawn = float(plan.debt["drawn"].sum())
     money = max(1.0, float(plan.sources["available"].sum()))
     assert abs(drawn - reference.least_debt) <= 1e-4 * money, (drawn, reference.least_debt)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    funded_scenarios(),
+    st.lists(st.sampled_from((0.0, 15.0, 40.0, 90.0)), min_size=3, max_size=3),
+)
+def test_live_re_solves_of_amounts_match_the_reference(
+    scenario: Scenario, amounts: list[float]
+) -> None:
+    """A live model re-solved after each of three amount changes of its first source (starting each
+    solve from the bases the last solves left, planner.solve.funding) reaches the optimum and the
+    least debt of the reference LP of the changed scenario, as a fresh build does."""
+    live = planner.PlanModel(scenario)
+    live.solve(diagnose=False)
+    source = scenario.funding.sources[0].id  # type: ignore[union-attr]
+    for amount in amounts:
+        plan = live.solve(diagnose=False, funding={source: amount})
+        reference = solve_funded_reference(live.scenario)
+        assert plan.status == reference.status, (amount, plan.status, reference.status)
+        if reference.status != "optimal":
+            continue
+        check_plan(live.scenario, plan)
+        assert abs(plan.E - reference.optimum) <= 2e-6 * max(1.0, abs(reference.optimum))
+        drawn = float(plan.debt["drawn"].sum())
+        money = max(1.0, float(plan.sources["available"].sum()))
+        assert abs(drawn - reference.least_debt) <= 1e-4 * money, (drawn, reference.least_debt)

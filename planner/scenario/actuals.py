@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
@@ -69,8 +70,13 @@ class Actuals(Strict):
 
 def period_of(label: Any, periods: list[Any]) -> Any | None:
     """The scenario's period whose text is ``label``'s (``"2026"`` from a CSV finds 2026)."""
-    by_text = {str(p): p for p in periods}
-    return by_text.get(str(label)) if label is not None else None
+    return _periods_by_text(tuple(periods)).get(str(label)) if label is not None else None
+
+
+@lru_cache(maxsize=16)
+def _periods_by_text(periods: tuple[Any, ...]) -> dict[str, Any]:
+    # built once per horizon: a re-plan reads the period of every record row several times
+    return {str(p): p for p in periods}
 
 
 def locked_periods(s: Scenario) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import highspy
 import numpy as np
 from pyomo.core.base.constraint import ConstraintData
-from pyomo.environ import Param, value
+from pyomo.environ import Param
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.solve.columns import ColumnIndex, values_at
@@ -29,7 +29,7 @@ from planner.solve.expressions import (
     is_parametric,
     linear_parts,
     linear_terms,
-    mutable_params,
+    mutable_param_components,
     objective_type,
     parts_values,
     parts_variables,
@@ -314,10 +314,7 @@ class HighsBridge:
         """Whether any of ``expressions`` (cached under ``key``) uses a changed Param component."""
         deps = self._dependencies.get(key)
         if deps is None:
-            found: set[Any] = set()
-            for expr in expressions:
-                found.update(id(p.parent_component()) for p in mutable_params(expr))
-            deps = self._dependencies[key] = frozenset(found)
+            deps = self._dependencies[key] = frozenset(mutable_param_components(expressions))
         return not deps.isdisjoint(changed)
 
     def _bound_rows(self) -> dict[Any, list[tuple[int, Any, Any]]]:
@@ -338,15 +335,16 @@ class HighsBridge:
         # the model's families keep every constant on the right-hand side, so a row's bound is the
         # constraint's bound as written
         lower, upper = self.row_lower.copy(), self.row_upper.copy()
+        memo: dict[int, float] = {}  # the rows of a family share parameter nodes: each read once
         for component, entries in self._bound_rows().items():
             bounds = (b for _i, up, lo in entries for b in (up, lo) if b is not None)
             if not self._depends_on(("bounds", component), bounds, changed):
                 continue
             for i, up, lo in entries:
                 if up is not None:
-                    upper[i] = value(up)
+                    upper[i] = shared_value(up, memo)
                 if lo is not None:
-                    lower[i] = value(lo)
+                    lower[i] = shared_value(lo, memo)
         moved = np.flatnonzero((lower != self.row_lower) | (upper != self.row_upper)).astype(
             np.int32
         )

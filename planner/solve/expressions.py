@@ -4,7 +4,7 @@ Shared by the compiler and the bridge's refresh: both need a row's coefficients 
 refresh also needs which mutable parameters move them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any, NamedTuple
 
@@ -18,7 +18,6 @@ from pyomo.core.expr.numeric_expr import (
     ProductExpression,
     SumExpression,
 )
-from pyomo.core.expr.visitor import identify_mutable_parameters
 from pyomo.environ import value
 from pyomo.repn import generate_standard_repn
 
@@ -32,12 +31,45 @@ def is_parametric(expr: Any) -> bool:
     )
 
 
-def mutable_params(expr: Any) -> list[ParamData]:
-    if expr is None or expr.__class__ in native_numeric_types:
-        return []
-    if isinstance(expr, ParamData):
-        return [expr]  # only mutable Params have ParamData entries in expressions
-    return list(identify_mutable_parameters(expr))
+def mutable_param_components(expressions: Iterable[Any]) -> set[int]:
+    """ids of the Param components whose mutable parameters appear in any of ``expressions``.
+
+    The leaves are Pyomo's (``identify_mutable_parameters``: fixed, not constant, not a variable),
+    but each distinct node is walked once over all the expressions: the rows of a family share
+    their coefficient nodes (a share row's 1 − share, the objective's w·benefit per pair), which
+    Pyomo's walker visits again under every row (the first re-solve of a funded small model spent
+    most of its time there).
+    """
+    found: set[int] = set()
+    seen: set[int] = set()
+    leaves: set[type] = set()  # classes met as leaves that are variables (skipped at once)
+    stack = [e for e in expressions if e is not None and e.__class__ not in native_numeric_types]
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if cls in leaves or cls in native_numeric_types:
+            continue
+        key = id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        if cls is LinearExpression:
+            # a monomial's coefficient can hold a parameter, its variable not: the coefficients
+            # are taken straight, each distinct node once (a family's rows share a few)
+            args = {id(a): a for a in map(_coefficient_of, node.args)}
+            stack.extend(a for k, a in args.items() if k not in seen)
+        elif node.is_expression_type():
+            stack.extend(node.args)
+        elif node.is_variable_type():
+            leaves.add(cls)
+        elif node.is_fixed() and not node.is_constant():
+            found.add(id(node.parent_component()))
+    return found
+
+
+def _coefficient_of(arg: Any) -> Any:
+    """A monomial's coefficient; any other argument of a linear expression as it is."""
+    return arg._args_[0] if arg.__class__ is MonomialTermExpression else arg
 
 
 class LinearPart(NamedTuple):

@@ -7,6 +7,7 @@ time, since a re-solve after an amount change keeps the model.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,10 @@ class FundingReader:
         self.active = bool(model.with_funding)
         self._held_row: int | None = None
         self._weights: dict[str, float] = {}
+        # HiGHS's bases at the two solves' optima: the first solve's is put back with the held row
+        # taken out, the second's starts the next least-debt solve (see least_debt)
+        self._first_basis: Any = None
+        self._held_basis: Any = None
         self._debt_columns = np.zeros(0, dtype=np.int64)
         if self.active:  # a scenario without funding pays nothing here
             self._index(scenario, model, bridge)
@@ -82,15 +87,25 @@ class FundingReader:
         at_least = reached - LEAST_DEBT_TOLERANCE * max(1.0, abs(reached))
         idx = np.flatnonzero(cost).astype(np.int32)
         highs = bridge.highs
+        self._first_basis = highs.getBasis()
         highs.addRow(at_least, np.inf, len(idx), idx, cost[idx])
         self._held_row = int(highs.getNumRow()) - 1
         debt = np.zeros(len(bridge.columns))
         debt[self._debt_columns[self._debt_columns >= 0]] = -1.0  # maximize −debt
         bridge.set_costs(debt)
-        return bridge.solve(time_limit_s)
+        if self._held_basis is not None and self._held_basis.valid:
+            # the last least-debt optimum's basis: still dual feasible (same costs), a few dual
+            # simplex steps from the new one; from the first solve's basis with the held row basic,
+            # HiGHS walked the degenerate optimal face for 350–1,700 iterations at the small size
+            # against 35–75 (bench/funding.py)
+            highs.setBasis(self._held_basis)
+        status = bridge.solve(time_limit_s)
+        self._held_basis = highs.getBasis() if status == "optimal" else None
+        return status
 
     def restore(self, bridge: Any) -> None:
-        """Take the held row out again and put the weights back: the live model is as it was.
+        """Take the held row out again, put the weights and the first solve's basis back: the live
+        model is as it was after the first solve.
 
         The bridge is an argument, not kept: a reader holding it would keep an old model alive
         after a rebuild (``PlanModel._drop_model`` frees it)."""
@@ -99,14 +114,21 @@ class FundingReader:
         bridge.highs.deleteRows(1, np.array([self._held_row], dtype=np.int32))
         self._held_row = None
         bridge.set_weights(self._weights)
+        # deleting a row leaves HiGHS without a valid basis: the first solve's is the start of
+        # the next re-solve, as if the second solve had not run
+        if self._first_basis is not None and self._first_basis.valid:
+            bridge.highs.setBasis(self._first_basis)
+        self._first_basis = None
 
     def tables(
         self, x: np.ndarray | None, duals: np.ndarray | None, activity: np.ndarray | None
     ) -> tuple[Any, Any, Any]:
-        """Builders of the ``funding``, ``sources`` and ``debt`` tables of the plan HiGHS holds."""
+        """Builders of the ``funding``, ``sources`` and ``debt`` tables of the plan HiGHS holds.
+
+        Their numbers are read now (the next solve changes HiGHS); the frames are built on first
+        use, as the plan's other tables are (a frontier or a sweep reads none of them)."""
         if not self.active:
             return _empty(FUNDING_COLUMNS), _empty(SOURCE_COLUMNS), _empty(DEBT_COLUMNS)
-        scenario = self.scenario
         if x is None:
             g = np.zeros(len(self._g_columns))
             e = np.zeros(len(self.sources) * len(self.periods))
@@ -115,61 +137,67 @@ class FundingReader:
             e = values_at(self._e_columns, x)
         g[np.abs(g) < ZERO_AMOUNT] = 0.0
         e[np.abs(e) < ZERO_AMOUNT] = 0.0
-        keys = self._g_keys
+        sources = self._source_columns(g, e, duals, activity, solved=x is not None)
+        regions = self.scenario.regions
+        debt = {
+            "region": [r.id for r in regions],
+            "drawn": np.bincount(
+                self._g_region, weights=np.where(self._g_debt, g, 0.0), minlength=len(regions)
+            ),
+            "room": [r.debt_room for r in regions],
+            "dual": _at_rows(self._debt_rows, duals),
+        }
+        kept = g > 0
+        return (
+            partial(_paid, self._g_keys, kept, g[kept]),
+            partial(pd.DataFrame, sources, columns=SOURCE_COLUMNS),
+            partial(pd.DataFrame, debt, columns=DEBT_COLUMNS),
+        )
+
+    def _source_columns(
+        self,
+        g: np.ndarray,
+        e: np.ndarray,
+        duals: np.ndarray | None,
+        activity: np.ndarray | None,
+        solved: bool,
+    ) -> dict[str, Any]:
+        """The ``sources`` table's columns, one row per (source, period)."""
         n_t = len(self.periods)
         used = np.bincount(
             self._g_source * n_t + self._g_period, weights=g, minlength=len(self.sources) * n_t
         )
-        amounts = np.array([scenario.source_amounts()[f] for f in self.sources]).reshape(-1)
-        carried_in = (
-            np.concatenate(
-                [np.concatenate([[0.0], row[:-1]]) for row in e.reshape(len(self.sources), n_t)]
-            )
-            if self.sources
-            else np.zeros(0)
-        )
+        by_source = self.scenario.source_amounts()
+        amounts = np.array([by_source[f] for f in self.sources], dtype=float).reshape(-1)
+        # what each source carried in: its e of the period before, 0 in the first period
+        carried_in = np.zeros_like(e)
+        later = np.tile(np.arange(n_t) > 0, len(self.sources))
+        carried_in[later] = e[np.roll(later, -1)]
         available = amounts + carried_in
         unused = available - used - e
         unused[np.abs(unused) < BINDING_TOLERANCE * np.maximum(1.0, available)] = 0.0
-        source_dual = _at_rows(self._source_rows, duals)
-        bound = amounts
-        binding = (bound - _at_rows(self._source_rows, activity)) <= BINDING_TOLERANCE * np.maximum(
-            1.0, np.abs(bound)
-        )
+        slack = amounts - _at_rows(self._source_rows, activity)
+        binding = slack <= BINDING_TOLERANCE * np.maximum(1.0, np.abs(amounts))
         # a locked period's F2 rows are fixed by the past (actuals.md "Results"): no shadow price
         past = np.isin(
-            np.array(self.periods * len(self.sources), dtype=object), locked_periods(scenario)
+            np.array(self.periods * len(self.sources), dtype=object),
+            locked_periods(self.scenario),
         )
-        source_dual = np.where(past, np.nan, source_dual)
-        binding &= ~past
-        sources = pd.DataFrame(
-            {
-                "source": np.repeat(self.sources, n_t),
-                "period": self.periods * len(self.sources),
-                "available": available,
-                "used": used,
-                "carried_out": e,
-                "unused": unused,
-                "dual": source_dual,
-                "binding": binding & (self._source_rows >= 0) & (x is not None),
-            },
-            columns=SOURCE_COLUMNS,
-        )
-        drawn = np.bincount(
-            self._g_region, weights=np.where(self._g_debt, g, 0.0), minlength=len(scenario.regions)
-        )
-        debt = pd.DataFrame(
-            {
-                "region": [r.id for r in scenario.regions],
-                "drawn": drawn,
-                "room": [r.debt_room for r in scenario.regions],
-                "dual": _at_rows(self._debt_rows, duals),
-            },
-            columns=DEBT_COLUMNS,
-        )
-        kept = g > 0
-        funding = keys[kept].assign(amount=g[kept]).reset_index(drop=True)
-        return (lambda: funding), (lambda: sources), (lambda: debt)
+        return {
+            "source": np.repeat(self.sources, n_t),
+            "period": self.periods * len(self.sources),
+            "available": available,
+            "used": used,
+            "carried_out": e,
+            "unused": unused,
+            "dual": np.where(past, np.nan, _at_rows(self._source_rows, duals)),
+            "binding": binding & ~past & (self._source_rows >= 0) & solved,
+        }
+
+
+def _paid(keys: pd.DataFrame, kept: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
+    """The ``funding`` table: who pays, the (region, sector, period, source) keys that carry money."""
+    return keys[kept].assign(amount=amounts).reset_index(drop=True)
 
 
 def _rows(bridge: Any, component: Any, index: list[Any]) -> np.ndarray:
