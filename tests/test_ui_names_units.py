@@ -177,6 +177,32 @@ def test_signed_changes_never_show_minus_zero() -> None:
         assert display.points(0.05) == "+5.0 个百分点"
 
 
+def test_the_change_heat_map_writes_a_rounding_residue_as_0() -> None:
+    """Compare's cells of change by province and sector showed "−0" and "+0" (a d3 format of
+    the float); each now carries the signed text of the tables: 0, −12, +8."""
+    from ui import analysis
+
+    scenario = planner.load_scenario("western_china")
+    baseline = planner.solve(scenario)
+    plan = planner.solve(scenario.with_changes(budget=0.8 * scenario.total_budget()))
+    spec = analysis.delta_heat(planner.compare(baseline, plan).allocation, plan).to_dict()
+    field = spec["layer"][1]["encoding"]["text"]["field"]
+    rows = [row for data in spec["datasets"].values() for row in data]
+    labels = [row[field] for row in rows]
+    assert labels == [display.signed(row["delta"], digits=0) for row in rows]
+    assert "0" in labels and not {"−0", "+0", "-0"} & set(labels)
+
+
+def test_a_binding_corridor_is_named_in_words_not_by_its_key() -> None:
+    """The binding view said "The land_sea corridor's shared transport need…" at 80 % of the
+    default budget: a key with an underscore is an id to a reader."""
+    scenario = planner.load_scenario("western_china")
+    plan = planner.solve(scenario.with_changes(budget=0.8 * scenario.total_budget()))
+    meanings = planner.explain(plan)["meaning"].tolist()
+    assert any("land sea corridor" in m for m in meanings)
+    assert not any("land_sea" in m for m in meanings)
+
+
 def test_switching_the_unit_converts_the_budget_box_and_changes_no_plan() -> None:
     """The total budget (2,507 CNY bn) becomes 25,070 亿元 in the box when the page shows 亿元, and the
     plan stays the one already solved (the box converts; it does not make 2,507 亿元 of it)."""

@@ -359,6 +359,7 @@ def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
         sector=allocation["sector"].map(sector_name),
         **{c: allocation[c] * how.factor for c in DELTAS},
     )
+    data["label"] = [display.signed(d, digits=0) for d in data["delta"]]  # 0, never −0 or +0
     reach = float(max(1e-9, data["delta"].abs().max()))
     base = alt.Chart(data).encode(
         x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
@@ -376,5 +377,5 @@ def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
             *[alt.Tooltip(f"{c}:Q", format=",.1f", title=t(f"ui.col.{c}")) for c in DELTAS],
         ],
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("delta:Q", format="+,.0f"))
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("label:N"))
     return (cells + text).properties(height=alt.Step(24))
