@@ -88,6 +88,15 @@ def test_no_machine_name_is_left_on_the_page(english: AppTest) -> None:
     assert not [s for s in texts if IDS.search(s)], [s for s in texts if IDS.search(s)][:5]
 
 
+def test_a_cell_without_a_value_is_empty_not_none(english: AppTest) -> None:
+    """What matters gave the candidate projects' row of its E table a weight of "None"."""
+    (table,) = [
+        d.value for d in english.dataframe if list(d.value.columns) == ["name", "weight", "E"]
+    ]
+    weights = table["weight"]
+    assert weights.iloc[-1] == "" and weights.notna().all(), list(weights)
+
+
 def test_the_binding_sentences_say_money_in_the_pages_unit(chinese: AppTest) -> None:
     """A period's budget of 300 CNY bn is "3,000.0 亿元" in its sentence (the view is sentences, with
     no separate limit column since issue 31's whole sentences), and no sentence says CNY bn."""
