@@ -168,6 +168,13 @@ def test_heat_table_and_bars_order_provinces_alike_and_the_table_has_totals() ->
     assert rows["Sichuan"] == pytest.approx(table[table["province"] == "Sichuan"]["amount"].sum())
 
 
+def test_the_periods_table_is_headed_in_words_in_english_too() -> None:
+    """The Periods view was headed "carried_in", "carried_out" in English (only Chinese was worded)."""
+    table = views.period_table(planner.solve("western_china"))
+    assert table.index.name == "Period" and "Carried in" in table.columns
+    assert not [c for c in table.columns if "_" in c]
+
+
 def test_map_tiles_show_whole_names() -> None:
     """ "Inner Mongolia" was cut to "Inner Mongol" (names were sliced to 12 characters)."""
     chart, _missing = views.tile_map(planner.solve("western_china"))
