@@ -207,6 +207,11 @@ def test_the_change_heat_map_writes_a_rounding_residue_as_0() -> None:
     labels = [row[field] for row in rows]
     assert labels == [display.signed(row["delta"], digits=0) for row in rows]
     assert "0" in labels and not {"−0", "+0", "-0"} & set(labels)
+    # sectors and provinces in the scenario's order, as the other charts, in both languages
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == list(scenario.sectors)
+    with use_language("zh"):
+        chinese = analysis.delta_heat(planner.compare(baseline, plan).allocation, plan).to_dict()
+    assert chinese["layer"][0]["encoding"]["x"]["sort"][:2] == ["电力", "交通"]
 
 
 def test_a_binding_corridor_is_named_in_words_not_by_its_key() -> None:
