@@ -142,6 +142,12 @@ def test_chinese_leaves_no_english_in_the_status_line_kpis_charts_and_pickers(
     assert not left, left
 
 
+def test_no_tables_index_is_headed_in_english_under_chinese(chinese: AppTest) -> None:
+    """What matters' parts per province were headed "province" on the Chinese page."""
+    names = [str(d.value.index.name) for d in chinese.dataframe if d.value.index.name]
+    assert "省份" in names and not [n for n in names if re.fullmatch(r"[A-Za-z_ ]+", n)], names
+
+
 def test_a_sector_has_one_colour_in_both_languages() -> None:
     plan = planner.solve("western_china")
 

@@ -309,6 +309,7 @@ def parts_section(plan: Plan) -> None:
     st.altair_chart(chart, width="stretch")
     wide = data.pivot_table(index="province", columns="name", values="part", sort=False)
     wide[t("ui.criteria.col.benefit")] = wide.sum(axis=1)
+    wide.index.name = t("ui.criteria.col.province")  # the header read "province" in Chinese too
     st.dataframe(
         wide.reindex(provinces),
         width="stretch",
