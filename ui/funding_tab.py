@@ -22,6 +22,8 @@ from planner.i18n.catalog import t
 from planner.i18n.names import region_names, sector_name, source_names
 from planner.i18n.units import shown
 
+from . import views
+
 AMOUNT_PREFIX = "funding_amount_"
 SHARE_PREFIX = "funding_share_"
 BASE_KEY = "planner.funding.base"
@@ -116,6 +118,24 @@ def payers_chart_data(plan: Plan) -> pd.DataFrame:
     )
 
 
+SOURCE_LABEL_PX = 320
+"""Room for a source's name beside its bar: 新疆维吾尔自治区本级财政资金 was cut at Vega-Lite's 180 px."""
+
+
+def payers_chart(plan: Plan) -> alt.Chart:
+    """Who pays: each source's money by sector, in the sectors' colours of the rest of the page."""
+    return (
+        alt.Chart(payers_chart_data(plan))
+        .mark_bar()
+        .encode(
+            y=alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=SOURCE_LABEL_PX)),
+            x=alt.X("amount:Q", title=shown(plan.unit).unit),
+            color=alt.Color("sector:N", title=None, scale=views.sector_scale(plan)),
+            tooltip=["source", "sector", alt.Tooltip("amount:Q", format=",.1f")],
+        )
+    )
+
+
 def use_by_period(plan: Plan) -> pd.DataFrame:
     """``source, period, used, available, shadow price``: each pool's use against what it had."""
     how = shown(plan.unit)
@@ -154,19 +174,8 @@ def draw(scenario: Scenario, plan: Plan) -> None:
         return
     how = shown(plan.unit)
     st.info(next_yuan_words(plan))
-    data = payers_chart_data(plan)
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("source:N", title=None, sort=None),
-            x=alt.X("amount:Q", title=how.unit),
-            color=alt.Color("sector:N", title=None),
-            tooltip=["source", "sector", alt.Tooltip("amount:Q", format=",.1f")],
-        )
-    )
     st.markdown(t("summary.who_pays_title", unit=how.unit))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(payers_chart(plan), width="stretch")
     st.markdown(t("report.funding.sources"))
     st.dataframe(use_by_period(plan), width="stretch", hide_index=True)
     st.markdown(t("report.funding.debt"))
