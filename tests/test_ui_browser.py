@@ -64,11 +64,12 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> 
     pytest.fail(f"planner ui did not answer on {url}:\n{log.read_text()}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`planner ui` on loopback, one per module (the tests of a module share it)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "server.log"
+    log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "planner", "ui", "--port", str(port), "--address", "127.0.0.1"],
@@ -113,12 +114,25 @@ def chromium() -> Iterator[Any]:
 
 
 @contextmanager
-def browser_page() -> Iterator[Any]:
-    """A page of headless Chromium, closed afterwards."""
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.set_default_timeout(PAGE_WAIT_MS)
+def browser_page(browser: Any = None) -> Iterator[Any]:
+    """A page of headless Chromium (of ``browser``, or of one launched for it), closed afterwards."""
+    if browser is None:
+        with chromium() as launched, browser_page(launched) as page:
+            yield page
+        return
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(PAGE_WAIT_MS)
+    try:
         yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module's tests; each opens its own page."""
+    with chromium() as launched:
+        yield launched
 
 
 def open_view(page, *path: str) -> None:  # type: ignore[no-untyped-def]
@@ -149,13 +163,28 @@ def problems_shown(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [e.inner_text() for e in page.locator(f"{TRACEBACK}, {ERROR_BOX}").all()]
 
 
+def shown(page, testid: str):  # type: ignore[no-untyped-def]
+    """The first element of a kind in the view on screen (the other views' are hidden)."""
+    return page.locator(f'[data-testid="{testid}"]').locator("visible=true").first
+
+
+def run_heavy(page, view: tuple[str, ...], compute: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the view, press its start button, wait until an error box or the run's result (a table
+    in the open view) is shown, then until the page has settled: what is left on it then stays."""
+    open_view(page, *view)
+    page.get_by_role("button", name=compute).click()
+    page.get_by_role("button", name="Cancel").wait_for()
+    page.locator(ERROR_BOX).or_(shown(page, "stDataFrame")).first.wait_for()
+    settled(page)
+
+
 def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label)
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> None:
-    with browser_page() as page:
+def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str, browser: Any) -> None:
+    with browser_page(browser) as page:
         page.goto(server)
         page.get_by_text("Benefit E").first.wait_for()
         before = metric_value(page, "Allocated")
@@ -186,11 +215,11 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
         assert page.locator(TRACEBACK).count() == 0
 
 
-def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
+def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str, browser: Any) -> None:
     """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,507 CNY bn = 25,070.0 亿元),
     and provinces go by their Chinese names (the least-covered one is named under the cards, 四川
     labels the charts), not by their English ones."""
-    with browser_page() as page:
+    with browser_page(browser) as page:
         page.goto(f"{server}/?lang=zh")
         page.get_by_text("效益 E").first.wait_for()
         budget = planner.load_scenario("western_china").total_budget()
@@ -206,3 +235,15 @@ def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
             page.wait_for_timeout(1500)
             page.screenshot(path=shot, full_page=False)
         assert "lang=zh" in page.url
+
+
+def test_a_finished_runs_bar_and_cancel_leave_the_page(server: str, browser: Any) -> None:
+    """Issue 31, 4: once a heavy run's result is drawn, its progress bar and its Cancel button are
+    gone (they used to stay on screen under the finished frontier until the next click)."""
+    with browser_page(browser) as page:
+        page.goto(server)
+        page.get_by_text("Benefit E").first.wait_for()
+        run_heavy(page, ("Analysis", "Frontier & Pareto"), "Compute the budget frontier")
+        assert problems_shown(page) == []
+        assert page.get_by_role("button", name="Cancel").count() == 0
+        assert page.get_by_text("the budget frontier:").count() == 0  # the bar's text

@@ -61,14 +61,14 @@ def test_a_slider_re_solves_in_place_and_equals_a_fresh_solve_with_that_weight(
 ) -> None:
     at = page(scored, tmp_path / "scored", monkeypatch)
     before = tab_of(at).dataframe[0].value
-    assert list(before["weight"]) == [1.0, 0.3, 0.2]  # the scenario's own weights
+    assert [float(w) for w in before["weight"]] == [1.0, 0.3, 0.2]  # the scenario's own weights
 
     at.slider(key="criteria_weight_ecology").set_value(2.0).run()
     assert_clean(at)
     assert "re-solved in place" in status(at)  # a weight moves objective coefficients only
     shown = tab_of(at).dataframe[0].value
     fresh = planner.solve(scored.with_changes(criteria={"ecology": 2.0}))
-    assert list(shown["weight"]) == [1.0, 0.3, 2.0]
+    assert [float(w) for w in shown["weight"]] == [1.0, 0.3, 2.0]
     assert list(shown["E"]) == pytest.approx(list(criterion_parts(fresh).values()), rel=1e-7)
     assert math.fsum(shown["E"]) == pytest.approx(fresh.E, rel=1e-9)
     assert shown["E"].iloc[2] > before["E"].iloc[2]  # ecology weighs more, so it earns more of E

@@ -60,6 +60,17 @@ def test_the_tables_show_names_and_the_page_unit(scenario):
     assert debt.iloc[0, 1] == pytest.approx(150.0)  # 15 CNY bn of debt is 150 亿元
 
 
+def test_who_pays_takes_the_sector_colours_of_the_page(scenario):
+    """The chart had a scheme of its own: transport was blue here and orange in every other chart."""
+    from ui import views
+
+    plan = planner.solve(scenario)
+    for lang in ("en", "zh"):
+        with use_language(lang):
+            colour = funding_tab.payers_chart(plan).to_dict()["encoding"]["color"]["scale"]
+            assert colour == views.sector_scale(plan).to_dict()
+
+
 def page(folder: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     shutil.copytree(SCENARIO, folder)
     monkeypatch.setattr(sys, "argv", ["app.py", "--scenario", str(folder)])

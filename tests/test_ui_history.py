@@ -102,3 +102,31 @@ def test_a_replan_shows_the_run_it_revises(tmp_path, monkeypatch):
     ]
     at.selectbox(key="history_open_id").select(original).run()
     assert not any(c.value.startswith("Revises run") for c in at.caption)
+
+
+PICKERS = {
+    "history_open_id": 0,
+    "history_b": 0,
+    "history_a": 1,
+    "history_note_id": 0,
+    "history_decide_id": 0,
+}
+"""Each run picker of the History view and the run it offers after a save, counted from the
+newest: the run just saved, except Compare's first side, which offers the run before it."""
+
+
+def test_after_a_save_every_run_picker_offers_the_run_just_saved(tmp_path, monkeypatch):
+    """Streamlit's selectbox keeps its value when its options change: after a second save, Compare
+    and Decide still pointed at the first run, so an approver approved the older plan."""
+    db = tmp_path / "runs.sqlite"
+    monkeypatch.setenv("PLANNER_DB_URL", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    for note in ("first", "second", "third"):
+        at.text_input(key="history_note").input(note)
+        at.button(key="history_save").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        with planner.store.open(db) as store:
+            newest = list(store.runs()["id"])  # newest first
+        offered = {key: at.selectbox(key=key).value for key in PICKERS}
+        assert offered == {key: newest[min(i, len(newest) - 1)] for key, i in PICKERS.items()}

@@ -88,6 +88,15 @@ def test_no_machine_name_is_left_on_the_page(english: AppTest) -> None:
     assert not [s for s in texts if IDS.search(s)], [s for s in texts if IDS.search(s)][:5]
 
 
+def test_a_cell_without_a_value_is_empty_not_none(english: AppTest) -> None:
+    """What matters gave the candidate projects' row of its E table a weight of "None"."""
+    (table,) = [
+        d.value for d in english.dataframe if list(d.value.columns) == ["name", "weight", "E"]
+    ]
+    weights = table["weight"]
+    assert weights.iloc[-1] == "" and weights.notna().all(), list(weights)
+
+
 def test_the_binding_sentences_say_money_in_the_pages_unit(chinese: AppTest) -> None:
     """A period's budget of 300 CNY bn is "3,000.0 亿元" in its sentence (the view is sentences, with
     no separate limit column since issue 31's whole sentences), and no sentence says CNY bn."""
@@ -133,6 +142,12 @@ def test_chinese_leaves_no_english_in_the_status_line_kpis_charts_and_pickers(
     assert not left, left
 
 
+def test_no_tables_index_is_headed_in_english_under_chinese(chinese: AppTest) -> None:
+    """What matters' parts per province were headed "province" on the Chinese page."""
+    names = [str(d.value.index.name) for d in chinese.dataframe if d.value.index.name]
+    assert "省份" in names and not [n for n in names if re.fullmatch(r"[A-Za-z_ ]+", n)], names
+
+
 def test_a_sector_has_one_colour_in_both_languages() -> None:
     plan = planner.solve("western_china")
 
@@ -159,6 +174,13 @@ def test_heat_table_and_bars_order_provinces_alike_and_the_table_has_totals() ->
     assert rows["Sichuan"] == pytest.approx(table[table["province"] == "Sichuan"]["amount"].sum())
 
 
+def test_the_periods_table_is_headed_in_words_in_english_too() -> None:
+    """The Periods view was headed "carried_in", "carried_out" in English (only Chinese was worded)."""
+    table = views.period_table(planner.solve("western_china"))
+    assert table.index.name == "Period" and "Carried in" in table.columns
+    assert not [c for c in table.columns if "_" in c]
+
+
 def test_map_tiles_show_whole_names() -> None:
     """ "Inner Mongolia" was cut to "Inner Mongol" (names were sliced to 12 characters)."""
     chart, _missing = views.tile_map(planner.solve("western_china"))
@@ -175,6 +197,37 @@ def test_signed_changes_never_show_minus_zero() -> None:
     assert display.points(-0.181) == "−18.1 pp"
     with use_language("zh"):
         assert display.points(0.05) == "+5.0 个百分点"
+
+
+def test_the_change_heat_map_writes_a_rounding_residue_as_0() -> None:
+    """Compare's cells of change by province and sector showed "−0" and "+0" (a d3 format of
+    the float); each now carries the signed text of the tables: 0, −12, +8."""
+    from ui import analysis
+
+    scenario = planner.load_scenario("western_china")
+    baseline = planner.solve(scenario)
+    plan = planner.solve(scenario.with_changes(budget=0.8 * scenario.total_budget()))
+    spec = analysis.delta_heat(planner.compare(baseline, plan).allocation, plan).to_dict()
+    field = spec["layer"][1]["encoding"]["text"]["field"]
+    rows = [row for data in spec["datasets"].values() for row in data]
+    labels = [row[field] for row in rows]
+    assert labels == [display.signed(row["delta"], digits=0) for row in rows]
+    assert "0" in labels and not {"−0", "+0", "-0"} & set(labels)
+    # sectors and provinces in the scenario's order, as the other charts, in both languages
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == list(scenario.sectors)
+    with use_language("zh"):
+        chinese = analysis.delta_heat(planner.compare(baseline, plan).allocation, plan).to_dict()
+    assert chinese["layer"][0]["encoding"]["x"]["sort"][:2] == ["电力", "交通"]
+
+
+def test_a_binding_corridor_is_named_in_words_not_by_its_key() -> None:
+    """The binding view said "The land_sea corridor's shared transport need…" at 80 % of the
+    default budget: a key with an underscore is an id to a reader."""
+    scenario = planner.load_scenario("western_china")
+    plan = planner.solve(scenario.with_changes(budget=0.8 * scenario.total_budget()))
+    meanings = planner.explain(plan)["meaning"].tolist()
+    assert any("land sea corridor" in m for m in meanings)
+    assert not any("land_sea" in m for m in meanings)
 
 
 def test_switching_the_unit_converts_the_budget_box_and_changes_no_plan() -> None:

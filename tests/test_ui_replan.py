@@ -4,6 +4,7 @@ own functions here)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ def test_the_tables_name_provinces_and_show_money_in_the_pages_unit(comparison) 
     assert "重庆" in set(chinese["省份"])
     assert chinese["计划 (亿元)"].sum() == pytest.approx(10 * english["planned (CNY bn)"].sum())
     assert "未开工" in set(starts["实际开工"])  # the late Bishan airport
+    # a change as the Compare view writes it: 0, −2.4, +46.4; not -1.3369 or 0.000000000000003
+    differences = english["difference (CNY bn)"]
+    assert all(re.fullmatch(r"0|[+−][\d,]+\.\d", d) for d in differences), list(differences)
 
 
 def test_the_chart_shows_planned_and_spent_per_province(comparison) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,9 @@ from test_ui_browser import (
     free_port,
     open_view,
     problems_shown,
+    run_heavy,
     settled,
+    shown,
     wait_until_healthy,
 )
 
@@ -201,6 +203,19 @@ def test_a_viewer_sees_the_plan_but_cannot_edit_save_or_approve(browser, team) -
     context.close()
 
 
+def test_a_viewer_has_the_projects_view_without_its_edits(browser, team) -> None:  # type: ignore[no-untyped-def]
+    """Issue 31, 3: docs/deploy.md says a viewer sees plans, alternatives and frontiers; the
+    Projects view was drawn only for those who could edit. A viewer has it, without its pickers."""
+    context, page = signed_in(browser, team["url"], "vic")
+    page.get_by_text("Benefit E").first.wait_for()
+    settled(page)  # every tab of the page is drawn
+    assert page.get_by_role("tab", name="Projects", exact=True).count() == 1
+    open_view(page, "Projects")
+    page.get_by_text("Candidate projects").first.wait_for()
+    assert page.get_by_text("Force in (mandatory)").count() == 0  # sees, cannot change
+    context.close()
+
+
 def test_a_planner_saves_a_run_that_carries_their_identity(browser, team) -> None:  # type: ignore[no-untyped-def]
     context, page = signed_in(browser, team["url"], "pat")
     page.get_by_text("Signed in as pat@office.example · planner").wait_for()
@@ -254,37 +269,16 @@ def test_an_approvers_approval_lands_in_the_audit_trail(browser, team) -> None: 
         assert store.verify().ok
 
 
-RUN_OVER = """(compute) => document.querySelector('[data-testid="stAlertContentError"]') || (
-    ![...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Cancel') &&
-    ![...document.querySelectorAll('button')].some(b => b.innerText.includes(compute)))"""
-"""True once a heavy run is over: an error box is shown, or neither its Cancel button nor its
-start button is left (the result is drawn in their place)."""
 WORKER_NOISE = "missing ScriptRunContext"
 
 
-def shown(page, testid: str):  # type: ignore[no-untyped-def]
-    """The first element of a kind in the view on screen (the other views' are hidden)."""
-    return page.locator(f'[data-testid="{testid}"]').locator("visible=true").first
-
-
-def run_heavy(page, view: tuple[str, str], compute: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the view, press its start button, and wait until the run is over."""
-    open_view(page, *view)
-    page.get_by_role("button", name=compute).click()
-    page.get_by_role("button", name="Cancel").wait_for()
-    page.wait_for_function(RUN_OVER, arg=compute)
-
-
-def test_a_viewer_computes_the_frontier_behind_sign_in_and_sees_every_view(browser, team) -> None:  # type: ignore[no-untyped-def]
-    """Issue 31, 1, 3 and 4. The frontier's worker used to re-run the page's script and stop in the
+def test_a_viewer_computes_the_frontier_behind_sign_in(browser, team) -> None:  # type: ignore[no-untyped-def]
+    """Issue 31, 1 and 4. The frontier's worker used to re-run the page's script and stop in the
     sign-in gate on st.user ("the run's worker process ended without a result"); it gets its
-    arguments only, finishes, and its result is shown, with the bar and Cancel gone. A viewer has
-    the Projects view (without the edits), and the server log carries no page code of the worker."""
+    arguments only, finishes, and its result is shown, with the bar and Cancel gone; the server
+    log carries no page code of the worker."""
     context, page = signed_in(browser, team["url"], "vic")
     page.get_by_text("Benefit E").first.wait_for()
-    open_view(page, "Projects")
-    page.get_by_text("Candidate projects").first.wait_for()
-    assert page.get_by_text("Force in (mandatory)").count() == 0  # sees, cannot change
     run_heavy(page, ("Analysis", "Frontier & Pareto"), "Compute the budget frontier")
     assert problems_shown(page) == []
     assert page.get_by_role("button", name="Cancel").count() == 0

@@ -359,10 +359,17 @@ def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
         sector=allocation["sector"].map(sector_name),
         **{c: allocation[c] * how.factor for c in DELTAS},
     )
+    data["label"] = [display.signed(d, digits=0) for d in data["delta"]]  # 0, never −0 or +0
     reach = float(max(1e-9, data["delta"].abs().max()))
+    # the scenario's order in both languages (a name's sort put 交通 first and Yunnan on top in zh)
+    sectors = list(dict.fromkeys(data["sector"]))
+    provinces = list(dict.fromkeys(data["province"]))
+    if plan.scenario is not None:
+        sectors = [sector_name(s) for s in plan.scenario.sectors]
+        provinces = [labels.get(r.id, r.id) for r in plan.scenario.regions]
     base = alt.Chart(data).encode(
-        x=alt.X("sector:N", title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("province:N", title=None, axis=alt.Axis(labelOverlap=False)),
+        x=alt.X("sector:N", title=None, sort=sectors, axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("province:N", title=None, sort=provinces, axis=alt.Axis(labelOverlap=False)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -376,5 +383,5 @@ def delta_heat(allocation: pd.DataFrame, plan: Plan) -> alt.LayerChart:
             *[alt.Tooltip(f"{c}:Q", format=",.1f", title=t(f"ui.col.{c}")) for c in DELTAS],
         ],
     )
-    text = base.mark_text(fontSize=11).encode(text=alt.Text("delta:Q", format="+,.0f"))
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("label:N"))
     return (cells + text).properties(height=alt.Step(24))

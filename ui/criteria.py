@@ -43,6 +43,10 @@ PROJECTS_ROW = "__projects__"
 FULL = 1e-6  # relative shortfall under which a pair counts as funded to its whole need
 
 
+WHOLE_LABEL_PX = 400
+"""Room for a bar's label: "candidate projects' value" was cut at Vega-Lite's 180 px default."""
+
+
 def slider_key(criterion: str) -> str:
     return f"{SLIDER_PREFIX}{criterion}"
 
@@ -238,7 +242,7 @@ def e_section(plan: Plan) -> None:
     chart = bars(
         table,
         alt.X("E:Q", title=t("ui.criteria.e_axis")),
-        alt.Y("name:N", sort=None, title=None),
+        alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=WHOLE_LABEL_PX)),
         alt.Color("name:N", legend=None, sort=None),
         [
             alt.Tooltip("name:N", title=t("ui.criteria.col.criterion")),
@@ -247,12 +251,15 @@ def e_section(plan: Plan) -> None:
     )
     st.altair_chart(chart, width="stretch")
     st.dataframe(
-        table.drop(columns="criterion"),
+        # the projects' row has no weight: an empty cell, not "None"
+        table.drop(columns="criterion").assign(
+            weight=[f"{w:.2f}" if w == w else "" for w in table["weight"]]
+        ),
         hide_index=True,
         width="stretch",
         column_config={
             "name": t("ui.criteria.col.criterion"),
-            "weight": st.column_config.NumberColumn(t("ui.criteria.col.weight"), format="%.2f"),
+            "weight": st.column_config.TextColumn(t("ui.criteria.col.weight")),
             "E": st.column_config.NumberColumn(t("ui.criteria.e_axis"), format="%.1f"),
         },
     )
@@ -302,7 +309,12 @@ def parts_section(plan: Plan) -> None:
     st.altair_chart(chart, width="stretch")
     wide = data.pivot_table(index="province", columns="name", values="part", sort=False)
     wide[t("ui.criteria.col.benefit")] = wide.sum(axis=1)
-    st.dataframe(wide.reindex(provinces), width="stretch")
+    wide.index.name = t("ui.criteria.col.province")  # the header read "province" in Chinese too
+    st.dataframe(
+        wide.reindex(provinces),
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in wide.columns},
+    )
     if sector == ALL_SECTORS:
         st.caption(t("ui.criteria.parts_all_note"))
 

@@ -22,6 +22,8 @@ from planner.i18n.catalog import t
 from planner.i18n.names import region_names, sector_name, source_names
 from planner.i18n.units import shown
 
+from . import views
+
 AMOUNT_PREFIX = "funding_amount_"
 SHARE_PREFIX = "funding_share_"
 BASE_KEY = "planner.funding.base"
@@ -116,6 +118,24 @@ def payers_chart_data(plan: Plan) -> pd.DataFrame:
     )
 
 
+SOURCE_LABEL_PX = 320
+"""Room for a source's name beside its bar: 新疆维吾尔自治区本级财政资金 was cut at Vega-Lite's 180 px."""
+
+
+def payers_chart(plan: Plan) -> alt.Chart:
+    """Who pays: each source's money by sector, in the sectors' colours of the rest of the page."""
+    return (
+        alt.Chart(payers_chart_data(plan))
+        .mark_bar()
+        .encode(
+            y=alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=SOURCE_LABEL_PX)),
+            x=alt.X("amount:Q", title=shown(plan.unit).unit),
+            color=alt.Color("sector:N", title=None, scale=views.sector_scale(plan)),
+            tooltip=["source", "sector", alt.Tooltip("amount:Q", format=",.1f")],
+        )
+    )
+
+
 def use_by_period(plan: Plan) -> pd.DataFrame:
     """``source, period, used, available, shadow price``: each pool's use against what it had."""
     how = shown(plan.unit)
@@ -154,24 +174,24 @@ def draw(scenario: Scenario, plan: Plan) -> None:
         return
     how = shown(plan.unit)
     st.info(next_yuan_words(plan))
-    data = payers_chart_data(plan)
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("source:N", title=None, sort=None),
-            x=alt.X("amount:Q", title=how.unit),
-            color=alt.Color("sector:N", title=None),
-            tooltip=["source", "sector", alt.Tooltip("amount:Q", format=",.1f")],
-        )
-    )
     st.markdown(t("summary.who_pays_title", unit=how.unit))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(payers_chart(plan), width="stretch")
     st.markdown(t("report.funding.sources"))
-    st.dataframe(use_by_period(plan), width="stretch", hide_index=True)
+    table(use_by_period(plan), money_columns=2)
     st.markdown(t("report.funding.debt"))
-    st.dataframe(debt_by_province(plan), width="stretch", hide_index=True)
+    table(debt_by_province(plan), money_columns=2)
     editors(scenario)
+
+
+def table(frame: pd.DataFrame, money_columns: int) -> None:
+    """A table whose first money columns (after the names) are to one decimal like the rest of
+    the page (60.186 beside 0.289 read as noise), a shadow price to four."""
+    numbers = list(frame.select_dtypes("number").columns)
+    formats = {c: "%.1f" for c in numbers[:money_columns]} | {
+        c: "%.4f" for c in numbers[money_columns:]
+    }
+    config = {c: st.column_config.NumberColumn(format=f) for c, f in formats.items()}
+    st.dataframe(frame, width="stretch", hide_index=True, column_config=config)
 
 
 def editors(scenario: Scenario) -> None:

@@ -24,6 +24,8 @@ SAVED_KEY = "planner.history.saved"
 """Scenario digest → the run id the page last saved a plan of it as (for the reports' record)."""
 DECISION_KINDS = ("approve", "reject")
 OPEN_ID_KEY = "history_open_id"
+JUST_SAVED_KEY = "planner.history.just_saved"
+"""Set by a save for the rest of that script run: every run picker then offers the newest runs."""
 
 
 def run_store() -> Any:
@@ -101,6 +103,8 @@ def history_tab(scenario: Scenario, plan: Plan) -> None:
             decide_section(store, ids, user, labels)
     except StoreError as err:
         st.error(str(err))
+    finally:
+        st.session_state.pop(JUST_SAVED_KEY, None)
 
 
 def save_section(store: Any, plan: Plan, user: str) -> None:
@@ -112,7 +116,7 @@ def save_section(store: Any, plan: Plan, user: str) -> None:
     if right.button(t("ui.history.save"), key="history_save", disabled=plan.scenario is None):
         run_id = access.save_run(store, plan, note)
         st.session_state.setdefault(SAVED_KEY, {})[plan.scenario_digest] = run_id
-        st.session_state[OPEN_ID_KEY] = run_id  # the run just saved is the one offered to open
+        st.session_state[JUST_SAVED_KEY] = run_id  # the pickers below offer it
         st.success(t("ui.history.saved", run=run_id))
 
 
@@ -240,14 +244,25 @@ EVENT_KINDS = ("approve", "reject", "supersede", "note")
 EVENT_COLUMNS = ("created_at", "kind", "user", "note")
 
 
+def run_picker(
+    where: Any, label: str, ids: list[str], labels: dict[str, str], key: str, back: int = 0
+) -> str:
+    """A picker of runs (newest first) offering the run ``back`` places behind the newest when
+    first drawn, when its run is filtered out, and right after a save. Streamlit's selectbox
+    keeps its value when its options change, so without this a picker would still point at an
+    older run after a save, and Open, Compare or Decide would act on that one."""
+    fresh = JUST_SAVED_KEY in st.session_state or st.session_state.get(key) not in ids
+    if fresh:  # first drawn, just saved, or its run filtered out
+        st.session_state[key] = ids[min(back, len(ids) - 1)]
+    return str(where.selectbox(label, ids, format_func=labels.get, key=key))
+
+
 def open_section(
     store: Any, ids: list[str], labels: dict[str, str], revised: dict[str, str]
 ) -> None:
     """The run to open; a re-plan says which run it revises (``revised``: id → that run's label)."""
     left, right = st.columns([4, 1])
-    chosen = left.selectbox(
-        t("ui.history.run_to_open"), ids, format_func=labels.get, key=OPEN_ID_KEY
-    )
+    chosen = run_picker(left, t("ui.history.run_to_open"), ids, labels, OPEN_ID_KEY)
     if chosen is not None and revised.get(chosen):
         left.caption(t("ui.history.revises", run=revised[chosen]))
     right.write("")
@@ -258,16 +273,8 @@ def open_section(
 
 def compare_runs_section(store: Any, ids: list[str], labels: dict[str, str]) -> None:
     left, right = st.columns(2)
-    a = left.selectbox(
-        t("ui.history.compare_a"),
-        ids,
-        index=min(1, len(ids) - 1),
-        format_func=labels.get,
-        key="history_a",
-    )
-    b = right.selectbox(
-        t("ui.history.compare_b"), ids, index=0, format_func=labels.get, key="history_b"
-    )
+    a = run_picker(left, t("ui.history.compare_a"), ids, labels, "history_a", back=1)
+    b = run_picker(right, t("ui.history.compare_b"), ids, labels, "history_b")
     if a != b and st.toggle(t("ui.history.compare_show"), key="history_compare"):
         analysis.compare_section(store.get(a), store.get(b))
 
@@ -276,9 +283,7 @@ def note_section(store: Any, ids: list[str], user: str, labels: dict[str, str]) 
     """A planner's note on a run: an event with user and time, like a decision (the handler
     checks the role again)."""
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox(
-        t("ui.history.note_run"), ids, format_func=labels.get, key="history_note_id"
-    )
+    chosen = run_picker(left, t("ui.history.note_run"), ids, labels, "history_note_id")
     text = middle.text_input(
         t("ui.history.note"), key="history_note_text", placeholder=t("ui.history.note_agreed")
     )
@@ -290,9 +295,7 @@ def note_section(store: Any, ids: list[str], user: str, labels: dict[str, str]) 
 
 def decide_section(store: Any, ids: list[str], user: str, labels: dict[str, str]) -> None:
     left, middle, right = st.columns([2, 3, 1])
-    chosen = left.selectbox(
-        t("ui.history.decide_run"), ids, format_func=labels.get, key="history_decide_id"
-    )
+    chosen = run_picker(left, t("ui.history.decide_run"), ids, labels, "history_decide_id")
     note = middle.text_input(t("ui.history.why"), key="history_decide_note")
     worded = {_kind(k): k for k in DECISION_KINDS}  # options in words (AppTest reads them)
     said = right.radio(

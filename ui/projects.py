@@ -224,7 +224,7 @@ def results(plan: Plan, live: PlanModel | None) -> None:
         plan.unit,
         overrides={
             "name": t("column.project"),
-            "region": t("ui.chart.province"),  # names, not the ids "column.region" announces
+            "region": t("ui.col.province"),  # names, not the ids "column.region" announces
             "status": t("ui.projects.status"),
         },
         hidden=("id",),

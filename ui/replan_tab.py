@@ -25,7 +25,7 @@ from planner.i18n.problems import problem_line
 from planner.i18n.units import shown
 from planner.scenario.files import with_actuals
 
-from . import access, history, views
+from . import access, display, history, views
 
 LOCKED_STYLE = "background-color: #eeeeee; color: #888888"
 """How a locked period's row looks in a table: greyed, fixed by the past."""
@@ -135,7 +135,16 @@ def _show(scenario: Scenario, re_plan: Plan, comparison: PlanAgainstActual | Non
     if comparison is None:
         return
     st.altair_chart(against_chart(scenario, comparison), width="stretch")
-    st.dataframe(locked_frame(scenario, comparison), width="stretch", hide_index=True)
+    table = locked_frame(scenario, comparison)
+    st.dataframe(
+        table,
+        width="stretch",
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="%.1f")
+            for c in table.select_dtypes("number").columns
+        },
+    )
     if len(comparison.starts):
         st.dataframe(starts_frame(scenario, comparison), width="stretch", hide_index=True)
     if comparison.attribution is not None:
@@ -174,7 +183,8 @@ def against_chart(scenario: Scenario, comparison: PlanAgainstActual) -> alt.Char
 
 
 def locked_frame(scenario: Scenario, comparison: PlanAgainstActual) -> pd.DataFrame:
-    """The locked periods per province and sector, by name, in the page's unit."""
+    """The locked periods per province and sector, by name, in the page's unit; the difference
+    signed as the Compare view writes a change (a float residue is 0, never 0.000000000000003)."""
     how = shown(scenario.unit)
     names = region_names(scenario)
     frame = comparison.locked
@@ -184,8 +194,11 @@ def locked_frame(scenario: Scenario, comparison: PlanAgainstActual) -> pd.DataFr
             t("ui.replan.sector"): [sector_name(s) for s in frame["sector"]],
             **{
                 f"{t(f'ui.replan.{c}')} ({how.unit})": frame[c] * how.factor
-                for c in ("planned", "spent", "difference")
+                for c in ("planned", "spent")
             },
+            f"{t('ui.replan.difference')} ({how.unit})": [
+                display.signed(d * how.factor) for d in frame["difference"]
+            ],
         }
     )
 

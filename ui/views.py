@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan
-from planner.i18n.catalog import language, t
+from planner.i18n.catalog import t
 from planner.i18n.names import province_name, region_names, sector_name
 from planner.i18n.units import shown
 from planner.scenario.datasets import data_dir
@@ -309,9 +309,7 @@ def period_table(plan: Plan) -> pd.DataFrame:
     money = [c for c in table.columns if c != "period"]
     table[money] = table[money] * factor
     table = table.set_index("period")
-    if language() == "en":
-        return table
-    table.index.name = t("column.period")
+    table.index.name = t("column.period")  # "carried_in" is a column's id, in English too
     return table.rename(columns={c: t(f"column.{c}") for c in money})
 
 

@@ -42,10 +42,11 @@ def short_zh(name: str) -> str:
 
 
 def key_name(kind: str, key: str, lang: str | None = None) -> str:
-    """A sector's, profile's, corridor's or group's name: its key in English."""
+    """A sector's, profile's, corridor's or group's name: its key in English, a corridor's in
+    words (``land_sea`` → ``land sea``: a sentence names it, and an id reads as code)."""
     if checked(lang) == "zh":
         return name_table().get((kind, key), key)
-    return key
+    return key.replace("_", " ") if kind == "corridor" else key
 
 
 def sector_name(sector: str, lang: str | None = None) -> str:
