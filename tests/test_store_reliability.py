@@ -18,20 +18,20 @@ from sqlalchemy import text
 import planner
 import planner.store
 
-PROCESSES = 8
-RUNS_EACH = 25
+PROCESSES = 4  # enough to race for the store and its chain; each more one only costs CPU
+RUNS_EACH = 15
 _PLAN = None  # the plan each forked recorder stores (set before forking)
 
 
 def _recorder(url: str) -> list[str]:
-    """One process: open the store (possibly while others migrate it) and record 25 runs."""
+    """One process: open the store (possibly while others migrate it) and record its runs."""
     with planner.store.open(url) as store:
         return [store.record(_PLAN, note=f"pid {os.getpid()}") for _ in range(RUNS_EACH)]
 
 
 @pytest.mark.slow
-def test_eight_processes_recording_at_once_lose_nothing(store_url):
-    """8 processes × 25 runs into one fresh store: 200 runs, 200 distinct ids, an intact chain."""
+def test_processes_recording_at_once_lose_nothing(store_url):
+    """4 processes × 15 runs into one fresh store: 60 runs, 60 distinct ids, an intact chain."""
     global _PLAN
     _PLAN = planner.solve(make())
     with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
