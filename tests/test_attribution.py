@@ -148,11 +148,14 @@ def test_values_add_up_to_the_change_on_random_pairs(western, seed):
 
 
 def test_sampled_values_converge_to_the_exact_ones(western):
-    names = ["budget", "redundancy_tolerance", "needs", "floors", "capacities", "corridors"]
+    """Four groups (16 subsets, each solved once per attribution) make the same argument as more:
+    400 sampled orders land within 4 standard errors of the exact values, 20 land wider, and one
+    seed gives one result."""
+    names = ["budget", "redundancy_tolerance", "needs", "corridors"]
     b = _changed(western, names)
     exact = planner.attribute(western, b)
-    assert exact.method == "exact" and len(exact.groups) == 6 and exact.solves == 64
-    sampled = planner.attribute(western, b, exact_up_to=5, samples=400, seed=3)
+    assert exact.method == "exact" and len(exact.groups) == 4 and exact.solves == 16
+    sampled = planner.attribute(western, b, exact_up_to=3, samples=400, seed=3)
     assert sampled.method == "sampled"
     _sums_to_change(sampled)
     for metric in ("E", "objective"):
@@ -161,9 +164,9 @@ def test_sampled_values_converge_to_the_exact_ones(western):
             gap,
             sampled.standard_error,
         )
-    few = planner.attribute(western, b, exact_up_to=5, samples=20, seed=3)
+    few = planner.attribute(western, b, exact_up_to=3, samples=20, seed=3)
     assert sampled.standard_error["E"].max() < few.standard_error["E"].max()
-    again = planner.attribute(western, b, exact_up_to=5, samples=20, seed=3)
+    again = planner.attribute(western, b, exact_up_to=3, samples=20, seed=3)
     assert again.values.equals(few.values)
 
 

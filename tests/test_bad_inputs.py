@@ -32,7 +32,9 @@ from planner.errors import ExitCode
 CASES_DIR = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "expected.txt").is_file())
 LINE = re.compile(r"^error: (?P<file>[^,:]+)(, row \d+)?(, field '[^']+')?: \S.*$")
-SUBPROCESS_CASES = ["malformed_yaml", "csv_not_utf8", "yaml_alias_bomb", "several_problems"]
+# (case, verb): one refusal at parse time, one with several problems; every case and verb runs
+# in-process above, so the processes only prove the entry point adds no traceback of its own
+SUBPROCESS_CASES = [("malformed_yaml", "validate"), ("several_problems", "solve")]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -91,18 +93,17 @@ def test_bad_input_is_refused_with_located_messages(
     check_refusal(case, folder, code, out, err)
 
 
-@pytest.mark.parametrize("case", SUBPROCESS_CASES)
-def test_the_command_refuses_without_traceback(case: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("case", "verb"), SUBPROCESS_CASES)
+def test_the_command_refuses_without_traceback(case: str, verb: str, tmp_path: Path) -> None:
     folder = materialize(case, tmp_path)
-    for verb in ("validate", "solve"):
-        done = subprocess.run(
-            [sys.executable, "-m", "planner", verb, str(folder)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,  # a hang is a failure, not a stuck suite; the limit is no speed goal
-        )
-        check_refusal(case, folder, done.returncode, done.stdout, done.stderr)
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", verb, str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,  # a hang is a failure, not a stuck suite; the limit is no speed goal
+    )
+    check_refusal(case, folder, done.returncode, done.stdout, done.stderr)
 
 
 def test_a_bad_change_on_the_command_line_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

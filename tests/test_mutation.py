@@ -317,15 +317,15 @@ MUTANTS = [
     Mutant(
         "A3: a need relaxed further than the past",
         "models/actuals_relaxation.py",
-        "m.need[r, sector] = relaxed.need.get((r, sector), given)",
-        "m.need[r, sector] = 1.5 * relaxed.need.get((r, sector), given)",
+        "need[r, sector] = relaxed.need.get((r, sector), given)",
+        "need[r, sector] = 1.5 * relaxed.need.get((r, sector), given)",
         ACTUALS_TESTS,
     ),
     Mutant(
         "A3: a corridor relaxed further than the past",
         "models/actuals_relaxation.py",
-        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap",
-        "m.corridor_raise[g, sector] = 0.0 if raised is None else raised - cap + 1.0",
+        "corridor[g, sector] = 0.0 if raised is None else raised - cap",
+        "corridor[g, sector] = 0.0 if raised is None else raised - cap + 1.0",
         ACTUALS_TESTS,
     ),
     Mutant(
