@@ -64,11 +64,12 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> 
     pytest.fail(f"planner ui did not answer on {url}:\n{log.read_text()}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One `planner ui` server per module: each test opens its own session (a page) on it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "server.log"
+    log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "planner", "ui", "--port", str(port), "--address", "127.0.0.1"],
@@ -113,12 +114,25 @@ def chromium() -> Iterator[Any]:
 
 
 @contextmanager
-def browser_page() -> Iterator[Any]:
-    """A page of headless Chromium, closed afterwards."""
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.set_default_timeout(PAGE_WAIT_MS)
+def browser_page(browser: Any = None) -> Iterator[Any]:
+    """A page of headless Chromium (of ``browser`` when given, else of its own), closed afterwards."""
+    if browser is None:
+        with chromium() as own, browser_page(own) as page:
+            yield page
+        return
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.set_default_timeout(PAGE_WAIT_MS)
+    try:
         yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per module; each test opens its own page in it."""
+    with chromium() as launched:
+        yield launched
 
 
 def open_view(page, *path: str) -> None:  # type: ignore[no-untyped-def]
@@ -154,8 +168,8 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> None:
-    with browser_page() as page:
+def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str, browser: Any) -> None:
+    with browser_page(browser) as page:
         page.goto(server)
         page.get_by_text("Benefit E").first.wait_for()
         before = metric_value(page, "Allocated")
@@ -186,11 +200,11 @@ def test_changing_the_budget_in_the_browser_changes_the_numbers(server: str) -> 
         assert page.locator(TRACEBACK).count() == 0
 
 
-def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str) -> None:
+def test_the_app_speaks_chinese_with_lang_zh_in_the_url(server: str, browser: Any) -> None:
     """``?lang=zh``: the KPI cards are in Chinese with money in 亿元 (2,507 CNY bn = 25,070.0 亿元),
     and provinces go by their Chinese names (the least-covered one is named under the cards, 四川
     labels the charts), not by their English ones."""
-    with browser_page() as page:
+    with browser_page(browser) as page:
         page.goto(f"{server}/?lang=zh")
         page.get_by_text("效益 E").first.wait_for()
         budget = planner.load_scenario("western_china").total_budget()
