@@ -7,7 +7,9 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -24,6 +26,26 @@ def plan() -> planner.Plan:
     return planner.solve("western_china")
 
 
+@pytest.fixture(scope="module")
+def english(plan: planner.Plan) -> str:
+    """The default plan's English briefing, written once for the tests that only read it."""
+    return reports.briefing(plan).decode()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module's print checks."""
+    chromium = require_or_skip("chromium", "apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 def cells(html: str) -> list[str]:
     return [
         re.sub(r"<[^>]+>", "", c)
@@ -31,10 +53,10 @@ def cells(html: str) -> list[str]:
     ]
 
 
-def test_the_briefing_s_money_adds_up_to_the_plan(plan: planner.Plan) -> None:
+def test_the_briefing_s_money_adds_up_to_the_plan(plan: planner.Plan, english: str) -> None:
     """The province table's total row and the year table's total row both end in the money the
     plan allocates; each province's total is its allocation."""
-    html = reports.briefing(plan).decode()
+    html = english
     totals = re.findall(r'<tr class="total"><td>Total</td>(.*?)</tr>', html)
     assert len(totals) == 2
     for row in totals:
@@ -47,8 +69,8 @@ def test_the_briefing_s_money_adds_up_to_the_plan(plan: planner.Plan) -> None:
     )
 
 
-def test_the_briefing_names_projects_and_binds_in_words(plan: planner.Plan) -> None:
-    html = reports.briefing(plan).decode()
+def test_the_briefing_names_projects_and_binds_in_words(plan: planner.Plan, english: str) -> None:
+    html = english
     assert "Chongqing new (Bishan) international airport, phase 1" in html
     funded = len(plan.funded_projects)
     assert f"Projects funded ({funded}; cost in CNY bn)" in html
@@ -108,20 +130,17 @@ def test_planner_report_writes_the_briefing_and_refuses_another_suffix(tmp_path:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_briefing_prints_on_one_a4_page(plan: planner.Plan, lang: str, tmp_path: Path) -> None:
+def test_the_briefing_prints_on_one_a4_page(
+    plan: planner.Plan, lang: str, tmp_path: Path, browser: Any
+) -> None:
     """Chromium prints the bundled plan's briefing, approved run and all, on a single A4 page."""
-    chromium = require_or_skip("chromium", "apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
     approval = reports.Approval(
         "abc123def456", "for the March meeting", "approve", "wang", "x", "ok"
     )
     page_file = tmp_path / "brief.html"
     page_file.write_bytes(reports.briefing(plan, approval=approval, lang=lang))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(page_file.as_uri())
-        pdf = page.pdf(prefer_css_page_size=True)
-        browser.close()
+    page = browser.new_page()
+    page.goto(page_file.as_uri())
+    pdf = page.pdf(prefer_css_page_size=True)
+    page.close()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,18 +24,43 @@ from streamlit.testing.v1 import AppTest
 
 import planner
 from planner.i18n.catalog import t
+from tests.conftest import make
+from tests.test_criteria import hand
 from ui import display
 
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 TIMEOUT_S = 120
 
 
-@pytest.fixture
-def app() -> AppTest:
+def opened() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
     assert_clean(at)
     return at
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """A page of its own, for a test that changes it."""
+    return opened()
+
+
+@pytest.fixture
+def small_page(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> AppTest:
+    """A page opened on test_criteria's two-region hand case, for the uploads: what they check is
+    the upload's path (read, refused, solved), which western_china's plan only makes slower."""
+    path = tmp_path_factory.mktemp("opened") / "hand.yaml"
+    path.write_text(planner.scenario_yaml_text(hand()), encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["app.py", "--scenario", str(path)])
+    return opened()
+
+
+@pytest.fixture(scope="module")
+def shown_page() -> AppTest:
+    """The page as it opens, run once for the tests that only read it (none clicks or edits)."""
+    return opened()
 
 
 def assert_clean(at: AppTest) -> None:
@@ -63,7 +89,8 @@ def number(text: str) -> float:
     return float(text.split()[0].replace(",", "").rstrip("%"))
 
 
-def test_opens_on_the_default_scenario_with_an_optimal_plan(app: AppTest) -> None:
+def test_opens_on_the_default_scenario_with_an_optimal_plan(shown_page: AppTest) -> None:
+    app = shown_page
     assert app.selectbox(key="bundled").value == "western_china"
     assert "status **optimal**" in app.caption[0].value
     shown = metrics(app)
@@ -72,7 +99,9 @@ def test_opens_on_the_default_scenario_with_an_optimal_plan(app: AppTest) -> Non
     assert number(shown["Benefit E"]) == pytest.approx(plan.E, abs=0.1)
 
 
-def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest) -> None:
+def test_changing_the_budget_re_solves_in_place_and_a_rerun_without_change_does_not(
+    app: AppTest,
+) -> None:
     before = metrics(app)
     app.number_input(key="budget_total").set_value(1500.0).run()
     after = metrics(app)
@@ -81,9 +110,7 @@ def test_changing_the_budget_changes_the_plan_and_resolves_in_place(app: AppTest
     assert number(after["Benefit E"]) < number(before["Benefit E"])
     # a shape-keeping change re-solves the live model rather than rebuilding it
     assert "re-solved in place" in app.caption[0].value
-
-
-def test_rerun_without_change_does_not_solve_again(app: AppTest) -> None:
+    # and a rerun that changes nothing does not solve again
     app.run()
     assert_clean(app)
     assert "unchanged, not re-solved" in app.caption[0].value
@@ -130,10 +157,11 @@ def test_a_bad_table_edit_is_reported_with_table_row_and_field(app: AppTest) -> 
     assert any("Profiles table" in e and "share_min" in e and "more than 1" in e for e in shown)
 
 
-def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
-    bad = yaml.safe_load(planner.scenario_yaml_text(planner.load_scenario("western_china")))
+def test_a_bad_upload_shows_one_error_per_problem(small_page: AppTest) -> None:
+    app = small_page
+    bad = yaml.safe_load(planner.scenario_yaml_text(hand()))
     bad["needs"][2]["need"] = -5
-    bad["needs"][4]["relief"] = "lots"  # a criterion's score (the bundled data has criteria)
+    bad["needs"][3]["people"] = "lots"  # a criterion's score (the hand case has criteria)
     app.radio(key="source").set_value("Upload").run()
     app.file_uploader(key="upload").upload(
         "broken.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml"
@@ -142,12 +170,13 @@ def test_a_bad_upload_shows_one_error_per_problem(app: AppTest) -> None:
     assert_only_expected_errors(app)
     shown = errors(app)
     assert any("broken.yaml, row 3, field 'need'" in e for e in shown), shown
-    assert any("broken.yaml, row 5, field 'relief'" in e for e in shown), shown
+    assert any("broken.yaml, row 4, field 'people'" in e for e in shown), shown
     assert "(2 problems)" in shown[0]
 
 
-def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) -> None:
-    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+def test_a_zip_upload_with_csv_tables_is_solved(small_page: AppTest, tmp_path: Path) -> None:
+    app = small_page
+    scenario = hand().with_changes(budget=12)  # 12 of the needs' 30: all of it is spent
     planner.save_scenario(scenario, tmp_path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -157,7 +186,7 @@ def test_a_zip_upload_with_csv_tables_is_solved(app: AppTest, tmp_path: Path) ->
     app.file_uploader(key="upload").upload("mine.zip", buffer.getvalue(), "application/zip")
     app.run()
     assert_clean(app)
-    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(12.0, abs=0.1)
 
 
 class RecordingManager(MediaFileManager):
@@ -187,7 +216,7 @@ def served_files(monkeypatch: pytest.MonkeyPatch, at: AppTest) -> dict[str, byte
     return files
 
 
-def test_downloads_parse_and_the_scenario_files_solve_unchanged(
+def test_downloads_parse_the_scenario_files_solve_unchanged_and_the_reports_are_the_plans(
     app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     app.number_input(key="budget_total").set_value(1700.0).run()
@@ -208,14 +237,7 @@ def test_downloads_parse_and_the_scenario_files_solve_unchanged(
     assert from_yaml.total_budget() == pytest.approx(1700.0)
     assert from_zip == from_yaml
     assert planner.solve(from_yaml).allocated_total == pytest.approx(1700.0, abs=1e-6)
-
-
-def test_report_downloads_are_the_exporters_files_of_the_plan_shown(
-    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    app.number_input(key="budget_total").set_value(1700.0).run()
-    files = served_files(monkeypatch, app)
-    assert_clean(app)
+    # the report downloads are the exporters' files of the plan shown
     document = json.loads(files["JSON plan"])
     assert document["status"] == "optimal"
     assert document["allocated"] == pytest.approx(1700.0, abs=0.01)
@@ -239,10 +261,10 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return found
 
 
-def test_binding_constraints_are_explained_in_words(app: AppTest) -> None:
+def test_binding_constraints_are_explained_in_words(shown_page: AppTest) -> None:
     """Whole sentences, the most valuable first, no ids such as share_max[xizang,transport]; the
     default plan chooses projects (a MIP), so no ranging is shown, and the page says why."""
-    (tab,) = [x for x in app.tabs if x.label == t("ui.tab.binding")]
+    (tab,) = [x for x in shown_page.tabs if x.label == t("ui.tab.binding")]
     expected = planner.explain(planner.solve("western_china"))
     text = "\n".join(m.value for m in tab.markdown)
     lines = [line for line in text.splitlines() if line[:1].isdigit()]
@@ -269,7 +291,11 @@ def test_frontier_and_pareto_are_computed_on_demand(app: AppTest) -> None:
     assert len(frame_with(app, "newly_funded")) == 11
 
 
-def test_pinned_baseline_is_compared_with_the_new_plan(app: AppTest) -> None:
+def test_pinned_baseline_is_compared_with_the_new_plan_and_the_change_attributed(
+    app: AppTest,
+) -> None:
+    """Only the budget moved (2,507 → 1,500): the Compare tab and the KPI cards show the drop, and
+    the attribution finds one group, whose value is the whole change of E."""
     app.button(key="pin_baseline").click().run()
     app.number_input(key="budget_total").set_value(1500.0).run()
     assert_clean(app)
@@ -278,12 +304,6 @@ def test_pinned_baseline_is_compared_with_the_new_plan(app: AppTest) -> None:
     assert figure(kpis.loc["allocated (CNY bn)", "delta"]) == pytest.approx(drop, abs=0.05)
     deltas = {m.label: m.delta for m in app.metric}
     assert deltas["Allocated"].startswith(f"{drop:,.1f}")
-
-
-def test_attribution_explains_the_change_against_the_baseline(app: AppTest) -> None:
-    """Only the budget moved (2,100 → 1,500): one group, whose value is the whole change of E."""
-    app.button(key="pin_baseline").click().run()
-    app.number_input(key="budget_total").set_value(1500.0).run()
     app.button(key="attribute").click().run()
     assert not app.exception, [e.value for e in app.exception]
     table = frame_with(app, "E_alone")
@@ -316,16 +336,17 @@ def test_a_bug_inside_planner_is_a_message_that_the_clean_check_sees(
 
 
 def test_an_xlsx_upload_is_solved_and_the_workbook_download_loads_equal(
-    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    small_page: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    scenario = planner.load_scenario("western_china").with_changes(budget=1800)
+    app = small_page
+    scenario = make(budget=12)  # the workbook has no Criteria sheet: conftest's two regions
     app.radio(key="source").set_value("Upload").run()
     app.file_uploader(key="upload").upload(
         "mine.xlsx", planner.workbook_bytes(scenario), "application/vnd.ms-excel"
     )
     app.run()
     assert not app.exception and not errors(app)
-    assert number(metrics(app)["Allocated"]) == pytest.approx(1800.0, abs=0.1)
+    assert number(metrics(app)["Allocated"]) == pytest.approx(12.0, abs=0.1)
     files = served_files(monkeypatch, app)
     (tmp_path / "edited.xlsx").write_bytes(files["Scenario workbook (xlsx)"])
     assert planner.load_scenario(tmp_path / "edited.xlsx") == scenario

@@ -14,7 +14,9 @@ APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 DATA = Path(__file__).resolve().parents[1] / "data" / "western_china"
 
 
-def test_save_approve_and_open_a_run(tmp_path, monkeypatch):
+def test_save_approve_note_and_open_a_run(tmp_path, monkeypatch):
+    """One page saves the plan, approves it, and adds a note: the note lands in the audit trail as
+    an event of kind ``note`` with its text, after the approval, and the trail verifies."""
     db = tmp_path / "runs.sqlite"
     monkeypatch.setenv("PLANNER_DB_URL", str(db))
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -31,29 +33,18 @@ def test_save_approve_and_open_a_run(tmp_path, monkeypatch):
     at.button(key="history_decide").click().run()
     with planner.store.open(db) as store:
         assert [(e["kind"], e["note"]) for e in store.events(run_id)] == [("approve", "agreed")]
-    at.button(key="history_open").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert any(f"stored run {run_id}" in info.value for info in at.sidebar.info)
-    at.sidebar.button(key="history_close").click().run()
-    assert not any("stored run" in info.value for info in at.sidebar.info)
-
-
-def test_a_planner_adds_a_note_to_a_run(tmp_path, monkeypatch):
-    """The note lands in the audit trail as an event of kind ``note`` with its text."""
-    db = tmp_path / "runs.sqlite"
-    monkeypatch.setenv("PLANNER_DB_URL", str(db))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.button(key="history_save").click().run()
-    with planner.store.open(db) as store:
-        run_id = store.runs()["id"][0]
     at.text_input(key="history_note_text").input("checked with the finance bureau").run()
     at.button(key="history_add_note").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with planner.store.open(db) as store:
         kinds = [(e["kind"], e["note"]) for e in store.events(run_id)]
-        assert kinds == [("note", "checked with the finance bureau")]
+        assert kinds == [("approve", "agreed"), ("note", "checked with the finance bureau")]
         assert store.verify().ok
+    at.button(key="history_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"stored run {run_id}" in info.value for info in at.sidebar.info)
+    at.sidebar.button(key="history_close").click().run()
+    assert not any("stored run" in info.value for info in at.sidebar.info)
 
 
 def history_page() -> None:

@@ -91,37 +91,26 @@ def test_a_bad_score_is_shown_inline_with_grid_row_and_sector(scored: AppTest) -
     ), shown
 
 
-def test_a_needs_note_and_a_region_annotation_reach_the_download(
+def test_annotations_edits_survive_and_reach_the_download(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """western_china's needs carry no annotation yet: the notes table offers source and note."""
+    """One page, three edits, one download. western_china's needs carry no annotation yet: the
+    notes table offers source and note, and a region takes a macro region. Its projects carry
+    name_zh, status, source, … : a cost edit keeps them all and a status edit reaches the
+    downloaded scenario."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
+    base = planner.load_scenario("western_china")
     at.session_state["needs_notes_editor"] = delta({0: {"source": "NBS 2023", "note": "est."}})
     at.session_state["regions_editor"] = delta({1: {"macro_region": "southwest"}})
-    at.run()
-    assert_clean(at)
-    base = planner.load_scenario("western_china")
-    data = base.model_dump()
-    data["needs"][0].update(source="NBS 2023", note="est.")
-    data["regions"][1]["macro_region"] = "southwest"
-    assert downloaded(at, monkeypatch, tmp_path) == planner.validate_scenario(data)
-
-
-def test_projects_annotations_survive_an_edit_and_an_edited_one_is_downloaded(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """western_china's projects carry name_zh, status, source, … : a cost edit keeps them all and a
-    status edit reaches the downloaded scenario."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.run()
-    base = planner.load_scenario("western_china")
     at.session_state["projects_editor"] = delta(
         {0: {"status": "approved 2026"}, 1: {"cost": base.projects[1].cost + 1}}
     )
     at.run()
     assert_clean(at)
     data = base.model_dump()
+    data["needs"][0].update(source="NBS 2023", note="est.")
+    data["regions"][1]["macro_region"] = "southwest"
     data["projects"][0]["status"] = "approved 2026"
     data["projects"][1]["cost"] = base.projects[1].cost + 1
     loaded = downloaded(at, monkeypatch, tmp_path)

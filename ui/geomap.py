@@ -80,7 +80,7 @@ def region_table(plan: Plan, baseline: Plan | None) -> pd.DataFrame:
 
 def province_layers(
     plan: Plan, table: pd.DataFrame, measure: str, page: geography.Layout
-) -> alt.Chart:
+) -> list[alt.Chart]:
     """The choropleth (named ``choropleth``) over the outside provinces, the inset and the dashes."""
     unit = shown(plan.unit).unit
     title = measure_title(measure, unit, plan.unit)
@@ -162,9 +162,7 @@ def province_layers(
         .mark_text(fontSize=9, color="#222222")
         .encode(longitude="x:Q", latitude="y:Q", text="label:N")
     )
-    return (
-        grey + choropleth + lines(page.dash_main) + blank + land + lines(page.inset_dash) + labels
-    )
+    return [grey, choropleth, lines(page.dash_main), blank, land, lines(page.inset_dash), labels]
 
 
 def project_frame(plan: Plan) -> pd.DataFrame:
@@ -285,24 +283,27 @@ def real_map(
     table = region_table(plan, baseline)
     layers = province_layers(plan, table, measure, page)
     if corridors and (outlined := corridor_layer(plan, page)) is not None:
-        layers += outlined
+        layers.append(outlined)
     projects, missing = project_layers(plan, page)
-    for layer in projects:  # added one by one: a nested layer would rename their marks
-        layers += layer
+    layers += projects  # side by side, not nested: a nested layer would rename their marks
     on_map = {p.id for p in page.provinces}
     names = region_names(plan.scenario) if plan.scenario is not None else {}
     missing = [names.get(r, r) for r in table["region"] if r not in on_map] + missing
-    chart = (
-        layers.project(type="identity")
-        .properties(width=WIDTH, height=page.height, title=t("ui.map.title"))
-        .resolve_scale(
-            fill="independent", stroke="independent"
-        )  # color: the sectors, lines and dots alike
-        .configure_view(stroke=None)
+    # one layer chart, built at once with its projection, size, title, scales and view: altair
+    # deep-copies every layer (the provinces' rings with them) on each ``+`` and on each chained
+    # setter, which made drawing the map most of a page's rerun
+    chart = alt.LayerChart(
+        layer=layers,
+        projection=alt.Projection(type="identity"),
+        width=WIDTH,
+        height=page.height,
+        title=t("ui.map.title"),
+        resolve=alt.Resolve(  # color: the sectors, lines and dots alike
+            scale=alt.ScaleResolveMap(fill="independent", stroke="independent")
+        ),
+        config=alt.Config(view=alt.ViewConfig(stroke=None)),
+        usermeta={"embedOptions": {"renderer": "svg"}},  # named marks a reader (and test) can find
     )
-    chart.usermeta = {
-        "embedOptions": {"renderer": "svg"}
-    }  # named marks a reader (and test) can find
     return chart, missing
 
 
