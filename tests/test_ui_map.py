@@ -10,6 +10,7 @@ from test_ui_browser import browser_page, problems_shown, server  # noqa: F401  
 
 import planner
 from planner.i18n.catalog import use_language
+from planner.i18n.names import key_name
 from ui import geomap
 
 MARKS = ".vega-embed svg g.{name}_marks path"
@@ -61,7 +62,9 @@ def test_measures_and_corridors(plan: planner.Plan) -> None:
     assert (table["change"].abs() < 1e-9).all()
     chart, _ = geomap.real_map(plan, "change", plan, corridors=True)
     outlines = layers(chart.to_dict())["corridors"]["data"]["values"]
-    assert {o["corridor"] for o in outlines} == set(plan.scenario.corridors)
+    corridors = plan.scenario.corridors
+    assert {o["corridor"] for o in outlines} == {key_name("corridor", c) for c in corridors}
+    assert "land sea" in {o["corridor"] for o in outlines}  # a name in words, never the id land_sea
 
 
 def test_chinese_labels(plan: planner.Plan) -> None:
