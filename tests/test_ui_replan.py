@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import planner
-from planner.analysis.replan import plan_against_actual
+from planner.analysis.replan import locked_labels, plan_against_actual
 from planner.i18n.catalog import use_language
 from planner.scenario.files import with_actuals
 from ui import replan_tab
@@ -84,7 +84,7 @@ def test_the_allocation_view_greys_the_locked_periods(comparison) -> None:  # ty
     from ui import views
 
     _scenario, plan, _against = comparison
-    assert views.locked_periods(plan) == ["2026"]
+    assert locked_labels(plan) == ["2026"]
     data = views.period_heat(plan)
     assert set(data.loc[data["locked"], "period"]) == {"2026 (spent)"}
     assert set(data.loc[~data["locked"], "period"]) == {"2027", "2028", "2029", "2030"}

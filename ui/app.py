@@ -59,6 +59,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
 import streamlit as st  # noqa: E402
 
 from planner import Plan, PlanModel, Scenario  # noqa: E402
+from planner.analysis.replan import locked_labels  # noqa: E402
 from planner.errors import ScenarioError  # noqa: E402
 from planner.i18n.catalog import t  # noqa: E402
 from planner.i18n.problems import problem_line  # noqa: E402
@@ -201,7 +202,7 @@ def allocation_view(shown_: Shown) -> None:
     left.altair_chart(views.heat_table(plan), width="stretch")
     right.markdown(t("ui.stacked_title", unit=unit))
     right.altair_chart(views.stacked_bar(plan), width="stretch")
-    locked = views.locked_periods(plan)
+    locked = locked_labels(plan)
     if locked:  # a re-plan: each period's money, the locked ones greyed (actuals.md)
         st.markdown(t("ui.heat.by_period_title", unit=unit))
         st.caption(t("replan.locked", periods=", ".join(locked)))

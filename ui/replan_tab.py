@@ -17,7 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan, PlanModel, Scenario
-from planner.analysis.replan import PlanAgainstActual, plan_against_actual, relaxed_lines
+from planner.analysis.replan import (
+    PlanAgainstActual,
+    locked_labels,
+    plan_against_actual,
+    relaxed_lines,
+)
 from planner.errors import ScenarioError, StoreError
 from planner.i18n.catalog import t
 from planner.i18n.names import project_name, region_names, sector_name
@@ -25,7 +30,7 @@ from planner.i18n.problems import problem_line
 from planner.i18n.units import shown
 from planner.scenario.files import with_actuals
 
-from . import access, display, history, views
+from . import access, display, history
 
 LOCKED_STYLE = "background-color: #eeeeee; color: #888888"
 """How a locked period's row looks in a table: greyed, fixed by the past."""
@@ -65,7 +70,7 @@ def draw(scenario: Scenario, plan: Plan) -> None:
 def greyed(table: pd.DataFrame, plan: Plan) -> Any:
     """A table indexed by period, its locked periods greyed (a plan of a scenario with a record);
     the table itself for any other plan."""
-    locked = set(views.locked_periods(plan))
+    locked = set(locked_labels(plan))
     if not locked:
         return table
     return table.style.apply(

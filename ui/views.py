@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import Plan
+from planner.analysis.replan import locked_labels
 from planner.i18n.catalog import t
 from planner.i18n.names import province_name, region_names, sector_name
 from planner.i18n.units import shown
@@ -203,18 +204,13 @@ LOCKED_GREY = "#d9d9d9"
 """A locked period's cells: grey, whatever their money (fixed by the past, not decided here)."""
 
 
-def locked_periods(plan: Plan) -> list[str]:
-    """The labels of the periods the plan's record locked (actuals.md); none without a record."""
-    return [str(p) for p in (plan.actuals or {}).get("locked", [])]
-
-
 def period_heat(plan: Plan) -> pd.DataFrame:
     """Money per province and period over all sectors, in the shown unit: ``province, period,
     amount, locked``; a locked period's label says it was spent."""
     table = plan.allocation.groupby(["region", "period"], sort=False, as_index=False)[
         "amount"
     ].sum()
-    locked = set(locked_periods(plan))
+    locked = set(locked_labels(plan))
     table["province"] = table["region"].map(labels(plan)).fillna(table["region"])
     table["amount"] = table["amount"] * shown(plan.unit).factor
     table["locked"] = [str(p) in locked for p in table["period"]]

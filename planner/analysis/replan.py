@@ -147,6 +147,11 @@ def _money(plan: Plan, periods: list[Any]) -> dict[tuple[str, str], float]:
     }
 
 
+def locked_labels(plan: Plan) -> list[str]:
+    """The labels of the periods a plan's record locked (actuals.md), in order; none without one."""
+    return [str(p) for p in (plan.actuals or {}).get("locked", [])]
+
+
 def _by_region(plan: Plan, periods: list[Any]) -> dict[str, float]:
     texts = {str(t) for t in periods}
     a = plan.allocation
@@ -158,7 +163,7 @@ def _starts(original: Plan, replan: Plan) -> pd.DataFrame:
     """Projects the original plan started in a locked period, or that really started: the
     original's start, the recorded one (None: did not start) and the re-plan's (None: not funded)."""
     before, after = _funded_starts(original), _funded_starts(replan)
-    locked = {str(t) for t in (replan.actuals or {}).get("locked", [])}
+    locked = set(locked_labels(replan))
     rows = [
         (
             pid,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.analysis.replan import nothing_relaxed, relaxed_lines
+from planner.analysis.replan import locked_labels, nothing_relaxed, relaxed_lines
 from planner.i18n.catalog import t
 from planner.i18n.names import project_name
 from planner.reports import tables
@@ -53,14 +53,14 @@ def replan_tables(plan: Plan, info: tables.ReportInfo) -> list[tuple[str, pd.Dat
 
 def period_label(plan: Plan, period: Any) -> str:
     """A period as the header of an allocation table's column or row: marked when locked."""
-    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    locked = set(locked_labels(plan))
     return t("report.replan.locked_period", period=period) if str(period) in locked else str(period)
 
 
 def locked_cash_headers(plan: Plan, columns: Any) -> dict[str, str]:
     """The headers of a project table's cash columns (``cash_<period>``) in the locked periods,
     marked; the other columns keep their usual header."""
-    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    locked = set(locked_labels(plan))
     prefix = tables.CASH_PREFIX
     return {
         c: tables.cash_label(period_label(plan, c[len(prefix) :]), plan.unit)
@@ -71,5 +71,5 @@ def locked_cash_headers(plan: Plan, columns: Any) -> dict[str, str]:
 
 def locked_marks(plan: Plan, periods: Any) -> list[str]:
     """For each period of an allocation table, "fixed by the past" where it is locked, else ""."""
-    locked = {str(t) for t in (plan.actuals or {}).get("locked", [])}
+    locked = set(locked_labels(plan))
     return [t("report.replan.locked_mark") if str(p) in locked else "" for p in periods]
