@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import planner
 from planner.analysis.replan import locked_labels, plan_against_actual
-from planner.i18n.catalog import use_language
+from planner.i18n.catalog import t, use_language
 from planner.scenario.files import with_actuals
 from ui import replan_tab
 
@@ -62,6 +62,21 @@ def test_the_chart_shows_planned_and_spent_per_province(comparison) -> None:  # 
     data = replan_tab.against_chart(scenario, against).data
     chongqing = data[data["region"] == "Chongqing"].set_index("what")["amount"]
     assert chongqing["planned"] > chongqing["spent"]  # the airport that did not start
+
+
+def test_the_chart_colours_each_series_alike_in_both_languages(comparison) -> None:  # type: ignore[no-untyped-def]
+    """Planned, spent and the change ahead keep their colour and bar order in Chinese, whose names
+    sort differently (English: planned, re-plan's change, spent; Chinese: 后续…, 实际…, 计划)."""
+    scenario, _plan, against = comparison
+    colours = {}
+    for language in ("en", "zh"):
+        with use_language(language):
+            color = replan_tab.against_chart(scenario, against).to_dict()["encoding"]["color"]
+            order = [t(f"ui.replan.{k}") for k in ("planned", "spent", "ahead")]
+        assert color["scale"]["domain"] == order
+        colours[language] = color["scale"]["range"]
+        assert color["scale"]["domain"] == color["sort"]
+    assert colours["en"] == colours["zh"] == list(replan_tab.SERIES)
 
 
 def test_the_periods_view_greys_the_locked_periods(comparison) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,8 @@ from planner.scenario.files import with_actuals
 
 from . import access, display, history
 
+SERIES = ("#4c78a8", "#e45756", "#9ecae9")
+"""The plan-against-actual chart's colours: planned, spent, and the re-plan's change ahead."""
 LOCKED_STYLE = "background-color: #eeeeee; color: #888888"
 """How a locked period's row looks in a table: greyed, fixed by the past."""
 MODEL_KEY = "planner.replan.model"
@@ -161,16 +163,13 @@ def against_chart(scenario: Scenario, comparison: PlanAgainstActual) -> alt.Char
     how = shown(scenario.unit)
     names = region_names(scenario)
     past = comparison.locked.groupby("region", sort=False)[["planned", "spent"]].sum()
+    series = [t("ui.replan.planned"), t("ui.replan.spent"), t("ui.replan.ahead")]
     rows = []
     for r in scenario.regions:
         planned = float(past["planned"].get(r.id, 0.0)) if len(past) else 0.0
         spent = float(past["spent"].get(r.id, 0.0)) if len(past) else 0.0
         ahead = comparison.ahead.set_index("region")["difference"].get(r.id, 0.0)
-        for what, amount in (
-            (t("ui.replan.planned"), planned),
-            (t("ui.replan.spent"), spent),
-            (t("ui.replan.ahead"), float(ahead)),
-        ):
+        for what, amount in zip(series, (planned, spent, float(ahead)), strict=True):
             rows.append((names[r.id], what, amount * how.factor))
     frame = pd.DataFrame(rows, columns=["region", "what", "amount"])
     return (
@@ -178,9 +177,16 @@ def against_chart(scenario: Scenario, comparison: PlanAgainstActual) -> alt.Char
         .mark_bar()
         .encode(
             x=alt.X("region:N", title=None, sort=[names[r.id] for r in scenario.regions]),
-            xOffset="what:N",
+            xOffset=alt.XOffset("what:N", sort=series),
             y=alt.Y("amount:Q", title=how.unit),
-            color=alt.Color("what:N", title=None),
+            # colours and bars by the series' place, not their names' order: the same in both
+            # languages (the names sort differently in Chinese)
+            color=alt.Color(
+                "what:N",
+                title=None,
+                sort=series,
+                scale=alt.Scale(domain=series, range=list(SERIES)),
+            ),
             tooltip=["region:N", "what:N", alt.Tooltip("amount:Q", format=",.1f")],
         )
         .properties(height=320)
