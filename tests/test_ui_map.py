@@ -43,9 +43,9 @@ def test_the_map_tab_draws_the_choropleth_and_the_projects(server: str) -> None:
 
 
 def test_every_province_and_project_is_on_the_map(plan: planner.Plan) -> None:
-    chart, missing = geomap.real_map(plan)
+    drawn, missing = geomap.real_map(plan)
     assert missing == []
-    named = layers(chart.to_dict())
+    named = layers(drawn)
     assert len(named["choropleth"]["data"]["values"]) == len(plan.coverage)
     routes = named["projects"]["data"]["values"]
     assert {r["name"] for r in routes} <= set(plan.projects["name"])
@@ -60,8 +60,8 @@ def test_measures_and_corridors(plan: planner.Plan) -> None:
     sichuan = table.set_index("region").loc["sichuan"]
     assert sichuan["per_person"] == pytest.approx(sichuan["allocated"] * 1e9 / 83_674_866, rel=1e-3)
     assert (table["change"].abs() < 1e-9).all()
-    chart, _ = geomap.real_map(plan, "change", plan, corridors=True)
-    outlines = layers(chart.to_dict())["corridors"]["data"]["values"]
+    drawn, _ = geomap.real_map(plan, "change", plan, corridors=True)
+    outlines = layers(drawn)["corridors"]["data"]["values"]
     corridors = plan.scenario.corridors
     assert {o["corridor"] for o in outlines} == {key_name("corridor", c) for c in corridors}
     assert "land sea" in {o["corridor"] for o in outlines}  # a name in words, never the id land_sea
@@ -69,8 +69,7 @@ def test_measures_and_corridors(plan: planner.Plan) -> None:
 
 def test_chinese_labels(plan: planner.Plan) -> None:
     with use_language("zh"):
-        chart, _ = geomap.real_map(plan, "money")
-        spec = chart.to_dict()
+        spec, _ = geomap.real_map(plan, "money")
     named = layers(spec)
     provinces = {r["province"] for r in named["choropleth"]["data"]["values"]}
     assert "四川" in provinces and "Sichuan" not in provinces
@@ -83,7 +82,7 @@ def test_chinese_labels(plan: planner.Plan) -> None:
 def test_the_national_scenario_uses_the_same_map() -> None:
     """china_national: all 31 provinces shaded on the one map, none left off it."""
     national = planner.solve(planner.load_scenario("china_national"))
-    chart, missing = geomap.real_map(national, "money")
+    drawn, missing = geomap.real_map(national, "money")
     assert missing == []
-    shaded = layers(chart.to_dict())["choropleth"]["data"]["values"]
+    shaded = layers(drawn)["choropleth"]["data"]["values"]
     assert len(shaded) == 31 and all(r["value"] is not None for r in shaded)

@@ -37,6 +37,27 @@ def feature(geometry: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 SHAPE = alt.Shape("geo:G")  # Vega-Lite's geojson field type: the rows keep their fields flat
 
+Rows = dict[str, list[dict[str, Any]]]
+"""A layer's rows by the name its chart is built with; filled into the spec after ``to_dict``."""
+
+
+def named(rows: Rows, name: str, values: list[dict[str, Any]]) -> alt.Data:
+    """A placeholder for ``values``, kept out of Altair: it validates and deep-copies inline rows
+    (the provinces' rings) on every build and every ``to_dict``, which was most of a page's rerun.
+    ``spec`` puts the rows back, so the spec is the one inline values would have given."""
+    rows[name] = values
+    return alt.Data(name=name)
+
+
+def spec(chart: alt.LayerChart, rows: Rows) -> dict[str, Any]:
+    """The chart's Vega-Lite spec with each named layer's rows inline, as ``alt.Data(values=)``."""
+    built = chart.to_dict()
+    for layer in built["layer"]:
+        name = layer.get("data", {}).get("name")
+        if name in rows:
+            layer["data"] = {"values": rows[name]}
+    return built
+
 
 def polygon(rings: list[geography.Ring]) -> dict[str, Any]:
     return {"type": "MultiPolygon", "coordinates": [[[list(p) for p in r]] for r in rings]}
@@ -79,18 +100,18 @@ def region_table(plan: Plan, baseline: Plan | None) -> pd.DataFrame:
 
 
 def province_layers(
-    plan: Plan, table: pd.DataFrame, measure: str, page: geography.Layout
+    plan: Plan, table: pd.DataFrame, measure: str, page: geography.Layout, rows: Rows
 ) -> list[alt.Chart]:
     """The choropleth (named ``choropleth``) over the outside provinces, the inset and the dashes."""
     unit = shown(plan.unit).unit
     title = measure_title(measure, unit, plan.unit)
-    rows = table.set_index("region")
+    by_region = table.set_index("region")
     inside, outside = [], []
     for p in page.provinces:
         if not p.rings:
             continue
-        if p.id in rows.index:
-            r = rows.loc[p.id]
+        if p.id in by_region.index:
+            r = by_region.loc[p.id]
             inside.append(
                 feature(
                     polygon(p.rings),
@@ -107,7 +128,7 @@ def province_layers(
     fmt = ".0%" if measure == "coverage" else ",.1f"
     scheme = "blueorange" if measure == "change" else "greens"
     choropleth = (
-        alt.Chart(alt.Data(values=inside), name="choropleth")
+        alt.Chart(named(rows, "choropleth", inside), name="choropleth")
         .mark_geoshape(stroke="white", strokeWidth=0.6)
         .encode(
             shape=SHAPE,
@@ -126,43 +147,46 @@ def province_layers(
         )
     )
     grey = (
-        alt.Chart(alt.Data(values=outside))
+        alt.Chart(named(rows, "outside", outside))
         .mark_geoshape(fill=OUTSIDE_FILL, stroke="white", strokeWidth=0.6)
         .encode(shape=SHAPE, tooltip=[alt.Tooltip("province:N", title=t("ui.chart.province"))])
     )
 
-    def lines(rings: list[geography.Ring]) -> alt.Chart:
+    def lines(name: str, rings: list[geography.Ring]) -> alt.Chart:
         return (
-            alt.Chart(alt.Data(values=[feature(multiline(rings))]))
+            alt.Chart(named(rows, name, [feature(multiline(rings))]))
             .mark_geoshape(filled=False, stroke="#333333", strokeWidth=1.2)
             .encode(shape=SHAPE)
         )
 
     # The inset's white frame covers the main map's dashes that fall under it, as on paper.
     blank = (
-        alt.Chart(alt.Data(values=[feature(polygon(frame))]))
+        alt.Chart(named(rows, "inset_frame", [feature(polygon(frame))]))
         .mark_geoshape(fill="white", stroke="#666666", strokeWidth=0.8)
         .encode(shape=SHAPE)
     )
     land = (
-        alt.Chart(alt.Data(values=[feature(polygon(page.inset_land))]))
+        alt.Chart(named(rows, "inset_land", [feature(polygon(page.inset_land))]))
         .mark_geoshape(fill=OUTSIDE_FILL, stroke="#999999", strokeWidth=0.4)
         .encode(shape=SHAPE)
     )
     labels = (
         alt.Chart(
-            pd.DataFrame(
+            named(
+                rows,
+                "labels",
                 [
                     {"x": p.label[0], "y": p.label[1], "label": province_name(p.id, p.name)[:14]}
                     for p in page.provinces
-                    if p.rings and (p.id in rows.index)
-                ]
+                    if p.rings and (p.id in by_region.index)
+                ],
             )
         )
         .mark_text(fontSize=9, color="#222222")
         .encode(longitude="x:Q", latitude="y:Q", text="label:N")
     )
-    return [grey, choropleth, lines(page.dash_main), blank, land, lines(page.inset_dash), labels]
+    dashes, inset_dashes = lines("dashes", page.dash_main), lines("inset_dashes", page.inset_dash)
+    return [grey, choropleth, dashes, blank, land, inset_dashes, labels]
 
 
 def project_frame(plan: Plan) -> pd.DataFrame:
@@ -189,7 +213,9 @@ def project_frame(plan: Plan) -> pd.DataFrame:
     return projects
 
 
-def project_layers(plan: Plan, page: geography.Layout) -> tuple[list[alt.Chart], list[str]]:
+def project_layers(
+    plan: Plan, page: geography.Layout, rows: Rows
+) -> tuple[list[alt.Chart], list[str]]:
     """Routes and sites (named ``projects`` and ``project_sites``), and the projects with no site."""
     projects = project_frame(plan)
     if projects.empty:
@@ -231,7 +257,7 @@ def project_layers(plan: Plan, page: geography.Layout) -> tuple[list[alt.Chart],
     shared = {"color": colour, "opacity": opacity, "tooltip": tooltip}  # lines and dots alike
     widths = alt.Scale(domain=cost_domain, range=[1.5, 7])
     line_layer = (
-        alt.Chart(alt.Data(values=routes), name="projects")
+        alt.Chart(named(rows, "projects", routes), name="projects")
         .mark_geoshape(filled=False, strokeCap="round")
         .encode(
             shape=SHAPE,
@@ -239,10 +265,9 @@ def project_layers(plan: Plan, page: geography.Layout) -> tuple[list[alt.Chart],
             **shared,
         )
     )
-    columns = ["x", "y", "name", "sector", "cost", "start", "status", "funded"]
     areas = alt.Scale(domain=cost_domain, range=[30, 500])
     dot_layer = (
-        alt.Chart(pd.DataFrame(points, columns=columns), name="project_sites")
+        alt.Chart(named(rows, "project_sites", points), name="project_sites")
         .mark_circle(stroke="white", strokeWidth=0.8)
         .encode(
             longitude="x:Q",
@@ -254,7 +279,7 @@ def project_layers(plan: Plan, page: geography.Layout) -> tuple[list[alt.Chart],
     return [line_layer, dot_layer], missing
 
 
-def corridor_layer(plan: Plan, page: geography.Layout) -> alt.Chart | None:
+def corridor_layer(plan: Plan, page: geography.Layout, rows: Rows) -> alt.Chart | None:
     """Each corridor's members outlined as one group (dashed), named on hover."""
     if plan.scenario is None or not plan.scenario.corridors:
         return None
@@ -263,7 +288,7 @@ def corridor_layer(plan: Plan, page: geography.Layout) -> alt.Chart | None:
         for key, c in plan.scenario.corridors.items()
     ]
     return (
-        alt.Chart(alt.Data(values=outlines), name="corridors")
+        alt.Chart(named(rows, "corridors", outlines), name="corridors")
         .mark_geoshape(filled=False, strokeWidth=2.2, strokeDash=[6, 3])
         .encode(
             shape=SHAPE,
@@ -277,21 +302,22 @@ def corridor_layer(plan: Plan, page: geography.Layout) -> alt.Chart | None:
 
 def real_map(
     plan: Plan, measure: str = "coverage", baseline: Plan | None = None, corridors: bool = False
-) -> tuple[alt.LayerChart, list[str]]:
-    """The map chart, and the names of what it cannot place (regions and projects not on the map)."""
+) -> tuple[dict[str, Any], list[str]]:
+    """The map's Vega-Lite spec, and the names of what it cannot place (regions and projects not on
+    the map)."""
     page = geography.layout(WIDTH)
     table = region_table(plan, baseline)
-    layers = province_layers(plan, table, measure, page)
-    if corridors and (outlined := corridor_layer(plan, page)) is not None:
+    rows: Rows = {}
+    layers = province_layers(plan, table, measure, page, rows)
+    if corridors and (outlined := corridor_layer(plan, page, rows)) is not None:
         layers.append(outlined)
-    projects, missing = project_layers(plan, page)
+    projects, missing = project_layers(plan, page, rows)
     layers += projects  # side by side, not nested: a nested layer would rename their marks
     on_map = {p.id for p in page.provinces}
     names = region_names(plan.scenario) if plan.scenario is not None else {}
     missing = [names.get(r, r) for r in table["region"] if r not in on_map] + missing
     # one layer chart, built at once with its projection, size, title, scales and view: altair
-    # deep-copies every layer (the provinces' rings with them) on each ``+`` and on each chained
-    # setter, which made drawing the map most of a page's rerun
+    # deep-copies every layer on each ``+`` and on each chained setter
     chart = alt.LayerChart(
         layer=layers,
         projection=alt.Projection(type="identity"),
@@ -304,7 +330,7 @@ def real_map(
         config=alt.Config(view=alt.ViewConfig(stroke=None)),
         usermeta={"embedOptions": {"renderer": "svg"}},  # named marks a reader (and test) can find
     )
-    return chart, missing
+    return spec(chart, rows), missing
 
 
 def draw(plan: Plan) -> None:
@@ -337,8 +363,8 @@ def draw(plan: Plan) -> None:
         key="map_measure",
     )
     corridors = right.checkbox(t("ui.map.corridors"), key="map_corridors")
-    chart, missing = real_map(plan, measure, baseline, corridors)
-    st.altair_chart(chart, width="stretch")
+    drawn, missing = real_map(plan, measure, baseline, corridors)
+    st.vega_lite_chart(drawn, width="stretch")
     st.caption(t("ui.map.caption"))
     if missing:
         st.caption(t("ui.map.not_on_map", names=t("list.separator").join(missing)))
