@@ -57,6 +57,7 @@ else:  # source checkout: ui/ beside planner/; put the checkout first so both co
     )
 
 import streamlit as st  # noqa: E402
+from altair.utils.schemapi import disable_debug_mode  # noqa: E402
 
 from planner import Plan, PlanModel, Scenario  # noqa: E402
 from planner.analysis.replan import locked_labels  # noqa: E402
@@ -67,6 +68,11 @@ from planner.i18n.units import shown  # noqa: E402
 
 DEFAULT_ARG = "--scenario"
 LOG = logging.getLogger("planner.ui")
+
+# Altair's debug mode validates every chart part as it is made, on top of the whole chart's
+# validation when Streamlit serialises it; on each rerun that was a quarter of the page's time.
+# The chart is still validated once, so a bad one still fails loudly.
+disable_debug_mode()
 
 
 def main() -> None:
