@@ -252,13 +252,17 @@ def solve_reference(scenario: Scenario, *, objective: Objective = "E") -> Refere
     """Solve the reference LP by interior point and certify the optimum with a weak-duality bound."""
     lp = build_reference_lp(scenario, objective=objective)
     bounds = [(0.0, float(u)) for u in lp.upper]
-    result = linprog(
-        -lp.cost,
-        A_ub=lp.A if len(lp.b) else None,
-        b_ub=lp.b if len(lp.b) else None,
-        bounds=bounds,
-        method="highs-ipm",
-    )
+    arguments = {
+        "A_ub": lp.A if len(lp.b) else None,
+        "b_ub": lp.b if len(lp.b) else None,
+        "bounds": bounds,
+    }
+    result = linprog(-lp.cost, method="highs-ipm", **arguments)
+    if result.status == 4:
+        # the interior point method can stop undecided on a barely infeasible LP ("Solve error",
+        # seen once in a run where other tests had loaded more of the process first); dual simplex
+        # then decides it
+        result = linprog(-lp.cost, method="highs-ds", **arguments)
     if result.status == 2:
         return ReferenceResult("infeasible", None, None, None)
     if result.status != 0:
