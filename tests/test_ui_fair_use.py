@@ -137,6 +137,15 @@ def browser(open_app: str) -> Iterator[object]:
         yield launched
 
 
+@pytest.fixture(scope="module")
+def shared_session(browser, served: App) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """One session for the tests that only need a page of the server, not one of their own (a
+    page of the 150-region plan costs Chromium seconds of CPU to draw)."""
+    context, page = session(browser, str(served))
+    yield page
+    context.close()
+
+
 def session(browser, url: str):  # type: ignore[no-untyped-def]
     """A new browser context: its own cookies, so its own Streamlit session."""
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
@@ -154,12 +163,11 @@ def start(page, run: str = LONG_RUN) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text(f"the {run}:").first.wait_for()
 
 
-def test_the_no_auth_banner_is_on_every_page(browser, open_app) -> None:  # type: ignore[no-untyped-def]
-    context, page = session(browser, open_app)
+def test_the_no_auth_banner_is_on_every_page(shared_session) -> None:  # type: ignore[no-untyped-def]
+    page = shared_session
     assert BANNER in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     open_view(page, "Record", "History")
     assert page.get_by_text(BANNER).count() == 1
-    context.close()
 
 
 def test_one_sessions_long_run_does_not_hold_up_anothers_quick_solve(browser, served) -> None:  # type: ignore[no-untyped-def]
@@ -188,14 +196,13 @@ def test_one_sessions_long_run_does_not_hold_up_anothers_quick_solve(browser, se
     quick_context.close()
 
 
-def test_a_run_in_a_worker_finishes_and_leaves_no_process(browser, served) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_in_a_worker_finishes_and_leaves_no_process(shared_session, served) -> None:  # type: ignore[no-untyped-def]
     """The budget frontier (11 solves, seconds): its table arrives, its bar and its worker go."""
-    context, page = session(browser, str(served))
+    page = shared_session
     start(page, "budget frontier")
     page.get_by_text("first funded here").first.wait_for(state="attached")
     page.get_by_text("the budget frontier:").first.wait_for(state="detached")
     assert wait_no_workers(served.pid) == set()
-    context.close()
 
 
 def test_closing_the_session_stops_its_run(browser, served) -> None:  # type: ignore[no-untyped-def]

@@ -152,6 +152,16 @@ def browser(team: dict[str, str]) -> Iterator[object]:
         yield launched
 
 
+@pytest.fixture(scope="module")
+def viewer(browser, team) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """One page signed in as vic (a viewer), shared by the viewer's tests: they only look and
+    compute, and a page of the whole app costs Chromium seconds of CPU to draw."""
+    context, page = signed_in(browser, team["url"], "vic")
+    page.get_by_text("Benefit E").first.wait_for()
+    yield page
+    context.close()
+
+
 def signed_in(browser, url: str, person: str):  # type: ignore[no-untyped-def]
     """A fresh browser context (its own cookies) signed in as ``person`` through the provider."""
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
@@ -191,29 +201,25 @@ def test_an_unknown_person_is_told_they_have_no_access(browser, team) -> None:  
     context.close()
 
 
-def test_a_viewer_sees_the_plan_but_cannot_edit_save_or_approve(browser, team) -> None:  # type: ignore[no-untyped-def]
-    context, page = signed_in(browser, team["url"], "vic")
-    page.get_by_text("Benefit E").first.wait_for()
+def test_a_viewer_sees_the_plan_but_cannot_edit_save_or_approve(viewer) -> None:  # type: ignore[no-untyped-def]
+    page = viewer
     assert page.get_by_text("Signed in as vic@office.example · viewer").count() == 1
     assert page.get_by_role("spinbutton", name="Total budget (CNY bn)").count() == 0
     open_view(page, "Record", "History")
     page.get_by_text("acting as").wait_for()
     assert page.get_by_role("button", name="Save as run").count() == 0
     assert page.get_by_role("button", name="Record:").count() == 0
-    context.close()
 
 
-def test_a_viewer_has_the_projects_view_without_its_edits(browser, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_has_the_projects_view_without_its_edits(viewer) -> None:  # type: ignore[no-untyped-def]
     """Issue 31, 3: docs/deploy.md says a viewer sees plans, alternatives and frontiers; the
     Projects view was drawn only for those who could edit. A viewer has it, without its pickers."""
-    context, page = signed_in(browser, team["url"], "vic")
-    page.get_by_text("Benefit E").first.wait_for()
+    page = viewer
     settled(page)  # every tab of the page is drawn
     assert page.get_by_role("tab", name="Projects", exact=True).count() == 1
     open_view(page, "Projects")
     page.get_by_text("Candidate projects").first.wait_for()
     assert page.get_by_text("Force in (mandatory)").count() == 0  # sees, cannot change
-    context.close()
 
 
 def test_a_planner_saves_a_run_that_carries_their_identity(browser, team) -> None:  # type: ignore[no-untyped-def]
@@ -272,19 +278,17 @@ def test_an_approvers_approval_lands_in_the_audit_trail(browser, team) -> None: 
 WORKER_NOISE = "missing ScriptRunContext"
 
 
-def test_a_viewer_computes_the_frontier_behind_sign_in(browser, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_computes_the_frontier_behind_sign_in(viewer, team) -> None:  # type: ignore[no-untyped-def]
     """Issue 31, 1 and 4. The frontier's worker used to re-run the page's script and stop in the
     sign-in gate on st.user ("the run's worker process ended without a result"); it gets its
     arguments only, finishes, and its result is shown, with the bar and Cancel gone; the server
     log carries no page code of the worker."""
-    context, page = signed_in(browser, team["url"], "vic")
-    page.get_by_text("Benefit E").first.wait_for()
+    page = viewer
     run_heavy(page, ("Analysis", "Frontier & Pareto"), "Compute the budget frontier")
     assert problems_shown(page) == []
     assert page.get_by_role("button", name="Cancel").count() == 0
     assert page.get_by_text("the budget frontier:").count() == 0  # nor its progress bar
     shown(page, "stDataFrame").wait_for()  # the frontier's table, in the open view
-    context.close()
     log = Path(team["log"]).read_text(errors="replace")
     assert WORKER_NOISE not in log and "Traceback" not in log
 
