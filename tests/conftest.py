@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import shutil
 from typing import Any
@@ -51,6 +52,14 @@ def store_at(url: str, revision: str) -> Any:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     return RunStore(resolved, db)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The collector's youngest generation is walked every 20,000 allocations, not 700: the suite
+    makes models, tables and pages by the million and keeps few, and the walks were about 8% of its
+    CPU (4 files measured back to back: 70.3 and 68.6 s against 61.8 and 65.3 s). The planner's own
+    pauses of the collector (planner/solve/gcpause.py) are left as they are."""
+    gc.set_threshold(20_000, 20, 20)
 
 
 @pytest.fixture
