@@ -4,6 +4,7 @@ called directly (no page, no hidden button in the way)."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_scenario_beyond_the_size_limits_is_refused_naming_the_limit() -> None
 
 
 def test_one_solve_at_a_time_per_session_and_the_next_may_start_after() -> None:
-    solves = SessionSolves()
+    solves = SessionSolves(handover_seconds=0.2)
     inside, release = threading.Event(), threading.Event()
 
     def long_solve() -> None:
@@ -177,3 +178,22 @@ def test_refusals_and_limits_are_worded_in_the_active_language() -> None:
         small.check_size(make())
     assert str(limited.value).startswith("情景超出本应用的规模上限：2 个地区 × ")
     assert "= 4 个单元；本应用最多接受 3 个" in str(limited.value), limited.value
+
+
+def test_the_next_run_waits_for_the_run_it_interrupted_to_let_go() -> None:
+    """Streamlit's fast rerun after Cancel starts the page's next run while the cancelled one is
+    still stopping its worker; the next run waits for it instead of saying "still running"."""
+    solves = SessionSolves()
+    inside = threading.Event()
+
+    def stopping_run() -> None:
+        with solves.one("the Pareto frontier"):
+            inside.set()
+            time.sleep(0.5)  # the cancelled run's last redraw, then its worker stopped
+
+    worker = threading.Thread(target=stopping_run)
+    worker.start()
+    inside.wait(timeout=60)
+    with solves.one("a solve"):  # refused at once before: "the Pareto frontier is still running"
+        assert solves.running == "a solve"
+    worker.join()

@@ -71,17 +71,26 @@ class FairUse:
             raise LimitExceeded(t("serve.limit.too_large", problems=joined))
 
 
+HANDOVER_SECONDS = 5.0
+"""How long a session's next run waits for the one it interrupted. Streamlit's fast reruns start the
+page's next run (after Cancel, or any click) while the interrupted one is still winding down: a heavy
+run notices the stop at its next redraw, at most a second later, then stops its worker. Refused at
+once, the next run showed "still running" after a Cancel, and stayed so until the next click."""
+
+
 class SessionSolves:
     """At most one solve at a time in one browser session: a second request while one runs is
-    refused at once (not queued), so a double click or a second tab cannot pile work on the server."""
+    refused (not queued), so a double click or a second tab cannot pile work on the server. It
+    waits ``handover_seconds`` first, for a run that is stopping to let go."""
 
-    def __init__(self) -> None:
+    def __init__(self, handover_seconds: float = HANDOVER_SECONDS) -> None:
         self._lock = threading.Lock()
         self.running: str | None = None
+        self.handover_seconds = handover_seconds
 
     @contextmanager
     def one(self, what: str) -> Iterator[None]:
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(timeout=self.handover_seconds):
             raise LimitExceeded(t("serve.limit.busy", what=self.running or t("ui.access.a_solve")))
         self.running = what
         try:
