@@ -130,7 +130,7 @@ def _solve(scenario: Scenario, original: Plan) -> tuple[Scenario, Plan, PlanAgai
 def _show(scenario: Scenario, re_plan: Plan, comparison: PlanAgainstActual | None) -> None:
     if re_plan.actuals is None:
         return
-    locked = ", ".join(map(str, re_plan.actuals["locked"]))
+    locked = ", ".join(locked_labels(re_plan))
     st.caption(t("replan.locked", periods=locked))
     if not re_plan.is_optimal:
         st.error(re_plan.message)

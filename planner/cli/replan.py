@@ -20,6 +20,7 @@ from typing import Any
 
 from planner.analysis.replan import (
     PlanAgainstActual,
+    locked_labels,
     nothing_relaxed,
     plan_against_actual,
     relaxed_lines,
@@ -152,7 +153,7 @@ def replan_text(scenario: Scenario, plan: Plan, comparison: PlanAgainstActual | 
     """The locked periods and the relaxed rows in words, then the plan against actual."""
     if plan.actuals is None:
         return ""
-    locked = ", ".join(map(str, plan.actuals["locked"]))
+    locked = ", ".join(locked_labels(plan))
     lines = [t("replan.locked", periods=locked)]
     relaxed = relaxed_lines(scenario, plan.actuals["relaxed"])
     lines.append(t("replan.relaxed_head") if relaxed else nothing_relaxed(plan))

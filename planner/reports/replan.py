@@ -23,7 +23,7 @@ def replan_tables(plan: Plan, info: tables.ReportInfo) -> list[tuple[str, pd.Dat
     if plan.actuals is None:
         return []
     scenario = tables.scenario_of(plan)
-    locked = ", ".join(map(str, plan.actuals["locked"]))
+    locked = ", ".join(locked_labels(plan))
     relaxed = relaxed_lines(scenario, plan.actuals["relaxed"]) or [nothing_relaxed(plan)]
     titled = [(t("report.replan.relaxed", periods=locked), pd.DataFrame({"relaxed": relaxed}))]
     against = info.against
