@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import require_or_skip
+from test_ui_browser import chromium
 
 import planner
 import planner.store
@@ -35,15 +35,8 @@ def english(plan: planner.Plan) -> str:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module's print checks."""
-    chromium = require_or_skip("chromium", "apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def cells(html: str) -> list[str]:
